@@ -1,0 +1,41 @@
+# Two commands matter: `make run` and `make test`. Each sets up what it needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+SAMPLE_DB := data/outcomes.db
+
+.PHONY: run test setup sample bench lint clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+$(SAMPLE_DB): | $(STAMP)
+	$(PY) -m sample_data build --db sqlite:///$(abspath $(SAMPLE_DB))
+
+sample: $(STAMP)
+	rm -f $(SAMPLE_DB) $(SAMPLE_DB)-wal $(SAMPLE_DB)-shm
+	$(MAKE) $(SAMPLE_DB)
+
+# Streamlit reads STREAMLIT_SERVER_PORT itself (default 8501).
+run: $(STAMP) $(SAMPLE_DB)
+	OUTCOMES_DATABASE_URL=$${OUTCOMES_DATABASE_URL:-sqlite:///$(abspath $(SAMPLE_DB))} \
+	  $(PY) -m streamlit run app.py
+
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest -n 2 --dist loadfile
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) data/outcomes.db*

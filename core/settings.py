@@ -1,0 +1,68 @@
+"""Every setting the product reads, declared once (name, default, help).
+
+Values come from the environment; the Streamlit app also overlays
+``st.secrets`` (see ``ui.secrets``). ``docs/settings.md`` lists them all and a
+test keeps that list in step with this one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | None
+    help: str
+    cast: type = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("OUTCOMES_DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'data' / 'outcomes.db'}",
+            "SQLAlchemy URL of the database (SQLite file by default; postgresql+psycopg://… for a server)."),
+    Setting("OUTCOMES_PARTNERS_FILE", str(PROJECT_ROOT / "config" / "partners.toml"),
+            "TOML file listing partners and the returns each may send."),
+    Setting("OUTCOMES_TARGETS_FILE", str(PROJECT_ROOT / "config" / "targets.toml"),
+            "TOML file of indicator targets per financial year."),
+    Setting("OUTCOMES_SUPPRESSION_THRESHOLD", "5",
+            "Counts below this (from 1) are suppressed in public figures. May be raised, never below 5.", int),
+    Setting("OUTCOMES_MAX_UPLOAD_MB", "20", "Largest file accepted, in megabytes.", int),
+    Setting("OUTCOMES_MAX_EXPANDED_MB", "512",
+            "Largest total uncompressed size a workbook may declare, in megabytes (zip-bomb guard).", int),
+    Setting("OUTCOMES_COOKIE_SECRET", None,
+            "Secret that signs login cookies. Required; the same on every app process. Never commit it."),
+    Setting("OUTCOMES_SESSION_HOURS", "8", "How long a login lasts, in hours.", int),
+    Setting("OUTCOMES_RETENTION_DAYS", "2555",
+            "Archived files and replaced rows older than this many days are deleted by the retention command.", int),
+    Setting("OUTCOMES_TIMEZONE", "Europe/London", "Time zone for 'end of day' and due dates."),
+    Setting("OUTCOMES_SAMPLE", "0", "1 when the database holds the synthetic sample data (shows a banner).", int),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+_overlay: dict[str, str] = {}
+
+
+def overlay(values: dict[str, object]) -> None:
+    """Let the app add values from ``st.secrets`` (the environment still wins)."""
+    for k, v in values.items():
+        if k in _BY_NAME and v is not None:
+            _overlay[k] = str(v)
+
+
+def get(name: str):
+    """The value of a declared setting, cast to its type (None when unset without default)."""
+    s = _BY_NAME[name]
+    raw = os.environ.get(name) or _overlay.get(name) or s.default
+    if raw is None:
+        return None
+    return s.cast(raw)
+
+
+def suppression_threshold() -> int:
+    """The disclosure threshold: configurable upwards, never below 5."""
+    return max(5, int(get("OUTCOMES_SUPPRESSION_THRESHOLD")))

@@ -1,0 +1,262 @@
+"""Reading and writing submissions and return rows. The only SQL in the product lives here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import sqlalchemy as sa
+
+from core import settings
+from core.periods import Period
+from core.returns import RETURNS
+from storage import schema
+from storage.db import write_transaction
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, without tzinfo (as stored)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def end_of_day(d: date) -> datetime:
+    """The last instant of local day ``d``, in stored (naive UTC) time."""
+    tz = ZoneInfo(settings.get("OUTCOMES_TIMEZONE"))
+    local = datetime.combine(d + timedelta(days=1), time(0), tzinfo=tz) - timedelta(microseconds=1)
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass
+class SheetRows:
+    """The validated rows of one sheet, ready to store."""
+
+    sheet: str
+    return_name: str
+    frame: pd.DataFrame  # canonical columns only
+
+
+@dataclass
+class StoreResult:
+    status: str  # "accepted" | "duplicate"
+    submission_id: int
+    loaded_at: datetime
+    replaced: dict[str, int] = field(default_factory=dict)
+
+
+def _records(return_name: str, frame: pd.DataFrame) -> list[dict]:
+    spec = RETURNS[return_name]
+    out = pd.DataFrame(index=frame.index)
+    for c in spec.columns:
+        if c.name not in frame:
+            out[c.name] = None
+            continue
+        s = frame[c.name]
+        if c.kind in ("date", "month"):
+            s = pd.to_datetime(s).dt.date
+        out[c.name] = s
+    return out.astype(object).where(out.notna(), None).to_dict("records")
+
+
+def find_submission(conn: sa.Connection, sha256: str) -> dict | None:
+    row = conn.execute(sa.select(schema.submissions).where(schema.submissions.c.sha256 == sha256)).mappings().first()
+    return dict(row) if row else None
+
+
+def store_submission(
+    engine: sa.Engine,
+    *,
+    sha256: str,
+    file_name: str,
+    partner: str,
+    period: Period,
+    loaded_by: str,
+    content: bytes,
+    sheets: list[SheetRows],
+    warnings: list[str],
+) -> StoreResult:
+    """Store one accepted file in one transaction.
+
+    Rows the partner sent earlier for the same return, dated in the period,
+    are marked superseded (kept as history). An identical file already held
+    changes nothing.
+    """
+    with write_transaction(engine) as conn:
+        existing = find_submission(conn, sha256)
+        if existing:
+            return StoreResult("duplicate", existing["id"], existing["loaded_at"])
+        now = utcnow()
+        sub_id = conn.execute(
+            schema.submissions.insert().values(
+                sha256=sha256, file_name=file_name[:255], partner=partner,
+                period_start=period.start, period_end=period.end, loaded_by=loaded_by,
+                loaded_at=now, status="accepted", size_bytes=len(content), warnings=list(warnings),
+            )
+        ).inserted_primary_key[0]
+        conn.execute(schema.archived_files.insert().values(submission_id=sub_id, content=content))
+        replaced: dict[str, int] = {}
+        for sh in sheets:
+            conn.execute(schema.submission_sheets.insert().values(
+                submission_id=sub_id, sheet=sh.sheet[:255], return_name=sh.return_name, rows=len(sh.frame)))
+        for return_name in dict.fromkeys(sh.return_name for sh in sheets):
+            t = schema.return_tables[return_name]
+            dcol = t.c[RETURNS[return_name].date_column]
+            res = conn.execute(
+                t.update()
+                .where(t.c.partner == partner, t.c.superseded_at.is_(None),
+                       dcol >= period.start, dcol <= period.end)
+                .values(superseded_at=now, superseded_by=sub_id)
+            )
+            replaced[return_name] = res.rowcount or 0
+            for sh in sheets:
+                if sh.return_name != return_name or sh.frame.empty:
+                    continue
+                recs = _records(return_name, sh.frame)
+                for r in recs:
+                    r.update(submission_id=sub_id, partner=partner, valid_from=now)
+                conn.execute(t.insert(), recs)
+        return StoreResult("accepted", sub_id, now, replaced)
+
+
+def log_refusal(engine: sa.Engine, *, sha256: str, file_name: str, partner: str, loaded_by: str,
+                reasons: list[dict]) -> None:
+    """Record that a file was refused: hash, name, partner, time and reasons only."""
+    with engine.begin() as conn:
+        conn.execute(schema.refusals.insert().values(
+            sha256=sha256, file_name=file_name[:255], partner=partner[:40], loaded_by=loaded_by[:80],
+            attempted_at=utcnow(), reasons=reasons))
+
+
+def _current(t: sa.Table, as_of: datetime | None):
+    if as_of is None:
+        return t.c.superseded_at.is_(None)
+    return sa.and_(t.c.valid_from <= as_of, sa.or_(t.c.superseded_at.is_(None), t.c.superseded_at > as_of))
+
+
+def read_return(
+    conn: sa.Connection | sa.Engine,
+    return_name: str,
+    *,
+    as_of: datetime | None = None,
+    end: date | None = None,
+    start: date | None = None,
+    partners: list[str] | None = None,
+) -> pd.DataFrame:
+    """Current rows of one return (as they stood at ``as_of`` when given), with ``partner``."""
+    spec = RETURNS[return_name]
+    t = schema.return_tables[return_name]
+    dcol = t.c[spec.date_column]
+    q = sa.select(t.c.partner, *[t.c[c] for c in spec.column_names]).where(_current(t, as_of))
+    if end is not None:
+        q = q.where(dcol <= end)
+    if start is not None:
+        q = q.where(dcol >= start)
+    if partners:
+        q = q.where(t.c.partner.in_(partners))
+    with _connection(conn) as c:
+        rows = c.execute(q).all()
+    df = pd.DataFrame(rows, columns=["partner", *spec.column_names])
+    for col in spec.columns:
+        if col.kind in ("date", "month"):
+            df[col.name] = pd.to_datetime(df[col.name])
+    return df
+
+
+def read_coverage(conn: sa.Connection | sa.Engine, *, as_of: datetime | None = None) -> pd.DataFrame:
+    """Accepted submissions by (partner, return): period, rows, when loaded."""
+    s, sh = schema.submissions, schema.submission_sheets
+    q = sa.select(
+        s.c.id.label("submission_id"), s.c.partner, sh.c.return_name, s.c.period_start, s.c.period_end,
+        sh.c.rows, s.c.loaded_at,
+    ).join(sh, sh.c.submission_id == s.c.id)
+    if as_of is not None:
+        q = q.where(s.c.loaded_at <= as_of)
+    with _connection(conn) as c:
+        rows = c.execute(q).all()
+    df = pd.DataFrame(rows, columns=["submission_id", "partner", "return_name", "period_start", "period_end",
+                                     "rows", "loaded_at"])
+    for col in ("period_start", "period_end", "loaded_at"):
+        df[col] = pd.to_datetime(df[col])
+    return df
+
+
+def list_submissions(conn: sa.Connection | sa.Engine, *, partner: str | None = None
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The submission history, newest first (no content), and the sheets of each."""
+    s = schema.submissions
+    q = sa.select(s.c.id, s.c.partner, s.c.file_name, s.c.sha256, s.c.period_start, s.c.period_end,
+                  s.c.loaded_by, s.c.loaded_at, s.c.status, s.c.size_bytes, s.c.warnings).order_by(s.c.id.desc())
+    if partner:
+        q = q.where(s.c.partner == partner)
+    with _connection(conn) as c:
+        subs = pd.DataFrame(c.execute(q).mappings().all(), columns=[
+            "id", "partner", "file_name", "sha256", "period_start", "period_end", "loaded_by", "loaded_at",
+            "status", "size_bytes", "warnings"])
+        sheets = pd.DataFrame(c.execute(sa.select(schema.submission_sheets)).mappings().all(),
+                              columns=["id", "submission_id", "sheet", "return_name", "rows"])
+    return subs, sheets
+
+
+def list_refusals(conn: sa.Connection | sa.Engine, *, partner: str | None = None) -> pd.DataFrame:
+    r = schema.refusals
+    q = sa.select(r.c.id, r.c.partner, r.c.file_name, r.c.sha256, r.c.loaded_by, r.c.attempted_at,
+                  r.c.reasons).order_by(r.c.id.desc())
+    if partner:
+        q = q.where(r.c.partner == partner)
+    with _connection(conn) as c:
+        return pd.DataFrame(c.execute(q).mappings().all(),
+                            columns=["id", "partner", "file_name", "sha256", "loaded_by", "attempted_at", "reasons"])
+
+
+def archived_file(conn: sa.Connection | sa.Engine, submission_id: int) -> bytes | None:
+    with _connection(conn) as c:
+        return c.execute(sa.select(schema.archived_files.c.content)
+                         .where(schema.archived_files.c.submission_id == submission_id)).scalar()
+
+
+def data_version(conn: sa.Connection | sa.Engine) -> tuple[int, int]:
+    """Changes whenever a file is accepted or refused: a cache key for everything computed from the data."""
+    with _connection(conn) as c:
+        a = c.execute(sa.select(sa.func.coalesce(sa.func.max(schema.submissions.c.id), 0))).scalar()
+        b = c.execute(sa.select(sa.func.coalesce(sa.func.max(schema.refusals.c.id), 0))).scalar()
+    return int(a), int(b)
+
+
+def row_counts(conn: sa.Connection | sa.Engine) -> dict[str, int]:
+    """Current rows held per return."""
+    out = {}
+    with _connection(conn) as c:
+        for name, t in schema.return_tables.items():
+            out[name] = c.execute(sa.select(sa.func.count()).select_from(t).where(t.c.superseded_at.is_(None))).scalar()
+    return out
+
+
+def audit(conn_or_engine: sa.Connection | sa.Engine, *, username: str, role: str | None, action: str,
+          detail: dict) -> None:
+    """Append to the audit log (never personal data values)."""
+    stmt = schema.audit_log.insert().values(at=utcnow(), username=username[:80], role=role, action=action,
+                                            detail=detail)
+    if isinstance(conn_or_engine, sa.Engine):
+        with conn_or_engine.begin() as c:
+            c.execute(stmt)
+    else:
+        conn_or_engine.execute(stmt)
+
+
+class _connection:
+    """Use a given connection as is, or open one from an engine."""
+
+    def __init__(self, conn: sa.Connection | sa.Engine):
+        self._given = conn
+        self._opened: sa.Connection | None = None
+
+    def __enter__(self) -> sa.Connection:
+        if isinstance(self._given, sa.Engine):
+            self._opened = self._given.connect()
+            return self._opened
+        return self._given
+
+    def __exit__(self, *exc) -> None:
+        if self._opened is not None:
+            self._opened.close()

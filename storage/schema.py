@@ -1,0 +1,128 @@
+"""The database schema (SQLAlchemy Core). Alembic migrations create and upgrade it.
+
+Each return has a canonical table ``r_<return>``. Rows are never updated in
+place: a correcting submission marks the rows it replaces as superseded, so
+any figure can be recomputed as the data stood at the end of a given day.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from core.returns import RETURNS, Column
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+submissions = sa.Table(
+    "submissions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("partner", sa.String(40), nullable=False, index=True),
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("period_end", sa.Date, nullable=False),
+    sa.Column("loaded_by", sa.String(80), nullable=False),
+    sa.Column("loaded_at", sa.DateTime, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, server_default="accepted"),
+    sa.Column("size_bytes", sa.Integer, nullable=False),
+    sa.Column("warnings", sa.JSON, nullable=False),
+)
+
+submission_sheets = sa.Table(
+    "submission_sheets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("submission_id", sa.ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("sheet", sa.String(255), nullable=False),
+    sa.Column("return_name", sa.String(40), nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+)
+
+archived_files = sa.Table(
+    "archived_files",
+    metadata,
+    sa.Column("submission_id", sa.ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+)
+
+# A refused file: its hash, name, partner, time and the reasons. Never its content.
+refusals = sa.Table(
+    "refusals",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("partner", sa.String(40), nullable=False, index=True),
+    sa.Column("loaded_by", sa.String(80), nullable=False),
+    sa.Column("attempted_at", sa.DateTime, nullable=False),
+    sa.Column("reasons", sa.JSON, nullable=False),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(80), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("partner", sa.String(40), nullable=True),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("failed_attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", sa.DateTime, nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+# Append-only: who did what, when, in which role. Never personal data values.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),
+    sa.Column("username", sa.String(80), nullable=False),
+    sa.Column("role", sa.String(20), nullable=True),
+    sa.Column("action", sa.String(40), nullable=False, index=True),
+    sa.Column("detail", sa.JSON, nullable=False),
+)
+
+_SA_TYPE = {
+    "date": sa.Date,
+    "month": sa.Date,
+    "reference": lambda: sa.String(5),
+    "yesno": sa.Boolean,
+    "code": lambda: sa.String(40),
+    "multi": lambda: sa.String(255),
+    "count": sa.Integer,
+    "scale": sa.SmallInteger,
+}
+
+
+def _data_column(c: Column, *, key_date: bool) -> sa.Column:
+    return sa.Column(c.name, _SA_TYPE[c.kind](), nullable=not c.required, index=key_date)
+
+
+def _return_table(name: str) -> sa.Table:
+    spec = RETURNS[name]
+    t = sa.Table(
+        f"r_{name}",
+        metadata,
+        sa.Column("row_id", sa.Integer, primary_key=True),
+        sa.Column("submission_id", sa.ForeignKey("submissions.id"), nullable=False, index=True),
+        sa.Column("partner", sa.String(40), nullable=False),
+        sa.Column("valid_from", sa.DateTime, nullable=False),
+        sa.Column("superseded_at", sa.DateTime, nullable=True),
+        sa.Column("superseded_by", sa.Integer, nullable=True),
+        *[_data_column(c, key_date=False) for c in spec.columns],
+    )
+    sa.Index(f"ix_r_{name}_current", t.c.partner, t.c[spec.date_column], t.c.superseded_at)
+    return t
+
+
+return_tables: dict[str, sa.Table] = {name: _return_table(name) for name in RETURNS}
