@@ -75,18 +75,20 @@ def store_submission(
     content: bytes,
     sheets: list[SheetRows],
     warnings: list[str],
+    loaded_at: datetime | None = None,
 ) -> StoreResult:
     """Store one accepted file in one transaction.
 
     Rows the partner sent earlier for the same return, dated in the period,
     are marked superseded (kept as history). An identical file already held
-    changes nothing.
+    changes nothing. ``loaded_at`` (naive UTC) is for building sample data and
+    tests with realistic submission times; it defaults to now.
     """
     with write_transaction(engine) as conn:
         existing = find_submission(conn, sha256)
         if existing:
             return StoreResult("duplicate", existing["id"], existing["loaded_at"])
-        now = utcnow()
+        now = loaded_at or utcnow()
         sub_id = conn.execute(
             schema.submissions.insert().values(
                 sha256=sha256, file_name=file_name[:255], partner=partner,

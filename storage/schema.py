@@ -92,6 +92,17 @@ audit_log = sa.Table(
     sa.Column("detail", sa.JSON, nullable=False),
 )
 
+# Targets set by an admin override the configuration file for that financial year.
+targets = sa.Table(
+    "targets",
+    metadata,
+    sa.Column("financial_year", sa.Integer, primary_key=True),
+    sa.Column("indicator_id", sa.String(10), primary_key=True),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("set_by", sa.String(80), nullable=False),
+    sa.Column("set_at", sa.DateTime, nullable=False),
+)
+
 _SA_TYPE = {
     "date": sa.Date,
     "month": sa.Date,

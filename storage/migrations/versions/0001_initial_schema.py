@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 22:08:02.126711
+Create Date: 2026-11-25 22:10:56.950367
 """
 from alembic import op
 import sqlalchemy as sa
@@ -61,6 +61,14 @@ def upgrade() -> None:
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_submissions_partner'), ['partner'], unique=False)
 
+    op.create_table('targets',
+    sa.Column('financial_year', sa.Integer(), nullable=False),
+    sa.Column('indicator_id', sa.String(length=10), nullable=False),
+    sa.Column('value', sa.Float(), nullable=False),
+    sa.Column('set_by', sa.String(length=80), nullable=False),
+    sa.Column('set_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('financial_year', 'indicator_id', name=op.f('pk_targets'))
+    )
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=80), nullable=False),
@@ -338,6 +346,7 @@ def downgrade() -> None:
     op.drop_table('r_attendance')
     op.drop_table('archived_files')
     op.drop_table('users')
+    op.drop_table('targets')
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_submissions_partner'))
 

@@ -1,0 +1,1 @@
+"""Plotly figure functions shared by the pages and the reports."""
