@@ -262,3 +262,47 @@ class _connection:
     def __exit__(self, *exc) -> None:
         if self._opened is not None:
             self._opened.close()
+
+
+def read_audit(
+    conn: sa.Connection | sa.Engine,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    username: str | None = None,
+    action: str | None = None,
+) -> pd.DataFrame:
+    """Audit log entries, newest first, filtered by time (naive UTC, inclusive), user and action."""
+    a = schema.audit_log
+    q = sa.select(a.c.id, a.c.at, a.c.username, a.c.role, a.c.action, a.c.detail).order_by(a.c.id.desc())
+    if since is not None:
+        q = q.where(a.c.at >= since)
+    if until is not None:
+        q = q.where(a.c.at <= until)
+    if username:
+        q = q.where(a.c.username == username)
+    if action:
+        q = q.where(a.c.action == action)
+    with _connection(conn) as c:
+        df = pd.DataFrame(c.execute(q).mappings().all(), columns=["id", "at", "username", "role", "action", "detail"])
+    df["at"] = pd.to_datetime(df["at"])
+    return df
+
+
+def read_targets(conn: sa.Connection | sa.Engine) -> pd.DataFrame:
+    """Targets set in the database (overriding configuration): financial_year, indicator_id, value."""
+    t = schema.targets
+    with _connection(conn) as c:
+        rows = c.execute(sa.select(t.c.financial_year, t.c.indicator_id, t.c.value, t.c.set_by, t.c.set_at)).all()
+    return pd.DataFrame(rows, columns=["financial_year", "indicator_id", "value", "set_by", "set_at"])
+
+
+def write_target(engine: sa.Engine, *, financial_year: int, indicator_id: str, value: float | None,
+                 set_by: str) -> None:
+    """Set (or, with ``value`` None, remove) the database target of one indicator for one financial year."""
+    t = schema.targets
+    with write_transaction(engine) as conn:
+        conn.execute(t.delete().where(t.c.financial_year == financial_year, t.c.indicator_id == indicator_id))
+        if value is not None:
+            conn.execute(t.insert().values(financial_year=financial_year, indicator_id=indicator_id,
+                                           value=float(value), set_by=set_by[:80], set_at=utcnow()))
