@@ -1,0 +1,114 @@
+"""One export, end to end: compute, build, name the file and record it in the audit log.
+
+The command line and the Reports page both call :func:`export`; the builders
+stay pure (figures and data in, bytes out).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+import sqlalchemy as sa
+
+from core.periods import Period
+from reports.data import ReportData, gather
+from reports.figures import indicator_figures
+from reports.pack import build_pack
+from reports.render import render_pngs
+from reports.workbook import build_csv, build_workbook
+from storage.repository import audit
+
+Kind = Literal["pack", "workbook", "csv", "charts"]
+KINDS: tuple[Kind, ...] = ("pack", "workbook", "csv", "charts")
+_STEM = {"pack": "meeting-pack", "workbook": "indicators-workbook", "csv": "indicators", "charts": "charts"}
+_EXT = {"pack": "docx", "workbook": "xlsx", "csv": "csv", "charts": "zip"}
+MIME = {
+    "pack": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "workbook": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "charts": "application/zip",
+}
+
+
+@dataclass(frozen=True)
+class Export:
+    """A finished export: its file name, content and media type."""
+
+    kind: Kind
+    file_name: str
+    content: bytes
+    mime: str
+    public: bool
+
+
+def file_name(*, kind: Kind, period: Period, public: bool) -> str:
+    """'meeting-pack_2026-27-Q1_PUBLIC.docx': what, which period, and which version."""
+    code = period.code().replace("..", "_to_")
+    return f"{_STEM[kind]}_{code}_{'PUBLIC' if public else 'RESTRICTED'}.{_EXT[kind]}"
+
+
+def chart_file_name(indicator_id: str, period: Period, public: bool) -> str:
+    code = period.code().replace("..", "_to_")
+    return f"{indicator_id}_{code}_{'PUBLIC' if public else 'RESTRICTED'}.png"
+
+
+def chart_images(data: ReportData) -> dict[str, bytes]:
+    """Each indicator's chart as PNG bytes, keyed by indicator id."""
+    return render_pngs(indicator_figures(data))
+
+
+def build_charts_zip(*, data: ReportData, images: dict[str, bytes]) -> bytes:
+    """The PNGs in one zip, one per indicator, named by indicator, period and version."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for ind_id, png in images.items():
+            z.writestr(chart_file_name(ind_id, data.period, data.public), png)
+    return buf.getvalue()
+
+
+def build(*, kind: Kind, data: ReportData) -> Export:
+    """Build one export from gathered data (draws charts where the kind needs them)."""
+    if kind == "pack":
+        content = build_pack(data=data, images=chart_images(data))
+    elif kind == "workbook":
+        content = build_workbook(data=data)
+    elif kind == "csv":
+        content = build_csv(data=data)
+    elif kind == "charts":
+        content = build_charts_zip(data=data, images=chart_images(data))
+    else:
+        raise ValueError(f"unknown export {kind!r}: choose one of {', '.join(KINDS)}")
+    return Export(kind, file_name(kind=kind, period=data.period, public=data.public), content, MIME[kind],
+                  data.public)
+
+
+def record(engine: sa.Engine, *, username: str, role: str | None, kind: Kind, period: Period, public: bool,
+           as_of: date | None, file: str, via: str) -> None:
+    """The audit entry of an export: who, what, which period and version, how (never any figure)."""
+    audit(engine, username=username, role=role, action="export",
+          detail={"kind": kind, "file": file, "period_start": period.start.isoformat(),
+                  "period_end": period.end.isoformat(), "version": "public" if public else "restricted",
+                  "as_of": as_of.isoformat() if as_of else None, "via": via})
+
+
+def export(*, engine: sa.Engine, kind: Kind, period: Period, public: bool, username: str, role: str | None,
+           as_of: date | None = None, via: str = "cli", data: ReportData | None = None) -> Export:
+    """Compute (or reuse ``data``), build one export and record it in the audit log."""
+    if data is None:
+        data = gather(engine=engine, period=period, public=public, as_of=as_of)
+    if data.public != public:
+        raise ValueError("the data gathered does not match the version asked for")
+    out = build(kind=kind, data=data)
+    record(engine, username=username, role=role, kind=kind, period=period, public=public, as_of=as_of,
+           file=out.file_name, via=via)
+    return out
+
+
+def safe_name(text: str) -> str:
+    """A user name fit for an audit entry (letters, digits and . _ - @ only)."""
+    return re.sub(r"[^A-Za-z0-9._@-]", "_", text)[:80] or "unknown"
