@@ -1,0 +1,337 @@
+"""The metrics public API: indicator sets, comparisons, trends, breakdowns, attention items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from core.partners import partners
+from core.periods import (
+    Period,
+    add_months,
+    fy_of,
+    latest_complete_quarter,
+    month_start,
+    monthly,
+    previous,
+    quarterly,
+    year_earlier,
+)
+from core.returns import DROP_IN_SERVICES, RETURNS
+from metrics import disclosure
+from metrics.catalogue import CATALOGUE, by_id
+from metrics.completeness import assess, covered_months, return_grid
+from metrics.compute import EXTRA_BREAKDOWNS, Calculator, Tables, compute_raw
+from metrics.results import BreakdownCell, IndicatorResult, IndicatorSet
+from metrics.stats import wilson
+from metrics.targets import all_targets, rag
+from storage.repository import end_of_day, read_coverage
+
+ALL_IDS: tuple[str, ...] = tuple(i.id for i in CATALOGUE)
+FIGURES = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
+
+
+def _as_of_dt(as_of: date | None):
+    return end_of_day(as_of) if as_of else None
+
+
+def _check_ids(ids: list[str] | tuple[str, ...] | None) -> list[str]:
+    if ids is None:
+        return list(ALL_IDS)
+    unknown = [i for i in ids if i not in ALL_IDS]
+    if unknown:
+        raise KeyError(f"unknown indicator IDs: {', '.join(unknown)}")
+    return [i for i in ALL_IDS if i in set(ids)]
+
+
+@dataclass
+class _Evaluation:
+    periods: list[Period]
+    figures: pd.DataFrame  # p, id, unit, polarity, numerator, denominator, value, lower_ci, upper_ci, women,
+    #                        suppressed, status, missing, target, rag
+    cells: pd.DataFrame  # p, id, category, value, suppressed
+    threshold: int
+
+
+def _evaluate(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: date | None,
+              ids: list[str] | tuple[str, ...] | None, extra: str | None = None, tables: Tables | None = None
+              ) -> _Evaluation:
+    """Every requested indicator for every period: one read of each return, then vectorised by period."""
+    wanted = _check_ids(ids)
+    threshold = disclosure.threshold_value()
+    as_dt = _as_of_dt(as_of)
+    tables = tables or Tables(engine=engine, as_of=as_dt, end=max(p.end for p in periods) if periods else None)
+    calc = Calculator(tables=tables, periods=periods)
+    raw, cells = compute_raw(calc=calc, ids=wanted)
+    if extra is not None:
+        cells = EXTRA_BREAKDOWNS[extra](calc).assign(id=extra)
+    ind = {i: by_id(i) for i in wanted}
+    raw["unit"] = raw["id"].map(lambda i: ind[i].unit)
+    raw["polarity"] = raw["id"].map(lambda i: ind[i].polarity)
+
+    covered = covered_months(read_coverage(engine, as_of=as_dt))
+    assessed = [assess(indicator=ind[i], period=periods[p], covered=covered)
+                for p, i in zip(raw["p"], raw["id"], strict=True)]
+    raw["status"] = [a[0] for a in assessed]
+    raw["missing"] = [a[1] for a in assessed]
+    not_rep = raw["status"].to_numpy() == "not_reported"
+    raw.loc[not_rep, ["numerator", "denominator", "value", "women"]] = np.nan
+
+    pct = raw["unit"].to_numpy() == "percent"
+    lo, hi = wilson(numerator=raw["numerator"].to_numpy(float), denominator=raw["denominator"].to_numpy(float))
+    raw["lower_ci"] = np.where(pct, lo, np.nan)
+    raw["upper_ci"] = np.where(pct, hi, np.nan)
+
+    fys = [fy_of(p.end) for p in periods]
+    targets = all_targets(engine=engine, financial_years=fys) if periods else {}
+    raw["target"] = [targets[fys[p]].get(i, np.nan) for p, i in zip(raw["p"], raw["id"], strict=True)]
+
+    # Breakdowns of indicators that were not reported are empty.
+    if len(cells):
+        status_of = raw.set_index(["p", "id"])["status"]
+        if extra is None:
+            keep = [status_of.get((p, i)) != "not_reported" for p, i in zip(cells["p"], cells["id"], strict=True)]
+            cells = cells[np.asarray(keep, dtype=bool)]
+    cells = cells.assign(suppressed=False)
+
+    if public:
+        totals = raw[["p", "id", "value"]].rename(columns={"value": "total"})
+        if extra is not None:
+            totals = cells.groupby(["p", "id"], as_index=False)["value"].sum().rename(columns={"value": "total"})
+            if extra == "services":  # a woman may use several services: the total is the women attending
+                totals["total"] = np.inf
+        raw = disclosure.protect_frame(frame=raw, threshold=threshold)
+        if len(cells):
+            cells, hide = disclosure.protect_cells_frame(cells=cells, totals=totals, threshold=threshold)
+            if len(hide) and extra is None:
+                idx = raw.set_index(["p", "id"]).index.isin(list(hide.itertuples(index=False, name=None)))
+                raw.loc[idx, list(FIGURES)] = np.nan
+                raw.loc[idx, "suppressed"] = True
+    else:
+        raw["suppressed"] = False
+    raw["rag"] = rag(value=raw["value"].to_numpy(float), target=raw["target"].to_numpy(float),
+                     polarity=raw["polarity"].to_numpy(object))
+    return _Evaluation(periods, raw.reset_index(drop=True), cells.reset_index(drop=True), threshold)
+
+
+def _num(x, *, integer: bool = False):
+    """NaN -> None; whole-number counts as int."""
+    if x is None or (isinstance(x, float) and not np.isfinite(x)) or pd.isna(x):
+        return None
+    x = float(x)
+    return int(round(x)) if integer else x
+
+
+def _result(row, cells: pd.DataFrame) -> IndicatorResult:
+    ind = by_id(row.id)
+    whole = ind.unit in ("count", "breakdown")
+    bd = [BreakdownCell(str(c.category), _num(c.value, integer=True), bool(c.suppressed))
+          for c in cells.itertuples(index=False)]
+    return IndicatorResult(
+        id=ind.id, name=ind.name, unit=ind.unit, polarity=ind.polarity,
+        numerator=_num(row.numerator, integer=True), denominator=_num(row.denominator, integer=True),
+        value=_num(row.value, integer=whole), lower_ci=_num(row.lower_ci), upper_ci=_num(row.upper_ci),
+        suppressed=bool(row.suppressed), status=row.status, missing=list(row.missing),
+        target=_num(row.target), rag=row.rag, breakdown=bd,
+        women=_num(getattr(row, "women", None), integer=True),
+    )
+
+
+def compute_indicators(*, engine: sa.Engine, period: Period, public: bool, as_of: date | None = None,
+                       ids: list[str] | None = None) -> IndicatorSet:
+    """Every indicator (or ``ids``) for one period; public sets are disclosure-controlled."""
+    ev = _evaluate(engine=engine, periods=[period], public=public, as_of=as_of, ids=ids)
+    by_key = {k: g for k, g in ev.cells.groupby("id")} if len(ev.cells) else {}
+    empty = ev.cells.iloc[0:0]
+    results = [_result(row, by_key.get(row.id, empty)) for row in ev.figures.itertuples(index=False)]
+    return IndicatorSet(period=period, public=public, as_of=as_of, threshold=ev.threshold, results=results)
+
+
+TREND_COLUMNS = ["id", "period_start", "period_end", "period_label", "numerator", "denominator", "value",
+                 "lower_ci", "upper_ci", "suppressed", "status", "target", "rag", "missing"]
+
+
+def trend(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: date | None = None,
+          ids: list[str] | None = None) -> pd.DataFrame:
+    """Tidy long frame: one row per indicator and period, every period from one read of each return."""
+    if not periods:
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    ev = _evaluate(engine=engine, periods=list(periods), public=public, as_of=as_of, ids=ids)
+    f = ev.figures
+    p = f["p"].to_numpy()
+    f = f.assign(period_start=[periods[i].start for i in p], period_end=[periods[i].end for i in p],
+                 period_label=[periods[i].label() for i in p])
+    f = f.assign(_order=f["id"].map(ALL_IDS.index)).sort_values(["_order", "period_start"], kind="stable")
+    return f[TREND_COLUMNS].reset_index(drop=True)
+
+
+# Breakdowns the pages need beyond the three in the spec: id -> extra breakdown name
+EXTRA_FOR: dict[str, str] = {
+    "HSG-01": "accommodation", "HSG-02": "accommodation", "accommodation": "accommodation",
+    "EXT-01": "working_status", "working_status": "working_status", "services": "services",
+}
+_STATUS_FROM = {"accommodation": "HSG-01", "working_status": "EXT-01", "services": "ENG-04"}
+
+
+def trend_breakdown(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: date | None = None,
+                    id: str) -> pd.DataFrame:  # noqa: A002 - the contract's name
+    """Breakdown cells over time: period_start, period_label, category, value, suppressed.
+
+    ``id``: HLT-03 (reason), RHB-03 (stage), WKF-01 (agency); HSG-01/HSG-02/'accommodation' (women by current
+    accommodation); EXT-01/'working_status'; 'services' (women using each drop-in service).
+    """
+    cols = ["period_start", "period_label", "category", "value", "suppressed"]
+    if not periods:
+        return pd.DataFrame(columns=cols)
+    if id in EXTRA_FOR:
+        extra = EXTRA_FOR[id]
+        ev = _evaluate(engine=engine, periods=list(periods), public=public, as_of=as_of,
+                       ids=[_STATUS_FROM[extra]], extra=extra)
+        not_rep = set(ev.figures.loc[ev.figures["status"] == "not_reported", "p"])
+        cells = ev.cells[~ev.cells["p"].isin(not_rep)]
+    else:
+        if by_id(id).breakdown_by is None:
+            raise KeyError(f"{id} has no breakdown")
+        ev = _evaluate(engine=engine, periods=list(periods), public=public, as_of=as_of, ids=[id])
+        cells = ev.cells
+    p = cells["p"].to_numpy()
+    out = pd.DataFrame({
+        "period_start": [periods[i].start for i in p], "period_label": [periods[i].label() for i in p],
+        "category": cells["category"].astype(str).to_numpy(), "value": cells["value"].to_numpy(float),
+        "suppressed": cells["suppressed"].astype(bool).to_numpy(),
+    })
+    return out.sort_values(["period_start", "category"]).reset_index(drop=True)
+
+
+def trend_periods(*, engine: sa.Engine, freq: Literal["month", "quarter"], end: date,
+                  as_of: date | None = None) -> list[Period]:
+    """Months or financial-year quarters from the first data held (earliest submission period) to ``end``."""
+    cov = read_coverage(engine, as_of=_as_of_dt(as_of))
+    if cov.empty:
+        return []
+    first = cov["period_start"].min().date()
+    if first > end:
+        return []
+    if freq == "month":
+        return monthly(first, end)
+    if freq == "quarter":
+        return quarterly(first, end)
+    raise ValueError("freq must be 'month' or 'quarter'")
+
+
+def default_period(*, today: date) -> Period:
+    """The latest complete financial-year quarter."""
+    return latest_complete_quarter(today)
+
+
+def _direction(change: float | None, polarity: str) -> str | None:
+    if change is None:
+        return None
+    if polarity == "none":
+        return "no_judgement"
+    if change == 0:
+        return "same"
+    return "better" if (change > 0) == (polarity == "up") else "worse"
+
+
+def compare(*, engine: sa.Engine, period: Period, public: bool, as_of: date | None = None) -> pd.DataFrame:
+    """Each indicator against the previous period and the same period a year earlier.
+
+    Public comparisons are built only from disclosure-controlled values (a suppressed side gives no change).
+    Percent changes are in percentage points.
+    """
+    prev, year = previous(period), year_earlier(period)
+    ev = _evaluate(engine=engine, periods=[period, prev, year], public=public, as_of=as_of, ids=None)
+    f = ev.figures
+    vals = {k: f[f["p"] == k].set_index("id")["value"] for k in range(3)}
+    rows = []
+    for ind in CATALOGUE:
+        now, before, ago = (_num(vals[k].get(ind.id)) for k in range(3))
+        ch_p = None if now is None or before is None else now - before
+        ch_y = None if now is None or ago is None else now - ago
+        rows.append({"id": ind.id, "value": now, "previous_value": before, "year_ago_value": ago,
+                     "change_previous": ch_p, "change_year_ago": ch_y,
+                     "direction_previous": _direction(ch_p, ind.polarity),
+                     "direction_year_ago": _direction(ch_y, ind.polarity),
+                     "previous_period": prev.label(), "year_ago_period": year.label()})
+    return pd.DataFrame(rows)
+
+
+def weekly_attendance(*, engine: sa.Engine, start: date, end: date, as_of: date | None = None,
+                      public: bool) -> pd.Series:
+    """Distinct women at each drop-in session date from ``start`` to ``end`` (public: 1-4 suppressed as NaN)."""
+    tables = Tables(engine=engine, as_of=_as_of_dt(as_of), end=end)
+    att = tables.get("attendance")
+    att = att[(att["session_date"] >= pd.Timestamp(start)) & (att["session_date"] <= pd.Timestamp(end))]
+    s = att.drop_duplicates(["session_date", "person_id"]).groupby("session_date").size().astype(float)
+    s.index = pd.DatetimeIndex(s.index, name="session_date")
+    s.name = "women"
+    if public:
+        s[disclosure.is_small(s.to_numpy(), None)] = np.nan
+    return s
+
+
+def service_mix(*, engine: sa.Engine, period: Period, public: bool, as_of: date | None = None) -> pd.DataFrame:
+    """Women using each drop-in service in the period: category, value, suppressed (every service listed)."""
+    ev = _evaluate(engine=engine, periods=[period], public=False, as_of=as_of, ids=["ENG-04"], extra="services")
+    cols = ["category", "value", "suppressed"]
+    if ev.figures["status"].iloc[0] == "not_reported":
+        return pd.DataFrame(columns=cols)
+    got = dict(zip(ev.cells["category"], ev.cells["value"], strict=True))
+    cells = [BreakdownCell(c, int(got.get(c, 0)), False) for c in DROP_IN_SERVICES]
+    cells += [BreakdownCell(c, int(v), False) for c, v in got.items() if c not in DROP_IN_SERVICES]
+    if public:
+        cells, _ = disclosure.protect_breakdown(cells=cells, total=None)
+        # A woman may use several services, so no cell can be worked out from the others; the exact
+        # total is not published here. Still, never leave exactly one suppressed cell.
+    return pd.DataFrame([{"category": c.category, "value": c.value, "suppressed": c.suppressed} for c in cells],
+                        columns=cols)
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    kind: Literal["red_rag", "special_cause", "missing_return", "not_reported"]
+    indicator_id: str | None
+    message: str
+
+
+def attention(*, engine: sa.Engine, period: Period, public: bool, as_of: date | None = None) -> list[AttentionItem]:
+    """What needs the group's attention for a period, in plain words (never a suppressed number)."""
+    from metrics.spc import xmr
+
+    items: list[AttentionItem] = []
+    # The last 24 months up to the period end, for special cause variation.
+    history = monthly(add_months(month_start(period.end), -23), period.end)
+    ev = _evaluate(engine=engine, periods=[period, *history], public=public, as_of=as_of, ids=None)
+    f = ev.figures
+    now = f[f["p"] == 0]
+    for row in now.itertuples(index=False):
+        ind = by_id(row.id)
+        if row.status == "not_reported":
+            items.append(AttentionItem("not_reported", ind.id, f"{ind.name}: not reported for {period.label()}."))
+        elif row.rag == "red":
+            items.append(AttentionItem("red_rag", ind.id,
+                                       f"{ind.name} is short of its target for {period.label()}."))
+    hist = f[f["p"] > 0]
+    for ind in CATALOGUE:
+        h = hist[(hist["id"] == ind.id) & (hist["status"] != "not_reported")]
+        series = pd.Series(h["value"].to_numpy(float), index=[history[p - 1].start for p in h["p"]]).dropna()
+        if len(series) < 8:
+            continue
+        res = xmr(values=series, polarity=ind.polarity)
+        last = res.frame.iloc[-1]
+        if bool(last["special_cause"]) and last["cause"] == "concern":
+            items.append(AttentionItem("special_cause", ind.id,
+                                       f"{ind.name}: the latest month shows special cause variation of concern."))
+    grid = return_grid(engine=engine, start=period.start, end=period.end, as_of=as_of)
+    names = {p.code: p.name for p in partners().values()}
+    for r in grid[grid["state"] == "missing"].itertuples(index=False):
+        title = RETURNS[r.return_name].title
+        items.append(AttentionItem("missing_return", None,
+                                   f"{names.get(r.partner, r.partner)}: no '{title}' return for {r.month:%B %Y}."))
+    return items

@@ -1,0 +1,275 @@
+"""The indicator catalogue, as data: the one place every page, export and definition reads.
+
+Follows ``shared/spec/indicators.md`` section 2 (definitions, units, polarity) and
+section 4 (own sources, whether the indicator divides by the cohort).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Unit = Literal["count", "percent", "mean", "breakdown"]
+Polarity = Literal["up", "down", "none"]
+
+# The cohort (engaged women) is built from these sources.
+COHORT_SOURCES: tuple[str, ...] = ("aspirations/attendance", "aspirations/outreach", "vineyard/outreach")
+
+THEMES: tuple[tuple[str, str], ...] = (
+    ("engagement", "Engagement"),
+    ("health", "Health"),
+    ("dental", "Dental"),
+    ("recovery", "Recovery"),
+    ("family", "Family"),
+    ("housing", "Housing and moving on"),
+    ("safety", "Safety and justice"),
+    ("workforce", "Workforce and wider offer"),
+    ("voice", "Women's voice"),
+)
+
+_SYMBOL = {"up": "↑", "down": "↓", "none": "·"}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One strategy indicator and everything needed to compute and explain it."""
+
+    id: str
+    name: str
+    definition: str
+    unit: Unit
+    polarity: Polarity
+    theme: str
+    own_sources: tuple[str, ...]
+    uses_cohort: bool
+    notes: str
+    breakdown_by: str | None = None
+    headline: bool = False
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Own sources plus the cohort's when the indicator divides by ENG-01."""
+        if not self.uses_cohort:
+            return self.own_sources
+        return self.own_sources + tuple(s for s in COHORT_SOURCES if s not in self.own_sources)
+
+    @property
+    def symbol(self) -> str:
+        return _SYMBOL[self.polarity]
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "percent"
+
+
+_HEALTH = ("sexual_health/health_contacts", "mental_health/health_contacts", "nurse_prescriber/health_contacts",
+           "dental/health_contacts")
+
+CATALOGUE: tuple[Indicator, ...] = (
+    Indicator(
+        "ENG-01", "Women engaged",
+        "Distinct women with at least one drop-in attendance or one outreach contact (with a reference) in the "
+        "period.",
+        "count", "up", "engagement", COHORT_SOURCES, False,
+        "Counts women, not visits. A fall can mean a missing outreach or attendance return, not fewer women: "
+        "check completeness.",
+        headline=True,
+    ),
+    Indicator(
+        "ENG-02", "New women engaged",
+        "Engaged women with no drop-in attendance or outreach contact held before the period starts.",
+        "count", "up", "engagement", COHORT_SOURCES, False,
+        "'New' is judged on the data held: in the first months of the dashboard almost every woman looks new.",
+    ),
+    Indicator(
+        "ENG-03", "Sustained engagement",
+        "Engaged women who came to the drop-in on 3 or more different session dates in the period, as a share "
+        "of all engaged women.",
+        "percent", "up", "engagement", ("aspirations/attendance",), True,
+        "Longer periods make 3 sessions easier to reach: compare like with like (month with month).",
+    ),
+    Indicator(
+        "ENG-04", "Average attendance per drop-in",
+        "Women's attendances at the drop-in in the period (each woman once per session) divided by the number "
+        "of sessions held.",
+        "mean", "up", "engagement", ("aspirations/attendance",), False,
+        "A mean over few sessions moves a lot; a cancelled session is simply not counted.",
+    ),
+    Indicator(
+        "ENG-05", "Anonymous outreach contacts",
+        "Outreach contacts in the period where no reference was recorded.",
+        "count", "none", "engagement", ("aspirations/outreach", "vineyard/outreach"), False,
+        "More anonymous contacts can mean more outreach, or fewer women willing to give a reference.",
+    ),
+    Indicator(
+        "HLT-01", "Sexual health screen in last 12 months",
+        "Engaged women with a sexual health STI screen in the 12 months up to the period end, as a share of all "
+        "engaged women.",
+        "percent", "up", "health", ("sexual_health/health_contacts",), True,
+        "Looks back 12 months from the period end, so it changes slowly; screens done elsewhere are not seen.",
+        headline=True,
+    ),
+    Indicator(
+        "HLT-02", "Mental health support",
+        "Engaged women with any mental health contact in the period, as a share of all engaged women.",
+        "percent", "up", "health", ("mental_health/health_contacts",), True,
+        "Support from services outside the partnership (e.g. GP) is not seen.",
+    ),
+    Indicator(
+        "HLT-03", "Nurse prescriber consultations",
+        "Nurse prescriber consultations in the period, broken down by reason.",
+        "count", "none", "health", ("nurse_prescriber/health_contacts",), False,
+        "Counts consultations, not women: one woman seen often raises the count.",
+        breakdown_by="reason",
+    ),
+    Indicator(
+        "HLT-04", "Screening referrals",
+        "Health contacts in the period that led to a referral to breast or cervical screening.",
+        "count", "up", "health", _HEALTH, False,
+        "A referral is not an attendance: it says nothing about whether the screen happened.",
+    ),
+    Indicator(
+        "DEN-01", "Dental access in last 12 months",
+        "Engaged women with any dental contact in the 12 months up to the period end, as a share of all engaged "
+        "women.",
+        "percent", "up", "dental", ("dental/health_contacts",), True,
+        "Only the partnership's dental service is seen; women registered with a dentist elsewhere are missed.",
+        headline=True,
+    ),
+    Indicator(
+        "DEN-02", "Oral health consultations",
+        "Nurse prescriber consultations in the period recorded with the reason 'oral health'.",
+        "count", "none", "dental", ("nurse_prescriber/health_contacts",), False,
+        "A rise can mean unmet dental need rather than better care.",
+    ),
+    Indicator(
+        "DRG-01", "In drug or alcohol treatment",
+        "Engaged women whose current treatment status (a snapshot in the 91 days to the period end) says they "
+        "are in treatment, as a share of all engaged women.",
+        "percent", "up", "recovery", ("drug_alcohol/treatment",), True,
+        "Women not known to the treatment service count as not in treatment.",
+        headline=True,
+    ),
+    Indicator(
+        "RHB-01", "Ready for rehab",
+        "Women (engaged in the period or not) whose current treatment status has rehab stage 'ready' or "
+        "'referred'.",
+        "count", "up", "recovery", ("drug_alcohol/treatment",), False,
+        "A fall can be good news (women admitted to rehab) or bad (women disengaged).",
+    ),
+    Indicator(
+        "RHB-02", "Rehab admissions",
+        "Women whose first-ever treatment snapshot held with rehab stage 'admitted' or 'completed' is dated in "
+        "the period.",
+        "count", "up", "recovery", ("drug_alcohol/treatment",), False,
+        "'First-ever' is judged on the data held: early on, women already in rehab look newly admitted.",
+    ),
+    Indicator(
+        "RHB-03", "Rehab pathway",
+        "Women with a current treatment status, by rehab stage (blank shown as 'not recorded').",
+        "breakdown", "none", "recovery", ("drug_alcohol/treatment",), False,
+        "A snapshot, not a flow: it does not show how women moved between stages.",
+        breakdown_by="stage",
+    ),
+    Indicator(
+        "FAM-01", "Child contact restarted",
+        "Women whose key-work review in the period shows direct contact with their children (supervised, "
+        "unsupervised or living with) when their previous review showed none or only indirect contact.",
+        "count", "up", "family", ("aspirations/keywork_review",), False,
+        "Needs two reviews in a row; a missed review can hide or delay a restart.",
+    ),
+    Indicator(
+        "FAM-02", "Direct contact with children",
+        "Women whose current key-work review says they have children and have direct contact, as a share of "
+        "women whose current review says they have children.",
+        "percent", "up", "family", ("aspirations/keywork_review",), False,
+        "Direct contact is not always in a child's interest: read with the safeguarding picture.",
+    ),
+    Indicator(
+        "HSG-01", "Safely accommodated",
+        "Women whose current key-work review records temporary, supported or settled accommodation, as a share "
+        "of women whose current review records a known accommodation.",
+        "percent", "up", "housing", ("aspirations/keywork_review",), False,
+        "Women whose accommodation is unknown are left out of both parts, which can flatter the figure.",
+        headline=True,
+    ),
+    Indicator(
+        "HSG-02", "Rough sleeping",
+        "Women whose current key-work review records rough sleeping.",
+        "count", "down", "housing", ("aspirations/keywork_review",), False,
+        "Only women reviewed in the last 91 days are counted; women out of touch are not seen.",
+    ),
+    Indicator(
+        "EXT-01", "Reduced or stopped street work",
+        "Women whose current key-work review says they have reduced or stopped street-based sex work, as a "
+        "share of women whose current review records their working status.",
+        "percent", "up", "housing", ("aspirations/keywork_review",), False,
+        "Self-reported; women who have stopped may stop coming to reviews, so the figure can fall as things "
+        "improve.",
+        headline=True,
+    ),
+    Indicator(
+        "SAF-01", "High-risk women with a care plan",
+        "Of the women assessed as high risk at their latest safeguarding meeting in the period, the share with a "
+        "care plan in place at that meeting.",
+        "percent", "up", "safety", ("safeguarding/safeguarding",), False,
+        "Only women discussed at a meeting in the period are counted.",
+    ),
+    Indicator(
+        "SAF-02", "Crimes against the women reported to police",
+        "Crimes against the women reported to police, summed over the months that start in the period.",
+        "count", "none", "safety", ("police/police_monthly",), False,
+        "A rise can mean more trust in the police and more reporting, not more crime.",
+    ),
+    Indicator(
+        "CJS-01", "Referred to support instead of arrest",
+        "Women referred to support instead of arrest, as a share of those referred plus those arrested for "
+        "soliciting or loitering, over the months that start in the period.",
+        "percent", "up", "safety", ("police/police_monthly",), False,
+        "Counts police decisions, not distinct women: one woman can appear more than once.",
+        headline=True,
+    ),
+    Indicator(
+        "WKF-01", "Staff trained in trauma-informed care",
+        "Staff trained in trauma-informed care on courses held in the period, broken down by agency.",
+        "count", "up", "workforce", ("trauma_alliance/training",), False,
+        "Counts places on courses; one person trained twice counts twice.",
+        breakdown_by="agency",
+    ),
+    Indicator(
+        "WID-01", "Wider offer uptake",
+        "Engaged women who used hairdressing or the arts and crafts group at the drop-in in the period, as a "
+        "share of all engaged women.",
+        "percent", "up", "workforce", ("aspirations/attendance",), True,
+        "Depends on which services were offered on the day as much as on the women's choice.",
+    ),
+    Indicator(
+        "SUP-01", "Condoms distributed",
+        "Condoms handed out or left at supply points in the period.",
+        "count", "none", "workforce", ("aspirations/supplies", "vineyard/supplies"), False,
+        "Supplies left at supply points are counted when left, not when taken.",
+    ),
+    Indicator(
+        "VOI-01", "Women who feel heard",
+        "Feedback answers in the period scoring 4 or 5 (out of 5) for feeling heard, as a share of all answers "
+        "to that question.",
+        "percent", "up", "voice", ("aspirations/feedback",), False,
+        "Counts answers, not women; women who answer are not all the women who come.",
+        headline=True,
+    ),
+)
+
+_BY_ID = {i.id: i for i in CATALOGUE}
+
+
+def by_id(indicator_id: str) -> Indicator:
+    """The indicator with this ID (KeyError for an unknown ID)."""
+    return _BY_ID[indicator_id]
+
+
+def ids() -> tuple[str, ...]:
+    return tuple(_BY_ID)
+
+
+def theme_label(key: str) -> str:
+    return dict(THEMES)[key]

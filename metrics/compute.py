@@ -1,0 +1,436 @@
+"""Raw indicator values for many periods at once, from one read of each return.
+
+Every indicator is computed for a whole list of periods in one vectorised
+pass: rows are "exploded" onto the periods (or look-back windows) whose dates
+hold them, then grouped by period. Nothing here applies disclosure control,
+completeness or targets; ``metrics.api`` does that on top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from core.periods import Period
+from core.returns import DIRECT_CONTACT, RETURNS
+from storage.repository import read_return
+
+STATUS_WINDOW_DAYS = 91  # a status row older than end - 91 days is stale
+LOOKBACK_DAYS = 364  # "last 12 months" = end - 364 .. end
+NOT_RECORDED = "not_recorded"
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+def day_number(d: date | datetime | pd.Timestamp) -> int:
+    """Days since 1970-01-01: the integer form every period bound takes here."""
+    return int((np.datetime64(pd.Timestamp(d).date(), "D") - _EPOCH).astype(np.int64))
+
+
+class Tables:
+    """Reads each return at most once per request (lazily), as it stood at ``as_of``."""
+
+    def __init__(self, *, engine: sa.Engine, as_of: datetime | None, end: date | None) -> None:
+        self._engine = engine
+        self._as_of = as_of
+        self._end = end
+        self._cache: dict[str, pd.DataFrame] = {}
+        self.reads: list[str] = []  # for tests: which tables were read, in order
+
+    def get(self, name: str) -> pd.DataFrame:
+        if name not in self._cache:
+            df = read_return(self._engine, name, as_of=self._as_of, end=self._end)
+            dcol = RETURNS[name].date_column
+            df["d"] = (df[dcol].to_numpy("datetime64[D]") - _EPOCH).astype(np.int64) if len(df) else \
+                pd.Series(dtype=np.int64)
+            self._cache[name] = df
+            self.reads.append(name)
+        return self._cache[name]
+
+
+def explode(df: pd.DataFrame, lo: np.ndarray, hi: np.ndarray, *, day: str = "d") -> pd.DataFrame:
+    """``df``'s rows repeated once for each window [lo[p], hi[p]] that holds their day, with column ``p``.
+
+    Works by sorting once and slicing with ``searchsorted``: cost grows with the output, not rows x periods.
+    """
+    if df.empty or len(lo) == 0:
+        return df.iloc[0:0].assign(p=pd.Series(dtype=np.int64))
+    days = df[day].to_numpy(np.int64)
+    order = np.argsort(days, kind="stable")
+    sorted_days = days[order]
+    a = np.searchsorted(sorted_days, lo, "left")
+    b = np.searchsorted(sorted_days, hi, "right")
+    counts = np.maximum(b - a, 0)
+    pidx = np.repeat(np.arange(len(lo)), counts)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    pos = np.arange(int(counts.sum())) + np.repeat(a - starts, counts)
+    out = df.iloc[order[pos]].reset_index(drop=True)
+    out["p"] = pidx
+    return out
+
+
+def _per_period(values: pd.Series, n: int) -> np.ndarray:
+    return values.reindex(range(n), fill_value=0).to_numpy(float)
+
+
+def _women(df: pd.DataFrame, n: int) -> np.ndarray:
+    """Distinct women per period."""
+    if df.empty:
+        return np.zeros(n)
+    return _per_period(df.drop_duplicates(["p", "person_id"]).groupby("p").size(), n)
+
+
+def _rows(df: pd.DataFrame, n: int) -> np.ndarray:
+    return _per_period(df.groupby("p").size(), n) if len(df) else np.zeros(n)
+
+
+def _sum(df: pd.DataFrame, col: str, n: int) -> np.ndarray:
+    return _per_period(pd.to_numeric(df[col]).groupby(df["p"]).sum(), n) if len(df) else np.zeros(n)
+
+
+def _yes(s: pd.Series) -> pd.Series:
+    """True only where a yes/no answer is yes; blank (unknown) is not yes."""
+    return s.isin([True])
+
+
+def _has_code(s: pd.Series, codes: tuple[str, ...]) -> pd.Series:
+    """Multi-value cells (codes separated by ; or ,) holding any of ``codes``."""
+    pattern = r"(?:^|[;,])\s*(?:" + "|".join(codes) + r")\s*(?:$|[;,])"
+    return s.fillna("").astype(str).str.contains(pattern, regex=True)
+
+
+def _breakdown(df: pd.DataFrame, col: str, *, weight: str | None = None, person: bool = False) -> pd.DataFrame:
+    """Long frame (p, category, value) counting rows, summing ``weight`` or counting distinct women."""
+    if df.empty:
+        return pd.DataFrame({"p": pd.Series(dtype=np.int64), "category": pd.Series(dtype=str),
+                             "value": pd.Series(dtype=float)})
+    cat = df[col].fillna(NOT_RECORDED).astype(str)
+    frame = df.assign(category=cat)
+    if weight:
+        g = pd.to_numeric(frame[weight]).groupby([frame["p"], frame["category"]]).sum()
+    elif person:
+        g = frame.drop_duplicates(["p", "category", "person_id"]).groupby(["p", "category"]).size()
+    else:
+        g = frame.groupby(["p", "category"]).size()
+    return g.rename("value").astype(float).reset_index()
+
+
+@dataclass
+class Raw:
+    """One indicator's raw figures for every period: arrays indexed by period position."""
+
+    numerator: np.ndarray
+    denominator: np.ndarray | None = None
+    women: np.ndarray | None = None  # distinct women behind a mean (disclosure control)
+    breakdown: pd.DataFrame | None = None
+
+
+class Calculator:
+    """Computes indicators for ``periods`` from ``tables``; shared pieces (cohort, statuses) are built once."""
+
+    def __init__(self, *, tables: Tables, periods: list[Period]) -> None:
+        self.tables = tables
+        self.periods = periods
+        self.n = len(periods)
+        self.lo = np.array([day_number(p.start) for p in periods], dtype=np.int64)
+        self.hi = np.array([day_number(p.end) for p in periods], dtype=np.int64)
+
+    # --- shared pieces -------------------------------------------------------------------------
+    @cached_property
+    def contacts(self) -> pd.DataFrame:
+        """Attendance and outreach rows with a person: (person_id, d)."""
+        att = self.tables.get("attendance")[["person_id", "d"]]
+        out = self.tables.get("outreach")
+        out = out.loc[out["person_id"].notna(), ["person_id", "d"]]
+        return pd.concat([att, out], ignore_index=True)
+
+    @cached_property
+    def cohort(self) -> pd.DataFrame:
+        """(p, person_id) of engaged women."""
+        return explode(self.contacts, self.lo, self.hi)[["p", "person_id"]].drop_duplicates()
+
+    @cached_property
+    def eng01(self) -> np.ndarray:
+        return _women(self.cohort, self.n)
+
+    @cached_property
+    def attendance_in_period(self) -> pd.DataFrame:
+        return explode(self.tables.get("attendance"), self.lo, self.hi)
+
+    def in_cohort(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Rows of ``df`` (with p, person_id) whose woman is engaged in that period."""
+        if df.empty:
+            return df
+        return df.merge(self.cohort, on=["p", "person_id"], how="inner")
+
+    def current(self, name: str) -> pd.DataFrame:
+        """Each woman's current status row per period: latest row in [end - 91, end]."""
+        key = f"_current_{name}"
+        if key not in self.__dict__:
+            ex = explode(self.tables.get(name), self.hi - STATUS_WINDOW_DAYS, self.hi)
+            ex = ex.sort_values(["p", "person_id", "d"], kind="stable")
+            self.__dict__[key] = ex.drop_duplicates(["p", "person_id"], keep="last")
+        return self.__dict__[key]
+
+    def health(self, *, service: str | None = None) -> pd.DataFrame:
+        h = self.tables.get("health_contacts")
+        return h if service is None else h[h["service"] == service]
+
+    def percent_of_cohort(self, rows: pd.DataFrame) -> Raw:
+        return Raw(_women(self.in_cohort(rows), self.n), self.eng01)
+
+    def last_12_months(self, rows: pd.DataFrame) -> pd.DataFrame:
+        return explode(rows, self.hi - LOOKBACK_DAYS, self.hi)
+
+    def in_period(self, rows: pd.DataFrame) -> pd.DataFrame:
+        return explode(rows, self.lo, self.hi)
+
+
+# --- the indicators ------------------------------------------------------------------------------
+
+def _eng01(c: Calculator) -> Raw:
+    return Raw(c.eng01)
+
+
+def _eng02(c: Calculator) -> Raw:
+    if c.cohort.empty:
+        return Raw(np.zeros(c.n))
+    first = c.contacts.groupby("person_id")["d"].min().rename("first")
+    co = c.cohort.join(first, on="person_id")
+    new = co[co["first"].to_numpy() >= c.lo[co["p"].to_numpy()]]
+    return Raw(_women(new, c.n))
+
+
+def _eng03(c: Calculator) -> Raw:
+    att = c.attendance_in_period
+    if att.empty:
+        return Raw(np.zeros(c.n), c.eng01)
+    sessions = att.drop_duplicates(["p", "person_id", "d"]).groupby(["p", "person_id"]).size()
+    sustained = sessions[sessions >= 3].reset_index()[["p", "person_id"]]
+    return Raw(_women(c.in_cohort(sustained), c.n), c.eng01)
+
+
+def _eng04(c: Calculator) -> Raw:
+    att = c.attendance_in_period
+    if att.empty:
+        z = np.zeros(c.n)
+        return Raw(z, z.copy(), z.copy())
+    pairs = _rows(att.drop_duplicates(["p", "person_id", "d"]), c.n)
+    sessions = _rows(att.drop_duplicates(["p", "d"]), c.n)
+    return Raw(pairs, sessions, _women(att, c.n))
+
+
+def _eng05(c: Calculator) -> Raw:
+    out = c.tables.get("outreach")
+    return Raw(_rows(c.in_period(out[out["person_id"].isna()]), c.n))
+
+
+def _hlt01(c: Calculator) -> Raw:
+    h = c.health(service="sexual_health")
+    return c.percent_of_cohort(c.last_12_months(h[h["activity"] == "sti_screen"]))
+
+
+def _hlt02(c: Calculator) -> Raw:
+    return c.percent_of_cohort(c.in_period(c.health(service="mental_health")))
+
+
+def _hlt03(c: Calculator) -> Raw:
+    rows = c.in_period(c.health(service="nurse_prescriber"))
+    return Raw(_rows(rows, c.n), breakdown=_breakdown(rows, "reason"))
+
+
+def _hlt04(c: Calculator) -> Raw:
+    h = c.health()
+    return Raw(_rows(c.in_period(h[h["referral_to"].isin(["breast_screening", "cervical_screening"])]), c.n))
+
+
+def _den01(c: Calculator) -> Raw:
+    return c.percent_of_cohort(c.last_12_months(c.health(service="dental")))
+
+
+def _den02(c: Calculator) -> Raw:
+    h = c.health(service="nurse_prescriber")
+    return Raw(_rows(c.in_period(h[h["reason"] == "oral_health"]), c.n))
+
+
+def _drg01(c: Calculator) -> Raw:
+    cur = c.current("treatment")
+    return c.percent_of_cohort(cur[_yes(cur["in_treatment"])])
+
+
+def _rhb01(c: Calculator) -> Raw:
+    cur = c.current("treatment")
+    return Raw(_women(cur[cur["rehab_stage"].isin(["ready", "referred"])], c.n))
+
+
+def _rhb02(c: Calculator) -> Raw:
+    t = c.tables.get("treatment")
+    adm = t[t["rehab_stage"].isin(["admitted", "completed"])]
+    first = adm.groupby("person_id", as_index=False)["d"].min()
+    return Raw(_women(c.in_period(first), c.n))
+
+
+def _rhb03(c: Calculator) -> Raw:
+    cur = c.current("treatment")
+    return Raw(_women(cur, c.n), breakdown=_breakdown(cur, "rehab_stage"))
+
+
+def _fam01(c: Calculator) -> Raw:
+    r = c.tables.get("keywork_review").sort_values(["person_id", "d"], kind="stable")
+    prev = r.groupby("person_id")["child_contact"].shift()
+    restarted = r[prev.isin(["none", "indirect"]) & r["child_contact"].isin(DIRECT_CONTACT)]
+    return Raw(_women(c.in_period(restarted), c.n))
+
+
+def _fam02(c: Calculator) -> Raw:
+    cur = c.current("keywork_review")
+    parents = cur[_yes(cur["has_children"])]
+    return Raw(_women(parents[parents["child_contact"].isin(DIRECT_CONTACT)], c.n), _women(parents, c.n))
+
+
+def _hsg01(c: Calculator) -> Raw:
+    cur = c.current("keywork_review")
+    known = cur[cur["accommodation"].notna() & (cur["accommodation"] != "unknown")]
+    safe = known[known["accommodation"].isin(["temporary", "supported", "settled"])]
+    return Raw(_women(safe, c.n), _women(known, c.n))
+
+
+def _hsg02(c: Calculator) -> Raw:
+    cur = c.current("keywork_review")
+    return Raw(_women(cur[cur["accommodation"] == "rough_sleeping"], c.n))
+
+
+def _ext01(c: Calculator) -> Raw:
+    cur = c.current("keywork_review")
+    known = cur[cur["working_status"].notna()]
+    return Raw(_women(known[known["working_status"].isin(["reduced", "stopped"])], c.n), _women(known, c.n))
+
+
+def _saf01(c: Calculator) -> Raw:
+    s = c.in_period(c.tables.get("safeguarding")).sort_values(["p", "person_id", "d"], kind="stable")
+    latest = s.drop_duplicates(["p", "person_id"], keep="last")
+    high = latest[latest["risk_level"] == "high"]
+    return Raw(_women(high[_yes(high["care_plan_in_place"])], c.n), _women(high, c.n))
+
+
+def _saf02(c: Calculator) -> Raw:
+    return Raw(_sum(c.in_period(c.tables.get("police_monthly")), "violence_reports", c.n))
+
+
+def _cjs01(c: Calculator) -> Raw:
+    pm = c.in_period(c.tables.get("police_monthly"))
+    referred = _sum(pm, "support_referrals", c.n)
+    return Raw(referred, referred + _sum(pm, "arrests_soliciting", c.n))
+
+
+def _wkf01(c: Calculator) -> Raw:
+    tr = c.in_period(c.tables.get("training"))
+    return Raw(_sum(tr, "staff_trained", c.n), breakdown=_breakdown(tr, "agency", weight="staff_trained"))
+
+
+def _wid01(c: Calculator) -> Raw:
+    att = c.attendance_in_period
+    return c.percent_of_cohort(att[_has_code(att["services_used"], ("hairdressing", "arts_crafts"))])
+
+
+def _sup01(c: Calculator) -> Raw:
+    s = c.tables.get("supplies")
+    return Raw(_sum(c.in_period(s[s["item"] == "condoms"]), "quantity", c.n))
+
+
+def _voi01(c: Calculator) -> Raw:
+    f = c.in_period(c.tables.get("feedback"))
+    answered = f[f["feel_heard"].notna()]
+    return Raw(_rows(answered[pd.to_numeric(answered["feel_heard"]) >= 4], c.n), _rows(answered, c.n))
+
+
+COMPUTE: dict[str, Callable[[Calculator], Raw]] = {
+    "ENG-01": _eng01, "ENG-02": _eng02, "ENG-03": _eng03, "ENG-04": _eng04, "ENG-05": _eng05,
+    "HLT-01": _hlt01, "HLT-02": _hlt02, "HLT-03": _hlt03, "HLT-04": _hlt04,
+    "DEN-01": _den01, "DEN-02": _den02, "DRG-01": _drg01,
+    "RHB-01": _rhb01, "RHB-02": _rhb02, "RHB-03": _rhb03,
+    "FAM-01": _fam01, "FAM-02": _fam02, "HSG-01": _hsg01, "HSG-02": _hsg02, "EXT-01": _ext01,
+    "SAF-01": _saf01, "SAF-02": _saf02, "CJS-01": _cjs01, "WKF-01": _wkf01, "WID-01": _wid01,
+    "SUP-01": _sup01, "VOI-01": _voi01,
+}
+
+
+# --- breakdowns beyond the spec's three, for pages (accommodation over time, service mix) ----------
+
+def _accommodation(c: Calculator) -> pd.DataFrame:
+    return _breakdown(c.current("keywork_review"), "accommodation")
+
+
+def _working_status(c: Calculator) -> pd.DataFrame:
+    return _breakdown(c.current("keywork_review"), "working_status")
+
+
+def _services(c: Calculator) -> pd.DataFrame:
+    att = c.attendance_in_period
+    if att.empty:
+        return _breakdown(att, "services_used")
+    codes = att["services_used"].fillna("").astype(str).str.split(r"[;,]", regex=True)
+    ex = att.assign(service=codes).explode("service")
+    ex["service"] = ex["service"].str.strip()
+    ex = ex[ex["service"].fillna("") != ""]
+    return _breakdown(ex, "service", person=True)
+
+
+EXTRA_BREAKDOWNS: dict[str, Callable[[Calculator], pd.DataFrame]] = {
+    "accommodation": _accommodation,
+    "working_status": _working_status,
+    "services": _services,
+}
+
+
+def compute_raw(*, calc: Calculator, ids: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Raw figures, long: (p, id, numerator, denominator, value, women) and breakdowns (p, id, category, value)."""
+    from metrics.catalogue import by_id
+
+    frames, cells = [], []
+    for ind_id in ids:
+        ind = by_id(ind_id)
+        raw = COMPUTE[ind_id](calc)
+        num = np.asarray(raw.numerator, float)
+        den = None if raw.denominator is None else np.asarray(raw.denominator, float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if ind.unit == "percent":
+                value = np.where(den > 0, num / np.where(den > 0, den, 1) * 100, np.nan)
+            elif ind.unit == "mean":
+                value = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+            else:
+                value = num
+        frames.append(pd.DataFrame({
+            "p": np.arange(calc.n), "id": ind_id, "numerator": num,
+            "denominator": np.full(calc.n, np.nan) if den is None else den,
+            "value": value,
+            "women": np.full(calc.n, np.nan) if raw.women is None else np.asarray(raw.women, float),
+        }))
+        if raw.breakdown is not None and len(raw.breakdown):
+            cells.append(raw.breakdown.assign(id=ind_id))
+    raw_frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["p", "id", "numerator", "denominator", "value", "women"])
+    cell_frame = pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(
+        {"p": pd.Series(dtype=np.int64), "category": pd.Series(dtype=str), "value": pd.Series(dtype=float),
+         "id": pd.Series(dtype=str)})
+    return raw_frame, cell_frame
+
+
+# Which returns each indicator reads (so a request for a few indicators reads only what it needs).
+_COHORT = ("attendance", "outreach")
+TABLES_FOR: dict[str, tuple[str, ...]] = {
+    "ENG-01": _COHORT, "ENG-02": _COHORT, "ENG-03": _COHORT, "ENG-04": ("attendance",), "ENG-05": ("outreach",),
+    "HLT-01": (*_COHORT, "health_contacts"), "HLT-02": (*_COHORT, "health_contacts"),
+    "HLT-03": ("health_contacts",), "HLT-04": ("health_contacts",),
+    "DEN-01": (*_COHORT, "health_contacts"), "DEN-02": ("health_contacts",),
+    "DRG-01": (*_COHORT, "treatment"), "RHB-01": ("treatment",), "RHB-02": ("treatment",), "RHB-03": ("treatment",),
+    "FAM-01": ("keywork_review",), "FAM-02": ("keywork_review",), "HSG-01": ("keywork_review",),
+    "HSG-02": ("keywork_review",), "EXT-01": ("keywork_review",), "SAF-01": ("safeguarding",),
+    "SAF-02": ("police_monthly",), "CJS-01": ("police_monthly",), "WKF-01": ("training",),
+    "WID-01": _COHORT, "SUP-01": ("supplies",), "VOI-01": ("feedback",),
+}

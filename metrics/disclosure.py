@@ -1,0 +1,166 @@
+"""Disclosure control (indicators spec section 5): THE functions every public figure goes through.
+
+- A count from 1 to threshold-1 is suppressed (value None); 0 is shown.
+- A percent is suppressed when its numerator, denominator or denominator - numerator is from 1 to
+  threshold-1; its CIs, numerator and denominator are then hidden too.
+- A mean (ENG-04) is suppressed when the distinct women behind it number 1 to threshold-1; its
+  numerator and denominator (attendances, sessions) are never published, only the mean.
+- In a breakdown shown with its total: if exactly one cell is suppressed the smallest other non-zero cell
+  is suppressed too; if the suppressed cells could only be all ones (their sum equals their number) one
+  more cell is suppressed, and if none is left the total is suppressed.
+The threshold comes from ``core.settings.suppression_threshold()`` and is never below 5.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from core import settings
+from metrics.results import BreakdownCell, IndicatorResult, IndicatorSet
+
+MINIMUM_THRESHOLD = 5
+FIGURES = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
+
+
+def threshold_value(threshold: int | None = None) -> int:
+    """The threshold in force: the configured one (or the one given), never below 5."""
+    return max(MINIMUM_THRESHOLD, int(threshold) if threshold is not None else settings.suppression_threshold())
+
+
+def is_small(x, threshold: int | None = None):
+    """True where 1 <= x < threshold (array or scalar); missing values are not small."""
+    t = threshold_value(threshold)
+    a = pd.to_numeric(pd.Series(np.atleast_1d(x), dtype="object"), errors="coerce").to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        out = np.isfinite(a) & (a >= 1) & (a < t)
+    return bool(out[0]) if np.ndim(x) == 0 else out
+
+
+@dataclass(frozen=True)
+class Protected:
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    lower_ci: float | None
+    upper_ci: float | None
+    suppressed: bool
+
+
+def protect_count(*, value, threshold: int | None = None) -> tuple[float | int | None, bool]:
+    """(value or None, suppressed) for a count."""
+    if is_small(value, threshold):
+        return None, True
+    return value, False
+
+
+def protect_percent(*, numerator, denominator, value, lower_ci=None, upper_ci=None,
+                    threshold: int | None = None) -> Protected:
+    """A percent with its CIs, suppressed on a small numerator, denominator or complement."""
+    complement = None if numerator is None or denominator is None else denominator - numerator
+    if is_small(numerator, threshold) or is_small(denominator, threshold) or is_small(complement, threshold):
+        return Protected(None, None, None, None, None, True)
+    return Protected(numerator, denominator, value, lower_ci, upper_ci, False)
+
+
+def protect_mean(*, value, women, threshold: int | None = None) -> Protected:
+    """A mean: suppressed when the distinct women behind it are few; parts never published."""
+    if is_small(women, threshold):
+        return Protected(None, None, None, None, None, True)
+    return Protected(None, None, value, None, None, False)
+
+
+def protect_frame(*, frame: pd.DataFrame, threshold: int | None = None) -> pd.DataFrame:
+    """Vectorised protection of a long frame with columns unit, numerator, denominator, value, lower_ci,
+    upper_ci and women (dropped). Adds ``suppressed``; suppressed figures become NaN."""
+    f = frame.copy()
+    unit = f["unit"].to_numpy()
+    num, den = f["numerator"].to_numpy(float), f["denominator"].to_numpy(float)
+    women = f["women"].to_numpy(float) if "women" in f else np.full(len(f), np.nan)
+    count_like = np.isin(unit, ["count", "breakdown"])
+    sup = (
+        (count_like & (is_small(f["value"].to_numpy(float), threshold) | is_small(num, threshold)))
+        | ((unit == "percent") & (is_small(num, threshold) | is_small(den, threshold)
+                                  | is_small(den - num, threshold)))
+        | ((unit == "mean") & is_small(women, threshold))
+    )
+    f.loc[sup, list(FIGURES)] = np.nan
+    f.loc[unit == "mean", ["numerator", "denominator"]] = np.nan
+    f["suppressed"] = sup
+    return f.drop(columns=["women"], errors="ignore")
+
+
+def protect_breakdown(*, cells: list[BreakdownCell], total: float | int | None,
+                      threshold: int | None = None) -> tuple[list[BreakdownCell], bool]:
+    """Protected cells of a breakdown shown with ``total``, and whether the total must be suppressed too."""
+    values = [c.value for c in cells]
+    sup = [bool(is_small(v, threshold)) for v in values]
+
+    def candidates() -> list[int]:
+        return sorted((i for i, v in enumerate(values) if not sup[i] and v is not None and v > 0),
+                      key=lambda i: values[i])
+
+    if sum(sup) == 1 and candidates():
+        sup[candidates()[0]] = True
+    total_suppressed = bool(is_small(total, threshold))
+    # Several suppressed cells that could only be all ones would still be recoverable.
+    while sum(sup) >= 2 and sum(values[i] for i in range(len(values)) if sup[i]) == sum(sup):
+        rest = candidates()
+        if not rest:
+            total_suppressed = True
+            break
+        sup[rest[0]] = True
+    out = [BreakdownCell(c.category, None if s else c.value, s) for c, s in zip(cells, sup, strict=True)]
+    return out, total_suppressed
+
+
+def protect_cells_frame(*, cells: pd.DataFrame, totals: pd.DataFrame, threshold: int | None = None,
+                        keys: tuple[str, ...] = ("p", "id")) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Apply ``protect_breakdown`` to every (period, indicator) group of a long cell frame.
+
+    ``totals`` has ``keys`` and ``total``. Returns (protected cells with ``suppressed``, keys whose total
+    must be suppressed as well).
+    """
+    out, hide = [], []
+    tot = totals.set_index(list(keys))["total"].to_dict() if len(totals) else {}
+    for key, g in cells.groupby(list(keys), sort=False):
+        cl = [BreakdownCell(str(c), v, False) for c, v in zip(g["category"], g["value"], strict=True)]
+        prot, hide_total = protect_breakdown(cells=cl, total=tot.get(key), threshold=threshold)
+        out.append(g.assign(value=[c.value for c in prot], suppressed=[c.suppressed for c in prot]))
+        if hide_total:
+            hide.append(dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True)))
+    cells_out = pd.concat(out, ignore_index=True) if out else cells.assign(suppressed=pd.Series(dtype=bool))
+    return cells_out, pd.DataFrame(hide, columns=list(keys))
+
+
+def protect_result(*, result: IndicatorResult, threshold: int | None = None) -> IndicatorResult:
+    """One indicator result made fit for a public viewer (RAG withheld when the value is suppressed)."""
+    if result.status == "not_reported":
+        return replace(result, breakdown=[])
+    if result.unit == "percent":
+        p = protect_percent(numerator=result.numerator, denominator=result.denominator, value=result.value,
+                            lower_ci=result.lower_ci, upper_ci=result.upper_ci, threshold=threshold)
+    elif result.unit == "mean":
+        # Without the women behind it, fall back on the attendances (never fewer than the women).
+        women = result.women if result.women is not None else result.numerator
+        p = protect_mean(value=result.value, women=women, threshold=threshold)
+    else:
+        v, s = protect_count(value=result.value, threshold=threshold)
+        p = Protected(None if s else result.numerator, None, v, None, None, s)
+    breakdown = result.breakdown
+    if breakdown:
+        breakdown, hide_total = protect_breakdown(cells=breakdown, total=result.value, threshold=threshold)
+        if hide_total:
+            p = Protected(None, None, None, None, None, True)
+    return replace(result, numerator=p.numerator, denominator=p.denominator, value=p.value, lower_ci=p.lower_ci,
+                   upper_ci=p.upper_ci, suppressed=p.suppressed, rag=None if p.suppressed else result.rag,
+                   breakdown=breakdown, women=None)
+
+
+def apply_to_set(*, indicator_set: IndicatorSet, threshold: int | None = None) -> IndicatorSet:
+    """A public copy of an exact indicator set."""
+    t = threshold_value(threshold)
+    return IndicatorSet(period=indicator_set.period, public=True, as_of=indicator_set.as_of, threshold=t,
+                        results=[protect_result(result=r, threshold=t) for r in indicator_set.results])
