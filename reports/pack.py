@@ -23,9 +23,11 @@ DIRECTION_WORDS = {"better": "better", "worse": "worse", "same": "no change", "n
 def disclosure_rules(threshold: int) -> list[str]:
     """The disclosure rules, in words, for the appendix and the README of an export."""
     return [
-        f"In public outputs a count from 1 to {threshold - 1} is not shown: it appears as * . Zero is shown.",
+        f"In public outputs a count below {threshold} (other than zero) is not shown: it appears as * or a blank. "
+        "Zero is shown.",
         f"A percentage is not shown when the number of women it counts, the number it is out of, or the "
-        f"difference between them is from 1 to {threshold - 1}.",
+        f"difference between them is below {threshold} (other than zero).",
+        "A mean is not shown when fewer women than that are behind it.",
         "Where a breakdown is shown with its total and exactly one part is hidden, the smallest other part is "
         "hidden too, so that no hidden number can be worked out by subtraction. Monthly figures shown beside a "
         "period total are treated the same way.",
