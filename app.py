@@ -1,19 +1,61 @@
-"""Strategy outcomes dashboard: the frame. (Pages arrive with the dashboard issue.)"""
+"""Strategy outcomes dashboard: the frame around every page.
+
+Sign-in, the menu each role is allowed to see, the shared period controls and
+the sample-data banner. The pages themselves live in ``pages/`` and each checks
+the role again before it shows anything.
+"""
 
 import streamlit as st
 
-from storage.db import ensure_schema
-from storage.repository import list_submissions
+from storage.users import ROLE_LABELS
+from ui import auth, config, data, frame, navigation, periods
 
-st.set_page_config(page_title="Strategy outcomes dashboard", layout="wide")
-st.title("Strategy outcomes dashboard")
-st.caption("Southend Strategic Street Prostitution Group")
+frame.setup()
+config.overlay_streamlit_secrets(auth._secrets())
 
-engine = ensure_schema()
-subs, sheets = list_submissions(engine)
-st.subheader("Submissions loaded")
-if subs.empty:
-    st.info("No submissions have been loaded yet.")
+try:
+    config.cookie_secret()
+    engine = data.engine()
+except config.ConfigurationError as exc:
+    st.error(f"The dashboard is not configured yet: {exc}")
+    st.stop()
+except Exception:  # never a traceback in front of a user
+    st.error("The dashboard cannot reach its database just now. Please try again in a few minutes; "
+             "if it keeps happening, tell the dashboard administrator.")
+    st.stop()
+
+user = auth.restore(engine)
+
+if user is None:
+    frame.sample_banner()
+    st.navigation([st.Page(lambda: auth.login_view(engine), title="Log in", url_path="login",
+                           icon=":material/login:")], position="hidden").run()
 else:
-    st.dataframe(subs[["partner", "file_name", "period_start", "period_end", "loaded_by", "loaded_at"]],
-                 hide_index=True)
+    mine = navigation.pages_for(user.role)
+    first = navigation.default_page(user.role)
+    sections: dict[str, list] = {}
+    for d in mine:
+        sections.setdefault(d.section, []).append(
+            st.Page(d.file, title=d.title, icon=d.icon, url_path=d.key, default=first is not None and d is first))
+    current = st.navigation(sections)
+    shown = next((d for d in mine if d.key == current.url_path), None)
+
+    with st.sidebar:
+        if shown is not None and shown.needs_period:
+            periods.period_controls()
+        st.divider()
+        who = f"**{user.username}**  \n{ROLE_LABELS.get(user.role, user.role)}"
+        if user.partner:
+            who += f"  \nPartner: {user.partner}"
+        st.markdown(who)
+        if st.button("Log out", icon=":material/logout:"):
+            auth.logout(engine)
+            st.rerun()
+
+    frame.sample_banner()
+    current.run()
+
+script = auth.cookie_script()
+if script:
+    with st.sidebar:
+        st.html(script, unsafe_allow_javascript=True)

@@ -1,0 +1,23 @@
+"""Family, housing and moving on: contact with children, a safe place to live, moving away from street work."""
+
+import streamlit as st
+
+from ui import components as c
+from ui import frame
+
+ctx = frame.page_context("family")
+frame.page_header("Family, housing and moving on", "From the monthly key-work reviews: contact with children, "
+                  "safe accommodation and moving away from street-based sex work.", ctx=ctx)
+if ctx.period is None:
+    c.no_period()
+
+st.header("Family")
+c.theme_sections(ctx, ["FAM-01", "FAM-02"])
+
+st.divider()
+st.header("Housing")
+c.theme_sections(ctx, ["HSG-01", "HSG-02"])
+
+st.divider()
+st.header("Moving on")
+c.theme_sections(ctx, ["EXT-01"])

@@ -1,0 +1,32 @@
+"""Meeting overview: the headline figures, how they changed, and what needs the group's attention."""
+
+import streamlit as st
+
+from metrics import catalogue
+from ui import components as c
+from ui import data, frame
+
+ctx = frame.page_context("overview")
+frame.page_header("Meeting overview", "The strategy's headline figures for the period, how each has changed since "
+                  "the previous period and the same period last year, and what needs the group's attention.",
+                  ctx=ctx)
+if ctx.period is None:
+    c.no_period()
+
+results = data.indicators(ctx.engine, period=ctx.period, public=ctx.public)
+comparisons = data.compare(ctx.engine, period=ctx.period, public=ctx.public)
+
+st.header("Headline figures")
+st.caption("Arrows show the change; blue means better and orange-red means worse for the women, "
+           "judged by whether higher or lower is better for that figure.")
+c.tiles([r for r in results.results if catalogue.by_id(r.id).headline], comparisons=comparisons)
+
+st.header("What needs attention")
+c.attention_list(data.attention(ctx.engine, period=ctx.period, public=ctx.public))
+
+st.header("Every indicator")
+summary = c.summary_table(results.results, comparisons)
+c.table(summary, key="summary")
+c.download(ctx, summary, name=f"indicators-{ctx.period.code()}", key="summary")
+st.caption("\\* a number from 1 to 4, not published to protect the women's privacy. "
+           "— not reported: no return covers the period, which is not the same as zero.")

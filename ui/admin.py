@@ -1,0 +1,151 @@
+"""Screen pieces for administration: accounts, targets, partners, the audit log."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from core.partners import partners
+from core.periods import fy_label, fy_of
+from metrics import catalogue
+from metrics import targets as targets_mod
+from storage import users
+from storage.repository import audit
+from ui import data
+from ui import format as fmt
+from ui.frame import PageContext
+from ui.returns import partner_name
+
+
+def _flash(message: str) -> None:
+    st.session_state["admin_flash"] = message
+
+
+def accounts(ctx: PageContext) -> None:
+    msg = st.session_state.pop("admin_flash", None)
+    if msg:
+        st.success(msg)
+    table = users.list_users(ctx.engine)
+    shown = pd.DataFrame({
+        "Username": table["username"], "Role": [users.ROLE_LABELS.get(r, r) for r in table["role"]],
+        "Partner": [partner_name(p) if p else "" for p in table["partner"]],
+        "Active": ["Yes" if a else "No" for a in table["active"]],
+        "Locked until": [fmt.uk_datetime(t) for t in table["locked_until"]],
+        "Created": [fmt.uk_date(t) for t in table["created_at"]],
+    })
+    st.dataframe(shown, hide_index=True, width="stretch", key="users-table")
+    st.caption("People who sign in with their organisation account are listed by their email address.")
+
+    left, right = st.columns(2, gap="large")
+    with left, st.form("add-user", clear_on_submit=True):
+        st.subheader("Add an account")
+        username = st.text_input("New username (or organisation email address)")
+        role = st.selectbox("Role", users.ROLES, format_func=lambda r: users.ROLE_LABELS[r])
+        partner = st.selectbox("Partner (partner accounts only)", ["", *partners()],
+                               format_func=lambda p: partner_name(p) if p else "—")
+        password = st.text_input("Temporary password (at least 10 characters)", type="password")
+        if st.form_submit_button("Add account", type="primary"):
+            try:
+                users.create_user(ctx.engine, username=username, password=password, role=role,
+                                  partner=partner or None, created_by=ctx.user.username)
+                _flash(f"Account '{username.strip()}' added. Give them the temporary password in person or by phone.")
+                st.rerun()
+            except users.AccountError as exc:
+                st.error(str(exc))
+    with right:
+        st.subheader("Change an account")
+        if table.empty:
+            st.info("No accounts yet.")
+            return
+        who = st.selectbox("Account", table["username"].tolist(), key="admin-who")
+        row = table[table["username"] == who].iloc[0]
+        c1, c2 = st.columns(2)
+        if row["active"]:
+            if c1.button("Switch off", key="admin-disable", disabled=who == ctx.user.username,
+                         help="Switch off your own account from another administrator's."):
+                users.disable_user(ctx.engine, username=who, by=ctx.user.username)
+                _flash(f"'{who}' can no longer sign in.")
+                st.rerun()
+        elif c1.button("Switch on", key="admin-enable"):
+            users.enable_user(ctx.engine, username=who, by=ctx.user.username)
+            _flash(f"'{who}' can sign in again.")
+            st.rerun()
+        with st.form("reset", clear_on_submit=True):
+            new = st.text_input("New password (at least 10 characters)", type="password")
+            if st.form_submit_button("Reset password"):
+                try:
+                    users.reset_password(ctx.engine, username=who, password=new, by=ctx.user.username)
+                    _flash(f"Password of '{who}' reset; any lockout lifted.")
+                    st.rerun()
+                except users.AccountError as exc:
+                    st.error(str(exc))
+        with st.form("role"):
+            new_role = st.selectbox("Role", users.ROLES, index=users.ROLES.index(row["role"]),
+                                    format_func=lambda r: users.ROLE_LABELS[r])
+            plist = ["", *partners()]
+            new_partner = st.selectbox("Partner (partner accounts only)", plist,
+                                       index=plist.index(row["partner"]) if row["partner"] in plist else 0,
+                                       format_func=lambda p: partner_name(p) if p else "—")
+            if st.form_submit_button("Change role"):
+                try:
+                    users.set_role(ctx.engine, username=who, role=new_role, partner=new_partner or None,
+                                   by=ctx.user.username)
+                    _flash(f"'{who}' is now: {users.ROLE_LABELS[new_role]}.")
+                    st.rerun()
+                except users.AccountError as exc:
+                    st.error(str(exc))
+
+
+def targets(ctx: PageContext) -> None:
+    this_fy = fy_of(date.today())
+    years = list(range(this_fy + 1, this_fy - 4, -1))
+    fy = st.selectbox("Financial year", years, index=1, format_func=fy_label, key="targets-fy")
+    current = targets_mod.targets_for(engine=ctx.engine, financial_year=fy)
+    rated = [i for i in catalogue.CATALOGUE if i.polarity != "none" and i.unit != "breakdown"]
+    frame = pd.DataFrame({
+        "ID": [i.id for i in rated], "Indicator": [i.name for i in rated],
+        "Unit": [i.unit for i in rated], "Better": [i.symbol for i in rated],
+        "Target": [current.get(i.id) for i in rated],
+    })
+    st.caption("Percent targets are on the 0 to 100 scale. Clear a cell to go back to the configured target "
+               "(config/targets.toml). Indicators with no direction (·) have no target.")
+    edited = st.data_editor(frame, hide_index=True, width="stretch", key=f"targets-editor-{fy}",
+                            disabled=["ID", "Indicator", "Unit", "Better"],
+                            column_config={"Target": st.column_config.NumberColumn("Target", min_value=0.0,
+                                                                                   step=0.1, format="%.1f")})
+    if st.button("Save targets", type="primary", key="targets-save"):
+        changed = 0
+        for (_, before), (_, after) in zip(frame.iterrows(), edited.iterrows(), strict=True):
+            b, a = before["Target"], after["Target"]
+            if (pd.isna(b) and pd.isna(a)) or (not pd.isna(b) and not pd.isna(a) and float(a) == float(b)):
+                continue
+            value = None if pd.isna(a) else float(a)
+            targets_mod.set_target(engine=ctx.engine, financial_year=fy, indicator_id=after["ID"], value=value,
+                                   set_by=ctx.user.username)
+            audit(ctx.engine, username=ctx.user.username, role=ctx.user.role, action="target_set",
+                  detail={"financial_year": fy, "indicator": after["ID"], "value": value})
+            changed += 1
+        data.clear()
+        st.success(f"{changed} target{'s' if changed != 1 else ''} saved for {fy_label(fy)}." if changed
+                   else "No target changed.")
+
+
+def partners_list() -> None:
+    rows = [{"Code": p.code, "Partner": p.name, "Returns": ", ".join(fmt.RETURN_LABELS.get(r, r) for r in p.returns),
+             "Service": fmt.label(p.service) if p.service else ""} for p in partners().values()]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="partners-table")
+    st.caption("Partners and the returns each may send are set in config/partners.toml by the system "
+               "administrator (a restart picks up a change). Codes are stable: rename a partner, never its code.")
+
+
+def audit_log(ctx: PageContext) -> None:
+    log = users.recent_audit(ctx.engine, limit=500)
+    shown = pd.DataFrame({
+        "When": [fmt.uk_datetime(t) for t in log["at"]], "Who": log["username"], "Role": log["role"].fillna(""),
+        "What": log["action"].str.replace("_", " "),
+        "Detail": [", ".join(f"{k}: {v}" for k, v in (d or {}).items()) for d in log["detail"]],
+    })
+    st.caption("The latest 500 entries. The log is append-only; it never holds a password or a person's data.")
+    st.dataframe(shown, hide_index=True, width="stretch", key="audit-table")

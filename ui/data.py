@@ -1,0 +1,204 @@
+"""The pages' one door to the figures: cached, and keyed by the data version.
+
+A new upload changes ``storage.repository.data_version``, so every page shows
+it at once. ``public`` is part of every key: a published-figures session never
+receives a figure computed for the group's exact view.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import sqlalchemy as sa
+import streamlit as st
+
+import metrics
+from core.periods import Period
+from storage import repository
+from storage.db import database_url, ensure_schema
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> sa.Engine:
+    return ensure_schema(url)
+
+
+def engine() -> sa.Engine:
+    """The engine of the configured database, migrated once per process."""
+    return _engine(database_url())
+
+
+def _key(eng: sa.Engine) -> tuple[str, tuple[int, int]]:
+    return eng.url.render_as_string(hide_password=True), repository.data_version(eng)
+
+
+def clear() -> None:
+    """Forget every cached figure (after a target changes: targets are not part of the data version)."""
+    st.cache_data.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _indicators(url: str, version: tuple[int, int], start: date, end: date, public: bool, ids: tuple | None):
+    return metrics.compute_indicators(engine=_engine_for(url), period=Period(start, end), public=public,
+                                      ids=list(ids) if ids else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _compare(url: str, version: tuple[int, int], start: date, end: date, public: bool) -> pd.DataFrame:
+    return metrics.compare(engine=_engine_for(url), period=Period(start, end), public=public)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _trend(url: str, version: tuple[int, int], periods: tuple, public: bool, ids: tuple | None) -> pd.DataFrame:
+    return metrics.trend(engine=_engine_for(url), periods=[Period(s, e) for s, e in periods], public=public,
+                         ids=list(ids) if ids else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _trend_breakdown(url: str, version: tuple[int, int], periods: tuple, public: bool, id_: str) -> pd.DataFrame:
+    return metrics.trend_breakdown(engine=_engine_for(url), periods=[Period(s, e) for s, e in periods],
+                                   public=public, id=id_)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _trend_periods(url: str, version: tuple[int, int], freq: str, end: date) -> list[tuple[date, date]]:
+    return [(p.start, p.end) for p in metrics.trend_periods(engine=_engine_for(url), freq=freq, end=end)]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _weekly(url: str, version: tuple[int, int], start: date, end: date, public: bool) -> pd.Series:
+    return metrics.weekly_attendance(engine=_engine_for(url), start=start, end=end, public=public)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _service_mix(url: str, version: tuple[int, int], start: date, end: date, public: bool) -> pd.DataFrame:
+    return metrics.service_mix(engine=_engine_for(url), period=Period(start, end), public=public)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _attention(url: str, version: tuple[int, int], start: date, end: date, public: bool) -> list:
+    return metrics.attention(engine=_engine_for(url), period=Period(start, end), public=public)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _return_grid(url: str, version: tuple[int, int], start: date, end: date, today: date) -> pd.DataFrame:
+    from metrics import completeness
+
+    return completeness.return_grid(engine=_engine_for(url), start=start, end=end, today=today)
+
+
+def _engine_for(url: str) -> sa.Engine:
+    # The cache key holds the URL without its password; the process has one configured database.
+    eng = engine()
+    return eng
+
+
+def indicators(eng: sa.Engine, *, period: Period, public: bool, ids: list[str] | None = None):
+    """The indicator set for a period (``metrics.compute_indicators``)."""
+    url, v = _key(eng)
+    return _indicators(url, v, period.start, period.end, public, tuple(ids) if ids else None)
+
+
+def compare(eng: sa.Engine, *, period: Period, public: bool) -> pd.DataFrame:
+    url, v = _key(eng)
+    return _compare(url, v, period.start, period.end, public)
+
+
+def trend_periods(eng: sa.Engine, *, freq: str, end: date, last: int) -> list[Period]:
+    """The last ``last`` months or quarters up to ``end`` for which data is held."""
+    url, v = _key(eng)
+    got = _trend_periods(url, v, freq, end)[-last:]
+    return [Period(s, e) for s, e in got]
+
+
+def trend(eng: sa.Engine, *, periods: list[Period], public: bool, ids: list[str] | None = None,
+          shown_totals: list[Period] | None = None) -> pd.DataFrame:
+    """Indicators over ``periods``; in public, protected against the period totals shown on the same page."""
+    url, v = _key(eng)
+    out = _trend(url, v, tuple((p.start, p.end) for p in periods), public, tuple(ids) if ids else None)
+    if public and shown_totals:
+        out = protect_against_totals(out, totals=shown_totals)
+    return out
+
+
+def trend_breakdown(eng: sa.Engine, *, periods: list[Period], public: bool, id: str) -> pd.DataFrame:  # noqa: A002
+    url, v = _key(eng)
+    return _trend_breakdown(url, v, tuple((p.start, p.end) for p in periods), public, id)
+
+
+def weekly_attendance(eng: sa.Engine, *, start: date, end: date, public: bool) -> pd.Series:
+    url, v = _key(eng)
+    return _weekly(url, v, start, end, public)
+
+
+def service_mix(eng: sa.Engine, *, period: Period, public: bool) -> pd.DataFrame:
+    url, v = _key(eng)
+    return _service_mix(url, v, period.start, period.end, public)
+
+
+def attention(eng: sa.Engine, *, period: Period, public: bool) -> list:
+    url, v = _key(eng)
+    return _attention(url, v, period.start, period.end, public)
+
+
+def return_grid(eng: sa.Engine, *, start: date, end: date, today: date) -> pd.DataFrame:
+    url, v = _key(eng)
+    return _return_grid(url, v, start, end, today)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _kerb(url: str, version: tuple[int, int], start: date, end: date, public: bool) -> pd.DataFrame:
+    from metrics import disclosure
+
+    rows = repository.read_return(_engine_for(url), "police_monthly", start=start, end=end)
+    out = pd.DataFrame({"month": rows["month"], "value": pd.to_numeric(rows["kerb_crawling_actions"],
+                                                                        errors="coerce")})
+    out = out.groupby("month", as_index=False)["value"].sum(min_count=1).sort_values("month")
+    out["suppressed"] = False
+    if public:
+        small = disclosure.is_small(out["value"].to_numpy(float)) if len(out) else []
+        out.loc[small, "value"] = float("nan")
+        out.loc[small, "suppressed"] = True
+    return out.reset_index(drop=True)
+
+
+def kerb_crawling(eng: sa.Engine, *, period: Period, public: bool) -> pd.DataFrame:
+    """Kerb-crawling enforcement actions per month of the period: month, value, suppressed.
+
+    Not an indicator (no total is shown anywhere), so one hidden month cannot be worked out.
+    """
+    url, v = _key(eng)
+    return _kerb(url, v, period.start, period.end, public)
+
+
+def weekly_attendance_year(eng: sa.Engine, *, end: date, public: bool) -> pd.Series:
+    """Women at each drop-in session over the 12 months to ``end``."""
+    return weekly_attendance(eng, start=end - timedelta(days=364), end=end, public=public)
+
+
+def protect_against_totals(trend: pd.DataFrame, *, totals: list[Period]) -> pd.DataFrame:
+    """Where exactly one period inside a published total is suppressed, hide the smallest other one too.
+
+    A figure summed over the periods of a trend could otherwise be worked out as the
+    total shown on the same page minus the other periods (the rule for a breakdown
+    shown with its total, indicators spec section 5).
+    """
+    if trend.empty:
+        return trend
+    out = trend.copy()
+    starts, ends = pd.to_datetime(out["period_start"]), pd.to_datetime(out["period_end"])
+    size = out["denominator"].where(out["denominator"].notna(), out["value"]) if "denominator" in out else out["value"]
+    figures_ = [c for c in ("numerator", "denominator", "value", "lower_ci", "upper_ci") if c in out]
+    for p in totals:
+        inside = (starts >= pd.Timestamp(p.start)) & (ends <= pd.Timestamp(p.end))
+        if inside.sum() < 2:
+            continue
+        hidden = out[inside].groupby("id")["suppressed"].sum()
+        for ind in hidden[hidden == 1].index:
+            pick = size[inside & (out["id"] == ind) & ~out["suppressed"].astype(bool) & (size.fillna(0) > 0)]
+            if not pick.empty:
+                idx = pick.astype(float).idxmin()
+                out.loc[idx, "suppressed"] = True
+                out.loc[idx, figures_] = None
+    return out

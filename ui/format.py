@@ -1,0 +1,165 @@
+"""Formatting helpers: figures, dates, codes and badges in plain, respectful words (no computing)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from html import escape
+
+import pandas as pd
+
+SUPPRESSED = "*"
+NOT_REPORTED = "—"
+
+LABELS: dict[str, str] = {
+    # drop-in services and health
+    "drug_alcohol": "Drug and alcohol", "mental_health": "Mental health", "sexual_health": "Sexual health",
+    "nurse_prescriber": "Nurse prescriber", "dental": "Dental", "hairdressing": "Hairdressing",
+    "arts_crafts": "Arts and crafts", "housing_advice": "Housing advice", "food": "Food", "other": "Other",
+    "sti_screen": "STI screen", "skin_infection": "Skin infection", "wound_care": "Wound care",
+    "oral_health": "Oral health", "respiratory": "Respiratory", "womens_health": "Women's health",
+    "breast_screening": "Breast screening", "cervical_screening": "Cervical screening",
+    "gp_registration": "GP registration",
+    # rehab stages
+    "not_assessed": "Not assessed", "considering": "Considering rehab", "ready": "Ready for rehab",
+    "referred": "Referred to rehab", "admitted": "Admitted to rehab", "completed": "Completed rehab",
+    "disengaged": "Disengaged", "not_recorded": "Not recorded",
+    # accommodation, contact, work
+    "rough_sleeping": "Rough sleeping", "sofa_surfing": "Sofa surfing", "hostel": "Hostel",
+    "temporary": "Temporary", "supported": "Supported", "settled": "Settled", "unknown": "Unknown",
+    "living_with": "Living with her", "active": "Active", "reduced": "Reduced", "stopped": "Stopped",
+    # agencies
+    "police": "Police", "probation": "Probation", "housing": "Housing", "health": "Health", "council": "Council",
+    "voluntary": "Voluntary sector",
+    # return states
+    "on_time": "On time", "late": "Late", "nil_return": "Nil return", "missing": "Missing",
+    "not_yet_due": "Not yet due",
+    # statuses
+    "complete": "Complete", "incomplete": "Incomplete", "not_reported": "Not reported",
+}
+
+RETURN_LABELS = {"attendance": "Attendance", "outreach": "Outreach", "keywork_review": "Key-work review",
+                 "treatment": "Treatment", "health_contacts": "Health contacts", "safeguarding": "Safeguarding",
+                 "police_monthly": "Police monthly", "training": "Training", "supplies": "Supplies",
+                 "feedback": "Feedback"}
+
+RAG_WORDS = {"green": "On target", "amber": "Close to target", "red": "Off target"}
+VARIATION_WORDS = {"improvement": "Special cause: improvement", "concern": "Special cause: concern",
+                   "neither": "Special cause: neither better nor worse", "common_cause": "Common cause variation"}
+
+
+def label(code: object) -> str:
+    """A code in plain words: 'oral_health' -> 'Oral health'."""
+    if code is None or (isinstance(code, float) and math.isnan(code)):
+        return "Not recorded"
+    text = str(code)
+    return LABELS.get(text, text.replace("_", " ").capitalize())
+
+
+def is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def value_text(value: object, unit: str, *, suppressed: bool = False, status: str | None = None) -> str:
+    """A figure for display: '*' when suppressed, '—' when not reported or without a value."""
+    if suppressed:
+        return SUPPRESSED
+    if status == "not_reported" or is_missing(value):
+        return NOT_REPORTED
+    v = float(value)  # type: ignore[arg-type]
+    if unit == "percent":
+        return f"{v:.1f}%"
+    if unit == "mean":
+        return f"{v:.1f}"
+    return f"{v:,.0f}"
+
+
+def change_text(change: object, unit: str) -> str:
+    """A change with its sign: '+3', '−1.5 points'."""
+    if is_missing(change):
+        return ""
+    c = float(change)  # type: ignore[arg-type]
+    sign = "+" if c > 0 else ("−" if c < 0 else "±")
+    mag = abs(c)
+    if unit == "percent":
+        return f"{sign}{mag:.1f} points"
+    if unit == "mean":
+        return f"{sign}{mag:.1f}"
+    return f"{sign}{mag:,.0f}"
+
+
+def ci_text(lower: object, upper: object) -> str:
+    if is_missing(lower) or is_missing(upper):
+        return ""
+    return f"{float(lower):.1f}% to {float(upper):.1f}%"  # type: ignore[arg-type]
+
+
+def uk_date(d: object, *, long: bool = False) -> str:
+    """03/04/2026, or 3 April 2026 with ``long``."""
+    if is_missing(d) or d is pd.NaT:
+        return ""
+    ts = pd.Timestamp(d)  # type: ignore[arg-type]
+    if long:
+        return f"{ts.day} {ts:%B %Y}"
+    return f"{ts:%d/%m/%Y}"
+
+
+def uk_datetime(d: datetime | pd.Timestamp | None) -> str:
+    if is_missing(d) or d is pd.NaT:
+        return ""
+    return f"{pd.Timestamp(d):%d/%m/%Y %H:%M}"
+
+
+def month_label(d: date | pd.Timestamp) -> str:
+    return f"{pd.Timestamp(d):%b %Y}"
+
+
+def badge(text: str, tone: str) -> str:
+    """An HTML badge (tone: green, amber, red, grey, blue). Text always says what the colour means."""
+    return f'<span class="badge badge-{tone}">{escape(text)}</span>'
+
+
+def rag_badge(rag: str | None) -> str:
+    return badge(RAG_WORDS[rag], rag) if rag in RAG_WORDS else ""
+
+
+def status_badges(*, status: str | None, suppressed: bool) -> str:
+    out = []
+    if status == "not_reported":
+        out.append(badge("Not reported", "grey"))
+    elif status == "incomplete":
+        out.append(badge("Incomplete", "amber"))
+    if suppressed:
+        out.append(badge("Suppressed (1 to 4)", "grey"))
+    return "".join(out)
+
+
+def direction_html(direction: str | None, change: object, unit: str, versus: str) -> str:
+    """'▲ +3 vs Q4 2025-26 (better)': the arrow's colour follows the indicator's polarity."""
+    if is_missing(change) or direction is None:
+        return f'<span class="arrow-neutral">–</span> no comparison with {escape(versus)}'
+    c = float(change)  # type: ignore[arg-type]
+    arrow = "▲" if c > 0 else ("▼" if c < 0 else "▶")
+    css = {"better": "arrow-better", "worse": "arrow-worse"}.get(direction, "arrow-neutral")
+    word = {"better": "better", "worse": "worse", "same": "no change"}.get(direction, "")
+    tail = f" ({word})" if word else ""
+    return (f'<span class="{css}">{arrow} {escape(change_text(change, unit))}</span> '
+            f"vs {escape(versus)}{escape(tail)}")
+
+
+def missing_text(missing: list[str], *, limit: int = 6) -> str:
+    """'aspirations/attendance/2026-04' -> 'Aspirations attendance, April 2026' (plain words, a few at most)."""
+    words = []
+    for m in missing[:limit]:
+        parts = m.split("/")
+        if len(parts) == 3:
+            partner, ret, month = parts
+            try:
+                when = f"{pd.Timestamp(month + '-01'):%B %Y}"
+            except ValueError:
+                when = month
+            words.append(f"{partner.replace('_', ' ')} {RETURN_LABELS.get(ret, ret).lower()} ({when})")
+        else:
+            words.append(m)
+    more = len(missing) - limit
+    return "; ".join(words) + (f"; and {more} more" if more > 0 else "")

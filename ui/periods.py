@@ -1,0 +1,67 @@
+"""The shared period controls (in the sidebar, the same on every page)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from core import periods as P
+from core.periods import Period
+
+KINDS = ("Quarter", "Month", "Financial year", "Custom dates")
+
+
+def quarter_options(today: date, *, years: int = 3) -> list[Period]:
+    """Financial-year quarters, newest first, from ``years`` financial years ago to the current one."""
+    first = P.fy_start(P.fy_of(today) - years)
+    return list(reversed(P.quarterly(first, today)))
+
+
+def month_options(today: date, *, months: int = 36) -> list[Period]:
+    return list(reversed(P.monthly(P.add_months(P.month_start(today), -months + 1), today)))
+
+
+def fy_options(today: date, *, years: int = 3) -> list[Period]:
+    return [P.financial_year(fy) for fy in range(P.fy_of(today), P.fy_of(today) - years - 1, -1)]
+
+
+def _quarter_label(p: Period) -> str:
+    fy, q = P.as_quarter(p)  # type: ignore[misc]
+    return f"Q{q} {P.fy_label(fy)} ({p.start:%b} to {p.end:%b %Y})"
+
+
+def period_controls(*, today: date | None = None) -> Period:
+    """Pick the period: a quarter (default: the latest complete one), a month, a financial year or custom dates."""
+    today = today or date.today()
+    st.sidebar.markdown("**Reporting period**")
+    kind = st.sidebar.radio("Show figures for", KINDS, key="period_kind", horizontal=False,
+                            label_visibility="collapsed")
+    if kind == "Quarter":
+        opts = quarter_options(today)
+        default = P.latest_complete_quarter(today)
+        idx = opts.index(default) if default in opts else 0
+        chosen = st.sidebar.selectbox("Quarter", opts, index=idx, key="period_quarter", format_func=_quarter_label)
+    elif kind == "Month":
+        opts = month_options(today)
+        last_complete = P.month(*(P.add_months(P.month_start(today), -1).timetuple()[:2]))
+        chosen = st.sidebar.selectbox("Month", opts, index=opts.index(last_complete), key="period_month",
+                                      format_func=lambda p: f"{p.start:%B %Y}")
+    elif kind == "Financial year":
+        opts = fy_options(today)
+        chosen = st.sidebar.selectbox("Financial year", opts, index=1 if today.month in (4, 5, 6) else 0,
+                                      key="period_fy", format_func=lambda p: P.fy_label(p.start.year))
+    else:
+        default = P.latest_complete_quarter(today)
+        picked = st.sidebar.date_input("From and to (inclusive)", value=(default.start, default.end),
+                                       max_value=today, format="DD/MM/YYYY", key="period_custom")
+        if isinstance(picked, tuple | list) and len(picked) == 2:
+            chosen = Period(picked[0], picked[1])
+        else:
+            start = picked[0] if isinstance(picked, tuple | list) and picked else default.start
+            chosen = Period(start, start + timedelta(days=0))
+            st.sidebar.caption("Pick an end date too.")
+    if chosen.end >= today:
+        st.sidebar.caption("This period is not over yet: its figures are provisional.")
+    st.session_state["period"] = chosen
+    return chosen
