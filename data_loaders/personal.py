@@ -1,0 +1,137 @@
+"""Personal data and secret places (spec section 5): found, named by position, never echoed.
+
+Headers that name a direct identifier, cells anywhere in the file that hold
+an email address, a UK phone number, a valid NHS number or a full UK
+postcode, and place columns on the supplies and outreach sheets. Every
+check runs on the distinct values of each column, vectorised.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from data_loaders.values import types_of
+
+# Words (after splitting a header into words) that name a direct identifier.
+_IDENTIFIER_WORDS = frozenset({
+    "name", "names", "surname", "surnames", "forename", "forenames", "firstname", "lastname", "fullname",
+    "dob", "address", "postcode", "postcodes", "phone", "mobile", "telephone", "tel", "email", "emails",
+    "nhs", "nino", "ni",
+})
+# Folded runs (letters and digits only) that name one, wherever they sit.
+_IDENTIFIER_RUNS = ("dateofbirth", "birthdate", "firstname", "lastname", "fullname", "familyname", "givenname",
+                    "nhsnumber", "nhsno", "nationalinsurance", "ninumber", "emailaddress", "phonenumber",
+                    "postcode", "telephone", "mobileno", "mobilenumber")
+_PLACE_WORDS = frozenset({"location", "locations", "site", "sites", "place", "places", "address", "where",
+                          "street", "streets", "area", "areas", "gridref", "grid", "what3words", "w3w",
+                          "postcode", "road", "beat", "hotspot", "coordinates", "latitude", "longitude",
+                          "lat", "lng", "lon", "easting", "northing"})
+_PLACE_RUNS = ("gridref", "gridreference", "what3words", "postcode", "supplypoint", "workingarea")
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+PHONE = re.compile(
+    r"(?:(?:\+|\b00)\s?44\s?(?:\(0\)\s?)?|(?<![\w])0)(?:7(?:[\s-]?\d){9}|[123](?:[\s-]?\d){8,9})(?![\d])"
+    r"|\(0[123]\d{2,4}\)\s?\d{3,4}[\s-]?\d{3,4}(?![\d])"
+)
+NHS = re.compile(r"(?<![\d])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d])")
+_OUTWARD = r"(?:[A-PR-UWYZ][A-HK-Y]?[0-9][A-HJKPSTUW0-9]?|GIR)"
+_INWARD = r"[0-9][ABD-HJLNP-UW-Z]{2}"
+POSTCODE_SPACED = re.compile(rf"\b{_OUTWARD}\s+{_INWARD}\b", re.IGNORECASE)
+POSTCODE_TIGHT = re.compile(rf"\b{_OUTWARD}{_INWARD}\b")
+_PREFILTER = re.compile(r"@|\d[\s\-()]*\d[\s\-()]*\d[\s\-()]*\d|[0-9][A-Za-z]{2}\b")
+
+KIND_TEXT = {
+    "email": "an email address",
+    "phone": "a phone number",
+    "nhs": "an NHS number",
+    "postcode": "a postcode",
+}
+
+
+def _words(header: str) -> list[str]:
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(header))
+    return re.findall(r"[a-z0-9]+", spaced.casefold())
+
+
+def identifier_header(header: object) -> bool:
+    """True when a column header names a direct identifier (name, DOB, address, NHS number, ...)."""
+    words = _words(str(header))
+    folded = "".join(words)
+    if not folded:
+        return False
+    if set(words) & _IDENTIFIER_WORDS:
+        return True
+    if any(run in folded for run in _IDENTIFIER_RUNS):
+        return True
+    return folded in {"national", "insurance", "birth", "born"}
+
+
+def place_header(header: object) -> bool:
+    """True when a column header records a place (location, site, street, grid ref, what3words, ...)."""
+    words = _words(str(header))
+    folded = "".join(words)
+    return bool(set(words) & _PLACE_WORDS) or any(run in folded for run in _PLACE_RUNS)
+
+
+def nhs_valid(ten_digit: pd.Series) -> pd.Series:
+    """Modulus-11 check over strings of exactly ten digits (vectorised)."""
+    if ten_digit.empty:
+        return pd.Series(dtype=bool, index=ten_digit.index)
+    raw = np.frombuffer("".join(ten_digit.tolist()).encode("ascii"), dtype=np.uint8).reshape(-1, 10)
+    d = raw.astype(np.int64) - 48
+    total = (d[:, :9] * np.arange(10, 1, -1)).sum(axis=1)
+    check = 11 - total % 11
+    check = np.where(check == 11, 0, check)
+    return pd.Series((check != 10) & (check == d[:, 9]), index=ten_digit.index)
+
+
+def nhs_number(text: str) -> bool:
+    """One value: does it hold a valid NHS number?"""
+    return bool(classify(pd.Series([text], dtype=object)).iloc[0] == "nhs")
+
+
+def classify(u: pd.Series) -> pd.Series:
+    """For distinct cell values: the kind of personal data each holds ("email", "phone", ...) or None."""
+    out = pd.Series(None, index=u.index, dtype=object)
+    if u.empty:
+        return out
+    k = types_of(u)
+    txt = u[k["str"]].astype(str)
+    txt = txt[txt.str.contains(_PREFILTER, na=False)]
+    if not txt.empty:
+        pc = txt.str.contains(POSTCODE_SPACED) | txt.str.contains(POSTCODE_TIGHT)
+        out[pc[pc].index] = "postcode"
+        found = txt.str.findall(NHS).explode().dropna()
+        if not found.empty:
+            joined = found.map("".join)
+            ok = nhs_valid(joined)
+            out[ok[ok].index.unique()] = "nhs"
+        ph = txt.str.contains(PHONE)
+        out[ph[ph].index] = "phone"
+        em = txt.str.contains(EMAIL)
+        out[em[em].index] = "email"
+    # Numbers: a phone number typed into a number cell loses its leading 0; NHS numbers are ten digits.
+    nums = pd.to_numeric(u[k["num"]], errors="coerce")
+    nums = nums[np.isfinite(nums) & (nums == np.floor(nums)) & (nums >= 1e8) & (nums < 1e13)]
+    if not nums.empty:
+        s = nums.astype("int64").astype(str)
+        ten = s[s.str.len() == 10]
+        nhs = nhs_valid(ten)
+        out[nhs[nhs].index] = "nhs"
+        phone = (s.str.fullmatch(r"7\d{9}|[123]\d{8,9}|44[1237]\d{8,9}"))
+        out[phone[phone & out[phone.index].isna()].index] = "phone"
+    return out
+
+
+def scan_column(codes: np.ndarray, uniques: pd.Series) -> list[tuple[int, str]]:
+    """(row position, kind) for every cell of one column holding personal data."""
+    kinds = classify(uniques)
+    hit = kinds.notna().to_numpy()
+    if not hit.any():
+        return []
+    rows = np.flatnonzero(np.isin(codes, np.flatnonzero(hit)))
+    kind_by_code = kinds.to_numpy()
+    return [(int(r), str(kind_by_code[codes[r]])) for r in rows]
