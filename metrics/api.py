@@ -137,7 +137,7 @@ def _result(row, cells: pd.DataFrame) -> IndicatorResult:
         numerator=_num(row.numerator, integer=True), denominator=_num(row.denominator, integer=True),
         value=_num(row.value, integer=whole), lower_ci=_num(row.lower_ci), upper_ci=_num(row.upper_ci),
         suppressed=bool(row.suppressed), status=row.status, missing=list(row.missing),
-        target=_num(row.target), rag=row.rag, breakdown=bd,
+        target=_num(row.target), rag=row.rag if isinstance(row.rag, str) else None, breakdown=bd,
         women=_num(getattr(row, "women", None), integer=True),
     )
 
