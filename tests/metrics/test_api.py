@@ -353,7 +353,7 @@ def test_compare(golden_engine):
     assert c.loc["ENG-01", "previous_period"] == "March 2026"
     pub = metrics.compare(engine=golden_engine, period=APRIL, public=True).set_index("id")
     assert pd.isna(pub.loc["ENG-01", "previous_value"])  # 2 is suppressed, so no change is shown
-    assert pd.isna(pub.loc["ENG-01", "change_previous"]) and pub.loc["ENG-01", "direction_previous"] is None
+    assert pd.isna(pub.loc["ENG-01", "change_previous"]) and pd.isna(pub.loc["ENG-01", "direction_previous"])
 
 
 def test_weekly_attendance_and_service_mix(golden_engine):
