@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pandas as pd
+import pytest
 
 from core.periods import parse
 from storage.repository import SheetRows, read_coverage, read_return, store_submission
@@ -48,3 +49,53 @@ def test_other_partners_rows_are_not_replaced(engine):
     _store(engine, "a", "2026-04", [("2026-04-02", "P0001")], partner="aspirations")
     _store(engine, "b", "2026-04", [("2026-04-03", "P0002")], partner="vineyard")
     assert sorted(read_return(engine, "attendance").partner) == ["aspirations", "vineyard"]
+
+
+# --------------------------------------------------------------------------- audit log
+
+def _audit_rows(engine):
+    import sqlalchemy as sa
+
+    from storage.schema import audit_log
+
+    with engine.connect() as c:
+        return c.execute(sa.select(audit_log).order_by(audit_log.c.id)).all()
+
+
+def test_read_audit_filters_by_time_user_and_action(engine):
+    from datetime import datetime
+
+    from storage.repository import audit, read_audit
+
+    audit(engine, username="ann", role="admin", action="login", detail={})
+    audit(engine, username="bob", role="partner", action="upload", detail={"rows": 3})
+    audit(engine, username="ann", role="admin", action="upload", detail={"rows": 5})
+
+    everything = read_audit(engine)
+    assert list(everything.columns) == ["id", "at", "username", "role", "action", "detail"]
+    assert list(everything.username) == ["ann", "bob", "ann"]  # newest first
+    assert list(read_audit(engine, username="ann", action="upload").detail) == [{"rows": 5}]
+    assert read_audit(engine, since=datetime(2999, 1, 1)).empty
+    assert len(read_audit(engine, until=datetime(2999, 1, 1), since=datetime(2000, 1, 1))) == 3
+    assert read_audit(engine, until=datetime(2000, 1, 1)).empty
+
+
+def test_audit_log_is_append_only_in_the_database(engine):
+    import sqlalchemy as sa
+
+    from storage.repository import audit
+    from storage.schema import audit_log
+
+    audit(engine, username="ann", role="admin", action="login", detail={})
+    before = _audit_rows(engine)
+    for stmt in (audit_log.update().values(username="someone else"), audit_log.delete()):
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+            with engine.begin() as c:
+                c.execute(stmt)
+    if engine.dialect.name == "postgresql":
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+            with engine.begin() as c:
+                c.exec_driver_sql("TRUNCATE audit_log")
+    assert _audit_rows(engine) == before
+    audit(engine, username="bob", role="partner", action="upload", detail={})  # appending still works
+    assert len(_audit_rows(engine)) == 2
