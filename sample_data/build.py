@@ -8,7 +8,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.returns import RETURNS
 from sample_data.render import SampleFile, render_files
 from sample_data.story import DEFAULT_MONTHS, DEFAULT_SEED, DEFAULT_WOMEN, World, build_world
 
@@ -26,6 +25,8 @@ class LoadedFile:
     rows: dict[str, int]
     status: str = "not loaded"  # "accepted" | "rejected" | "duplicate"
     errors: list[dict] = field(default_factory=list)
+    loaded_period: str | None = None  # the period the loader read (from the file name)
+    loaded_rows: dict[str, int] = field(default_factory=dict)  # rows per return the loader found
 
 
 @dataclass
@@ -103,12 +104,8 @@ def build_sample(*, db_url: str, women: int = DEFAULT_WOMEN, months: int = DEFAU
                              loaded_by=f"sample:{f.partner}", today=f.loaded_at.date(), loaded_at=f.loaded_at)
         s.status = report.status
         s.errors = list(report.errors)
+        s.loaded_period = report.period.code() if report.period else None
+        for sheet in report.sheets:
+            s.loaded_rows[sheet["return"]] = s.loaded_rows.get(sheet["return"], 0) + sheet["rows"]
     _ensure_demo_accounts(engine)
     return summary
-
-
-def expected_rows(world: World) -> dict[str, int]:
-    """Current rows per return after the build (every return listed, zeros included)."""
-    out = dict.fromkeys(RETURNS, 0)
-    out.update(world.rows_per_return())
-    return out

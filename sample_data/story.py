@@ -105,7 +105,7 @@ def _random_days(rng: np.random.Generator, months: np.ndarray, first: list[date]
     out = starts.to_numpy()[months] + day.astype("timedelta64[D]")
     out = pd.Series(pd.DatetimeIndex(out))
     if weekdays:  # move weekend days back to Friday (stays in the month when day>=3)
-        dow = out.dt.dayofweek.to_numpy()
+        dow = out.dt.day_of_week.to_numpy()
         back = np.where(dow == 5, 1, np.where(dow == 6, 2, 0))
         moved = out - pd.to_timedelta(back, unit="D")
         same_month = moved.dt.month.to_numpy() == out.dt.month.to_numpy()
