@@ -9,6 +9,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+TABS = 1  # tabs drawing at once: more tabs were slower on two cores
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
@@ -43,10 +44,12 @@ def render_pngs(figures: dict[str, go.Figure], *, scale: float = 2.0) -> dict[st
 async def _render(figures: dict[str, go.Figure], *, path: str, scale: float) -> dict[str, bytes]:
     import kaleido
 
-    # mathjax=False: nothing is fetched from the internet while drawing.
-    async with kaleido.Kaleido(n=1, path=path, mathjax=False) as k:
-        out = {}
-        for key, fig in figures.items():
-            opts = {"format": "png", "scale": scale, "width": fig.layout.width or 900, "height": fig.layout.height or 450}
-            out[key] = await k.calc_fig(fig, opts=opts)
-        return out
+    # mathjax=False: nothing is fetched from the internet while drawing. Several tabs draw at once.
+    async with kaleido.Kaleido(n=TABS, path=path, mathjax=False) as k:
+        async def one(fig: go.Figure) -> bytes:
+            opts = {"format": "png", "scale": scale, "width": fig.layout.width or 900,
+                    "height": fig.layout.height or 450}
+            return await k.calc_fig(fig, opts=opts)
+
+        images = await asyncio.gather(*(one(f) for f in figures.values()))
+    return dict(zip(figures, images, strict=True))

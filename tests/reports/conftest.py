@@ -162,3 +162,26 @@ def tiny_png() -> bytes:
 
 def with_status(r: IndicatorResult, **kw) -> IndicatorResult:
     return replace(r, **kw)
+
+
+def require_chromium() -> None:
+    """Skip LOUDLY where Chromium is missing; fail instead when OUTCOMES_REQUIRE_CHROMIUM=1 (CI)."""
+    import os
+
+    from reports.render import chromium_path
+
+    if chromium_path() is None:
+        msg = ("CHROMIUM MISSING: chart rendering NOT TESTED. Install chromium (apt-get install chromium) "
+               "or set BROWSER_PATH.")
+        if os.environ.get("OUTCOMES_REQUIRE_CHROMIUM") == "1":
+            pytest.fail(msg + " OUTCOMES_REQUIRE_CHROMIUM=1 requires it.")
+        pytest.skip(msg)
+
+
+@pytest.fixture
+def populated(engine):
+    """The shared fresh engine, with six months of attendance, outreach, police and training returns."""
+    from tests.reports.db import populate
+
+    populate(engine)
+    return engine

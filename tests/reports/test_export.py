@@ -1,0 +1,92 @@
+"""Exports from a database: file names, public figures only from the public calls, the audit log."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+import pytest
+import sqlalchemy as sa
+
+from core.periods import Period, month, quarter
+from metrics.catalogue import CATALOGUE
+from reports.data import gather, protect_months_against_totals
+from reports.export import export, file_name
+from storage import schema
+from tests.reports.conftest import require_chromium
+from tests.reports.scan import csv_counts, docx_counts, small, xlsx_counts
+
+Q1 = quarter(2026, 1)
+
+
+def _audit(engine) -> list[dict]:
+    with engine.connect() as c:
+        return [dict(r) for r in c.execute(sa.select(schema.audit_log)).mappings()]
+
+
+def test_file_names_carry_period_and_version():
+    assert file_name(kind="pack", period=Q1, public=True) == "meeting-pack_2026-27-Q1_PUBLIC.docx"
+    assert file_name(kind="workbook", period=month(2026, 5), public=False) == \
+        "indicators-workbook_2026-05_RESTRICTED.xlsx"
+    assert file_name(kind="csv", period=Period(Q1.start, Q1.start.replace(day=20)), public=True) == \
+        "indicators_2026-04-01_to_2026-04-20_PUBLIC.csv"
+
+
+def test_an_export_is_recorded_in_the_audit_log(populated):
+    out = export(engine=populated, kind="csv", period=Q1, public=True, username="chair1", role="chair", via="page")
+    rows = [r for r in _audit(populated) if r["action"] == "export"]
+    assert len(rows) == 1
+    r = rows[0]
+    assert (r["username"], r["role"]) == ("chair1", "chair")
+    assert r["detail"]["kind"] == "csv" and r["detail"]["version"] == "public"
+    assert r["detail"]["file"] == out.file_name
+    assert r["detail"]["period_start"] == "2026-04-01" and r["detail"]["period_end"] == "2026-06-30"
+    assert r["at"] is not None
+
+
+def test_public_exports_from_the_database_hold_no_small_count(populated):
+    restricted = gather(engine=populated, period=Q1, public=False)
+    public = gather(engine=populated, period=Q1, public=True)
+    assert public.indicators.public and public.public_indicators is public.indicators
+    from reports.workbook import build_csv, build_workbook
+
+    assert small(xlsx_counts(build_workbook(data=restricted))), "the database must hold small counts"
+    assert small(xlsx_counts(build_workbook(data=public))) == []
+    assert small(csv_counts(build_csv(data=public))) == []
+    # The exact anonymous-contact months (2 or 3 a month) are gone from the public trend.
+    eng05 = public.trend[public.trend["id"] == "ENG-05"]
+    assert eng05["value"].isna().all() and eng05["suppressed"].all()
+
+
+def test_one_hidden_month_inside_a_published_total_hides_another():
+    import pandas as pd
+
+    months = [month(2026, m) for m in (4, 5, 6)]
+    trend = pd.DataFrame({"id": "SAF-02", "period_start": [m.start for m in months],
+                          "period_end": [m.end for m in months], "numerator": [12.0, None, 9.0],
+                          "denominator": None, "value": [12.0, None, 9.0], "lower_ci": None, "upper_ci": None,
+                          "suppressed": [False, True, False], "rag": None})
+    out = protect_months_against_totals(trend, totals=[Q1])
+    # Total 24 minus 12 and 9 would give the hidden 3: the smaller other month goes too.
+    assert out["suppressed"].tolist() == [False, True, True]
+    assert out["value"].isna().tolist() == [False, True, True]
+    # Two hidden months already: nothing more to hide.
+    again = protect_months_against_totals(out, totals=[Q1])
+    assert again["suppressed"].tolist() == [False, True, True]
+
+
+@pytest.mark.browser
+def test_pack_and_charts_from_the_database(populated, tmp_path):
+    require_chromium()
+    pack = export(engine=populated, kind="pack", period=Q1, public=True, username="author1", role="author")
+    assert pack.file_name == "meeting-pack_2026-27-Q1_PUBLIC.docx"
+    d = docx.Document(io.BytesIO(pack.content))
+    assert len(d.inline_shapes) == len(CATALOGUE)
+    assert small(docx_counts(pack.content)) == []
+    charts = export(engine=populated, kind="charts", period=Q1, public=False, username="chair1", role="chair")
+    with zipfile.ZipFile(io.BytesIO(charts.content)) as z:
+        names = z.namelist()
+        assert sorted(names) == sorted(f"{i.id}_2026-27-Q1_RESTRICTED.png" for i in CATALOGUE)
+        assert z.read(names[0]).startswith(b"\x89PNG")
+    assert [r["detail"]["kind"] for r in _audit(populated) if r["action"] == "export"] == ["pack", "charts"]
