@@ -95,7 +95,7 @@ def nhs_number(text: str) -> bool:
 
 def classify(u: pd.Series) -> pd.Series:
     """For distinct cell values: the kind of personal data each holds ("email", "phone", ...) or None."""
-    out = pd.Series(None, index=u.index, dtype=object)
+    out = pd.Series([None] * len(u), index=u.index, dtype=object)
     if u.empty:
         return out
     k = types_of(u)

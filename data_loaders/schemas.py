@@ -100,7 +100,7 @@ def build(spec: ReturnSpec, *, present: tuple[str, ...], today: date, period: Pe
         elif col.kind == "yesno":
             dtype = "boolean"
         elif col.kind == "code":
-            checks.append(pa.Check.isin(list(col.codes), name=rule(
+            checks.append(pa.Check(lambda s, allowed=list(col.codes): s.isin(allowed), name=rule(
                 "code", f"This is not one of the allowed codes. Use {describe_allowed(col)} (labels with spaces "
                 "and any capitals are fine, e.g. 'Rough sleeping').")))
             dtype = "string"
