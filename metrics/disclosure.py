@@ -33,7 +33,10 @@ def threshold_value(threshold: int | None = None) -> int:
 def is_small(x, threshold: int | None = None):
     """True where 1 <= x < threshold (array or scalar); missing values are not small."""
     t = threshold_value(threshold)
-    a = pd.to_numeric(pd.Series(np.atleast_1d(x), dtype="object"), errors="coerce").to_numpy(float)
+    if isinstance(x, np.ndarray) and x.dtype.kind in "fiu":
+        a = x.astype(float)
+    else:
+        a = pd.to_numeric(pd.Series(np.atleast_1d(x), dtype="object"), errors="coerce").to_numpy(float)
     with np.errstate(invalid="ignore"):
         out = np.isfinite(a) & (a >= 1) & (a < t)
     return bool(out[0]) if np.ndim(x) == 0 else out
@@ -138,7 +141,8 @@ def protect_cells_frame(*, cells: pd.DataFrame, totals: pd.DataFrame, threshold:
 def protect_result(*, result: IndicatorResult, threshold: int | None = None) -> IndicatorResult:
     """One indicator result made fit for a public viewer (RAG withheld when the value is suppressed)."""
     if result.status == "not_reported":
-        return replace(result, breakdown=[])
+        return replace(result, numerator=None, denominator=None, value=None, lower_ci=None, upper_ci=None,
+                       suppressed=False, rag=None, breakdown=[], women=None)
     if result.unit == "percent":
         p = protect_percent(numerator=result.numerator, denominator=result.denominator, value=result.value,
                             lower_ci=result.lower_ci, upper_ci=result.upper_ci, threshold=threshold)
