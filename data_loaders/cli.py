@@ -13,8 +13,10 @@ import getpass
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from data_loaders.ingest import FileReport, UsageError, ingest_file, resolve_partner, resolve_period
+if TYPE_CHECKING:
+    from data_loaders.ingest import FileReport
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,6 +63,9 @@ def readable(report: FileReport) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Imported after the arguments are read: a usage error answers at once.
+    from data_loaders.ingest import UsageError, ingest_file, resolve_partner, resolve_period
+
     try:
         resolve_partner(args.partner)
         period = resolve_period(args.period)
