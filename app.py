@@ -38,7 +38,8 @@ else:
         sections.setdefault(d.section, []).append(
             st.Page(d.file, title=d.title, icon=d.icon, url_path=d.key, default=first is not None and d is first))
     current = st.navigation(sections)
-    shown = next((d for d in mine if d.key == current.url_path), None)
+    # The default page has an empty URL path, so find the page by its title.
+    shown = next((d for d in mine if d.title == current.title), None)
 
     with st.sidebar:
         if shown is not None and shown.needs_period:
@@ -53,7 +54,10 @@ else:
             st.rerun()
 
     frame.sample_banner()
-    current.run()
+    try:
+        current.run()
+    except Exception as exc:  # a friendly message instead of a traceback; the log gets where, not what
+        frame.page_failed(current.title, exc)
 
 script = auth.cookie_script()
 if script:

@@ -41,7 +41,7 @@ def _layout(fig: go.Figure, *, title: str, unit: str, height: int = 340, y_title
     )
     fig.update_xaxes(showgrid=False, linecolor=palette.LIGHT_GREY, ticks="outside", tickcolor=palette.LIGHT_GREY)
     fig.update_yaxes(gridcolor="#EEEEEE", zeroline=True, zerolinecolor=palette.LIGHT_GREY, rangemode="tozero",
-                     title={"text": y_title if y_title is not None else ("%" if unit == "percent" else "")})
+                     title={"text": y_title or ""})
     if unit == "percent":
         fig.update_yaxes(ticksuffix="%")
     return fig

@@ -19,7 +19,8 @@ comparisons = data.compare(ctx.engine, period=ctx.period, public=ctx.public)
 st.header("Headline figures")
 st.caption("Arrows show the change; blue means better and orange-red means worse for the women, "
            "judged by whether higher or lower is better for that figure.")
-c.tiles([r for r in results.results if catalogue.by_id(r.id).headline], comparisons=comparisons)
+c.tiles([r for r in results.results if catalogue.by_id(r.id).headline], comparisons=comparisons,
+        period=ctx.period)
 
 st.header("What needs attention")
 c.attention_list(data.attention(ctx.engine, period=ctx.period, public=ctx.public))

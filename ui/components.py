@@ -37,7 +37,8 @@ def download(ctx: PageContext, frame: pd.DataFrame, *, name: str, key: str) -> N
 
 def table(frame: pd.DataFrame, *, key: str | None = None) -> None:
     """A small static table of figures (no row numbers)."""
-    st.dataframe(frame, hide_index=True, width="stretch", key=key)
+    height = min(36 * (len(frame) + 1) + 4, 760)
+    st.dataframe(frame, hide_index=True, width="stretch", key=key, height=height)
 
 
 def chart_with_table(ctx: PageContext, fig: go.Figure, frame: pd.DataFrame, *, name: str, key: str,
@@ -54,7 +55,8 @@ def chart_with_table(ctx: PageContext, fig: go.Figure, frame: pd.DataFrame, *, n
         st.caption(caption)
 
 
-def tile(result, *, comparison: pd.Series | None = None, show_id: bool = True) -> None:
+def tile(result, *, comparison: pd.Series | None = None, show_id: bool = True, versus: tuple[str, str] = ("", "")
+         ) -> None:
     """One headline figure: value, status, RAG and change against the previous period and a year earlier."""
     ind = catalogue.by_id(result.id)
     value = fmt.value_text(result.value, result.unit, suppressed=result.suppressed, status=result.status)
@@ -73,25 +75,43 @@ def tile(result, *, comparison: pd.Series | None = None, show_id: bool = True) -
     if sub:
         parts.append(f'<div class="tile-sub">{escape(" · ".join(sub))}</div>')
     if comparison is not None:
-        for col, dcol, pcol in (("change_previous", "direction_previous", "previous_period"),
-                                ("change_year_ago", "direction_year_ago", "year_ago_period")):
+        for (col, dcol, pcol), words in zip((("change_previous", "direction_previous", "previous_period"),
+                                             ("change_year_ago", "direction_year_ago", "year_ago_period")), versus,
+                                            strict=True):
             parts.append('<div class="tile-change">'
                          + fmt.direction_html(comparison.get(dcol), comparison.get(col), result.unit,
-                                              str(comparison.get(pcol) or "")) + "</div>")
+                                              words or str(comparison.get(pcol) or "")) + "</div>")
     parts.append("<div>" + fmt.rag_badge(result.rag)
                  + fmt.status_badges(status=result.status, suppressed=result.suppressed) + "</div></div>")
     st.markdown("".join(parts), unsafe_allow_html=True)
 
 
-def tiles(results: list, *, comparisons: pd.DataFrame | None = None, per_row: int = 4) -> None:
-    """A grid of tiles."""
+def tiles(results: list, *, comparisons: pd.DataFrame | None = None, per_row: int = 4, period=None) -> None:
+    """A grid of tiles (``period``: the period shown, to name what each change is measured against)."""
+    versus = ("", "")
+    if period is not None:
+        from core.periods import previous, year_earlier
+
+        versus = (fmt.short_label(previous(period)), fmt.short_label(year_earlier(period)))
     by_id = comparisons.set_index("id") if comparisons is not None and not comparisons.empty else None
     for i in range(0, len(results), per_row):
         cols = st.columns(per_row, gap="small")
         for col, r in zip(cols, results[i:i + per_row], strict=False):
             with col:
-                tile(r, comparison=by_id.loc[r.id] if by_id is not None and r.id in by_id.index else None)
+                tile(r, comparison=by_id.loc[r.id] if by_id is not None and r.id in by_id.index else None,
+                     versus=versus)
         st.write("")
+
+
+def with_short_labels(trend: pd.DataFrame) -> pd.DataFrame:
+    """Replace long period labels ('Q1 2026-27 (April to June 2026)') by short ones ('Q1 2026-27')."""
+    if trend.empty:
+        return trend
+    from core.periods import Period
+
+    short = [fmt.short_label(Period(pd.Timestamp(s).date(), pd.Timestamp(e).date()))
+             for s, e in zip(trend["period_start"], trend["period_end"], strict=True)]
+    return trend.assign(period_label=short)
 
 
 def trend_table(trend: pd.DataFrame, unit: str) -> pd.DataFrame:
@@ -131,7 +151,7 @@ def indicator_section(ctx: PageContext, result, trend: pd.DataFrame, *, extra: s
             + fmt.rag_badge(result.rag) + fmt.status_badges(status=result.status, suppressed=result.suppressed))
     st.markdown(line, unsafe_allow_html=True)
     st.caption(f"{ind.id} · {ind.definition}")
-    mine = trend[trend["id"] == result.id]
+    mine = with_short_labels(trend[trend["id"] == result.id])
     if not mine.empty:
         fig = figures.trend_chart(mine, title=f"{ind.name}, {trend_frequency(ctx)[2]}", unit=result.unit,
                                   target=result.target)
@@ -161,7 +181,7 @@ def theme_sections(ctx: PageContext, ids: list[str]) -> None:
     results = data.indicators(ctx.engine, period=ctx.period, public=ctx.public, ids=ids)
     comparisons = data.compare(ctx.engine, period=ctx.period, public=ctx.public)
     ordered = [results.by_id(i) for i in ids]
-    tiles(ordered, comparisons=comparisons[comparisons["id"].isin(ids)])
+    tiles(ordered, comparisons=comparisons[comparisons["id"].isin(ids)], period=ctx.period)
     freq, n, _ = trend_frequency(ctx)
     periods = data.trend_periods(ctx.engine, freq=freq, end=ctx.period.end, last=n)
     trend = data.trend(ctx.engine, periods=periods, public=ctx.public, ids=ids, shown_totals=shown_totals(ctx)) if periods else pd.DataFrame(
@@ -292,7 +312,10 @@ def breakdown_trend(ctx: PageContext, indicator_id: str, *, title: str) -> None:
     if cells.empty:
         st.info(f"{title}: nothing reported yet.")
         return
-    shown = cells.assign(category=[fmt.label(c) for c in cells["category"]])
+    short = {pd.Timestamp(p.start): fmt.short_label(p) for p in periods}
+    shown = cells.assign(category=[fmt.label(c) for c in cells["category"]],
+                         period_label=[short.get(pd.Timestamp(s), lab) for s, lab in
+                                       zip(cells["period_start"], cells["period_label"], strict=True)])
     fig = figures.grouped_trend_chart(shown, title=f"{title}, {words}", unit="count")
     wide = shown.assign(text=[fmt.value_text(v, "count", suppressed=bool(s)) for v, s in
                               zip(shown["value"], shown["suppressed"], strict=True)])

@@ -114,6 +114,20 @@ def month_label(d: date | pd.Timestamp) -> str:
     return f"{pd.Timestamp(d):%b %Y}"
 
 
+def short_label(p) -> str:
+    """A period in few words, for comparisons: 'Q1 2026-27', 'Jun 2026', '2025-26' or a date range."""
+    from core import periods as P
+
+    q = P.as_quarter(p)
+    if q:
+        return f"Q{q[1]} {P.fy_label(q[0])}"
+    if p.start.day == 1 and p.end == P.month_end(p.start):
+        return f"{p.start:%b %Y}"
+    if p == P.financial_year(P.fy_of(p.start)):
+        return P.fy_label(p.start.year)
+    return f"{p.start:%d/%m/%Y} to {p.end:%d/%m/%Y}"
+
+
 def badge(text: str, tone: str) -> str:
     """An HTML badge (tone: green, amber, red, grey, blue). Text always says what the colour means."""
     return f'<span class="badge badge-{tone}">{escape(text)}</span>'

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import traceback
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -13,7 +15,7 @@ from ui import auth, config, data, navigation
 
 CSS = """
 <style>
-.block-container {padding-top: 2.2rem; max-width: 1400px;}
+.block-container {padding-top: 3.6rem; max-width: 1400px;}
 h1 {font-size: 1.9rem !important; font-weight: 700 !important;}
 h2 {font-size: 1.35rem !important; margin-top: 0.6rem !important;}
 .sample-banner {background: #FFF4D6; border-left: 6px solid #E69F00; padding: 0.55rem 0.9rem;
@@ -42,6 +44,10 @@ h2 {font-size: 1.35rem !important; margin-top: 0.6rem !important;}
 .muted {color: #555555; font-size: 0.9rem;}
 </style>
 """
+
+
+log = logging.getLogger("outcomes.app")
+FAILED = "Something went wrong showing this page."
 
 
 @dataclass(frozen=True)
@@ -94,3 +100,11 @@ def page_header(title: str, intro: str | None = None, *, ctx: PageContext | None
         st.caption(" · ".join(bits))
     if intro:
         st.markdown(f'<p class="muted">{intro}</p>', unsafe_allow_html=True)
+
+
+def page_failed(title: str, exc: Exception) -> None:
+    """Say plainly that a page failed; log where it failed (never the message, which could hold data)."""
+    where = "".join(traceback.format_tb(exc.__traceback__)[-3:])
+    log.error("page %r failed with %s at:\n%s", title, type(exc).__name__, where)
+    st.error(f"{FAILED} Please try again, or choose another period. If it keeps happening, tell the dashboard "
+             "administrator (the time it happened helps).", icon=":material/error:")

@@ -70,7 +70,7 @@ def run(ctx: PageContext, *, content: bytes, file_name: str, partner: str, perio
     from data_loaders.ingest import ingest_file
 
     return ingest_file(engine=ctx.engine, content=content, file_name=file_name, partner=partner, period=period,
-                       loaded_by=ctx.user.username, dry_run=dry_run,
+                       loaded_by=ctx.user.username, dry_run=dry_run, role=ctx.user.role,
                        progress=_progress_adapter(bar) if bar is not None else None)
 
 
