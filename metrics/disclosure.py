@@ -33,6 +33,8 @@ def threshold_value(threshold: int | None = None) -> int:
 def is_small(x, threshold: int | None = None):
     """True where 1 <= x < threshold (array or scalar); missing values are not small."""
     t = threshold_value(threshold)
+    if x is None or isinstance(x, int | float | np.integer | np.floating):
+        return x is not None and bool(np.isfinite(x)) and 1 <= x < t
     if isinstance(x, np.ndarray) and x.dtype.kind in "fiu":
         a = x.astype(float)
     else:
