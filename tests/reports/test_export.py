@@ -76,17 +76,37 @@ def test_one_hidden_month_inside_a_published_total_hides_another():
     assert again["suppressed"].tolist() == [False, True, True]
 
 
+@pytest.fixture
+def sqlite_populated(tmp_path):
+    """SQLite only: the slow Chromium test need not run once per backend."""
+    from storage.db import ensure_schema, get_engine
+    from tests.reports.db import populate
+
+    eng = ensure_schema(f"sqlite:///{tmp_path / 'charts.db'}")
+    populate(eng)
+    yield eng
+    eng.dispose()
+    get_engine.cache_clear()
+
+
 @pytest.mark.browser
-def test_pack_and_charts_from_the_database(populated, tmp_path):
+@pytest.mark.slow
+def test_public_pack_from_the_database_holds_every_chart(sqlite_populated):
     require_chromium()
-    pack = export(engine=populated, kind="pack", period=Q1, public=True, username="author1", role="author")
+    pack = export(engine=sqlite_populated, kind="pack", period=Q1, public=True, username="author1", role="author")
     assert pack.file_name == "meeting-pack_2026-27-Q1_PUBLIC.docx"
     d = docx.Document(io.BytesIO(pack.content))
     assert len(d.inline_shapes) == len(CATALOGUE)
     assert small(docx_counts(pack.content)) == []
-    charts = export(engine=populated, kind="charts", period=Q1, public=False, username="chair1", role="chair")
-    with zipfile.ZipFile(io.BytesIO(charts.content)) as z:
+    assert [r["detail"]["kind"] for r in _audit(sqlite_populated) if r["action"] == "export"] == ["pack"]
+
+
+def test_charts_zip_holds_one_png_per_indicator(restricted_data):
+    from reports.export import build_charts_zip
+    from tests.reports.conftest import tiny_png
+
+    content = build_charts_zip(data=restricted_data, images={i.id: tiny_png() for i in CATALOGUE})
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
         names = z.namelist()
         assert sorted(names) == sorted(f"{i.id}_2026-27-Q1_RESTRICTED.png" for i in CATALOGUE)
         assert z.read(names[0]).startswith(b"\x89PNG")
-    assert [r["detail"]["kind"] for r in _audit(populated) if r["action"] == "export"] == ["pack", "charts"]
