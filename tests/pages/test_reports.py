@@ -1,0 +1,55 @@
+"""The Reports page: the chair gets restricted and public files, an author only public ones, others nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.periods import quarter
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "reports.py")
+
+
+def _run(role: str | None):
+    from streamlit.testing.v1 import AppTest
+
+    # Run the page through a launcher: run as the main script, pages/ would come first on sys.path and the
+    # page (pages/reports.py) would hide the reports package. In the app, app.py is the main script.
+    at = AppTest.from_string(f"import runpy\nrunpy.run_path({PAGE!r})", default_timeout=120)
+    if role:
+        at.session_state["auth_user"] = {"username": f"{role}1", "role": role, "partner": None, "active": True}
+    at.session_state["period"] = quarter(2025, 4)
+    at.run()
+    return at
+
+
+def _downloads(at) -> list:
+    return list(at.get("download_button"))
+
+
+def test_chair_gets_restricted_and_public_files_with_the_restricted_pack_first(app_env):
+    at = _run("chair")
+    assert not at.exception
+    buttons = _downloads(at)
+    assert len(buttons) == 8
+    headers = [h.value for h in at.header]
+    assert headers == ["Restricted: exact figures", "Public: disclosure control applied"]
+    first = buttons[0].proto
+    assert first.label == "Meeting pack (Word)" and first.type == "primary"
+
+
+def test_author_gets_only_public_files(app_env):
+    at = _run("author")
+    assert not at.exception
+    assert len(_downloads(at)) == 4
+    assert [h.value for h in at.header] == ["Public: disclosure control applied"]
+    assert "OFFICIAL-SENSITIVE" not in "\n".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("role", ["commissioner", "partner", "admin", None])
+def test_other_roles_see_no_download(app_env, role):
+    at = _run(role)
+    assert not at.exception
+    assert _downloads(at) == []
+    assert at.error or at.warning
