@@ -2,12 +2,14 @@
 
     python -m tests.storage._tools store --db URL --sha C --partner P --period 2026-04 --rows N
         [--seed S] [--pause-at STAGE] [--wait]
+    python -m tests.storage._tools ingest --pause-at STAGE -- FILE --partner P [--db URL ...]
 
 ``--wait`` prints ``READY`` and waits for a line on stdin before storing, so a
 test can start several processes at the same instant. ``--pause-at`` prints
 ``AT <stage>`` when the load reaches that point and then (except for
 ``rows``) sleeps, so a test can kill the process there; a paused or killed
-load never reaches its commit.
+load never reaches its commit. ``ingest`` runs the loader's real command line
+with the same pauses.
 """
 
 from __future__ import annotations
@@ -68,32 +70,44 @@ def snapshot(engine: sa.Engine) -> dict[str, list[tuple]]:
     return out
 
 
-def _pause_hooks(engine: sa.Engine, stage: str) -> None:
+def pause_hooks(stage: str) -> None:
+    """Announce (and for most stages sleep at) ``stage`` of the first load in this process; never commit it.
+
+    Listens on every engine, so it works inside code that makes its own engine (the loader's command line).
+    """
     markers = {"submission": "INSERT INTO submissions", "archive": "INSERT INTO archived_files",
-               "supersede": "UPDATE r_attendance", "rows": "INSERT INTO r_attendance"}
+               "supersede": "UPDATE r_", "rows": "INSERT INTO r_", "commit": "INSERT INTO submissions"}
+    state = {"armed": False, "announced": False}
 
     def announce_and_maybe_sleep(name: str, sleep: bool) -> None:
         print(f"AT {name}", flush=True)
         if sleep:
             time.sleep(600)
 
-    if stage in markers:
-        seen = {"done": False}
-
-        @sa.event.listens_for(engine, "before_cursor_execute")
-        def _before(conn, cursor, statement, parameters, context, executemany):
-            if not seen["done"] and statement.lstrip().upper().startswith(markers[stage].upper()):
-                seen["done"] = True
+    @sa.event.listens_for(sa.engine.Engine, "before_cursor_execute")
+    def _before(conn, cursor, statement, parameters, context, executemany):
+        if not state["armed"] and statement.lstrip().upper().startswith(markers[stage].upper()):
+            state["armed"] = True
+            if stage != "commit":
                 # "rows": let the big insert run and be killed while it runs.
                 announce_and_maybe_sleep(stage, sleep=stage != "rows")
 
-    # Never let a load that is meant to be killed commit.
-    @sa.event.listens_for(engine, "commit")
+    # The load that is meant to be killed never commits (other transactions, e.g. migrations, do).
+    @sa.event.listens_for(sa.engine.Engine, "commit")
     def _commit(conn):
-        announce_and_maybe_sleep("commit", sleep=True)
+        if state["armed"]:
+            announce_and_maybe_sleep("commit", sleep=True)
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["ingest"]:
+        # ingest --pause-at STAGE -- <arguments of python -m data_loaders ingest>
+        stage, rest = argv[2], argv[argv.index("--") + 1:]
+        pause_hooks(stage)
+        from data_loaders.cli import main as ingest_main
+
+        return ingest_main(["ingest", *rest])
     ap = argparse.ArgumentParser()
     ap.add_argument("command", choices=["store"])
     ap.add_argument("--db", required=True)
@@ -109,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
 
     engine = get_engine(a.db)
     if a.pause_at:
-        _pause_hooks(engine, a.pause_at)
+        pause_hooks(a.pause_at)
     with engine.connect() as c:  # connect before the start signal, like a running app
         c.exec_driver_sql("SELECT 1")
     if a.wait:
