@@ -157,7 +157,8 @@ def read_return(
     if partners:
         q = q.where(t.c.partner.in_(partners))
     with _connection(conn) as c:
-        rows = c.execute(q).all()
+        # Plain tuples: pandas probes every Row object for namedtuple fields, which is very slow.
+        rows = [tuple(r) for r in c.execute(q).all()]
     df = pd.DataFrame(rows, columns=["partner", *spec.column_names])
     for col in spec.columns:
         if col.kind in ("date", "month"):
