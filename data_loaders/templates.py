@@ -108,18 +108,18 @@ def _validation(col: Column, letter: str, list_ref: str | None) -> DataValidatio
     last = TEMPLATE_ROWS + 1
     title, prompt = col.name[:32], (_kind_text(col) + (f". {col.help}" if col.help else ""))[:255]
     if col.kind in ("code", "yesno", "multi"):
-        dv = DataValidation(type="list", formula1=list_ref, allow_blank=True)
-        if col.kind == "multi":
-            # Several codes may share a cell, which a list cannot check: offer the list, allow any text.
-            dv.showErrorMessage = False
-        else:
+        # Several codes may share a multi-value cell, which a list cannot check: offer the list, allow any text.
+        dv = DataValidation(type="list", formula1=list_ref, allow_blank=True, showErrorMessage=col.kind != "multi")
+        if col.kind != "multi":
             dv.error, dv.errorTitle = "Pick a code from the list.", "Not a code"
     elif col.kind in ("count", "scale"):
         lo, hi = (col.minimum, 1_000_000) if col.kind == "count" else col.scale
-        dv = DataValidation(type="whole", operator="between", formula1=str(lo), formula2=str(hi), allow_blank=True)
+        dv = DataValidation(type="whole", operator="between", formula1=str(lo), formula2=str(hi), allow_blank=True,
+                            showErrorMessage=True)
         dv.error, dv.errorTitle = f"A whole number from {lo} to {hi}.", "Not a whole number"
     elif col.kind == "date":
-        dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)  # after 2000
+        dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True,  # after 2000
+                            showErrorMessage=True)
         dv.errorStyle = "warning"
         dv.error, dv.errorTitle = "Type a date, for example 03/04/2026.", "Not a date"
     else:
