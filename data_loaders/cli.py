@@ -88,8 +88,15 @@ def main(argv: list[str] | None = None) -> int:
     progress = (lambda f, m: print(f"progress {f:.2f} {m}", file=sys.stderr, flush=True)) if args.verbose else None
     worst = 0
     for path in paths:
-        report = ingest_file(engine=engine, content=path.read_bytes(), file_name=path.name, partner=args.partner,
-                             period=period, loaded_by=loaded_by, dry_run=args.dry_run, progress=progress)
+        try:
+            report = ingest_file(engine=engine, content=path.read_bytes(), file_name=path.name,
+                                 partner=args.partner, period=period, loaded_by=loaded_by, dry_run=args.dry_run,
+                                 progress=progress)
+        except Exception as exc:  # noqa: BLE001 - a database failure: say so plainly, carry on with the next file
+            print(f"error: {path.name} was not loaded: the database refused the change ({type(exc).__name__}); "
+                  "nothing of this file was stored.", file=sys.stderr, flush=True)
+            worst = 1
+            continue
         if args.json:
             print(json.dumps(report.to_json(), ensure_ascii=False), flush=True)
         else:

@@ -25,7 +25,8 @@ MAX_MEMBERS = 5_000
 RATIO_FLOOR_BYTES = 4 * 1024 * 1024
 MAX_RATIO = 200
 _CHUNK = 1 << 20
-_XML_SUFFIXES = (".xml", ".rels", ".vml")
+# Every part is scanned as XML except pictures and embedded binaries (a sheet part may be given any name).
+_BINARY_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".bin", ".svg")
 _FORBIDDEN_XML = tuple(
     word.encode(enc) for word in ("<!DOCTYPE", "<!ENTITY") for enc in ("ascii", "utf-16-le", "utf-16-be")
 )
@@ -156,7 +157,7 @@ def check_zip(content: bytes) -> None:
                               f"{i.file_size / max(i.compress_size, 1):,.0f} times), the mark of a file built to "
                               "exhaust the reader. We will not open it. Copy the data into a new workbook and send that.")
         for i in infos:
-            if i.filename.casefold().endswith(_XML_SUFFIXES):
+            if not i.filename.casefold().endswith(_BINARY_SUFFIXES) and not i.is_dir():
                 _scan_xml_member(zf, i)
 
 

@@ -37,6 +37,7 @@ Progress = Callable[[float, str], None]
 COULD_NOT_READ = ("We could not read this file: something in it is not as we expect. Check that it is a normal "
                   ".xlsx workbook or CSV saved from Excel, save it again and resend. If it keeps happening, "
                   "contact the dashboard team.")
+ALREADY_LOADED = "This file was loaded before (the same file, byte for byte); nothing changed."
 # Refusals are logged with at most this many reasons (the report itself lists every one).
 MAX_LOGGED_REASONS = 1000
 
@@ -363,6 +364,8 @@ def ingest_file(*, engine: sa.Engine, content: bytes, file_name: str, partner: s
         if v.ok:
             with engine.connect() as conn:
                 report.status = "duplicate" if repository.find_submission(conn, v.sha256) else "accepted"
+            if report.status == "duplicate":
+                report.warnings = [*v.warnings, ALREADY_LOADED]
         tick(1.0, "done")
         return report
     if not v.ok:
@@ -382,7 +385,7 @@ def ingest_file(*, engine: sa.Engine, content: bytes, file_name: str, partner: s
         content=content, sheets=v.sheets, warnings=v.warnings, loaded_at=loaded_at)
     report.status = stored.status
     if stored.status == "duplicate":
-        report.warnings = [*v.warnings, "This file was loaded before (the same file, byte for byte); nothing changed."]
+        report.warnings = [*v.warnings, ALREADY_LOADED]
     repository.audit(engine, username=loaded_by, role=role, action="upload",
                      detail={"file": file_name[:255], "sha256": v.sha256, "partner": partner,
                              "status": stored.status, "submission_id": stored.submission_id,

@@ -19,7 +19,7 @@ from data_loaders.container import Refused
 from data_loaders.values import factorize
 
 # The most cells one sheet may span (rows x columns, counted from A1): bounds memory.
-MAX_CELLS = 6_000_000
+MAX_CELLS = 3_000_000
 
 
 @dataclass

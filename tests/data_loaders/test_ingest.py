@@ -459,3 +459,41 @@ def test_property_loading_the_same_file_twice_changes_nothing(db_url, rows, as_c
     second = load(engine, content, name="attendance_2026-04." + ("csv" if as_csv else "xlsx"))
     assert second.status == "duplicate"
     assert _tables(engine) == before
+
+
+def test_a_correction_from_one_partner_leaves_another_partners_rows(engine):
+    header, rows = GOOD["outreach"]
+    load(engine, one_sheet(header, rows, name="outreach"), name="outreach_2026-04.xlsx", partner="vineyard",
+         loaded_at=datetime(2026, 5, 1))
+    load(engine, one_sheet(header, rows[:1], name="outreach"), name="outreach_2026-04.xlsx", partner="aspirations",
+         loaded_at=datetime(2026, 5, 2))
+    fix = load(engine, one_sheet(header, rows[:2], name="outreach"), name="outreach_fix_2026-04.xlsx",
+               partner="vineyard", loaded_at=datetime(2026, 5, 3))
+    assert fix.status == "accepted"
+    now = repository.read_return(engine, "outreach")
+    assert now.groupby("partner").size().to_dict() == {"aspirations": 1, "vineyard": 2}
+    then = repository.read_return(engine, "outreach", as_of=datetime(2026, 5, 2, 12))
+    assert then.groupby("partner").size().to_dict() == {"aspirations": 1, "vineyard": 3}
+
+
+def test_dry_run_of_a_duplicate_says_so(engine):
+    content = good_xlsx("attendance")
+    load(engine, content)
+    r = load(engine, content, dry_run=True)
+    assert r.status == "duplicate" and any("loaded before" in w for w in r.warnings)
+
+
+def test_a_sheet_part_with_any_name_is_scanned_for_entities():
+    import io
+    import zipfile
+
+    from tests.data_loaders.files import rezip
+
+    content = good_xlsx("attendance")
+    z = zipfile.ZipFile(io.BytesIO(content))
+    rels = z.read("xl/_rels/workbook.xml.rels").decode().replace("worksheets/sheet1.xml", "worksheets/sheet1.dat")
+    sheet = z.read("xl/worksheets/sheet1.xml")
+    hostile = rezip(content, replace={"xl/_rels/workbook.xml.rels": rels.encode(),
+                                      "xl/worksheets/sheet1.xml": b'<?xml version="1.0"?><!DOCTYPE a><a/>'},
+                    add={"xl/worksheets/sheet1.dat": b'<?xml version="1.0"?><!DOCTYPE b [<!ENTITY c "d">]>' + sheet})
+    assert "document type or entity" in messages(check(hostile))[0]
