@@ -39,3 +39,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) data/outcomes.db*
+
+# Known vulnerabilities in the installed packages (docs/deploy.md). Loud but not fatal when offline.
+.PHONY: audit
+audit: $(STAMP)
+	$(PY) .ci/audit.py
