@@ -111,4 +111,4 @@ def export(*, engine: sa.Engine, kind: Kind, period: Period, public: bool, usern
 
 def safe_name(text: str) -> str:
     """A user name fit for an audit entry (letters, digits and . _ - @ only)."""
-    return re.sub(r"[^A-Za-z0-9._@-]", "_", text)[:80] or "unknown"
+    return re.sub(r"[^A-Za-z0-9._@:-]", "_", text)[:80] or "unknown"
