@@ -44,7 +44,7 @@ else:
     with st.sidebar:
         if shown is not None and shown.needs_period:
             periods.period_controls()
-        st.divider()
+            st.divider()
         who = f"**{user.username}**  \n{ROLE_LABELS.get(user.role, user.role)}"
         if user.partner:
             who += f"  \nPartner: {user.partner}"

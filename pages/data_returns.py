@@ -18,10 +18,11 @@ else:
 if ctx.period is None:
     c.no_period()
 
-start = min(ctx.period.start, add_months(month_start(ctx.period.end), -11))
+end = r.grid_end(ctx.period)
+start = min(ctx.period.start, add_months(month_start(end), -11))
 st.header("Returns by month")
-st.caption(f"{start:%B %Y} to {ctx.period.end:%B %Y}.")
-grid = r.return_grid(ctx, start=start, end=ctx.period.end, partner=mine)
+st.caption(f"{start:%B %Y} to {end:%B %Y}: the period chosen and up to last month, so nothing owed is hidden.")
+grid = r.return_grid(ctx, start=start, end=end, partner=mine)
 
 st.header("Still owed")
 owed = r.still_owed(grid) if not grid.empty else grid

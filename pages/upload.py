@@ -14,7 +14,7 @@ options = u.partner_options(ctx)
 if not options:
     st.error("Your account is not linked to a partner yet. Ask the dashboard administrator.")
     st.stop()
-if ctx.user.role == "partner":
+elif ctx.user.role == "partner":
     partner = options[0]
     st.markdown(f"Uploading for **{r.partner_name(partner)}**.")
 else:
@@ -32,18 +32,17 @@ files = st.file_uploader("Spreadsheets (.xlsx or .csv, up to 20 MB each)", type=
                          accept_multiple_files=True, key=f"upload_files_{u.uploader_generation()}")
 if not files:
     st.info("No files chosen yet.")
-    st.stop()
+else:
+    st.header("2. Check the reporting period")
+    st.caption("A month (2026-04), a financial-year quarter (2026-27-Q1) or a date range (2026-04-01..2026-06-30). "
+               "Filled in from the file name where it says; leave blank to use the whole months the rows cover.")
+    chosen = u.period_inputs(files)
 
-st.header("2. Check the reporting period")
-st.caption("A month (2026-04), a financial-year quarter (2026-27-Q1) or a date range (2026-04-01..2026-06-30). "
-           "Filled in from the file name where it says; leave blank to use the whole months the rows cover.")
-chosen = u.period_inputs(files)
+    st.header("3. Check the files (dry run)")
+    if st.button("Check files", type="primary", icon=":material/fact_check:"):
+        u.check_all(ctx, files=chosen, partner=partner)
+    checked = u.show_checks(files=chosen, partner=partner)
 
-st.header("3. Check the files (dry run)")
-if st.button("Check files", type="primary", icon=":material/fact_check:"):
-    u.check_all(ctx, files=chosen, partner=partner)
-checked = u.show_checks(files=chosen, partner=partner)
-
-if checked:
-    st.header("4. Confirm")
-    u.confirm(ctx, checked=checked, files=chosen, partner=partner)
+    if checked:
+        st.header("4. Confirm")
+        u.confirm(ctx, checked=checked, files=chosen, partner=partner)

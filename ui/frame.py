@@ -42,6 +42,8 @@ h2 {font-size: 1.35rem !important; margin-top: 0.6rem !important;}
 .attention-missing {border-left-color: #56B4E9; background: #F3F9FD;}
 .attention-special {border-left-color: #E69F00; background: #FFFAF0;}
 .muted {color: #555555; font-size: 0.9rem;}
+/* The element that sets or clears the login cookie shows nothing and takes no space. */
+[data-testid="stElementContainer"]:has(script) {display: none;}
 </style>
 """
 
@@ -83,8 +85,8 @@ def page_context(key: str) -> PageContext:
     if not navigation.allowed(key, user.role):
         st.error("This page is not available to your account.")
         st.stop()
-    return PageContext(user=user, engine=data.engine(), period=st.session_state.get("period"),
-                       public=user.role != "chair")
+    period = st.session_state.get("period") if navigation.page(key).needs_period else None
+    return PageContext(user=user, engine=data.engine(), period=period, public=user.role != "chair")
 
 
 def page_header(title: str, intro: str | None = None, *, ctx: PageContext | None = None) -> None:

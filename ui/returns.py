@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -24,6 +24,14 @@ _STATE_BG = {"✓ On time": "#E0F3EC", "Late": "#FDF0D5", "Nil return": "#E6F3FB
 def partner_name(code: str) -> str:
     p = partners().get(code)
     return p.name if p else code
+
+
+def grid_end(period, *, today: date | None = None) -> date:
+    """The grid runs to the later of the period's end and the end of last month."""
+    from core.periods import add_months, month_start
+
+    today = today or date.today()
+    return max(period.end, add_months(month_start(today), 0) - timedelta(days=1))
 
 
 def grid_frame(grid: pd.DataFrame) -> pd.DataFrame:

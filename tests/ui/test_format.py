@@ -1,0 +1,52 @@
+"""Formatting: figures, UK dates, period labels, badges."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.periods import Period, financial_year, month, quarter
+from ui import format as fmt
+
+
+def test_values():
+    assert fmt.value_text(12, "count") == "12"
+    assert fmt.value_text(1234, "count") == "1,234"
+    assert fmt.value_text(41.66, "percent") == "41.7%"
+    assert fmt.value_text(None, "count") == "—"
+    assert fmt.value_text(3, "count", suppressed=True) == "*"
+    assert fmt.value_text(0, "count", status="not_reported") == "—"
+    assert fmt.value_text(0, "count") == "0"
+
+
+def test_changes_and_directions():
+    assert fmt.change_text(3, "count") == "+3"
+    assert fmt.change_text(-1.25, "percent") == "−1.2 points" or fmt.change_text(-1.25, "percent") == "−1.3 points"
+    assert fmt.change_text(None, "count") == ""
+    html = fmt.direction_html("worse", -2, "count", "Q1 2026-27")
+    assert "arrow-worse" in html and "▼" in html and "(worse)" in html
+    assert "no comparison" in fmt.direction_html(None, None, "count", "Q1")
+
+
+def test_dates_and_periods():
+    assert fmt.uk_date(date(2026, 4, 3)) == "03/04/2026"
+    assert fmt.uk_date(date(2026, 4, 3), long=True) == "3 April 2026"
+    assert fmt.short_label(quarter(2026, 1)) == "Q1 2026-27"
+    assert fmt.short_label(month(2026, 6)) == "Jun 2026"
+    assert fmt.short_label(financial_year(2025)) == "2025-26"
+    assert fmt.short_label(Period(date(2026, 4, 3), date(2026, 5, 1))) == "03/04/2026 to 01/05/2026"
+
+
+def test_labels_and_missing():
+    assert fmt.label("oral_health") == "Oral health"
+    assert fmt.label("sti_screen") == "STI screen"
+    assert fmt.label(None) == "Not recorded"
+    text = fmt.missing_text(["dental/health_contacts/2026-10"])
+    assert text == "dental health contacts (October 2026)"
+    assert "and 2 more" in fmt.missing_text([f"police/police_monthly/2026-0{i}" for i in range(1, 9)], limit=6)
+
+
+def test_badges_say_what_the_colour_means():
+    assert "Off target" in fmt.rag_badge("red")
+    assert fmt.rag_badge(None) == ""
+    assert "Not reported" in fmt.status_badges(status="not_reported", suppressed=False)
+    assert "Suppressed" in fmt.status_badges(status="complete", suppressed=True)
