@@ -13,9 +13,18 @@ from charts import palette
 WIDTH, HEIGHT = 900, 420
 
 
-def printable(fig: go.Figure, *, note: str | None = None, width: int = WIDTH, height: int | None = None) -> go.Figure:
-    """A copy of ``fig`` sized for a page, with ``note`` written under the plot."""
+def printable(fig: go.Figure, *, note: str | None = None, width: int = WIDTH, height: int | None = None,
+              hidden_bars: list[str] | None = None) -> go.Figure:
+    """A copy of ``fig`` sized for a page, with ``note`` written under the plot.
+
+    ``hidden_bars``: categories of a horizontal bar chart whose value is hidden; a bar with no value
+    draws nothing, so each gets a "*" at zero to say it was left out on purpose.
+    """
     out = go.Figure(fig)
+    if hidden_bars:
+        out.add_trace(go.Scatter(x=[0] * len(hidden_bars), y=hidden_bars, mode="text", text=["*"] * len(hidden_bars),
+                                 textposition="middle right", textfont={"size": 14, "color": palette.GREY},
+                                 showlegend=False, hoverinfo="skip"))
     h = height or max(HEIGHT, int(out.layout.height or 0))
     out.update_layout(width=width, height=h, margin={"l": 60, "r": 30, "t": 60, "b": 90 if note else 60})
     if note:

@@ -32,10 +32,11 @@ def indicator_figures(data: ReportData) -> dict[str, go.Figure]:
             part = cells[cells["id"] == ind.id].assign(
                 category=lambda d: d["category"].astype(str).str.replace("_", " "))
             fig = breakdown_chart(part, title=f"{title} ({data.period.label()})", unit="count")
-        else:
-            t = data.trend[data.trend["id"] == ind.id].sort_values("period_start") if not data.trend.empty \
-                else data.trend
-            fig = trend_chart(t, title=f"{title}, by month", unit=r.unit,
-                              target=None if r.target is None else float(r.target))
+            hidden = part.loc[part["value"].isna(), "category"].tolist()
+            out[ind.id] = printable(fig, note=note, hidden_bars=hidden)
+            continue
+        t = data.trend[data.trend["id"] == ind.id].sort_values("period_start") if len(data.trend) else data.trend
+        fig = trend_chart(t, title=f"{title}, by month", unit=r.unit,
+                          target=None if r.target is None else float(r.target))
         out[ind.id] = printable(fig, note=note)
     return out
