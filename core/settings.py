@@ -41,6 +41,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Archived files and replaced rows older than this many days are deleted by the retention command.", int),
     Setting("OUTCOMES_TIMEZONE", "Europe/London", "Time zone for 'end of day' and due dates."),
     Setting("OUTCOMES_SAMPLE", "0", "1 when the database holds the synthetic sample data (shows a banner).", int),
+    Setting("OUTCOMES_LOCAL_LOGIN", "1",
+            "0 switches local accounts off, once everyone signs in through the organisation's identity provider."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -109,9 +109,27 @@ def _as_postgres() -> list[str]:
     return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
 
+def _reap_orphans(bin_dir: Path) -> None:
+    """Stop clusters left behind by test runs that were killed before their teardown."""
+    for owner in Path(tempfile.gettempdir()).glob("outcomes-pg-*/owner.pid"):
+        try:
+            os.kill(int(owner.read_text()), 0)
+            continue  # its test run is still going
+        except ProcessLookupError:
+            pass
+        except (OSError, ValueError):
+            continue
+        base = owner.parent
+        subprocess.run([*_as_postgres(), str(bin_dir / "pg_ctl"), "-D", str(base / "data"), "-m", "immediate",
+                        "stop"], cwd=tempfile.gettempdir(), capture_output=True, timeout=60)
+        shutil.rmtree(base, ignore_errors=True)
+
+
 def _start_cluster(bin_dir: Path) -> PgCluster:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    _reap_orphans(bin_dir)
     base = Path(tempfile.mkdtemp(prefix=f"outcomes-pg-{worker}-"))
+    (base / "owner.pid").write_text(str(os.getpid()))
     if os.geteuid() == 0:
         shutil.chown(base, "postgres", "postgres")
     data = base / "data"
