@@ -65,7 +65,7 @@ class Table:
         return idx
 
     def xlsx_cells(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per column: the cell XML after its reference, and which cells are blank."""
+        """Per column: the cell XML after its reference, and which cells are blank (built once)."""
         if self._xlsx is None:
             self._xlsx = [_cell_tails(self._frame[c]) for c in self.header]
         return self._xlsx
@@ -78,6 +78,10 @@ class Table:
                 line = v if line is None else line + "," + v
             self._csv = line.to_numpy(dtype=object)
         return self._csv
+
+    def release(self) -> None:
+        """Drop the rendered cells once every file is written: keeps memory flat at national scale."""
+        self._xlsx = self._csv = None
 
 
 @dataclass
@@ -399,6 +403,9 @@ def render_files(world: World, *, tidy: bool = False) -> list[SampleFile]:
             continue
         add(name, "aspirations", p, content, {"attendance": len(idx)})
 
+    for done in (t,):
+        done.release()
+
     # --- aspirations: the monthly workbook (outreach, key-work, supplies, feedback + a Guidance sheet) -------
     guidance = [
         "Aspirations monthly returns for the Strategic Street Prostitution Group",
@@ -434,6 +441,9 @@ def render_files(world: World, *, tidy: bool = False) -> list[SampleFile]:
         add(_name("aspirations", "monthly", p, "xlsx"), "aspirations", p, xlsx_bytes(sheets),
             {r: len(i) for r, i in idx.items()})
 
+    for done in (t_o, t_k, t_s, t_f,):
+        done.release()
+
     # --- vineyard: CSVs from an old Windows system (Windows-1252, UK dates, a notes column) -----------------
     notes = np.array(["", "", "", "Café voucher given", "£5 food voucher", "Leaflet only – no contact made",
                       "Signposted to Thursday drop-in"], dtype=object)
@@ -460,6 +470,9 @@ def render_files(world: World, *, tidy: bool = False) -> list[SampleFile]:
         add(_name("vineyard", "supplies", p, "csv"), "vineyard", p, csv_bytes(t_vs, idx, crlf=True),
             {"supplies": len(idx)})
 
+    for done in (t_vo, t_vs,):
+        done.release()
+
     # --- drug and alcohol service: monthly CSV (UTF-8 with BOM), labels ----------------------------------------
     tr = f[("drug_alcohol", "treatment")]
     t_tr = Table(tr["snapshot_date"], {
@@ -471,6 +484,9 @@ def render_files(world: World, *, tidy: bool = False) -> list[SampleFile]:
         idx = t_tr.rows(p)
         add(_name("drug_alcohol", "treatment", p, "csv"), "drug_alcohol", p,
             csv_bytes(t_tr, idx, encoding="utf-8-sig"), {"treatment": len(idx)})
+
+    for done in (t_tr,):
+        done.release()
 
     # --- health services -----------------------------------------------------------------------------------------
     def hc_table(rows: pd.DataFrame, headers: list[str], *, dates, labels: bool) -> Table:
@@ -486,6 +502,9 @@ def render_files(world: World, *, tidy: bool = False) -> list[SampleFile]:
         add(_name("sexual_health", "contacts", p, "xlsx"), "sexual_health", p,
             xlsx_bytes([Sheet("Sheet1", t_sh.header, t_sh, idx)]), {"health_contacts": len(idx)})
 
+    for done in (t_sh,):
+        done.release()
+
     t_mh = hc_table(f[("mental_health", "health_contacts")], hc_cols,
                     dates=(lambda s: s.dt.strftime("%Y-%m-%d").astype(object)) if tidy else long_date, labels=False)
     for p in quarters:
@@ -493,12 +512,18 @@ def render_files(world: World, *, tidy: bool = False) -> list[SampleFile]:
         add(_name("mental_health", "contacts", p, "csv"), "mental_health", p, csv_bytes(t_mh, idx),
             {"health_contacts": len(idx)})
 
+    for done in (t_mh,):
+        done.release()
+
     titled = ["Contact date", "Person ID", "Service", "Activity", "Reason", "Referral to"]
     t_np = hc_table(f[("nurse_prescriber", "health_contacts")], titled, dates=excel_date, labels=not tidy)
     for p in months:
         idx = t_np.rows(p)
         add(_name("nurse_prescriber", "consultations", p, "xlsx"), "nurse_prescriber", p,
             xlsx_bytes([Sheet("Consultations", t_np.header, t_np, idx)]), {"health_contacts": len(idx)})
+
+    for done in (t_np,):
+        done.release()
 
     t_dn = hc_table(f[("dental", "health_contacts")], hc_cols, dates=excel_date, labels=False)
     if facts and facts.dental_start > world.start:
@@ -519,6 +544,9 @@ def render_files(world: World, *, tidy: bool = False) -> list[SampleFile]:
         add(_name("dental", "contacts", p, "xlsx"), "dental", p,
             xlsx_bytes([Sheet("health_contacts", t_dn.header, t_dn, idx)]), {"health_contacts": len(idx)})
 
+    for done in (t_dn,):
+        done.release()
+
     # --- safeguarding: monthly extract of the fortnightly meeting ------------------------------------------------
     sg = f[("safeguarding", "safeguarding")]
     t_sg = Table(sg["meeting_date"], {
@@ -530,6 +558,9 @@ def render_files(world: World, *, tidy: bool = False) -> list[SampleFile]:
         above = [] if tidy else [["Safeguarding meeting - anonymised extract"], ["References only"], []]
         add(_name("safeguarding", "meetings", p, "xlsx"), "safeguarding", p,
             xlsx_bytes([Sheet("Meetings", t_sg.header, t_sg, idx, above)]), {"safeguarding": len(idx)})
+
+    for done in (t_sg,):
+        done.release()
 
     # --- police: one row a month, the month written 'Apr 2026' ---------------------------------------------------------
     po = f[("police", "police_monthly")]
