@@ -304,8 +304,7 @@ def _validate(result: ValidatedFile, *, content: bytes, who, given: Period | Non
 
     period = given or periods.from_filename(result.file)
     if period is None and parsed:
-        dates = pd.concat([p.frame[p.spec.date_column] for p in parsed if p.spec.date_column in p.frame])
-        dates = dates[(dates <= pd.Timestamp(today))] if not dates.empty else dates
+        dates = pd.concat([p.frame[p.spec.date_column] for p in parsed if p.spec.date_column in p.frame]).dropna()
         period = periods.spanning_months(dates) if not dates.empty else None
         if period is None and not errors and not any(b.any() for p in parsed for b in p.bad.values()):
             errors.append(_file_error(

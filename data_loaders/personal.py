@@ -12,6 +12,8 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from data_loaders.values import types_of
 
@@ -41,7 +43,9 @@ _OUTWARD = r"(?:[A-PR-UWYZ][A-HK-Y]?[0-9][A-HJKPSTUW0-9]?|GIR)"
 _INWARD = r"[0-9][ABD-HJLNP-UW-Z]{2}"
 POSTCODE_SPACED = re.compile(rf"\b{_OUTWARD}\s+{_INWARD}\b", re.IGNORECASE)
 POSTCODE_TIGHT = re.compile(rf"\b{_OUTWARD}{_INWARD}\b")
-_PREFILTER = re.compile(r"@|\d[\s\-()]*\d[\s\-()]*\d[\s\-()]*\d|[0-9][A-Za-z]{2}\b")
+# Cheap first pass (RE2 in pyarrow, over every distinct text): only what could hold an email (@), a phone or
+# NHS number (nine digits apart from spaces, hyphens, brackets) or a postcode's inward code goes further.
+_PREFILTER = r"@|(?:[0-9][\s\-()]*){9}|[0-9][A-Za-z]{2}\b"
 
 KIND_TEXT = {
     "email": "an email address",
@@ -99,11 +103,14 @@ def classify(u: pd.Series) -> pd.Series:
     if u.empty:
         return out
     k = types_of(u)
-    txt = u[k["str"]].astype(str)
-    txt = txt[txt.str.contains(_PREFILTER, na=False)]
+    txt = u[k["str"]]
     if not txt.empty:
-        pc = txt.str.contains(POSTCODE_SPACED) | txt.str.contains(POSTCODE_TIGHT)
-        out[pc[pc].index] = "postcode"
+        arr = pa.array(txt.to_numpy(dtype=object), type=pa.string())
+        candidate = np.asarray(pc.match_substring_regex(arr, _PREFILTER).to_numpy(zero_copy_only=False), dtype=bool)
+        txt = txt[candidate].astype(str)
+    if not txt.empty:
+        post = txt.str.contains(POSTCODE_SPACED) | txt.str.contains(POSTCODE_TIGHT)
+        out[post[post].index] = "postcode"
         found = txt.str.findall(NHS).explode().dropna()
         if not found.empty:
             joined = found.map("".join)

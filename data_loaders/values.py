@@ -18,6 +18,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from core.returns import normalise_header
 
@@ -68,8 +70,13 @@ def types_of(u: pd.Series) -> dict[str, pd.Series]:
     isbool = t.isin([bool, np.bool_])
     isnum = t.isin([int, float, np.int64, np.float64]) & ~isbool
     isdate = t.isin([dt.date, dt.datetime, pd.Timestamp])
-    isstr = t.map(lambda k: issubclass(k, str))
-    blank = u.isna() | (isstr & u.where(isstr, "x").str.strip().eq(""))
+    isstr = t.map(lambda k: issubclass(k, str)).astype(bool)
+    blank = u.isna().to_numpy(dtype=bool).copy()
+    if isstr.any():
+        arr = pa.array(u[isstr].to_numpy(dtype=object), type=pa.string())
+        empty = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(arr)), 0)
+        blank[isstr.to_numpy()] = np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool)
+    blank = pd.Series(blank, index=u.index)
     isnum &= ~u.isna()
     return {"blank": blank, "str": isstr & ~blank, "num": isnum, "bool": isbool, "date": isdate}
 

@@ -114,9 +114,9 @@ def test_a_load_killed_part_way_leaves_the_database_unchanged(tmp_path, db_url, 
     before = _snapshot(db_url)
 
     rows = [["session_date", "person_id", "services_used"]]
-    rows += [[f"{d:02d}/04/2026", f"P{n:04d}", "food"] for d in range(1, 31) for n in range(1, 6001)]
+    rows += [[f"{d:02d}/04/2026", f"P{n:04d}", "food"] for d in range(1, 31) for n in range(1, 3001)]
     big = tmp_path / "attendance_big_2026-04.csv"
-    big.write_bytes(csv_bytes(rows))  # 180,000 rows: storing takes long enough to be interrupted
+    big.write_bytes(csv_bytes(rows))  # 90,000 rows: storing takes seconds, long enough to be interrupted
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "data_loaders", "ingest", str(big), "--partner", "aspirations",
                              "--db", db_url, "--verbose"], cwd=ROOT, env=env, stdout=subprocess.PIPE,

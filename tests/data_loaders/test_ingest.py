@@ -442,7 +442,7 @@ def test_nil_return_after_data_replaces_it_with_nothing(engine):
 _refs = st.integers(1, 9999).map(lambda n: st.sampled_from([f"P{n:04d}", f"p{n}", f" P{n:03d} "]))
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.tuples(st.integers(1, 30), st.integers(1, 9999), st.sampled_from(["food", "Dental", None])),
                      max_size=25),
        as_csv=st.booleans())

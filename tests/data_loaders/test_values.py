@@ -34,7 +34,7 @@ def test_blank_reference_is_missing_not_bad():
     assert values.isna().all() and not bad.any()
 
 
-@settings(deadline=None, max_examples=60)
+@settings(deadline=None, max_examples=40)
 @given(n=st.integers(0, 9999), pad=st.integers(0, 4), lower=st.booleans(),
        left=st.sampled_from(["", " ", "  ", "\t"]), right=st.sampled_from(["", " ", "\n"]))
 def test_reference_property_any_spelling_of_a_number_normalises(n, pad, lower, left, right):
@@ -45,7 +45,7 @@ def test_reference_property_any_spelling_of_a_number_normalises(n, pad, lower, l
     assert v.normalise_reference(out) == out  # idempotent
 
 
-@settings(deadline=None, max_examples=60)
+@settings(deadline=None, max_examples=40)
 @given(st.text(max_size=12))
 def test_reference_property_output_is_canonical_or_refused(text):
     out = v.normalise_reference(text)
@@ -73,7 +73,7 @@ def test_slashed_dates_are_day_first():
     assert v.parse_date("12/01/2026") == date(2026, 1, 12)
 
 
-@settings(deadline=None, max_examples=60)
+@settings(deadline=None, max_examples=40)
 @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2068, 12, 31)))
 def test_date_property_every_written_form_reads_back(d):
     months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
