@@ -73,9 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     statuses = ", ".join(f"{n} {k}" for k, n in sorted(s.statuses.items()))
     print(f"Loaded {len(s.files)} sample files from {s.out_dir} in {time.perf_counter() - started:.1f}s: {statuses}")
     print(f"Rows: {_rows_line(s.rows)}")
-    bad = [f for f in s.files if f.status not in ("accepted", "duplicate")]
+    deliberate = [f for f in s.files if f.kind == "refused" and f.status == "rejected"]
+    if deliberate:
+        print(f"Refused on purpose (fixed and resent): {', '.join(f.name for f in deliberate)}")
+    bad = s.unexpected
     for f in bad:
-        print(f"  {f.name}: {f.status}", file=sys.stderr)
+        print(f"  {f.name}: {f.status}, expected {f.expected_status}", file=sys.stderr)
         for e in f.errors[:5]:
             print(f"    sheet {e.get('sheet')} row {e.get('row')} column {e.get('column')}: {e.get('message')}",
                   file=sys.stderr)

@@ -20,13 +20,17 @@ class LoadedFile:
     partner: str
     period: str
     loaded_at: str
-    kind: str  # "return" | "nil" | "superseded" | "correction"
+    kind: str  # "return" | "nil" | "superseded" | "correction" | "refused" (deliberately wrong, then resent)
     late: bool
     rows: dict[str, int]
     status: str = "not loaded"  # "accepted" | "rejected" | "duplicate"
     errors: list[dict] = field(default_factory=list)
     loaded_period: str | None = None  # the period the loader read (from the file name)
     loaded_rows: dict[str, int] = field(default_factory=dict)  # rows per return the loader found
+
+    @property
+    def expected_status(self) -> str:
+        return "rejected" if self.kind == "refused" else "accepted"
 
 
 @dataclass
@@ -41,6 +45,12 @@ class BuildSummary:
     @property
     def accepted(self) -> int:
         return sum(f.status == "accepted" for f in self.files)
+
+    @property
+    def unexpected(self) -> list[LoadedFile]:
+        """Files the loader treated otherwise than the story meant (a duplicate counts as fine)."""
+        return [f for f in self.files if f.status != f.expected_status
+                and not (f.status == "duplicate" and f.expected_status == "accepted")]
 
     @property
     def statuses(self) -> Counter:

@@ -35,7 +35,7 @@ class SampleFile:
     loaded_at: datetime  # naive UTC
     content: bytes
     rows: dict[str, int] = field(default_factory=dict)
-    kind: str = "return"  # "return" | "nil" | "superseded" (later corrected) | "correction"
+    kind: str = "return"  # "return" | "nil" | "superseded" (later corrected) | "correction" | "refused"
     late: bool = False
 
 
@@ -553,11 +553,29 @@ def render_files(world: World, *, tidy: bool = False) -> list[SampleFile]:
         "Meeting date": excel_date(sg["meeting_date"]), "Person ID": messy_refs(sg["person_id"], rng),
         "Risk level": lab(sg["risk_level"]), "Care plan in place": yes_no(sg["care_plan_in_place"], "Yes", "No"),
     })
+    refused_month = world.months[10] if len(world.months) > 11 else None
     for p in months:
         idx = t_sg.rows(p)
         above = [] if tidy else [["Safeguarding meeting - anonymised extract"], ["References only"], []]
-        add(_name("safeguarding", "meetings", p, "xlsx"), "safeguarding", p,
-            xlsx_bytes([Sheet("Meetings", t_sg.header, t_sg, idx, above)]), {"safeguarding": len(idx)})
+        name = _name("safeguarding", "meetings", p, "xlsx")
+        content = xlsx_bytes([Sheet("Meetings", t_sg.header, t_sg, idx, above)])
+        if p.start == refused_month and len(idx):
+            # First sent with a risk level that is not a code: refused whole, fixed and resent the same day.
+            rows = sg.iloc[np.argsort(sg["meeting_date"].to_numpy(), kind="stable")[idx]]
+            risk = lab(rows["risk_level"]).to_numpy(dtype=object, copy=True)
+            risk[0] = "Very high"
+            bad = Table(rows["meeting_date"], {
+                "Meeting date": excel_date(rows["meeting_date"]), "Person ID": _codes(rows["person_id"]),
+                "Risk level": pd.Series(risk, dtype=object), "Care plan in place":
+                    yes_no(rows["care_plan_in_place"], "Yes", "No")})
+            at, late = clock.when(p, late=False)
+            out.append(SampleFile(_name("safeguarding", "meetings", p, "xlsx", "_first_attempt"), "safeguarding", p, at,
+                                  xlsx_bytes([Sheet("Meetings", bad.header, bad, np.arange(len(idx)), above)]),
+                                  {"safeguarding": len(idx)}, "refused", late))
+            out.append(SampleFile(name, "safeguarding", p, at + timedelta(hours=2), content,
+                                  {"safeguarding": len(idx)}, "return", late))
+            continue
+        add(name, "safeguarding", p, content, {"safeguarding": len(idx)})
 
     for done in (t_sg,):
         done.release()

@@ -36,11 +36,23 @@ def built(tmp_path_factory):
 def test_every_file_is_accepted_with_the_period_in_its_name(built):
     summary, _ = built
     assert summary.files
+    assert summary.unexpected == []
     for f in summary.files:
-        assert f.status == "accepted", (f.name, f.errors[:3])
+        assert f.status == f.expected_status, (f.name, f.errors[:3])
         assert f.loaded_period == f.period, f.name
-        assert f.loaded_rows == f.rows, f.name
-    assert summary.accepted == len(summary.files)
+        if f.kind != "refused":
+            assert f.loaded_rows == f.rows, f.name
+    assert summary.accepted == len(summary.files) - 1
+
+
+def test_the_deliberately_wrong_file_is_refused_saying_where_without_echoing_references(built):
+    summary, engine = built
+    wrong = next(f for f in summary.files if f.kind == "refused")
+    assert wrong.status == "rejected"
+    assert [e["column"] for e in wrong.errors] == ["Risk level"]
+    assert not re.search(r"P\d{4}|p\d{1,4}", str(wrong.errors))
+    refusals = repository.list_refusals(engine)
+    assert list(refusals["file_name"]) == [wrong.name]
     assert sorted(p.name for p in summary.out_dir.iterdir()) == sorted(f.name for f in summary.files)
 
 
@@ -54,7 +66,7 @@ def test_database_holds_exactly_the_generated_rows(built):
 def test_submissions_are_loaded_by_the_partner_at_realistic_times(built):
     summary, engine = built
     subs, _ = repository.list_submissions(engine)
-    assert len(subs) == len(summary.files)
+    assert len(subs) == summary.accepted
     assert set(subs["loaded_by"]) == {f"sample:{p}" for p in subs["partner"]}
     planned = {f.name: f.loaded_at for f in summary.files}
     for name, at in zip(subs["file_name"], subs["loaded_at"], strict=True):

@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 import zipfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -58,7 +58,7 @@ def test_every_partner_sends_files_whose_names_carry_the_period(files):
 def test_rows_in_files_add_up_to_the_world(world, files):
     total: dict[str, int] = {}
     for f in files:
-        if f.kind == "superseded":
+        if f.kind in ("superseded", "refused"):
             continue
         for ret, n in f.rows.items():
             total[ret] = total.get(ret, 0) + n
@@ -88,6 +88,15 @@ def test_one_nil_return_one_missing_month_one_correction(world, files):
     assert len(first) == len(fixed) == 1
     assert first[0].period == fixed[0].period and first[0].loaded_at < fixed[0].loaded_at
     assert first[0].rows["attendance"] < fixed[0].rows["attendance"]
+
+
+def test_one_file_is_sent_wrong_then_fixed_the_same_day(files):
+    wrong = [f for f in files if f.kind == "refused"]
+    assert len(wrong) == 1 and wrong[0].partner == "safeguarding"
+    fixed = next(f for f in files if f.partner == "safeguarding" and f.period == wrong[0].period and f.kind == "return")
+    assert timedelta(0) < fixed.loaded_at - wrong[0].loaded_at < timedelta(days=1)
+    rows = openpyxl.load_workbook(io.BytesIO(wrong[0].content), read_only=True)["Meetings"].iter_rows(values_only=True)
+    assert "Very high" in {r[2] for r in rows if len(r) > 2}
 
 
 def test_workbooks_hold_real_excel_dates_and_title_rows(files):
