@@ -1,4 +1,4 @@
-"""Figure helpers for the exported reports (pure: figure in, figure out).
+"""Figure helpers for the exported reports: a page figure made fit to print.
 
 A picture pasted into a report has no hover text, so it needs a fixed size and a
 footnote that says what a gap means.
@@ -15,12 +15,13 @@ WIDTH, HEIGHT = 900, 420
 
 def printable(fig: go.Figure, *, note: str | None = None, width: int = WIDTH, height: int | None = None,
               hidden_bars: list[str] | None = None) -> go.Figure:
-    """A copy of ``fig`` sized for a page, with ``note`` written under the plot.
+    """``fig`` sized for a page, with ``note`` written under the plot (updated in place and returned:
+    copying a figure costs as much as drawing it, so pass one you have just made).
 
     ``hidden_bars``: categories of a horizontal bar chart whose value is hidden; a bar with no value
     draws nothing, so each gets a "*" at zero to say it was left out on purpose.
     """
-    out = go.Figure(fig)
+    out = fig
     if hidden_bars:
         out.add_trace(go.Scatter(x=[0] * len(hidden_bars), y=hidden_bars, mode="text", text=["*"] * len(hidden_bars),
                                  textposition="middle right", textfont={"size": 14, "color": palette.GREY},

@@ -25,10 +25,10 @@ COUNT_WORDING: dict[str, str] = {
     "HLT-03": "the nurse prescriber held {n} consultations {when}",
     "HLT-04": "{n} referrals to breast or cervical screening were made {when}",
     "DEN-02": "the nurse prescriber held {n} oral health consultations {when}",
-    "RHB-01": "{n} women were ready for rehab or referred to it at the end of the period",
+    "RHB-01": "{n} women were ready for rehab or referred to it {when}",
     "RHB-02": "{n} women were admitted to rehab for the first time {when}",
     "FAM-01": "{n} women restarted direct contact with their children {when}",
-    "HSG-02": "{n} women were sleeping rough at their latest key-work review",
+    "HSG-02": "{n} women were sleeping rough at their latest key-work review {when}",
     "SAF-02": "{n} crimes against the women were reported to police {when}",
     "WKF-01": "{n} staff were trained in trauma-informed care {when}",
     "SUP-01": "{n} condoms were handed out {when}",
@@ -36,9 +36,9 @@ COUNT_WORDING: dict[str, str] = {
 # Percents: who is counted (the denominator) and what they did (the numerator).
 PERCENT_WORDING: dict[str, tuple[str, str]] = {
     "ENG-03": ("the women engaged", "came to the drop-in on three or more dates"),
-    "HLT-01": ("the women engaged", "had a sexual health screen in the last 12 months"),
+    "HLT-01": ("the women engaged", "had a sexual health screen"),
     "HLT-02": ("the women engaged", "had mental health support"),
-    "DEN-01": ("the women engaged", "saw the dental service in the last 12 months"),
+    "DEN-01": ("the women engaged", "saw the dental service"),
     "DRG-01": ("the women engaged", "were in drug or alcohol treatment"),
     "FAM-02": ("the women with children", "had direct contact with them"),
     "HSG-01": ("the women whose accommodation is known", "were safely accommodated"),
@@ -48,8 +48,10 @@ PERCENT_WORDING: dict[str, tuple[str, str]] = {
     "WID-01": ("the women engaged", "took up the wider offer (hairdressing or arts and crafts)"),
     "VOI-01": ("the women who answered", "said they feel heard"),
 }
-# "the last 12 months" appears in wording as words, not as a figure.
-_WORDS_NOT_FIGURES = {"12 months": "twelve months"}
+
+# Figures that describe a moment (current status) or look back a year from the period end.
+SNAPSHOT = frozenset({"RHB-01", "RHB-03", "DRG-01", "FAM-02", "HSG-01", "HSG-02", "EXT-01"})
+LOOK_BACK = frozenset({"HLT-01", "DEN-01"})
 
 CATEGORY_WORDS: dict[str, str] = {"not_recorded": "not recorded"}
 
@@ -102,6 +104,23 @@ def period_phrase(p: Period) -> str:
         first = f"{p.start:%B}" if p.start.year == p.end.year else f"{p.start:%B %Y}"
         return f"between {first} and {p.end:%B %Y}"
     return f"between {p.start.day} {p.start:%B %Y} and {p.end.day} {p.end:%B %Y}"
+
+
+def end_phrase(p: Period) -> str:
+    """'at the end of June 2026', or 'on 15 May 2026' for a period that ends mid-month."""
+    if p.end == month_end(p.end):
+        return f"at the end of {p.end:%B %Y}"
+    return f"on {p.end.day} {p.end:%B %Y}"
+
+
+def when_phrase(indicator_id: str, p: Period) -> str:
+    """When a figure applies: over the period, at its end (a status), or over the year to its end."""
+    if indicator_id in SNAPSHOT:
+        return end_phrase(p)
+    if indicator_id in LOOK_BACK:
+        end = f"{p.end:%B %Y}" if p.end == month_end(p.end) else f"{p.end.day} {p.end:%B %Y}"
+        return f"in the twelve months to {end}"
+    return period_phrase(p)
 
 
 def previous_phrase(p: Period) -> str:
@@ -211,7 +230,7 @@ def _breakdown_sentence(result, indicator, when: str, threshold: int) -> str:
 
 def draft(*, result, indicator, period: Period, threshold: int, comparison: dict | None = None) -> Draft:
     """The draft wording for one indicator result (see the module docstring for what is never written)."""
-    when = period_phrase(period)
+    when = when_phrase(result.id, period)
     caveats = missing_caveats(list(result.missing))
     note = indicator.notes if indicator.polarity == "none" and getattr(indicator, "notes", None) else None
     if result.status == "not_reported":
@@ -257,8 +276,6 @@ def draft(*, result, indicator, period: Period, threshold: int, comparison: dict
 def _percent_sentence(result, indicator, when: str, threshold: int) -> str:
     value, num, den = _num(result.value), _num(result.numerator), _num(result.denominator)
     who, did = PERCENT_WORDING.get(result.id, ("those counted", f"were counted in {indicator.name.lower()}"))
-    for k, v in _WORDS_NOT_FIGURES.items():
-        did = did.replace(k, v)
     if den == 0:
         return f"There were none of {who} {when}, so there is no percentage"
     if value is None or result.suppressed or any(small(x, threshold) for x in (num, den)) or \

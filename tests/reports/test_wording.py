@@ -123,3 +123,12 @@ def test_period_phrases():
     assert period_phrase(quarter(2026, 4)) == "between January and March 2027"
     from datetime import date
     assert months_phrase([date(2027, 1, 1), date(2026, 12, 1)]) == "December 2026 and January 2027"
+
+
+def test_status_and_look_back_figures_say_when_they_apply():
+    from reports.wording import when_phrase
+
+    q1 = quarter(2026, 1)
+    assert when_phrase("HSG-02", q1) == "at the end of June 2026"
+    assert when_phrase("HLT-01", q1) == "in the twelve months to June 2026"
+    assert when_phrase("ENG-01", q1) == "between April and June 2026"
