@@ -6,6 +6,28 @@ import pytest
 
 from tests.metrics import dataset
 
+TEST_TARGETS = """
+[default]
+"ENG-01" = 60
+"HLT-01" = 50
+"FAM-02" = 40
+"HSG-02" = 5
+
+["2026-27"]
+"HLT-01" = 65
+"""
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _test_targets(tmp_path_factory):
+    """The tests' own targets file, so the shipped example targets can change freely (module scope, so it is
+    in force before the module-scoped golden results are computed)."""
+    path = tmp_path_factory.mktemp("targets") / "test_targets.toml"
+    path.write_text(TEST_TARGETS, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OUTCOMES_TARGETS_FILE", str(path))
+        yield
+
 
 @pytest.fixture(scope="module")
 def golden_engine(tmp_path_factory):

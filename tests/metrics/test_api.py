@@ -251,12 +251,30 @@ def test_unknown_id_is_refused(golden_engine):
 
 
 def test_targets_and_rag(april):
-    # config/targets.toml, year 2026-27 (holds 30 April 2026): HLT-01 65 -> 33.3 is red;
+    # the tests' targets (tests/metrics/conftest.py), year 2026-27 holds 30 April 2026: HLT-01 65 -> 33.3 red;
     # FAM-02 40 -> 80 green; HSG-02 target 5 (lower is better) -> 2 green; ENG-05 has no target
     assert (april.by_id("HLT-01").target, april.by_id("HLT-01").rag) == (65.0, "red")
     assert april.by_id("FAM-02").rag == "green"
     assert april.by_id("HSG-02").rag == "green"
     assert (april.by_id("ENG-05").target, april.by_id("ENG-05").rag) == (None, None)
+
+
+def test_target_year_is_the_one_holding_the_period_end(golden_engine):
+    # 1 March .. 30 April 2026 ends in 2026-27: HLT-01's 2026-27 target (65), not the default (50)
+    s = metrics.compute_indicators(engine=golden_engine, period=Period(date(2026, 3, 1), APRIL.end), public=False,
+                                   ids=["HLT-01"])
+    assert s.by_id("HLT-01").target == 65.0
+    march = metrics.compute_indicators(engine=golden_engine, period=parse("2026-03"), public=False, ids=["HLT-01"])
+    assert march.by_id("HLT-01").target == 50.0
+
+
+def test_database_target_overrides_and_amber(built):
+    from metrics.targets import set_target
+
+    set_target(engine=built, financial_year=2026, indicator_id="FAM-02", value=88, set_by="test")
+    s = metrics.compute_indicators(engine=built, period=APRIL, public=False, ids=["FAM-02"])
+    # 80 against 88: short by 8, within 10% of 88 (8.8) -> amber
+    assert (s.by_id("FAM-02").target, s.by_id("FAM-02").rag) == (88.0, "amber")
 
 
 def test_public_set_suppresses_small_figures(golden_engine):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from metrics import targets
+from metrics.catalogue import by_id
 
 
 def test_rag_by_polarity():
@@ -47,5 +48,9 @@ def test_database_overrides_config(engine, tmp_path, monkeypatch):
 
 
 def test_shipped_targets_file_is_valid():
-    t = targets.config_targets(financial_year=2026)
-    assert t and all(isinstance(v, float) for v in t.values())
+    from tests.conftest import ROOT
+
+    for fy in (2024, 2025, 2026, 2027):
+        t = targets.config_targets(financial_year=fy, path=ROOT / "config" / "targets.toml")
+        assert t and all(isinstance(v, float) for v in t.values())
+        assert all(by_id(i).polarity != "none" for i in t)  # no target without a direction
