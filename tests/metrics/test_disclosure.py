@@ -181,3 +181,80 @@ def test_property_public_set_json_has_no_count_one_to_four(exact):
         if ind["suppressed"]:
             assert ind["value"] is None and ind["rag"] is None and ind["lower_ci"] is None
     assert all(r.women is None for r in public.results)
+
+
+class _RandomTables:
+    """Stands in for metrics.compute.Tables with random rows (the computing and protecting are the real ones)."""
+
+    def __init__(self, seed: int):
+        from core import returns as R
+
+        rng = np.random.default_rng(seed)
+        people = [f"P{i:04d}" for i in range(1, rng.integers(2, 16))]
+        days = pd.date_range("2026-01-01", "2026-04-30")
+
+        def rows(n, **cols):
+            df = pd.DataFrame({k: (v(n) if callable(v) else v) for k, v in cols.items()})
+            return df
+
+        def pick(values, blank=0.0):
+            def f(n):
+                out = rng.choice(np.array(list(values), dtype=object), n)
+                out[rng.random(n) < blank] = None
+                return out
+            return f
+
+        when = pick(days)
+        n = lambda: int(rng.integers(0, 40))  # noqa: E731
+        self.frames = {
+            "attendance": rows(n(), session_date=when, person_id=pick(people),
+                               services_used=pick(["hairdressing", "food;arts_crafts", "dental"], 0.5)),
+            "outreach": rows(n(), contact_date=when, person_id=pick(people, 0.4), contact_type="street"),
+            "keywork_review": rows(n(), review_date=when, person_id=pick(people),
+                                   accommodation=pick(R.ACCOMMODATION, 0.2), has_children=pick([True, False], 0.2),
+                                   child_contact=pick(R.CHILD_CONTACT, 0.3), working_status=pick(R.WORKING_STATUS, 0.2)),
+            "treatment": rows(n(), snapshot_date=when, person_id=pick(people), in_treatment=pick([True, False]),
+                              rehab_stage=pick(R.REHAB_STAGES, 0.3)),
+            "health_contacts": rows(n(), contact_date=when, person_id=pick(people), service=pick(R.SERVICES),
+                                    activity=pick(["sti_screen", "support", "consultation", "check_up"]),
+                                    reason=pick(R.NURSE_REASONS, 0.3), referral_to=pick(R.REFERRALS, 0.5)),
+            "safeguarding": rows(n(), meeting_date=when, person_id=pick(people), risk_level=pick(R.RISK_LEVELS),
+                                 care_plan_in_place=pick([True, False])),
+            "police_monthly": rows(4, month=pd.date_range("2026-01-01", periods=4, freq="MS"),
+                                   violence_reports=lambda k: rng.integers(0, 9, k),
+                                   arrests_soliciting=lambda k: rng.integers(0, 9, k),
+                                   support_referrals=lambda k: rng.integers(0, 9, k)),
+            "training": rows(n() // 4, course_date=when, agency=pick(R.AGENCIES),
+                             staff_trained=lambda k: rng.integers(1, 9, k)),
+            "supplies": rows(n() // 4, date=when, item=pick(R.ITEMS), quantity=lambda k: rng.integers(0, 9, k)),
+            "feedback": rows(n(), survey_date=when, person_id=None, feel_heard=pick([1, 2, 3, 4, 5], 0.2)),
+        }
+        for name, df in self.frames.items():
+            dcol = R.RETURNS[name].date_column
+            df["d"] = ((df[dcol].to_numpy("datetime64[D]") - np.datetime64("1970-01-01", "D")).astype(np.int64)
+                       if len(df) else pd.Series(dtype=np.int64))
+        self.reads: list[str] = []
+
+    def get(self, name: str) -> pd.DataFrame:
+        return self.frames[name]
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(min_value=0, max_value=10**6))
+def test_property_whole_pipeline_public_has_no_small_count(golden_engine, seed):
+    from metrics.api import _evaluate
+
+    periods = [Period(date(2026, 4, 1), date(2026, 4, 30)), Period(date(2026, 3, 1), date(2026, 4, 30))]
+    ev = _evaluate(engine=golden_engine, periods=periods, public=True, as_of=None, ids=None,
+                   tables=_RandomTables(seed))
+    f = ev.figures
+    for col in ("numerator", "denominator"):
+        v = f[col].to_numpy(float)
+        assert not ((v >= 1) & (v <= 4)).any(), col
+    counts = f[f["unit"].isin(["count", "breakdown"])]["value"].to_numpy(float)
+    assert not ((counts >= 1) & (counts <= 4)).any()
+    pct = f[f["unit"] == "percent"]
+    assert pct.loc[pct["suppressed"], ["value", "lower_ci", "upper_ci"]].isna().all().all()
+    cells = ev.cells["value"].to_numpy(float)
+    assert not ((cells >= 1) & (cells <= 4)).any()
+    assert f.loc[f["suppressed"], "rag"].isna().all()
