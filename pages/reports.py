@@ -16,8 +16,10 @@ from reports.render import chromium_path
 from ui import auth, data, navigation, periods
 
 ROLES = frozenset({"chair", "author"})
-LABELS = {"pack": "Meeting pack (Word)", "workbook": "Workbook (Excel)", "csv": "Indicators (CSV)",
-          "charts": "Charts (PNG, zipped)"}
+LABELS = {"pack": "Meeting pack", "workbook": "Workbook", "csv": "CSV", "charts": "Charts"}
+HELP = {"pack": "Word document: charts, tables and draft wording for every theme",
+        "workbook": "Excel workbook: a tidy sheet per theme, the monthly trend and definitions",
+        "csv": "The indicator table as CSV, for analysts", "charts": "A zip of PNG images, one per indicator"}
 ICONS = {"pack": ":material/description:", "workbook": ":material/table_view:", "csv": ":material/csv:",
          "charts": ":material/bar_chart:"}
 log = logging.getLogger(__name__)
@@ -73,7 +75,7 @@ def _buttons(public: bool, *, primary: str | None = None) -> None:
         with col:
             st.download_button(
                 LABELS[kind], data=_builder(kind, public), file_name=file_name(kind=kind, period=period, public=public),
-                mime=MIME[kind], key=f"dl-{kind}-{'public' if public else 'restricted'}", icon=ICONS[kind],
+                mime=MIME[kind], help=HELP[kind], key=f"dl-{kind}-{'public' if public else 'restricted'}", icon=ICONS[kind],
                 type="primary" if kind == primary else "secondary", disabled=needs_charts and not can_draw,
                 on_click="ignore", width="stretch")
 

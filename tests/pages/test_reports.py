@@ -36,7 +36,7 @@ def test_chair_gets_restricted_and_public_files_with_the_restricted_pack_first(a
     headers = [h.value for h in at.header]
     assert headers == ["Restricted: exact figures", "Public: disclosure control applied"]
     first = buttons[0].proto
-    assert first.label == "Meeting pack (Word)" and first.type == "primary"
+    assert first.label == "Meeting pack" and first.type == "primary"
 
 
 def test_author_gets_only_public_files(app_env):
