@@ -16,6 +16,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # One lock for every load: loads are rare, and serialising them makes
 # "replace the partner's rows in the period" safe on PostgreSQL too.
 _LOAD_LOCK_KEY = 7_041_2026
+_MIGRATION_LOCK_KEY = 7_041_2027
 
 
 def database_url(db: str | None = None) -> str:
@@ -80,14 +81,33 @@ def alembic_config(url: str):
     return cfg
 
 
+def _at_head(conn: sa.Connection) -> bool:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory(str(MIGRATIONS)).get_heads())
+    return set(MigrationContext.configure(conn).get_current_heads()) == heads
+
+
 def upgrade(engine: sa.Engine) -> None:
-    """Create or upgrade the schema to the latest migration."""
+    """Create or upgrade the schema to the latest migration.
+
+    Safe when several processes start at once on a new database: one migrates
+    while the others wait for it (PostgreSQL advisory lock; SQLite write lock
+    taken at BEGIN), then find the schema up to date.
+    """
     from alembic import command
 
+    with engine.connect() as conn:
+        if _at_head(conn):
+            return
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine.connect().execution_options(write_lock=True) as conn:
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
 
 
 def ensure_schema(url: str | None = None) -> sa.Engine:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
@@ -90,3 +91,19 @@ def test_upgrade_command_reads_the_environment(pg_empty_url):
                          text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     _check_migrated(pg_empty_url)
+
+
+@pytest.mark.parametrize("which", ["sqlite", "postgresql"])
+def test_several_processes_migrating_a_new_database_at_once_all_succeed(request, tmp_path, which):
+    url = (f"sqlite:///{tmp_path / 'race.db'}" if which == "sqlite" else request.getfixturevalue("pg_empty_url"))
+    code = ("import sys; from storage.db import ensure_schema; sys.stdin.readline(); "
+            f"ensure_schema({url!r}); print('done')")
+    procs = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    for p in procs:  # imports done by now or soon; release them together
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    for p in procs:
+        out, err = p.communicate(timeout=180)
+        assert p.returncode == 0 and out.strip() == "done", err[-2000:]
+    _check_migrated(url)
