@@ -234,7 +234,8 @@ def draft(*, result, indicator, period: Period, threshold: int, comparison: dict
     caveats = missing_caveats(list(result.missing))
     note = indicator.notes if indicator.polarity == "none" and getattr(indicator, "notes", None) else None
     if result.status == "not_reported":
-        return Draft(result.id, [f"There is no figure for {indicator.name.lower()} {when}: it has not been reported."],
+        return Draft(result.id, [f"There is no figure for {indicator.name.lower()} {period_phrase(period)}: it has "
+                                 "not been reported."],
                      caveats, note)
     if result.status == "incomplete":
         caveats.insert(0, "The figure is incomplete: not every partner has reported for the whole period.")

@@ -110,3 +110,22 @@ def test_charts_zip_holds_one_png_per_indicator(restricted_data):
         names = z.namelist()
         assert sorted(names) == sorted(f"{i.id}_2026-27-Q1_RESTRICTED.png" for i in CATALOGUE)
         assert z.read(names[0]).startswith(b"\x89PNG")
+
+
+def test_wording_numbers_match_the_figures_computed_from_the_database(populated):
+    from metrics.catalogue import by_id
+    from reports.wording import draft
+    from tests.reports.test_wording import allowed_figures, numbers_in
+
+    data = gather(engine=populated, period=Q1, public=False)
+    quoted = 0
+    for r in data.public_indicators.results:
+        row = data.comparison_row(r.id, public=True)
+        d = draft(result=r, indicator=by_id(r.id), period=Q1, threshold=data.threshold, comparison=row)
+        allowed = allowed_figures(r, row)
+        for n in numbers_in(" ".join(d.sentences + d.caveats), name=r.name):
+            assert n in allowed, f"{r.id}: {n} not among {sorted(allowed)}: {d.text}"
+            quoted += 1
+    assert quoted >= 10
+    # The exact anonymous contacts are 2 or 3 a month: the quarter (8) is shown, but no month.
+    assert data.indicators.by_id("ENG-05").value == 8
