@@ -129,3 +129,16 @@ def test_wording_numbers_match_the_figures_computed_from_the_database(populated)
     assert quoted >= 10
     # The exact anonymous contacts are 2 or 3 a month: the quarter (8) is shown, but no month.
     assert data.indicators.by_id("ENG-05").value == 8
+
+
+def test_an_empty_database_still_exports_saying_nothing_was_reported(engine):
+    from reports.pack import build_pack
+    from reports.workbook import build_csv
+
+    data = gather(engine=engine, period=Q1, public=True)
+    assert data.data_as_at is None and data.trend.empty
+    d = docx.Document(io.BytesIO(build_pack(data=data, images={})))
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "no data has been loaded" in text
+    assert text.count("it has not been reported") == len(CATALOGUE)
+    assert build_csv(data=data).decode("utf-8-sig").count("not_reported") == len(CATALOGUE)
