@@ -36,7 +36,7 @@ _SERVICE_P = {
     "mental_health": 0.18,
     "sexual_health": 0.22,
     "nurse_prescriber": 0.18,
-    "dental": 0.14,  # only once the dental service has started
+    "dental": 0.0,  # set by the dental service's start and build-up (below)
     "hairdressing": 0.2,
     "arts_crafts": 0.25,
     "housing_advice": 0.12,
@@ -168,9 +168,13 @@ def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, see
     n_att = len(s_idx)
     sdates = sessions.to_numpy()[s_idx]
     probs = np.array([_SERVICE_P[s] for s in _SERVICES])
-    use = rng.random((n_att, len(_SERVICES))) < probs[None, :]
+    u = rng.random((n_att, len(_SERVICES)))
+    use = u < probs[None, :]
+    # The dental service starts with the second year and builds up over its first year (2% -> 10% of visits).
     dental_col = _SERVICES.index("dental")
-    use[:, dental_col] &= sdates >= np.datetime64(dental_start)
+    months_in = (sdates - np.datetime64(dental_start)).astype("timedelta64[D]").astype(int) / 30.4
+    p_dental = np.where(months_in >= 0, np.clip(0.02 + 0.08 * months_in / 12, 0, 0.1), 0.0)
+    use[:, dental_col] = u[:, dental_col] < p_dental
     mask = (use * (1 << np.arange(len(_SERVICES)))[None, :]).sum(axis=1)
     services = _service_strings()[mask]
     attendance = pd.DataFrame({
@@ -278,7 +282,7 @@ def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, see
     for m in range(months):  # states evolve month by month; each step is vectorised over women
         if m:
             u = kw_rng.random(women)
-            acc = np.where(u < 0.07, np.minimum(acc + 1, 5), np.where(u > 0.985, np.maximum(acc - 1, 0), acc))
+            acc = np.where(u < 0.08, np.minimum(acc + 1, 5), np.where(u > 0.985, np.maximum(acc - 1, 0), acc))
             flip = (kw_rng.random(women) < 0.05) & np.isin(contact, ["none", "indirect"])
             contact = np.where(flip, np.where(contact == "none", "indirect", "none"), contact)
             u = kw_rng.random(women)
@@ -312,7 +316,7 @@ def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, see
 
     # --- treatment: monthly snapshot from the drug and alcohol service --------------------------------
     tr_rng = np.random.default_rng([seed, 4])
-    known = tr_rng.random(women) < 0.72
+    known = tr_rng.random(women) < 0.8
     engaged_in_treatment = np.where(tr_rng.random(women) < 0.8, 0.92, 0.25)
     substance = _pick(tr_rng, ["opiates_and_crack", "crack", "opiates", "alcohol", "cannabis", "other"],
                       [0.35, 0.25, 0.15, 0.15, 0.05, 0.05], women)
