@@ -22,6 +22,14 @@ from core import settings
 from metrics.results import BreakdownCell, IndicatorResult, IndicatorSet
 
 MINIMUM_THRESHOLD = 5
+
+# Breakdown cells (or sums of cells) that other published figures show: breakdown -> groups of categories.
+LINKED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "HLT-03": (("oral_health",),),  # DEN-02
+    "RHB-03": (("ready", "referred"),),  # RHB-01
+    "accommodation": (("rough_sleeping",), ("temporary", "supported", "settled")),  # HSG-02, HSG-01 numerator
+    "working_status": (("active",), ("reduced", "stopped")),  # EXT-01 denominator - numerator, numerator
+}
 FIGURES = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
 
 
@@ -97,26 +105,52 @@ def protect_frame(*, frame: pd.DataFrame, threshold: int | None = None) -> pd.Da
     return f.drop(columns=["women"], errors="ignore")
 
 
-def protect_breakdown(*, cells: list[BreakdownCell], total: float | int | None,
-                      threshold: int | None = None) -> tuple[list[BreakdownCell], bool]:
-    """Protected cells of a breakdown shown with ``total``, and whether the total must be suppressed too."""
+def protect_breakdown(*, cells: list[BreakdownCell], total: float | int | None, threshold: int | None = None,
+                      linked: tuple[tuple[str, ...], ...] = ()) -> tuple[list[BreakdownCell], bool]:
+    """Protected cells of a breakdown shown with ``total``, and whether the total must be suppressed too.
+
+    ``linked``: groups of categories whose sum is published elsewhere (e.g. RHB-01 = ready + referred;
+    DEN-02 = HLT-03's oral_health cell). A one-category group is never chosen for secondary suppression
+    (its value is shown elsewhere); a group with exactly one suppressed cell gets a second one from the
+    same group, so the other figure cannot undo the suppression.
+    """
     values = [c.value for c in cells]
     sup = [bool(is_small(v, threshold)) for v in values]
-
-    def candidates() -> list[int]:
-        return sorted((i for i, v in enumerate(values) if not sup[i] and v is not None and v > 0),
-                      key=lambda i: values[i])
-
-    if sum(sup) == 1 and candidates():
-        sup[candidates()[0]] = True
+    index = {c.category: i for i, c in enumerate(cells)}
+    shown_elsewhere = {index[g[0]] for g in linked if len(g) == 1 and g[0] in index}
+    groups = [[index[c] for c in g if c in index] for g in linked if len(g) > 1]
     total_suppressed = bool(is_small(total, threshold))
-    # Several suppressed cells that could only be all ones would still be recoverable.
-    while sum(sup) >= 2 and sum(values[i] for i in range(len(values)) if sup[i]) == sum(sup):
-        rest = candidates()
-        if not rest:
-            total_suppressed = True
-            break
-        sup[rest[0]] = True
+
+    def candidates(among=None) -> list[int]:
+        pool = range(len(values)) if among is None else among
+        out = [i for i in pool if not sup[i] and i not in shown_elsewhere and values[i] is not None and values[i] > 0]
+        if among is None:  # never pick a cell that would be the only hidden one of a published sum
+            out = [i for i in out if not any(i in g and not any(sup[j] for j in g if j != i)
+                                             and not candidates([j for j in g if j != i]) for g in groups)]
+        return sorted(out, key=lambda i: values[i])
+
+    changed = True
+    while changed and not total_suppressed:
+        changed = False
+        k = sum(sup)
+        ones = k >= 2 and sum(values[i] for i in range(len(values)) if sup[i]) == k  # could only be all ones
+        if k == 1 or ones:  # one suppressed cell = total - the others
+            rest = candidates()
+            if not rest:
+                total_suppressed = True
+                break
+            sup[rest[0]] = changed = True
+            continue
+        for g in groups:
+            hidden = [i for i in g if sup[i]]
+            if len(hidden) == 1:
+                rest = candidates(g)
+                if rest:
+                    sup[rest[0]] = changed = True
+                elif not is_small(values[hidden[0]], threshold):
+                    total_suppressed = True  # the published sum would give it away
+    if total_suppressed:
+        sup = [bool(v) and v > 0 for v in values]  # with no total, every non-zero cell goes
     out = [BreakdownCell(c.category, None if s else c.value, s) for c, s in zip(cells, sup, strict=True)]
     return out, total_suppressed
 
@@ -132,7 +166,9 @@ def protect_cells_frame(*, cells: pd.DataFrame, totals: pd.DataFrame, threshold:
     tot = totals.set_index(list(keys))["total"].to_dict() if len(totals) else {}
     for key, g in cells.groupby(list(keys), sort=False):
         cl = [BreakdownCell(str(c), v, False) for c, v in zip(g["category"], g["value"], strict=True)]
-        prot, hide_total = protect_breakdown(cells=cl, total=tot.get(key), threshold=threshold)
+        ind_id = key[list(keys).index("id")] if isinstance(key, tuple) and "id" in keys else None
+        prot, hide_total = protect_breakdown(cells=cl, total=tot.get(key), threshold=threshold,
+                                             linked=LINKED.get(ind_id, ()))
         out.append(g.assign(value=[c.value for c in prot], suppressed=[c.suppressed for c in prot]))
         if hide_total:
             hide.append(dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True)))
@@ -157,7 +193,8 @@ def protect_result(*, result: IndicatorResult, threshold: int | None = None) -> 
         p = Protected(None if s else result.numerator, None, v, None, None, s)
     breakdown = result.breakdown
     if breakdown:
-        breakdown, hide_total = protect_breakdown(cells=breakdown, total=result.value, threshold=threshold)
+        breakdown, hide_total = protect_breakdown(cells=breakdown, total=result.value, threshold=threshold,
+                                                  linked=LINKED.get(result.id, ()))
         if hide_total:
             p = Protected(None, None, None, None, None, True)
     return replace(result, numerator=p.numerator, denominator=p.denominator, value=p.value, lower_ci=p.lower_ci,

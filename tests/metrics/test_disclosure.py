@@ -70,14 +70,45 @@ def test_breakdown_all_ones_are_not_left_recoverable():
 @st.composite
 def breakdowns(draw):
     values = draw(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=8))
-    return [BreakdownCell(f"c{i}", v) for i, v in enumerate(values)], sum(values)
+    cats = [f"c{i}" for i in range(len(values))]
+    # disjoint groups of categories whose sums are published elsewhere
+    order = draw(st.permutations(cats))
+    cuts = sorted(draw(st.lists(st.integers(0, len(cats)), max_size=3)))
+    parts = [tuple(order[i:j]) for i, j in zip([0, *cuts], [*cuts, len(cats)], strict=True)]
+    linked = tuple(p for p in parts if p and draw(st.booleans()))
+    return [BreakdownCell(c, v) for c, v in zip(cats, values, strict=True)], sum(values), linked
+
+
+def test_linked_cells():
+    # HLT-03: skin 2 suppressed; oral_health 10 is DEN-02 (shown), so it cannot be the second cell -> wound 7
+    cells = [BreakdownCell("skin_infection", 2), BreakdownCell("oral_health", 10), BreakdownCell("wound_care", 7)]
+    out, hide = disclosure.protect_breakdown(cells=cells, total=19, linked=disclosure.LINKED["HLT-03"])
+    assert [c.suppressed for c in out] == [True, False, True] and not hide
+    # only oral_health is left: the total goes (and so every cell)
+    out, hide = disclosure.protect_breakdown(cells=cells[:2], total=12, linked=disclosure.LINKED["HLT-03"])
+    assert hide and all(c.suppressed for c in out)
+    # RHB-03: admitted 3 suppressed; smallest other is ready 6, whose partner referred 8 (RHB-01 = 14) goes too
+    cells = [BreakdownCell("admitted", 3), BreakdownCell("ready", 6), BreakdownCell("referred", 8),
+             BreakdownCell("considering", 20)]
+    out, _ = disclosure.protect_breakdown(cells=cells, total=37, linked=disclosure.LINKED["RHB-03"])
+    assert [c.suppressed for c in out] == [True, True, True, False]
 
 
 @settings(max_examples=400, deadline=None)
 @given(breakdowns(), thresholds)
 def test_property_breakdown_no_small_cell_and_nothing_recoverable(bd, t):
-    cells, total = bd
-    out, hide_total = disclosure.protect_breakdown(cells=cells, total=total, threshold=t)
+    cells, total, linked = bd
+    out, hide_total = disclosure.protect_breakdown(cells=cells, total=total, threshold=t, linked=linked)
+    sup = {c.category for c in out if c.suppressed}
+    value = {c.category: c.value for c in cells}
+    if not hide_total:
+        for g in linked:
+            hidden = [c for c in g if c in sup]
+            if len(g) == 1 and hidden:
+                assert 1 <= value[g[0]] < t, "a cell shown elsewhere was hidden as a second cell"
+            if len(g) > 1 and len(hidden) == 1:
+                # only when the published sum is itself small (and so suppressed where it is published)
+                assert 1 <= sum(value[c] for c in g) < t, "one hidden cell of a published sum"
     shown_total = None if hide_total or disclosure.is_small(total, t) else total
     for orig, c in zip(cells, out, strict=True):
         if c.suppressed:
