@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import metrics
 from core.periods import Period, previous, year_earlier
 from metrics.catalogue import CATALOGUE, THEMES
+from metrics.results import IndicatorSet
 from storage.repository import end_of_day, read_coverage, utcnow
 
 # Months of history in the trend sheet and charts: enough for two years and a quarter.
@@ -28,11 +29,11 @@ class ReportData:
     as_of: date | None
     data_as_at: datetime | None  # when the newest submission counted was loaded (naive UTC)
     generated_at: datetime
-    indicators: object  # metrics.IndicatorSet
+    indicators: IndicatorSet
     comparison: pd.DataFrame  # metrics.compare
     trend: pd.DataFrame  # metrics.trend, monthly
     # The public set and comparison, which the draft wording is written from in both versions.
-    public_indicators: object
+    public_indicators: IndicatorSet
     public_comparison: pd.DataFrame
 
     @property
@@ -55,9 +56,7 @@ def gather(*, engine: sa.Engine, period: Period, public: bool, as_of: date | Non
         public_indicators = metrics.compute_indicators(engine=engine, period=period, public=True, as_of=as_of)
         public_comparison = metrics.compare(engine=engine, period=period, public=True, as_of=as_of)
     periods = metrics.trend_periods(engine=engine, freq="month", end=period.end, as_of=as_of)[-TREND_MONTHS:]
-    trend = metrics.trend(engine=engine, periods=periods, public=public, as_of=as_of) if periods else \
-        pd.DataFrame(columns=["id", "period_start", "period_end", "period_label", *_FIGURE_COLUMNS, "suppressed",
-                              "status", "target"])
+    trend = metrics.trend(engine=engine, periods=periods, public=public, as_of=as_of)
     if public:
         trend = protect_months_against_totals(trend, totals=[period, previous(period), year_earlier(period)])
     cov = read_coverage(engine, as_of=end_of_day(as_of) if as_of else None)
