@@ -267,6 +267,17 @@ def validate_file(*, content: bytes, file_name: str, partner: str, period: Perio
     return result
 
 
+def _layout(sheet: RawSheet, *, kind: str, prefer: tuple[str, ...]) -> Layout | None:
+    """A sheet's return: by its name, else its header row. A CSV: by its header row, else its file name."""
+    if kind != "csv":
+        return find_layout(sheet, by_name=match_by_name(sheet.name), prefer=prefer)
+    by_header = find_layout(sheet, by_name=None, prefer=prefer)
+    if by_header is not None and not by_header.errors:
+        return by_header
+    by_name = match_by_name(sheet.name, contains=True)
+    return find_layout(sheet, by_name=by_name, prefer=prefer) if by_name else by_header
+
+
 def _validate(result: ValidatedFile, *, content: bytes, who, given: Period | None, today: date, tick) -> None:
     tick(0.02, "checking the file")
     kind = sniff(content, result.file).kind
@@ -277,8 +288,7 @@ def _validate(result: ValidatedFile, *, content: bytes, who, given: Period | Non
     errors: list[dict] = []
     warnings: list[str] = []
     for sheet in raw:
-        by_name = match_by_name(sheet.name, contains=(kind == "csv"))
-        lay = find_layout(sheet, by_name=by_name, prefer=who.returns) if sheet.frame.size else None
+        lay = _layout(sheet, kind=kind, prefer=who.returns) if sheet.frame.size else None
         errors += _personal_cells(sheet, lay)
         if lay is None:
             if kind == "xlsx":

@@ -497,3 +497,9 @@ def test_a_sheet_part_with_any_name_is_scanned_for_entities():
                                       "xl/worksheets/sheet1.xml": b'<?xml version="1.0"?><!DOCTYPE a><a/>'},
                     add={"xl/worksheets/sheet1.dat": b'<?xml version="1.0"?><!DOCTYPE b [<!ENTITY c "d">]>' + sheet})
     assert "document type or entity" in messages(check(hostile))[0]
+
+
+def test_csv_header_wins_over_a_misleading_file_name():
+    content = csv_bytes([["date", "item", "quantity"], ["05/04/2026", "condoms", 10]])
+    v = check(content, name="vineyard_outreach_2026-04.csv", partner="vineyard")
+    assert v.errors == [] and v.summary[0]["return"] == "supplies"
