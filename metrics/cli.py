@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import sqlalchemy as sa
 
 from core.periods import Period
+from metrics.results import JSON_FIELDS
 
 EXIT_USAGE = 2
 
@@ -76,12 +79,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"python -m metrics: could not compute the indicators: {exc}", file=sys.stderr)
         return 1
     if args.format == "json":
-        json.dump(result.to_json(), sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        text = json.dumps(result.to_json(), indent=2) + "\n"
     else:
-        frame = result.to_frame()
+        # From the JSON records (object columns), so counts print as 45, not 45.0
+        records = [{k: v for k, v in r.items() if k != "breakdown"} for r in result.to_json()["indicators"]]
+        frame = pd.DataFrame(records, columns=list(JSON_FIELDS), dtype=object)
         frame.insert(0, "period_end", args.end.isoformat())
         frame.insert(0, "period_start", args.start.isoformat())
         frame["missing"] = frame["missing"].map(";".join)
-        frame.to_csv(sys.stdout, index=False)
+        text = frame.to_csv(index=False)
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`: not an error worth a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0

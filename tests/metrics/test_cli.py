@@ -48,6 +48,8 @@ def test_csv(url, capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("period_start,period_end,id,name,unit") and len(lines) == 28
     assert any("vineyard/supplies/2026-04" in line for line in lines)
+    eng01 = next(line for line in lines if ",ENG-01," in line).split(",")
+    assert eng01[6:9] == ["6", "", "6"]  # numerator, denominator, value: whole numbers, blank for null
 
 
 @pytest.mark.parametrize("args, says", [
