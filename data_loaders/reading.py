@@ -121,4 +121,8 @@ def read_csv(content: bytes, *, name: str) -> list[RawSheet]:
     except csv.Error:
         raise Refused("This CSV is damaged (a quoted value never ends, or it holds characters a CSV cannot), "
                       "so we cannot read it. Save it again from Excel as CSV UTF-8 and resend.") from None
+    width = max((len(r) for r in rows), default=0)
+    if len(rows) * width > MAX_CELLS:
+        raise Refused(f"This CSV has {len(rows):,} rows and up to {width:,} columns, more than we can read in one "
+                      f"file ({MAX_CELLS:,} cells). Delete unused columns, or split the data across files.")
     return [RawSheet(name, _grid(rows))]

@@ -64,3 +64,9 @@ def test_semicolon_csv():
 
 def test_column_letters():
     assert [column_letter(j) for j in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+
+
+def test_csv_too_wide_to_pad_is_refused_before_building_the_grid():
+    content = ("," * 200_000 + "\r\n" + "a\r\n" * 20).encode()
+    with pytest.raises(Refused, match="more than we can read"):
+        read_csv(content, name="wide.csv")
