@@ -3,7 +3,8 @@
 Each partner has its own habits (see docs/sample-data.md): title rows above
 the header, labels instead of codes, UK dates, Excel dates, a Windows-1252
 CSV, a multi-sheet workbook with a Guidance sheet, a nil return and one
-corrected resubmission. Every file is valid under the data-returns spec.
+corrected resubmission. Every file is valid under the data-returns spec
+except one, sent wrong on purpose (kind "refused") and resent fixed.
 Files are byte-for-byte reproducible for a given seed.
 """
 
@@ -18,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 import pandas as pd
 
-from core.periods import Period, add_months, fy_label, fy_of, month_end, quarter_of
+from core.periods import Period, add_months, month_end, quarter_of
 from core.returns import RETURNS
 from sample_data.story import World
 
@@ -602,8 +603,3 @@ def render_files(world: World, *, tidy: bool = False) -> list[SampleFile]:
 
     out.sort(key=lambda s: (s.loaded_at, s.name))
     return out
-
-
-def financial_years(world: World) -> list[str]:
-    """Labels of the financial years the world spans, e.g. ['2025-26', '2026-27']."""
-    return list(dict.fromkeys(fy_label(fy_of(m)) for m in world.months))

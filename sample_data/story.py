@@ -272,7 +272,7 @@ def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, see
     working = _pick(kw_rng, ["active", "reduced", "stopped"], [0.75, 0.2, 0.05], women)
     # Three women (more at larger scale) restart direct contact with their children.
     eligible = np.nonzero(has_children & np.isin(contact, ["none", "indirect"]) & (arrival == 0) & ~leaves)[0]
-    n_restart = min(max(3, women // 20), len(eligible)) if women <= 200 else min(women // 20, len(eligible))
+    n_restart = min(max(3, women // 20), len(eligible))
     restart = kw_rng.choice(eligible, size=n_restart, replace=False)
     restart_at = np.linspace(months * 0.3, months * 0.8, n_restart).astype(int)
     restart_at = np.clip(restart_at, 1, months - 1)
