@@ -188,3 +188,12 @@ def test_regional_scale_has_over_100000_rows():
 def test_too_small_a_story_is_refused_with_a_message():
     with pytest.raises(ValueError, match="at least 10 women"):
         build_world(women=3)
+
+
+def test_past_9999_women_references_wrap_without_key_duplicates():
+    assert references(10_001)[-1] == "P0001"
+    w = build_world(women=10_050, months=3)
+    for (partner, ret), df in w.frames.items():
+        key = list(RETURNS[ret].key)
+        if key:
+            assert not df.duplicated(key).any(), (partner, ret)
