@@ -152,7 +152,7 @@ def _capital(s: str) -> str:
 
 
 def missing_caveats(missing: list[str]) -> list[str]:
-    """'Dental service has not reported its health contacts for May 2026.' from 'partner/return/YYYY-MM'."""
+    """'Dental service has not reported (health contacts) for May 2026.' from 'partner/return/YYYY-MM'."""
     grouped: dict[tuple[str, str], list[date]] = {}
     for item in missing:
         try:
@@ -266,21 +266,22 @@ def draft(*, result, indicator, period: Period, threshold: int, comparison: dict
                              f"{when}")
             sentences[-1] += _comparison(result, comparison, period, threshold) + "."
     else:  # percent
-        sentences.append(_percent_sentence(result, indicator, when, threshold)
-                         + (_comparison(result, comparison, period, threshold) if value is not None else "") + ".")
+        text, shown = _percent_sentence(result, indicator, when, threshold)
+        sentences.append(text + (_comparison(result, comparison, period, threshold) if shown else "") + ".")
     tgt = _target(result, indicator)
     if tgt:
         sentences[-1] += tgt
     return Draft(result.id, sentences, caveats, note)
 
 
-def _percent_sentence(result, indicator, when: str, threshold: int) -> str:
+def _percent_sentence(result, indicator, when: str, threshold: int) -> tuple[str, bool]:
+    """The percent as a sentence, and whether it gives the figure (only then is a comparison added)."""
     value, num, den = _num(result.value), _num(result.numerator), _num(result.denominator)
     who, did = PERCENT_WORDING.get(result.id, ("those counted", f"were counted in {indicator.name.lower()}"))
     if den == 0:
-        return f"There were none of {who} {when}, so there is no percentage"
-    if value is None or result.suppressed or any(small(x, threshold) for x in (num, den)) or \
-            (num is not None and den is not None and small(den - num, threshold)):
+        return f"There were none of {who} {when}, so there is no percentage", False
+    if value is None or num is None or den is None or result.suppressed or small(num, threshold) or \
+            small(den, threshold) or small(den - num, threshold):
         return (f"{_capital(indicator.name)} {when} is not given as a figure because it rests on a small number "
-                "of women")
-    return f"{fmt_value(value, 'percent')} of {who} ({fmt_count(num)} of {fmt_count(den)}) {did} {when}"
+                "of women"), False
+    return f"{fmt_value(value, 'percent')} of {who} ({fmt_count(num)} of {fmt_count(den)}) {did} {when}", True

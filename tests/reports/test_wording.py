@@ -83,8 +83,10 @@ def test_no_count_from_1_to_4_is_written_even_from_an_exact_set():
 def test_a_percent_on_small_numbers_is_not_given_in_either_version():
     data = report_data(public=False)
     hlt02 = data.indicators.by_id("HLT-02")  # 3 of 50 in the exact set
-    d = draft(result=hlt02, indicator=by_id("HLT-02"), period=data.period, threshold=THRESHOLD)
+    d = draft(result=hlt02, indicator=by_id("HLT-02"), period=data.period, threshold=THRESHOLD,
+              comparison={"previous_value": 8.0, "direction_previous": "worse"})
     assert "small number" in d.text and "6.0%" not in d.text and "3 of" not in d.text
+    assert "previous" not in d.text  # no comparison with a figure that is not given
 
 
 def test_polarity_words():
