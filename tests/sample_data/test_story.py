@@ -191,7 +191,7 @@ def test_too_small_a_story_is_refused_with_a_message():
 
 
 def test_past_9999_women_references_wrap_without_key_duplicates():
-    assert references(10_001)[-1] == "P0001"
+    assert references(10_000)[-1] == "P0001"  # woman 10,000 shares P0001 with woman 1
     w = build_world(women=10_050, months=3)
     for (partner, ret), df in w.frames.items():
         key = list(RETURNS[ret].key)
