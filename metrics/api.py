@@ -65,7 +65,8 @@ def _evaluate(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: 
     wanted = _check_ids(ids)
     threshold = disclosure.threshold_value()
     as_dt = _as_of_dt(as_of)
-    tables = tables or Tables(engine=engine, as_of=as_dt, end=max(p.end for p in periods) if periods else None)
+    tables = tables or Tables(engine=engine, as_of=as_dt, end=max(p.end for p in periods) if periods else None,
+                              start=min(p.start for p in periods) if periods else None)
     calc = Calculator(tables=tables, periods=periods)
     raw, cells = compute_raw(calc=calc, ids=wanted)
     if extra is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property
 
 import numpy as np
@@ -32,19 +32,36 @@ def day_number(d: date | datetime | pd.Timestamp) -> int:
     return int((np.datetime64(pd.Timestamp(d).date(), "D") - _EPOCH).astype(np.int64))
 
 
-class Tables:
-    """Reads each return at most once per request (lazily), as it stood at ``as_of``."""
+# How far before the first period start each return is needed (None: the whole history, for first-ever
+# judgements and "previous review" look-backs).
+HISTORY_DAYS: dict[str, int | None] = {
+    "attendance": None, "outreach": None, "keywork_review": None, "treatment": None,
+    "health_contacts": LOOKBACK_DAYS, "safeguarding": 0, "police_monthly": 0, "training": 0,
+    "supplies": 0, "feedback": 0,
+}
 
-    def __init__(self, *, engine: sa.Engine, as_of: datetime | None, end: date | None) -> None:
+
+class Tables:
+    """Reads each return at most once per request (lazily), as it stood at ``as_of``.
+
+    Rows after ``end`` are never needed; returns without a look-back are read from ``start`` (less the
+    look-back of ``HISTORY_DAYS``) only.
+    """
+
+    def __init__(self, *, engine: sa.Engine, as_of: datetime | None, end: date | None,
+                 start: date | None = None) -> None:
         self._engine = engine
         self._as_of = as_of
         self._end = end
+        self._start = start
         self._cache: dict[str, pd.DataFrame] = {}
         self.reads: list[str] = []  # for tests: which tables were read, in order
 
     def get(self, name: str) -> pd.DataFrame:
         if name not in self._cache:
-            df = read_return(self._engine, name, as_of=self._as_of, end=self._end)
+            back = HISTORY_DAYS.get(name)
+            since = None if self._start is None or back is None else self._start - timedelta(days=back)
+            df = read_return(self._engine, name, as_of=self._as_of, end=self._end, start=since)
             dcol = RETURNS[name].date_column
             df["d"] = (df[dcol].to_numpy("datetime64[D]") - _EPOCH).astype(np.int64) if len(df) else \
                 pd.Series(dtype=np.int64)
