@@ -26,6 +26,7 @@ sample: $(STAMP)
 
 # Streamlit reads STREAMLIT_SERVER_PORT itself (default 8501).
 run: $(STAMP) $(SAMPLE_DB)
+	OUTCOMES_SAMPLE=$${OUTCOMES_SAMPLE:-$$([ -z "$$OUTCOMES_DATABASE_URL" ] && echo 1 || echo 0)} \
 	OUTCOMES_DATABASE_URL=$${OUTCOMES_DATABASE_URL:-sqlite:///$(abspath $(SAMPLE_DB))} \
 	  $(PY) -m streamlit run app.py
 

@@ -37,7 +37,7 @@ def download(ctx: PageContext, frame: pd.DataFrame, *, name: str, key: str) -> N
 
 def table(frame: pd.DataFrame, *, key: str | None = None) -> None:
     """A small static table of figures (no row numbers)."""
-    height = min(36 * (len(frame) + 1) + 4, 760)
+    height = min(36 * (len(frame) + 1) + 10, 760)
     st.dataframe(frame, hide_index=True, width="stretch", key=key, height=height)
 
 

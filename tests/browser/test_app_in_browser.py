@@ -1,0 +1,208 @@
+"""The app in a real browser (Playwright driving headless Chromium): sign-in, every page, upload, reload.
+
+Skips loudly when Chromium is missing; fails instead when OUTCOMES_REQUIRE_CHROMIUM=1 (CI).
+Screenshots of every page go to /tmp/outcomes-screens/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from core.periods import add_months, month_start
+from tests.pages import sample_db
+from ui import navigation
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("OUTCOMES_CHROMIUM", "/usr/bin/chromium")
+SHOTS = Path("/tmp/outcomes-screens")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync"]
+ROLES = ["chair", "commissioner", "author", "aspirations", "admin"]
+
+
+def _need_chromium() -> None:
+    reason = None
+    if not (Path(CHROMIUM).exists() and os.access(CHROMIUM, os.X_OK)):
+        reason = f"Chromium not found at {CHROMIUM}: the real-browser tests did NOT run"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "the playwright package is not installed: the real-browser tests did NOT run"
+    if reason:
+        if os.environ.get("OUTCOMES_REQUIRE_CHROMIUM") == "1":
+            pytest.fail(reason + " (OUTCOMES_REQUIRE_CHROMIUM=1)")
+        pytest.skip("SKIPPED LOUDLY: " + reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The app under ``streamlit run`` on a free port, on a database built by code."""
+    _need_chromium()
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"
+    sample_db.build(url)
+    port = _free_port()
+    env = {**os.environ, "OUTCOMES_DATABASE_URL": url, "OUTCOMES_SAMPLE": "1",
+           "OUTCOMES_COOKIE_SECRET": "browser-test-secret-0123456789abcdefghijkl"}
+    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the app did not start within 90 seconds")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+def _settle(page) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_timeout(800)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+    page.wait_for_timeout(500)
+
+
+def _log_in(page, base: str, username: str) -> None:
+    page.goto(base + "/")
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill("demo")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log out").wait_for(timeout=120_000)
+    _settle(page)
+
+
+def test_only_the_login_form_before_login(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(server + "/")
+    page.get_by_role("textbox", name="Username").wait_for(timeout=120_000)
+    _settle(page)
+    assert page.get_by_role("textbox", name="Password").is_visible()
+    assert page.get_by_role("button", name="Log in").is_visible()
+    body = page.inner_text("body")
+    assert "Women engaged" not in body and "Meeting overview" not in body
+    assert page.locator("[data-testid='stSidebar']").count() == 0 or "Data returns" not in body
+    assert "Sample data" in body
+    page.goto(server + "/engagement")  # a page's address shows nothing before sign-in either
+    page.get_by_role("textbox", name="Username").wait_for(timeout=120_000)
+    assert "Women engaged" not in page.inner_text("body")
+    page.screenshot(path=str(SHOTS / "login.png"))
+    page.close()
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_each_role_opens_every_page_offered(server, browser, username):
+    page = browser.new_page(viewport={"width": 1440, "height": 1100})
+    _log_in(page, server, username)
+    role = "partner" if username == "aspirations" else username
+    offered = navigation.pages_for(role)
+    links = page.locator("[data-testid='stSidebarNav'] a")
+    titles = sorted(links.all_inner_texts())
+    assert sorted(t.strip().splitlines()[-1] for t in titles) == sorted(p.title for p in offered)
+    for p in offered:
+        page.locator("[data-testid='stSidebarNav'] a", has_text=p.title).first.click()
+        _settle(page)
+        body = page.inner_text("body")
+        assert "Something went wrong" not in body, f"{p.title} failed for {username}"
+        assert "not available to your account" not in body
+        assert "Sample data" in body
+        page.screenshot(path=str(SHOTS / f"{username}-{p.key}.png"))
+    if role == "partner":
+        body = page.inner_text("body")
+        assert "Women engaged" not in body
+    page.close()
+
+
+def test_reload_keeps_the_user_signed_in_and_log_out_ends_it(server, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    _log_in(page, server, "commissioner")
+    cookie = next(c for c in context.cookies() if c["name"] == "outcomes_session")
+    assert cookie["sameSite"] == "Strict" and cookie["expires"] > time.time() + 3600
+    page.reload()
+    page.get_by_role("button", name="Log out").wait_for(timeout=120_000)
+    _settle(page)
+    assert "Meeting overview" in page.inner_text("body")
+    assert page.get_by_role("textbox", name="Username").count() == 0
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("textbox", name="Username").wait_for(timeout=120_000)
+    page.reload()
+    page.get_by_role("textbox", name="Username").wait_for(timeout=120_000)
+    assert "Meeting overview" not in page.inner_text("body")
+    context.close()
+
+
+def test_a_forged_cookie_signs_no_one_in(server, browser):
+    context = browser.new_context()
+    host = re.sub(r"^https?://", "", server).split(":")[0]
+    context.add_cookies([{"name": "outcomes_session", "value": "eyJ1IjoiY2hhaXIifQ.forged.signature",
+                          "domain": host, "path": "/"}])
+    page = context.new_page()
+    page.goto(server + "/")
+    page.get_by_role("textbox", name="Username").wait_for(timeout=120_000)
+    assert page.get_by_role("button", name="Log out").count() == 0
+    context.close()
+
+
+def test_partner_uploads_a_file(server, browser, tmp_path):
+    m = add_months(month_start(date.today()), -1)
+    file = tmp_path / f"feedback_{m:%Y-%m}.csv"
+    file.write_text("survey_date,person_id,feel_heard,feel_safe,service_helpful\n"
+                    f"{m:%d/%m/%Y},,5,4,5\n{m.replace(day=2):%d/%m/%Y},P0007,4,4,4\n", encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1440, "height": 1400})
+    _log_in(page, server, "aspirations")
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Upload returns").first.click()
+    _settle(page)
+    page.locator("input[type='file']").set_input_files(str(file))
+    _settle(page)
+    assert page.get_by_role("textbox", name=f"Period for {file.name}").input_value() == f"{m:%Y-%m}"
+    page.get_by_role("button", name="Check files").click()
+    _settle(page)
+    page.get_by_text("Ready to load").wait_for(timeout=120_000)
+    page.screenshot(path=str(SHOTS / "upload-dry-run.png"), full_page=False)
+    page.get_by_role("button", name=re.compile("Confirm and load 1 file")).click()
+    page.get_by_text("Loaded. Every page").wait_for(timeout=120_000)
+    page.screenshot(path=str(SHOTS / "upload-loaded.png"), full_page=False)
+    assert file.name in page.inner_text("body")
+    page.close()
