@@ -89,7 +89,13 @@ def main(argv: list[str] | None = None) -> int:
     worst = 0
     for path in paths:
         try:
-            report = ingest_file(engine=engine, content=path.read_bytes(), file_name=path.name,
+            content = path.read_bytes()
+        except OSError as exc:
+            print(f"error: cannot read {path}: {exc.strerror}", file=sys.stderr, flush=True)
+            worst = 1
+            continue
+        try:
+            report = ingest_file(engine=engine, content=content, file_name=path.name,
                                  partner=args.partner, period=period, loaded_by=loaded_by, dry_run=args.dry_run,
                                  progress=progress)
         except Exception as exc:  # noqa: BLE001 - a database failure: say so plainly, carry on with the next file
