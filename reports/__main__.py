@@ -87,6 +87,9 @@ def _run(args: argparse.Namespace, period: Period, out: Path) -> int:
     engine = ensure_schema(args.db)
     user, role = ex.safe_name(f"cli:{getpass.getuser()}"), "cli"
     data = gather(engine=engine, period=period, public=args.public, as_of=args.as_of)
+    if data.data_as_at is None:
+        print("warning: the database holds no submissions: every figure will say 'not reported' "
+              "(check --db or OUTCOMES_DATABASE_URL)", file=sys.stderr)
     if args.kind == "charts":
         images = ex.chart_images(data)
         out.mkdir(parents=True, exist_ok=True)

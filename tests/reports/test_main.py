@@ -49,3 +49,11 @@ def test_csv_and_workbook_written_and_audited(populated, db_url, tmp_path):
         audit = c.execute(sa.select(schema.audit_log).where(schema.audit_log.c.action == "export")).mappings().all()
     assert [(a["role"], a["detail"]["kind"], a["detail"]["version"]) for a in audit] == [
         ("cli", "csv", "public"), ("cli", "workbook", "restricted")]
+
+
+def test_an_empty_database_is_exported_with_a_warning(tmp_path, capsys):
+    out = tmp_path / "empty.csv"
+    assert main(["csv", "--start", "2026-04-01", "--end", "2026-06-30", "--db", f"sqlite:///{tmp_path / 'new.db'}",
+                 "--out", str(out)]) == 0
+    assert "holds no submissions" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8-sig").count("not_reported") == 27
