@@ -76,7 +76,8 @@ def _guidance(ws, partner: str, specs: list[ReturnSpec], service: str | None) ->
         ["Dates: type them as dates (DD/MM/YYYY). Slashed dates are always read day first."],
         ["Yes/no columns: Y or N. Leave a cell blank when it was not recorded: blank is never read as N."],
         ["Coded columns: pick from the drop-down (the codes are on the hidden Lists sheet)."],
-        ["Put the period in the file name: a month (partner_2026-04.xlsx) or a quarter (partner_2026-27-Q1.xlsx)."],
+        [f"Put the period in the file name: a month ({partner}_2026-04.xlsx) or a quarter "
+         f"({partner}_2026-27-Q1.xlsx)."],
         ["Every row must be dated within that period, and no later than the day you send it."],
         ["Nothing to report? Send the template with no rows: that is a nil return, which is not the same as missing."],
         ["Returns are due by the 15th of the month after the period."],
