@@ -30,7 +30,7 @@ from metrics.compute import EXTRA_BREAKDOWNS, Calculator, Tables, compute_raw
 from metrics.results import BreakdownCell, IndicatorResult, IndicatorSet
 from metrics.stats import wilson
 from metrics.targets import all_targets, rag
-from storage.repository import end_of_day, read_coverage
+from storage.repository import end_of_day, read_coverage, read_return
 
 ALL_IDS: tuple[str, ...] = tuple(i.id for i in CATALOGUE)
 FIGURES = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
@@ -266,9 +266,7 @@ def compare(*, engine: sa.Engine, period: Period, public: bool, as_of: date | No
 def weekly_attendance(*, engine: sa.Engine, start: date, end: date, as_of: date | None = None,
                       public: bool) -> pd.Series:
     """Distinct women at each drop-in session date from ``start`` to ``end`` (public: 1-4 suppressed as NaN)."""
-    tables = Tables(engine=engine, as_of=_as_of_dt(as_of), end=end)
-    att = tables.get("attendance")
-    att = att[(att["session_date"] >= pd.Timestamp(start)) & (att["session_date"] <= pd.Timestamp(end))]
+    att = read_return(engine, "attendance", as_of=_as_of_dt(as_of), start=start, end=end)
     s = att.drop_duplicates(["session_date", "person_id"]).groupby("session_date").size().astype(float)
     s.index = pd.DatetimeIndex(s.index, name="session_date")
     s.name = "women"

@@ -325,17 +325,18 @@ def test_json_shape(april):
     assert len(frame) == 27 and "breakdown" not in frame.columns
 
 
-def test_trend_matches_single_periods(golden_engine):
+@pytest.mark.parametrize("public", [False, True])
+def test_trend_matches_single_periods(golden_engine, public):
     periods = [month(2026, m) for m in (1, 2, 3, 4)]
-    t = metrics.trend(engine=golden_engine, periods=periods, public=False)
+    t = metrics.trend(engine=golden_engine, periods=periods, public=public)
     assert len(t) == 27 * 4
     for p in (periods[2], periods[3]):
-        single = metrics.compute_indicators(engine=golden_engine, period=p, public=False)
+        single = metrics.compute_indicators(engine=golden_engine, period=p, public=public)
         for r in single.results:
             row = t[(t["id"] == r.id) & (t["period_start"] == p.start)].iloc[0]
             assert (None if row["value"] != row["value"] else row["value"]) == \
                 (None if r.value is None else pytest.approx(r.value)), r.id
-            assert row["status"] == r.status
+            assert row["status"] == r.status and bool(row["suppressed"]) == r.suppressed
 
 
 def test_trend_reads_each_return_once(golden_engine, monkeypatch):
@@ -398,3 +399,18 @@ def test_attention(golden_engine):
     assert ("red_rag", "HLT-01") not in kinds and ("red_rag", "ENG-01") in kinds
     assert any(i.kind == "missing_return" and "supplies" in i.message.lower() for i in items)
     assert all(not any(ch.isdigit() for ch in i.message.replace("2026", "")) for i in items)
+
+
+def test_extra_breakdowns(golden_engine):
+    ws = metrics.trend_breakdown(engine=golden_engine, periods=[APRIL], public=False, id="EXT-01")
+    # current working status: reduced P0001 P0008, active P0002 P0007, stopped P0006, blank P0003 P0011
+    assert dict(zip(ws["category"], ws["value"], strict=True)) == {
+        "reduced": 2, "active": 2, "stopped": 1, "not_recorded": 2}
+    sv = metrics.trend_breakdown(engine=golden_engine, periods=[APRIL], public=False, id="services")
+    assert dict(zip(sv["category"], sv["value"], strict=True)) == {
+        "hairdressing": 1, "food": 1, "arts_crafts": 1, "sexual_health": 1}
+    # May: no key-work return -> no accommodation cells at all (not reported, not zero)
+    assert metrics.trend_breakdown(engine=golden_engine, periods=[parse("2026-05")], public=False,
+                                   id="accommodation").empty
+    with pytest.raises(KeyError):
+        metrics.trend_breakdown(engine=golden_engine, periods=[APRIL], public=False, id="ENG-01")
