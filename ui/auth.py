@@ -8,12 +8,12 @@ the page (``st.html`` runs in the page itself, not in a frame).
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 
 import sqlalchemy as sa
 import streamlit as st
 
+from core import settings
 from storage import users
 from storage.repository import audit
 from ui import config, tokens
@@ -42,8 +42,8 @@ def oidc_provider() -> tuple[bool, str | None]:
 
 def local_login_enabled() -> bool:
     """Local accounts may be switched off once everyone signs in through the identity provider."""
-    raw = os.environ.get("OUTCOMES_LOCAL_LOGIN") or _secrets().get("OUTCOMES_LOCAL_LOGIN", "1")
-    return str(raw).strip().lower() not in ("0", "false", "no", "off")
+    raw = settings.get("OUTCOMES_LOCAL_LOGIN")
+    return str(raw if raw is not None else "1").strip().lower() not in ("0", "false", "no", "off")
 
 
 def current_user() -> users.User | None:
@@ -135,7 +135,10 @@ def login_view(engine: sa.Engine) -> None:
                        "Ask an administrator to add your email address.")
         if enabled:
             if st.button("Sign in with your organisation account", type="primary", icon=":material/login:"):
-                st.login(provider) if provider else st.login()
+                if provider:
+                    st.login(provider)
+                else:
+                    st.login()
             if local_login_enabled():
                 st.caption("Or use a local account:")
         if not local_login_enabled():

@@ -7,6 +7,7 @@ account logs out, is disabled, has its password reset or its role changed.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -19,7 +20,7 @@ _SALT = "outcomes-login-v1"
 
 
 def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt=_SALT)
+    return URLSafeTimedSerializer(secret, salt=_SALT, signer_kwargs={"digest_method": hashlib.sha256})
 
 
 def issue(*, secret: str, username: str, now: datetime | None = None) -> str:
