@@ -34,6 +34,8 @@ PAGES: tuple[PageDef, ...] = (
             INDICATOR_ROLES, needs_period=True),
     PageDef("voice", "pages/womens_voice.py", "Women's voice", ":material/record_voice_over:", "Outcomes",
             INDICATOR_ROLES, needs_period=True),
+    PageDef("reports", "pages/reports.py", "Reports and exports", ":material/description:", "Outcomes",
+            frozenset({"chair", "author"}), needs_period=True),
     PageDef("returns", "pages/data_returns.py", "Data returns", ":material/fact_check:", "Data",
             INDICATOR_ROLES | {"partner", "admin"}, needs_period=True),
     PageDef("upload", "pages/upload.py", "Upload returns", ":material/upload_file:", "Data",
