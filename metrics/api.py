@@ -19,6 +19,7 @@ from core.periods import (
     month_start,
     monthly,
     previous,
+    quarter_of,
     quarterly,
     year_earlier,
 )
@@ -265,13 +266,21 @@ def compare(*, engine: sa.Engine, period: Period, public: bool, as_of: date | No
 
 def weekly_attendance(*, engine: sa.Engine, start: date, end: date, as_of: date | None = None,
                       public: bool) -> pd.Series:
-    """Distinct women at each drop-in session date from ``start`` to ``end`` (public: 1-4 suppressed as NaN)."""
+    """Distinct women at each drop-in session date from ``start`` to ``end``.
+
+    Public: sessions with 1-4 women are suppressed (NaN), and more where needed so that no suppressed
+    session can be worked out from a month's, quarter's or the whole range's total (ENG-04's mean times
+    the number of sessions gives those totals).
+    """
     att = read_return(engine, "attendance", as_of=_as_of_dt(as_of), start=start, end=end)
     s = att.drop_duplicates(["session_date", "person_id"]).groupby("session_date").size().astype(float)
     s.index = pd.DatetimeIndex(s.index, name="session_date")
     s.name = "women"
-    if public:
-        s[disclosure.is_small(s.to_numpy(), None)] = np.nan
+    if public and len(s):
+        idx = s.index
+        keys = [idx.to_period("M").astype(str), [quarter_of(d.date()).code() for d in idx], np.zeros(len(s))]
+        groups = [np.flatnonzero(np.asarray(k) == g) for k in keys for g in pd.unique(np.asarray(k))]
+        s[disclosure.protect_series_by_groups(values=s.to_numpy(), groups=groups)] = np.nan
     return s
 
 

@@ -155,6 +155,30 @@ def protect_breakdown(*, cells: list[BreakdownCell], total: float | int | None, 
     return out, total_suppressed
 
 
+def protect_series_by_groups(*, values: np.ndarray, groups: list[np.ndarray],
+                             threshold: int | None = None) -> np.ndarray:
+    """Suppression flags for a series whose sums over each group (index arrays) can be worked out elsewhere.
+
+    Primary: values 1 to threshold-1. Then, until nothing changes, a group with exactly one suppressed
+    value, or whose suppressed values could only all be 1, loses its smallest other non-zero value.
+    Used for session-by-session attendance, whose monthly or quarterly sums follow from ENG-04's mean.
+    """
+    v = np.asarray(values, dtype=float)
+    sup = np.asarray(is_small(v, threshold), dtype=bool).copy() if len(v) else np.zeros(0, dtype=bool)
+    changed = True
+    while changed:
+        changed = False
+        for g in groups:
+            k = int(sup[g].sum())
+            if k == 0 or (k >= 2 and v[g][sup[g]].sum() > k):
+                continue
+            free = g[~sup[g] & (v[g] > 0)]
+            if len(free):
+                sup[free[np.argmin(v[free])]] = True
+                changed = True
+    return sup
+
+
 def protect_cells_frame(*, cells: pd.DataFrame, totals: pd.DataFrame, threshold: int | None = None,
                         keys: tuple[str, ...] = ("p", "id")) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply ``protect_breakdown`` to every (period, indicator) group of a long cell frame.

@@ -380,6 +380,9 @@ def test_weekly_attendance_and_service_mix(golden_engine):
     assert list(w.to_numpy()) == [3, 3, 3, 1, 1]  # 2, 9, 16, 23, 30 April
     assert metrics.weekly_attendance(engine=golden_engine, start=APRIL.start, end=APRIL.end,
                                      public=True).isna().all()
+    # March: one session (26 March, 2 women): suppressed
+    march = metrics.weekly_attendance(engine=golden_engine, start=date(2026, 3, 1), end=APRIL.end, public=True)
+    assert len(march) == 6 and march.isna().all()
     mix = metrics.service_mix(engine=golden_engine, period=APRIL, public=False).set_index("category")
     assert mix.loc["hairdressing", "value"] == 1 and mix.loc["food", "value"] == 1 and mix.loc["dental", "value"] == 0
     pub = metrics.service_mix(engine=golden_engine, period=APRIL, public=True).set_index("category")
@@ -414,3 +417,10 @@ def test_extra_breakdowns(golden_engine):
                                    id="accommodation").empty
     with pytest.raises(KeyError):
         metrics.trend_breakdown(engine=golden_engine, periods=[APRIL], public=False, id="ENG-01")
+
+
+@pytest.mark.parametrize("period", [APRIL, parse("2026-27-Q1"), parse("2026-03")])
+def test_apply_to_set_equals_the_public_computation(golden_engine, period):
+    exact = metrics.compute_indicators(engine=golden_engine, period=period, public=False)
+    public = metrics.compute_indicators(engine=golden_engine, period=period, public=True)
+    assert metrics.disclosure.apply_to_set(indicator_set=exact).to_json() == public.to_json()
