@@ -152,7 +152,7 @@ def _capital(s: str) -> str:
 
 
 def missing_caveats(missing: list[str]) -> list[str]:
-    """'Dental service has not reported (health contacts) for May 2026.' from 'partner/return/YYYY-MM'."""
+    """'Dental service has not reported for May 2026.' from 'partner/return/YYYY-MM'."""
     grouped: dict[tuple[str, str], list[date]] = {}
     for item in missing:
         try:
@@ -165,8 +165,10 @@ def missing_caveats(missing: list[str]) -> list[str]:
     out = []
     for (partner, return_name), months in sorted(grouped.items()):
         who = known[partner].name if partner in known else partner
+        # Name the return only for a partner that sends several.
+        several = partner not in known or len(known[partner].returns) > 1
         what = RETURNS[return_name].title.lower() if return_name in RETURNS else return_name.replace("_", " ")
-        out.append(f"{who} has not reported ({what}) for {months_phrase(months)}.")
+        out.append(f"{who} has not reported{f' ({what})' if several else ''} for {months_phrase(months)}.")
     return out
 
 

@@ -109,8 +109,9 @@ def test_polarity_words():
 
 
 def test_status_caveats_name_the_partner_and_months():
-    assert missing_caveats(["dental/health_contacts/2026-05"]) == [
-        "Dental service has not reported (health contacts) for May 2026."]
+    assert missing_caveats(["dental/health_contacts/2026-05"]) == ["Dental service has not reported for May 2026."]
+    assert missing_caveats(["aspirations/feedback/2026-05"]) == [
+        "Aspirations (drop-in and outreach charity) has not reported (women's feedback) for May 2026."]
     assert "April and May 2026" in missing_caveats(["police/police_monthly/2026-04", "police/police_monthly/2026-05"])[0]
     data = report_data(public=True)
     d = draft(result=data.public_indicators.by_id("DEN-01"), indicator=by_id("DEN-01"), period=data.period,
