@@ -329,8 +329,9 @@ def _quarter_periods(world: World) -> list[Period]:
 class _Clock:
     """Realistic load times: most by the 15th of the month after the period, a few late."""
 
-    def __init__(self, rng: np.random.Generator, late_share: float = 0.05):
+    def __init__(self, rng: np.random.Generator, *, last_end: date, late_share: float = 0.05):
         self.rng = rng
+        self.last_end = last_end
         self.late_share = late_share
 
     def due(self, period: Period) -> date:
@@ -340,7 +341,9 @@ class _Clock:
         due = self.due(period)
         first = period.end + timedelta(days=1)
         if late is None:
-            late = bool(self.rng.random() < self.late_share)
+            # The latest month's returns are all on time: with the default span they arrive by
+            # 15 November 2026, so nothing in the sample is loaded after the day it is built.
+            late = bool(self.rng.random() < self.late_share) and period.end < self.last_end
         if late:
             day = due + timedelta(days=int(self.rng.integers(2, 26)))
         else:
@@ -365,7 +368,7 @@ def render_files(world: World, *, tidy: bool = False) -> list[SampleFile]:
     the nil return, the missing month and the correction are the same.
     """
     rng = np.random.default_rng([world.seed, 99])
-    clock = _Clock(np.random.default_rng([world.seed, 98]))  # its own stream: tidy files load at the same times
+    clock = _Clock(np.random.default_rng([world.seed, 98]), last_end=world.end)  # its own stream: tidy files load at the same times
     facts = world.facts
     out: list[SampleFile] = []
     months = _month_periods(world)
