@@ -30,9 +30,9 @@ def accounts(ctx: PageContext) -> None:
     table = users.list_users(ctx.engine)
     shown = pd.DataFrame({
         "Username": table["username"], "Role": [users.ROLE_LABELS.get(r, r) for r in table["role"]],
-        "Partner": [partner_name(p) if p else "" for p in table["partner"]],
+        "Partner": ["" if fmt.is_missing(p) or not p else partner_name(p) for p in table["partner"]],
         "Active": ["Yes" if a else "No" for a in table["active"]],
-        "Locked until": [fmt.uk_datetime(t) for t in table["locked_until"]],
+        "Locked until": [fmt.uk_datetime(t) if not pd.isna(t) else "" for t in table["locked_until"]],
         "Created": [fmt.uk_date(t) for t in table["created_at"]],
     })
     st.dataframe(shown, hide_index=True, width="stretch", key="users-table")
@@ -61,6 +61,7 @@ def accounts(ctx: PageContext) -> None:
             return
         who = st.selectbox("Account", table["username"].tolist(), key="admin-who")
         row = table[table["username"] == who].iloc[0]
+        row_partner = None if fmt.is_missing(row["partner"]) else row["partner"]
         c1, c2 = st.columns(2)
         if row["active"]:
             if c1.button("Switch off", key="admin-disable", disabled=who == ctx.user.username,
@@ -86,7 +87,7 @@ def accounts(ctx: PageContext) -> None:
                                     format_func=lambda r: users.ROLE_LABELS[r])
             plist = ["", *partners()]
             new_partner = st.selectbox("Partner (partner accounts only)", plist,
-                                       index=plist.index(row["partner"]) if row["partner"] in plist else 0,
+                                       index=plist.index(row_partner) if row_partner in plist else 0,
                                        format_func=lambda p: partner_name(p) if p else "—")
             if st.form_submit_button("Change role"):
                 try:
@@ -144,7 +145,7 @@ def audit_log(ctx: PageContext) -> None:
     log = users.recent_audit(ctx.engine, limit=500)
     shown = pd.DataFrame({
         "When": [fmt.uk_datetime(t) for t in log["at"]], "Who": log["username"], "Role": log["role"].fillna(""),
-        "What": log["action"].str.replace("_", " "),
+        "What": log["action"].str.replace("_", " ").str.capitalize(),
         "Detail": [", ".join(f"{k}: {v}" for k, v in (d or {}).items()) for d in log["detail"]],
     })
     st.caption("The latest 500 entries. The log is append-only; it never holds a password or a person's data.")

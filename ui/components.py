@@ -71,7 +71,7 @@ def tile(result, *, comparison: pd.Series | None = None, show_id: bool = True, v
     if result.target is not None:
         sub.append(f"target {fmt.value_text(result.target, result.unit)}")
     if result.suppressed:
-        sub.append("fewer than 5, not published")
+        sub.append("not published: small numbers")
     if sub:
         parts.append(f'<div class="tile-sub">{escape(" · ".join(sub))}</div>')
     if comparison is not None:

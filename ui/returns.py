@@ -34,15 +34,16 @@ def grid_end(period, *, today: date | None = None) -> date:
     return max(period.end, add_months(month_start(today), 0) - timedelta(days=1))
 
 
-def grid_frame(grid: pd.DataFrame) -> pd.DataFrame:
+def grid_frame(grid: pd.DataFrame, *, one_partner: bool = False) -> pd.DataFrame:
     """Partner × return rows, one column per month, each cell in words (and a symbol)."""
     g = grid.assign(month_label=[fmt.month_label(m) for m in grid["month"]],
-                    row=[f"{partner_name(p)} — {fmt.RETURN_LABELS.get(r, r)}"
+                    row=[fmt.RETURN_LABELS.get(r, r) if one_partner else f"{partner_name(p)} — {fmt.RETURN_LABELS.get(r, r)}"
                          for p, r in zip(grid["partner"], grid["return_name"], strict=True)],
                     cell=[STATE_SYMBOL.get(s, s) for s in grid["state"]])
     months = list(dict.fromkeys(g.sort_values("month")["month_label"]))
     wide = g.pivot_table(index="row", columns="month_label", values="cell", aggfunc="first", sort=False)
-    return wide.reindex(columns=months).reset_index().rename(columns={"row": "Partner and return"})
+    return wide.reindex(columns=months).reset_index().rename(
+        columns={"row": "Return" if one_partner else "Partner and return"})
 
 
 def _cell_style(value: object) -> str:
@@ -58,7 +59,7 @@ def return_grid(ctx: PageContext, *, start: date, end: date, partner: str | None
     if grid.empty:
         st.info("No returns are expected for these months.")
         return grid
-    wide = grid_frame(grid)
+    wide = grid_frame(grid, one_partner=partner is not None)
     st.dataframe(wide.style.map(_cell_style, subset=wide.columns[1:]), hide_index=True, width="stretch",
                  key="return-grid")
     legend = " ".join(
@@ -97,7 +98,7 @@ def submission_history(ctx: PageContext, *, partner: str | None) -> pd.DataFrame
     rows = sheets.groupby("submission_id")["rows"].sum()
     returns = sheets.groupby("submission_id")["return_name"].agg(
         lambda s: ", ".join(fmt.RETURN_LABELS.get(r, r) for r in dict.fromkeys(s)))
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "Loaded": [fmt.uk_datetime(t) for t in subs["loaded_at"]],
         "Partner": [partner_name(p) for p in subs["partner"]],
         "File": subs["file_name"],
@@ -109,6 +110,7 @@ def submission_history(ctx: PageContext, *, partner: str | None) -> pd.DataFrame
         "Loaded by": subs["loaded_by"],
         "SHA-256": subs["sha256"],
     })
+    return out.drop(columns=["Partner"]) if partner else out
 
 
 def warnings_detail(ctx: PageContext, *, partner: str | None) -> pd.DataFrame:
