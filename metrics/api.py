@@ -34,6 +34,10 @@ from metrics.targets import all_targets, rag
 from storage.repository import end_of_day, read_coverage, read_return
 
 ALL_IDS: tuple[str, ...] = tuple(i.id for i in CATALOGUE)
+# Indicators whose figures add up across periods (a quarter's = the sum of its months'): in a public
+# series a single suppressed month could be worked out from its quarter or year.
+ADDITIVE: frozenset[str] = frozenset({"ENG-05", "HLT-03", "HLT-04", "DEN-02", "RHB-02", "SAF-02", "WKF-01",
+                                      "SUP-01", "CJS-01", "VOI-01"})
 FIGURES = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
 
 
@@ -60,8 +64,8 @@ class _Evaluation:
 
 
 def _evaluate(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: date | None,
-              ids: list[str] | tuple[str, ...] | None, extra: str | None = None, tables: Tables | None = None
-              ) -> _Evaluation:
+              ids: list[str] | tuple[str, ...] | None, extra: str | None = None, tables: Tables | None = None,
+              series: bool = False) -> _Evaluation:
     """Every requested indicator for every period: one read of each return, then vectorised by period."""
     wanted = _check_ids(ids)
     threshold = disclosure.threshold_value()
@@ -102,6 +106,7 @@ def _evaluate(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: 
     cells = cells.assign(suppressed=False)
 
     if public:
+        exact = raw
         totals = raw[["p", "id", "value"]].rename(columns={"value": "total"})
         if extra is not None:
             totals = cells.groupby(["p", "id"], as_index=False)["value"].sum().rename(columns={"value": "total"})
@@ -114,11 +119,45 @@ def _evaluate(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: 
                 idx = raw.set_index(["p", "id"]).index.isin(list(hide.itertuples(index=False, name=None)))
                 raw.loc[idx, list(FIGURES)] = np.nan
                 raw.loc[idx, "suppressed"] = True
+        if series and len(periods) > 1:
+            raw = protect_across_periods(exact=exact, protected=raw, periods=periods, threshold=threshold)
     else:
         raw["suppressed"] = False
     raw["rag"] = rag(value=raw["value"].to_numpy(float), target=raw["target"].to_numpy(float),
                      polarity=raw["polarity"].to_numpy(object))
     return _Evaluation(periods, raw.reset_index(drop=True), cells.reset_index(drop=True), threshold)
+
+
+def protect_across_periods(*, exact: pd.DataFrame, protected: pd.DataFrame, periods: list[Period],
+                           threshold: int) -> pd.DataFrame:
+    """Secondary suppression along a public series of additive indicators.
+
+    Periods are grouped by financial-year quarter and by financial year; in each group no
+    additive indicator may have exactly one suppressed period (or only suppressed periods that could all be
+    1), so no suppressed month can be worked out from a quarter or year shown elsewhere.
+    """
+    keys = [[quarter_of(p.start).code() for p in periods], [fy_of(p.start) for p in periods]]
+    groups = [np.flatnonzero(np.asarray(k, dtype=object) == g) for k in keys for g in dict.fromkeys(k)]
+    groups = [g for g in groups if len(g) > 1]
+    if not groups:
+        return protected
+    out = protected.copy()
+    ids = out["id"].to_numpy()
+    for ind_id in ADDITIVE & set(ids):
+        rows = np.flatnonzero(ids == ind_id)
+        rows = rows[np.argsort(out["p"].to_numpy()[rows])]
+        if len(rows) != len(periods):
+            continue
+        basis_col = "denominator" if by_id(ind_id).unit == "percent" else "value"
+        basis = exact[basis_col].to_numpy(float)[rows]
+        flags = out["suppressed"].to_numpy(bool)[rows]
+        new = disclosure.protect_series_by_groups(values=basis, groups=groups, threshold=threshold,
+                                                  suppressed=flags)
+        hide = rows[new & ~flags]
+        if len(hide):
+            out.loc[out.index[hide], list(FIGURES)] = np.nan
+            out.loc[out.index[hide], "suppressed"] = True
+    return out
 
 
 def _num(x, *, integer: bool = False):
@@ -163,7 +202,7 @@ def trend(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: date
     """Tidy long frame: one row per indicator and period, every period from one read of each return."""
     if not periods:
         return pd.DataFrame(columns=TREND_COLUMNS)
-    ev = _evaluate(engine=engine, periods=list(periods), public=public, as_of=as_of, ids=ids)
+    ev = _evaluate(engine=engine, periods=list(periods), public=public, as_of=as_of, ids=ids, series=True)
     f = ev.figures
     p = f["p"].to_numpy()
     f = f.assign(period_start=[periods[i].start for i in p], period_end=[periods[i].end for i in p],

@@ -155,16 +155,19 @@ def protect_breakdown(*, cells: list[BreakdownCell], total: float | int | None, 
     return out, total_suppressed
 
 
-def protect_series_by_groups(*, values: np.ndarray, groups: list[np.ndarray],
-                             threshold: int | None = None) -> np.ndarray:
+def protect_series_by_groups(*, values: np.ndarray, groups: list[np.ndarray], threshold: int | None = None,
+                             suppressed: np.ndarray | None = None) -> np.ndarray:
     """Suppression flags for a series whose sums over each group (index arrays) can be worked out elsewhere.
 
-    Primary: values 1 to threshold-1. Then, until nothing changes, a group with exactly one suppressed
+    Primary: values 1 to threshold-1 (and any already ``suppressed``). Then, until nothing changes, a group with exactly one suppressed
     value, or whose suppressed values could only all be 1, loses its smallest other non-zero value.
     Used for session-by-session attendance, whose monthly or quarterly sums follow from ENG-04's mean.
     """
     v = np.asarray(values, dtype=float)
     sup = np.asarray(is_small(v, threshold), dtype=bool).copy() if len(v) else np.zeros(0, dtype=bool)
+    if suppressed is not None:
+        sup |= np.asarray(suppressed, dtype=bool)
+    v = np.nan_to_num(v, nan=0.0)  # a value not shown at all (not reported) is never a candidate
     changed = True
     while changed:
         changed = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -334,6 +335,9 @@ def test_trend_matches_single_periods(golden_engine, public):
         single = metrics.compute_indicators(engine=golden_engine, period=p, public=public)
         for r in single.results:
             row = t[(t["id"] == r.id) & (t["period_start"] == p.start)].iloc[0]
+            if bool(row["suppressed"]) and not r.suppressed:  # hidden more in a series, never less
+                assert public and r.id in metrics.api.ADDITIVE, r.id
+                continue
             assert (None if row["value"] != row["value"] else row["value"]) == \
                 (None if r.value is None else pytest.approx(r.value)), r.id
             assert row["status"] == r.status and bool(row["suppressed"]) == r.suppressed
@@ -424,3 +428,20 @@ def test_apply_to_set_equals_the_public_computation(golden_engine, period):
     exact = metrics.compute_indicators(engine=golden_engine, period=period, public=False)
     public = metrics.compute_indicators(engine=golden_engine, period=period, public=True)
     assert metrics.disclosure.apply_to_set(indicator_set=exact).to_json() == public.to_json()
+
+
+def test_series_of_additive_counts_hide_a_second_month():
+    from metrics.api import protect_across_periods
+
+    periods = [month(2026, m) for m in (4, 5, 6, 7)]  # Q1 2026-27 and July
+    exact = pd.DataFrame({"p": [0, 1, 2, 3] * 2, "id": ["SUP-01"] * 4 + ["ENG-01"] * 4,
+                          "value": [3.0, 40, 25, 9] + [3.0, 40, 25, 9], "denominator": np.nan})
+    shown = exact.assign(numerator=exact["value"], lower_ci=np.nan, upper_ci=np.nan,
+                         suppressed=exact["value"] < 5)
+    shown.loc[shown["suppressed"], ["value", "numerator"]] = np.nan
+    out = protect_across_periods(exact=exact, protected=shown, periods=periods, threshold=5)
+    sup = out[out["id"] == "SUP-01"].sort_values("p")["suppressed"].tolist()
+    # April (3) hidden; the quarter's total would give it away, so May or June goes too: June (25, smaller)
+    assert sup == [True, False, True, False]
+    # ENG-01 counts distinct women: months do not add up to a quarter, nothing more is hidden
+    assert out[out["id"] == "ENG-01"].sort_values("p")["suppressed"].tolist() == [True, False, False, False]
