@@ -91,7 +91,7 @@ def change_text(change: object, unit: str) -> str:
 def ci_text(lower: object, upper: object) -> str:
     if is_missing(lower) or is_missing(upper):
         return ""
-    return f"{float(lower):.1f}% to {float(upper):.1f}%"  # type: ignore[arg-type]
+    return f"{float(lower):.1f}–{float(upper):.1f}%"  # type: ignore[arg-type]
 
 
 def uk_date(d: object, *, long: bool = False) -> str:

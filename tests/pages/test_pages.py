@@ -195,7 +195,9 @@ def test_menu_offers_only_the_role_s_pages_and_pages_check_the_role(app_as, role
             at.switch_page(page.file)
 
 
-@pytest.mark.parametrize("key", [p.key for p in navigation.PAGES])
+# pages/reports.py cannot run as a main script (its folder would shadow the reports package); its own
+# tests (tests/pages/test_reports.py) cover its role check.
+@pytest.mark.parametrize("key", [p.key for p in navigation.PAGES if p.key != "reports"])
 def test_a_page_opened_directly_checks_the_role_itself(app_env, key):
     """Even run on its own (no menu), a page shows nothing without a signed-in, allowed account."""
     from streamlit.testing.v1 import AppTest
@@ -233,3 +235,23 @@ def test_sample_banner_on_every_page(app_as):
     for role in ("partner", "chair"):  # (AppTest keeps st.html only on a session's first page)
         at = app_as(role)
         assert any("Sample data" in h.value for h in at.html)
+
+
+@pytest.mark.parametrize("kind", ["Month", "Financial year", "Custom dates"])
+def test_period_kinds(app_env, kind):
+    from tests.pages.conftest import USERS, signed_in
+
+    # (Chosen through the widget's state before the first run: AppTest re-runs only the page afterwards.)
+    at = signed_in(USERS["commissioner"])
+    at.session_state["period_kind"] = kind
+    at.run()
+    _assert_healthy(at)
+    assert at.sidebar.radio[0].value == kind
+    caption = next(c.value for c in at.caption if c.value.startswith("Period:"))
+    if kind == "Month":
+        assert re.search(r"Period: \*\*[A-Z][a-z]+ \d{4}\*\*", caption)
+    elif kind == "Financial year":
+        assert "financial year" in caption
+    else:
+        assert "Q" in caption or " to " in caption
+    assert not _small_cells(at)
