@@ -1,0 +1,54 @@
+"""Administration page actions (AppTest): add an account, set a target — each audited."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from metrics import targets as targets_mod
+from storage import users
+from storage.db import ensure_schema
+from tests.pages.conftest import USERS, signed_in
+
+
+@pytest.fixture
+def admin_page(app_env):
+    at = signed_in(USERS["admin"]).run()
+    at.switch_page("pages/admin.py").run()
+    assert not at.exception
+    return at
+
+
+def test_admin_adds_an_account(admin_page, app_env):
+    at = admin_page
+    name = f"new-{uuid.uuid4().hex[:6]}"
+    next(t for t in at.text_input if t.label.startswith("New username")).input(name)
+    next(t for t in at.text_input if t.label.startswith("Temporary password")).input("a temporary password")
+    next(b for b in at.button if b.label == "Add account").click()
+    at.run()
+    assert not at.exception
+    made = users.get_user(ensure_schema(app_env), username=name)
+    assert made is not None and made.role == "chair"
+    log = users.recent_audit(ensure_schema(app_env), limit=20)
+    assert ((log["action"] == "user_created") & (log["username"] == "admin")).any()
+
+
+def test_admin_refuses_a_short_password(admin_page, app_env):
+    at = admin_page
+    next(t for t in at.text_input if t.label.startswith("New username")).input("shorty")
+    next(t for t in at.text_input if t.label.startswith("Temporary password")).input("short")
+    next(b for b in at.button if b.label == "Add account").click()
+    at.run()
+    assert any("at least 10" in e.value for e in at.error)
+    assert users.get_user(ensure_schema(app_env), username="shorty") is None
+
+
+def test_targets_tab_shows_this_year_s_targets(admin_page, app_env):
+    at = admin_page
+    fy = at.selectbox(key="targets-fy").value
+    current = targets_mod.targets_for(engine=ensure_schema(app_env), financial_year=fy)
+    editor = at.data_editor[0].value
+    shown = dict(zip(editor["ID"], editor["Target"], strict=True))
+    assert shown["DEN-01"] == current["DEN-01"]
+    assert "ENG-05" not in shown  # no direction, no target
