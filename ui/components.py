@@ -302,7 +302,7 @@ def indicator_breakdown(ctx: PageContext, indicator_id: str, *, title: str, head
     breakdown_section(ctx, result, title=title, heading=heading, highlight=highlight)
 
 
-def breakdown_trend(ctx: PageContext, indicator_id: str, *, title: str) -> None:
+def breakdown_trend(ctx: PageContext, indicator_id: str, *, title: str, heading: str = "Stage") -> None:
     """A breakdown over time as stacked bars, with the figures beside it."""
     freq, n, words = trend_frequency(ctx)
     periods = data.trend_periods(ctx.engine, freq=freq, end=ctx.period.end, last=n)
@@ -320,7 +320,7 @@ def breakdown_trend(ctx: PageContext, indicator_id: str, *, title: str) -> None:
     wide = shown.assign(text=[fmt.value_text(v, "count", suppressed=bool(s)) for v, s in
                               zip(shown["value"], shown["suppressed"], strict=True)])
     table_ = wide.pivot_table(index="category", columns="period_label", values="text", aggfunc="first",
-                              sort=False).reset_index().rename(columns={"category": "Stage"}).fillna("")
+                              sort=False).reset_index().rename(columns={"category": heading}).fillna("")
     chart_with_table(ctx, fig, table_, name=f"{indicator_id}-over-time", key=f"{indicator_id}-time")
 
 
