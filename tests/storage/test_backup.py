@@ -105,7 +105,12 @@ def test_backup_and_restore_commands(request, engine, backend, tmp_path):
     assert res.returncode == 0, res.stderr
     assert _without_restore_entry(snapshot(get_engine(target))) == original
 
-    res = subprocess.run([sys.executable, "-m", "storage", "restore", "--db", target, "--file",
-                          str(tmp_path / "missing.backup")], **run)
-    assert res.returncode == 1
-    assert res.stderr.startswith("error: backup file") and "Traceback" not in res.stderr
+
+
+def test_restore_command_reports_a_missing_file_plainly(engine, capsys, tmp_path):
+    from storage.__main__ import run
+
+    url = engine.url.render_as_string(hide_password=False)
+    assert run(["restore", "--db", url, "--file", str(tmp_path / "missing.backup")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: backup file") and "Traceback" not in err

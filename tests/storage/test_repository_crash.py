@@ -14,7 +14,7 @@ from storage.repository import read_return
 from tests.conftest import ROOT
 from tests.storage._tools import STAGES, sha_for, snapshot, store
 
-BIG = 20_000
+BIG = 10_000
 
 
 def _kill_at(db_url: str, stage: str, *, extra_delay: float = 0.0) -> None:
