@@ -255,3 +255,27 @@ def test_period_kinds(app_env, kind):
     else:
         assert "Q" in caption or " to " in caption
     assert not _small_cells(at)
+
+
+@pytest.mark.parametrize("key", ["overview", "engagement", "returns"])
+def test_an_empty_database_shows_not_reported_not_zero(tmp_path, monkeypatch, key):
+    from storage.db import ensure_schema
+    from storage.users import ensure_demo_accounts
+    from tests.pages.conftest import ROOT, TEST_SECRET, USERS, signed_in
+
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    ensure_demo_accounts(ensure_schema(url))
+    monkeypatch.setenv("OUTCOMES_DATABASE_URL", url)
+    monkeypatch.setenv("OUTCOMES_COOKIE_SECRET", TEST_SECRET)
+    monkeypatch.chdir(ROOT)
+    at = signed_in(USERS["chair"]).run()
+    if key != "overview":
+        at.switch_page(navigation.page(key).file).run()
+    _assert_healthy(at)
+    text = all_text(at)
+    if key == "overview":
+        assert "Not reported" in text and "—" in text
+        tiles = [m.value for m in at.markdown if 'class="tile"' in m.value]
+        assert tiles and not any('tile-value">0<' in t for t in tiles)
+    if key == "returns":
+        assert "No files have been loaded yet." in text
