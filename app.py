@@ -11,7 +11,7 @@ from storage.users import ROLE_LABELS
 from ui import auth, config, data, frame, navigation, periods
 
 frame.setup()
-config.overlay_streamlit_secrets(auth._secrets())
+config.overlay_streamlit_secrets(auth.secrets_dict())
 
 try:
     config.cookie_secret()

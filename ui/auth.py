@@ -24,7 +24,7 @@ _CLEAR = "auth_clear_cookie"
 _METHOD = "auth_method"
 
 
-def _secrets() -> dict:
+def secrets_dict() -> dict:
     try:
         return st.secrets.to_dict()
     except Exception:  # no secrets file: every setting comes from the environment
@@ -33,7 +33,7 @@ def _secrets() -> dict:
 
 def oidc_provider() -> tuple[bool, str | None]:
     """(enabled, provider name) for ``st.login``, from the ``[auth]`` section of the secrets."""
-    auth = _secrets().get("auth")
+    auth = secrets_dict().get("auth")
     if not isinstance(auth, dict) or not auth.get("redirect_uri"):
         return False, None
     named = [k for k, v in auth.items() if isinstance(v, dict)]
