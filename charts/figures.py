@@ -67,6 +67,8 @@ def trend_chart(frame: pd.DataFrame, *, title: str, unit: str, target: float | N
                       annotation_text=f"Target {_number(target, unit)}", annotation_position="top left")
     if unit == "percent":
         fig.update_yaxes(range=[0, 105])
+    elif unit == "count" and values.notna().any() and values.max() <= 6:
+        fig.update_yaxes(dtick=1)  # whole numbers only: no 0.5 of a woman
     return _layout(fig, title=title, unit=unit)
 
 

@@ -57,3 +57,10 @@ def test_grouped_trend_chart_one_trace_per_series():
 def test_palette_is_okabe_ito():
     assert palette.SEQUENCE[:3] == ("#0072B2", "#E69F00", "#009E73")
     assert palette.colour(len(palette.SEQUENCE)) == palette.SEQUENCE[0]
+
+
+def test_small_counts_get_whole_number_ticks():
+    frame = pd.DataFrame({"period_label": ["A", "B"], "value": [0, 2]})
+    assert figures.trend_chart(frame, title="T", unit="count").layout.yaxis.dtick == 1
+    big = pd.DataFrame({"period_label": ["A", "B"], "value": [0, 40]})
+    assert figures.trend_chart(big, title="T", unit="count").layout.yaxis.dtick is None
