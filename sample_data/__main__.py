@@ -18,7 +18,7 @@ from sample_data.story import DEFAULT_MONTHS, DEFAULT_SEED, DEFAULT_WOMEN
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--women", type=int, default=DEFAULT_WOMEN, help=f"women in the story (default {DEFAULT_WOMEN})")
     p.add_argument("--months", type=int, default=DEFAULT_MONTHS,
-                   help=f"months from April 2025 (default {DEFAULT_MONTHS}: to October 2026)")
+                   help=f"months of returns, ending October 2026 (default {DEFAULT_MONTHS}: from April 2025)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (fixed default: same files every time)")
     p.add_argument("--tidy", action="store_true",
                    help="plain files without the deliberate untidiness (title rows, labels, notes column)")
