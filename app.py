@@ -11,6 +11,7 @@ from storage.users import ROLE_LABELS
 from ui import auth, config, data, frame, navigation, periods
 
 frame.setup()
+data.begin_run()
 config.overlay_streamlit_secrets(auth.secrets_dict())
 
 try:

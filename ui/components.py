@@ -6,6 +6,8 @@ disclosure-controlled for published-figures sessions.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from html import escape
 
 import pandas as pd
@@ -20,6 +22,22 @@ from ui.frame import PageContext
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines"]}
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def _figure(builder: str, digest: str, _frame: pd.DataFrame, _options: dict) -> go.Figure:
+    return getattr(figures, builder)(_frame, **_options)
+
+
+def figure(builder: str, frame: pd.DataFrame, **options) -> go.Figure:
+    """``charts.figures.<builder>(frame, **options)``, built once per distinct frame and options.
+
+    Building a plotly figure validates every property and costs tens of milliseconds; a page
+    holds dozens, so reruns reuse them. The key is a digest of the pickled frame and options
+    (a fraction of Streamlit's own hashing of a frame). Figures are shared: nothing may change one.
+    """
+    digest = hashlib.blake2b(pickle.dumps((frame, sorted(options.items()))), digest_size=20).hexdigest()
+    return _figure(builder, digest, frame, options)
 
 
 def can_export(ctx: PageContext) -> bool:
@@ -153,7 +171,7 @@ def indicator_section(ctx: PageContext, result, trend: pd.DataFrame, *, extra: s
     st.caption(f"{ind.id} · {ind.definition}")
     mine = with_short_labels(trend[trend["id"] == result.id])
     if not mine.empty:
-        fig = figures.trend_chart(mine, title=f"{ind.name}, {trend_frequency(ctx)[2]}", unit=result.unit,
+        fig = figure("trend_chart", mine, title=f"{ind.name}, {trend_frequency(ctx)[2]}", unit=result.unit,
                                   target=result.target)
         chart_with_table(ctx, fig, trend_table(mine, result.unit), name=f"{ind.id}-trend", key=ind.id)
     if result.status != "complete" and result.missing:
@@ -171,7 +189,7 @@ def breakdown_section(ctx: PageContext, result, *, title: str, heading: str, hig
         st.info(f"{title}: nothing reported for this period.")
         return
     shown = cells.assign(category=[fmt.label(c) for c in cells["category"]])
-    fig = figures.breakdown_chart(shown, title=title, highlight=fmt.label(highlight) if highlight else None)
+    fig = figure("breakdown_chart", shown, title=title, highlight=fmt.label(highlight) if highlight else None)
     chart_with_table(ctx, fig, breakdown_table(cells, heading=heading), name=f"{result.id}-breakdown",
                      key=f"{result.id}-bd")
 
@@ -282,7 +300,7 @@ def spc_section(ctx: PageContext, series: pd.Series, *, title: str, what: str, p
              f"</div>")
     st.markdown(icons, unsafe_allow_html=True)
     frame = result.frame
-    fig = figures.spc_chart(frame, title=title, target=target)
+    fig = figure("spc_chart", frame, title=title, target=target)
     shown = pd.DataFrame({
         "Session": [fmt.uk_date(d) for d in frame["date"]],
         what: [fmt.value_text(v, "count") if not fmt.is_missing(v) else fmt.SUPPRESSED for v in frame["value"]],
@@ -316,7 +334,7 @@ def breakdown_trend(ctx: PageContext, indicator_id: str, *, title: str, heading:
     shown = cells.assign(category=[fmt.label(c) for c in cells["category"]],
                          period_label=[short.get(pd.Timestamp(s), lab) for s, lab in
                                        zip(cells["period_start"], cells["period_label"], strict=True)])
-    fig = figures.grouped_trend_chart(shown, title=f"{title}, {words}", unit="count")
+    fig = figure("grouped_trend_chart", shown, title=f"{title}, {words}", unit="count")
     wide = shown.assign(text=[fmt.value_text(v, "count", suppressed=bool(s)) for v, s in
                               zip(shown["value"], shown["suppressed"], strict=True)])
     table_ = wide.pivot_table(index="category", columns="period_label", values="text", aggfunc="first",
@@ -330,7 +348,7 @@ def service_mix_section(ctx: PageContext, mix: pd.DataFrame) -> None:
         st.info("No drop-in attendance has been reported for this period.")
         return
     shown = mix.assign(category=[fmt.label(c) for c in mix["category"]])
-    fig = figures.breakdown_chart(shown, title="Women using each service at the drop-in", highlight="Dental")
+    fig = figure("breakdown_chart", shown, title="Women using each service at the drop-in", highlight="Dental")
     chart_with_table(ctx, fig, breakdown_table(mix, heading="Service"), name="service-mix", key="service-mix",
                      caption="A woman who used several services counts once under each.")
 
@@ -343,7 +361,7 @@ def police_section(ctx: PageContext) -> None:
         st.info("No police return covers this period yet.")
         return
     shown = monthly.assign(period_label=[fmt.month_label(m) for m in monthly["month"]])
-    fig = figures.trend_chart(shown, title="Kerb-crawling enforcement actions, by month", unit="count")
+    fig = figure("trend_chart", shown, title="Kerb-crawling enforcement actions, by month", unit="count")
     table_ = pd.DataFrame({
         "Month": shown["period_label"],
         "Enforcement actions": [fmt.value_text(v, "count", suppressed=bool(s)) for v, s in

@@ -7,6 +7,7 @@ receives a figure computed for the group's exact view.
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pandas as pd
@@ -29,13 +30,29 @@ def engine() -> sa.Engine:
     return _engine(database_url())
 
 
+# The data version read once per script run: a page asks for figures dozens of times.
+_run = threading.local()
+
+
+def begin_run() -> None:
+    """Read the data version afresh in this run (app.py calls it first thing on every run)."""
+    _run.versions = {}
+
+
 def _key(eng: sa.Engine) -> tuple[str, tuple[int, int]]:
-    return eng.url.render_as_string(hide_password=True), repository.data_version(eng)
+    url = eng.url.render_as_string(hide_password=True)
+    versions = getattr(_run, "versions", None)
+    if versions is None:
+        return url, repository.data_version(eng)
+    if url not in versions:
+        versions[url] = repository.data_version(eng)
+    return url, versions[url]
 
 
 def clear() -> None:
     """Forget every cached figure (after a target changes: targets are not part of the data version)."""
     st.cache_data.clear()
+    begin_run()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
