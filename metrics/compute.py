@@ -8,6 +8,9 @@ completeness or targets; ``metrics.api`` does that on top.
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,7 +22,7 @@ import sqlalchemy as sa
 
 from core.periods import Period
 from core.returns import DIRECT_CONTACT, RETURNS
-from storage.repository import read_return
+from storage.repository import data_version, read_return
 
 STATUS_WINDOW_DAYS = 91  # a status row older than end - 91 days is stale
 LOOKBACK_DAYS = 364  # "last 12 months" = end - 364 .. end
@@ -41,19 +44,64 @@ HISTORY_DAYS: dict[str, int | None] = {
 }
 
 
-class Tables:
-    """Reads each return at most once per request (lazily), as it stood at ``as_of``.
+class _Shared:
+    """Whole current tables, kept per engine and data version so that every request reuses one read.
 
-    Rows after ``end`` are never needed; returns without a look-back are read from ``start`` (less the
-    look-back of ``HISTORY_DAYS``) only.
+    A page asks for the period's figures, the comparisons and what needs attention: three
+    evaluations over the same returns. Keyed by ``data_version`` (which changes with every file
+    accepted or refused), so a cached table is never older than the data. Frames here are never
+    changed in place: ``Tables`` hands out filtered copies.
+    """
+
+    def __init__(self, max_tables: int = 24) -> None:
+        self._lock = threading.Lock()
+        self._by_engine: weakref.WeakKeyDictionary[sa.Engine, OrderedDict] = weakref.WeakKeyDictionary()
+        self._max = max_tables
+
+    def table(self, engine: sa.Engine, name: str, *, as_of: datetime | None, version: tuple[int, int]
+              ) -> pd.DataFrame:
+        key = (version, as_of, name)
+        with self._lock:
+            held = self._by_engine.setdefault(engine, OrderedDict())
+            if key in held:
+                held.move_to_end(key)
+                return held[key]
+        df = read_return(engine, name, as_of=as_of)
+        dcol = RETURNS[name].date_column
+        df["d"] = (df[dcol].to_numpy("datetime64[D]") - _EPOCH).astype(np.int64) if len(df) else \
+            pd.Series(dtype=np.int64)
+        with self._lock:
+            for old in [k for k in held if k[0] != version]:  # older data is never asked for again
+                del held[old]
+            held[key] = df
+            while len(held) > self._max:
+                held.popitem(last=False)
+        return df
+
+    def clear(self) -> None:
+        with self._lock:
+            self._by_engine.clear()
+
+
+SHARED = _Shared()
+
+
+class Tables:
+    """Each return at most once per request, as it stood at ``as_of``; rows from ``start`` (less the
+    return's look-back in ``HISTORY_DAYS``) to ``end``.
+
+    With ``shared`` (the default) whole tables come from ``SHARED``: read once per data version and
+    reused by every request in the process.
     """
 
     def __init__(self, *, engine: sa.Engine, as_of: datetime | None, end: date | None,
-                 start: date | None = None) -> None:
+                 start: date | None = None, shared: bool = True) -> None:
         self._engine = engine
         self._as_of = as_of
         self._end = end
         self._start = start
+        self._shared = shared
+        self._version: tuple[int, int] | None = None
         self._cache: dict[str, pd.DataFrame] = {}
         self.reads: list[str] = []  # for tests: which tables were read, in order
 
@@ -61,10 +109,21 @@ class Tables:
         if name not in self._cache:
             back = HISTORY_DAYS.get(name)
             since = None if self._start is None or back is None else self._start - timedelta(days=back)
-            df = read_return(self._engine, name, as_of=self._as_of, end=self._end, start=since)
-            dcol = RETURNS[name].date_column
-            df["d"] = (df[dcol].to_numpy("datetime64[D]") - _EPOCH).astype(np.int64) if len(df) else \
-                pd.Series(dtype=np.int64)
+            if self._shared:
+                if self._version is None:
+                    self._version = data_version(self._engine)
+                df = SHARED.table(self._engine, name, as_of=self._as_of, version=self._version)
+                keep = np.ones(len(df), dtype=bool)
+                if self._end is not None:
+                    keep &= df["d"].to_numpy() <= day_number(self._end)
+                if since is not None:
+                    keep &= df["d"].to_numpy() >= day_number(since)
+                df = df[keep].reset_index(drop=True)
+            else:
+                df = read_return(self._engine, name, as_of=self._as_of, end=self._end, start=since)
+                dcol = RETURNS[name].date_column
+                df["d"] = (df[dcol].to_numpy("datetime64[D]") - _EPOCH).astype(np.int64) if len(df) else \
+                    pd.Series(dtype=np.int64)
             self._cache[name] = df
             self.reads.append(name)
         return self._cache[name]

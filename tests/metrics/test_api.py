@@ -349,8 +349,32 @@ def test_trend_reads_each_return_once(golden_engine, monkeypatch):
     calls = []
     real = compute.read_return
     monkeypatch.setattr(compute, "read_return", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    compute.SHARED.clear()
     metrics.trend(engine=golden_engine, periods=[month(2026, m) for m in range(1, 5)], public=True)
     assert sorted(calls) == sorted(set(calls)) and len(calls) == 10
+    # The next request in the process (same data version) reads nothing again.
+    metrics.compare(engine=golden_engine, period=APRIL, public=True)
+    metrics.attention(engine=golden_engine, period=APRIL, public=True)
+    assert len(calls) == 10
+
+
+def test_shared_tables_follow_the_data_version(built, monkeypatch):
+    """A file accepted after a table was cached is in the very next figures (the version changed)."""
+    import metrics.compute as compute
+    from tests.metrics import dataset
+
+    before = metrics.compute_indicators(engine=built, period=APRIL, public=False).by_id("ENG-01")
+    calls = []
+    real = compute.read_return
+    monkeypatch.setattr(compute, "read_return", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    assert metrics.compute_indicators(engine=built, period=APRIL, public=False).by_id("ENG-01") == before
+    assert calls == []  # same data version: nothing read again
+    # A correction: April's drop-in register now holds two women only.
+    dataset.submit(built, "aspirations", "2026-04", {"attendance": (
+        dataset.ATT, [("2026-04-02", "P0001", None), ("2026-04-09", "P0099", None)])})
+    after = metrics.compute_indicators(engine=built, period=APRIL, public=False).by_id("ENG-01")
+    assert "attendance" in calls
+    assert after.value != before.value
 
 
 def test_trend_breakdown_and_periods(golden_engine):
