@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
-from storage.db import MIGRATIONS, alembic_config, database_url, ensure_schema, get_engine
+from storage.db import HEAD_REVISION, MIGRATIONS, alembic_config, database_url, ensure_schema, get_engine
 from storage.schema import metadata
 from tests.conftest import ROOT
 
@@ -34,6 +34,32 @@ def _check_migrated(url: str) -> None:
 
 def test_head_is_the_append_only_audit_migration():
     assert _head() == "0002"
+
+
+def test_the_quick_head_check_knows_the_latest_migration():
+    """``HEAD_REVISION`` lets a process skip importing alembic; it must name the real head."""
+    assert HEAD_REVISION == _head()
+
+
+def test_an_old_database_is_still_migrated(tmp_path):
+    """A database stamped at an older revision is not mistaken for an up-to-date one."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    ensure_schema(url).dispose()
+    get_engine.cache_clear()
+    eng = sa.create_engine(url)
+    with eng.begin() as c:
+        c.exec_driver_sql("DROP TRIGGER IF EXISTS audit_log_no_update")
+        c.exec_driver_sql("DROP TRIGGER IF EXISTS audit_log_no_delete")
+        c.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
+    eng.dispose()
+    ensure_schema(url).dispose()
+    get_engine.cache_clear()
+    _check_migrated(url)
+    eng = sa.create_engine(url)
+    with eng.connect() as c:  # the 0002 triggers are back
+        names = {r[0] for r in c.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    eng.dispose()
+    assert {"audit_log_no_update", "audit_log_no_delete"} <= names
 
 
 def test_database_url_prefers_the_argument_then_the_environment(monkeypatch):
