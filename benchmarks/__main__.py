@@ -1,0 +1,59 @@
+"""``make bench``: time and memory of ingest, indicators and pages at sample, regional and national scale.
+
+    python -m benchmarks [--out DIR] [--work DIR] [--no-national] [--women N] [--months M]
+
+Every step runs in its own process (peak memory is per step). Targets are ratios
+measured in this one run, so a busy machine slows both sides alike; memory is absolute.
+Writes ``DIR/results.json`` and ``DIR/results.md`` and exits 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks import report, scale
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=Path("benchmarks/results"), help="where results are written")
+    ap.add_argument("--work", type=Path, help="folder for generated files and databases (default: temporary)")
+    ap.add_argument("--women", type=int, default=2000, help="regional scale: women (default 2000)")
+    ap.add_argument("--months", type=int, default=36, help="months of returns at every scale above the sample")
+    ap.add_argument("--national-women", type=int, default=20000, help="national scale: women (default 20000)")
+    ap.add_argument("--no-national", action="store_true", help="skip the national scale (and the linearity check)")
+    args = ap.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="outcomes-bench-"))
+    scales = [scale.Scale("sample", women=None, months=None, openpyxl=False, pages=True),
+              scale.Scale("regional", women=args.women, months=args.months, openpyxl=True, pages=True)]
+    if not args.no_national:
+        scales.append(scale.Scale("national", women=args.national_women, months=args.months, openpyxl=False,
+                                  pages=True))
+    results = {"machine": report.machine(), "scales": {}}
+    try:
+        for s in scales:
+            print(f"== {s.name} scale", flush=True)
+            results["scales"][s.name] = scale.measure(s, work=work / s.name, say=lambda m: print(f"   {m}", flush=True))
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    results["targets"] = [t.as_dict() for t in report.targets(results)]
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    table = report.markdown(results)
+    (args.out / "results.md").write_text(table)
+    print()
+    print(table)
+    missed = [t for t in results["targets"] if not t["met"]]
+    print(f"{len(results['targets']) - len(missed)} of {len(results['targets'])} targets met"
+          + (": every target met." if not missed else f"; MISSED: {', '.join(t['name'] for t in missed)}"))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

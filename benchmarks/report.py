@@ -1,0 +1,148 @@
+"""The targets of issue #7, checked against one run's results, and the markdown table for the README."""
+
+from __future__ import annotations
+
+import os
+import platform
+from dataclasses import asdict, dataclass
+
+PAGE_WARM_LIMIT = 0.3
+MEMORY_LIMIT_MB = 1024
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    measured: str
+    limit: str
+    met: bool
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def machine() -> dict:
+    """What the numbers were measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    mem_gb = None
+    try:
+        mem_gb = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+    except (ValueError, OSError):
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem_gb, "python": platform.python_version(),
+            "system": f"{platform.system()} {platform.release()}"}
+
+
+def _total(groups: list[dict], what: str) -> float:
+    return sum(g[what]["seconds"] for g in groups)
+
+
+def _peaks(scale: dict) -> dict[str, float]:
+    """Peak memory of every step at one scale (ingest and bare reads: the largest group)."""
+    out = {"ingest": max(g["ingest"]["peak_mb"] for g in scale["ingest"]["groups"])}
+    out.update({f"indicators {k}": v["peak_mb"] for k, v in scale["indicators"].items()})
+    if "pages" in scale:
+        out["pages"] = scale["pages"]["process"]["peak_mb"]
+    return out
+
+
+def _page(scale: dict, key: str) -> dict:
+    return next(p for p in scale["pages"]["pages"] if p["page"] == key)
+
+
+def targets(results: dict) -> list[Target]:
+    """Each target of the issue: measured value, limit, met or not."""
+    sc = results["scales"]
+    reg = sc["regional"]
+    out = []
+    groups = reg["ingest"]["groups"]
+    ratio = _total(groups, "ingest") / _total(groups, "calamine")
+    out.append(Target("ingest ÷ bare calamine read (regional)", f"{ratio:.2f}×", "≤ 1.5×", ratio <= 1.5))
+    if all("openpyxl" in g for g in groups):
+        faster = _total(groups, "openpyxl") / _total(groups, "ingest")
+        out.append(Target("bare openpyxl read ÷ ingest (regional)", f"{faster:.1f}×", "≥ 3× (several times faster)",
+                          faster >= 3))
+    for name, s in sc.items():
+        if name == "sample":
+            continue
+        ind = s["indicators"]
+        r = ind["trend"]["compute_seconds"] / ind["period"]["compute_seconds"]
+        out.append(Target(f"36-month trend ÷ one month ({name})", f"{r:.2f}×", "≤ 3×", r <= 3))
+    if "pages" in reg and "pages" in sc["sample"]:
+        r = _page(reg, "overview")["cold"] / _page(sc["sample"], "overview")["cold"]
+        out.append(Target("overview cold render, regional ÷ sample", f"{r:.2f}×", "≤ 1.5×", r <= 1.5))
+    for name, s in sc.items():
+        if "pages" not in s:
+            continue
+        slowest = max(s["pages"]["pages"], key=lambda p: p["warm"])
+        out.append(Target(f"slowest warm rerun ({name}: {slowest['page']})", f"{slowest['warm'] * 1000:.0f} ms",
+                          f"< {PAGE_WARM_LIMIT * 1000:.0f} ms", slowest["warm"] < PAGE_WARM_LIMIT))
+        broken = [p["page"] for p in s["pages"]["pages"] if p["errors"]]
+        out.append(Target(f"pages without errors ({name})", ", ".join(broken) or "all", "all", not broken))
+    peaks = _peaks(reg)
+    step, peak = max(peaks.items(), key=lambda kv: kv[1])
+    out.append(Target(f"peak memory, any step (regional: {step})", f"{peak:.0f} MB", f"< {MEMORY_LIMIT_MB} MB",
+                      peak < MEMORY_LIMIT_MB))
+    if "national" in sc:
+        nat = sc["national"]
+        growth = nat["ingest"]["rows"] / reg["ingest"]["rows"]
+        pairs = {"ingest time": (_total(nat["ingest"]["groups"], "ingest"), _total(groups, "ingest"))}
+        for k in ("period", "trend"):
+            pairs[f"indicators {k} time"] = (nat["indicators"][k]["compute_seconds"],
+                                            reg["indicators"][k]["compute_seconds"])
+        if "pages" in nat and "pages" in reg:
+            pairs["overview cold render"] = (_page(nat, "overview")["cold"], _page(reg, "overview")["cold"])
+        npeaks = _peaks(nat)
+        pairs.update({f"{k} memory": (npeaks[k], peaks[k]) for k in peaks if k in npeaks})
+        for k, (n, r) in pairs.items():
+            g = n / r
+            out.append(Target(f"{k}: national ÷ regional", f"{g:.1f}×", f"≤ {growth:.1f}× (rows)", g <= growth))
+    return out
+
+
+def markdown(results: dict) -> str:
+    """Tables for README: per scale, each step's time and memory; then the targets."""
+    m = results["machine"]
+    lines = [f"Measured on {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}, "
+             f"{m['system']}.", ""]
+    lines += ["| Step | " + " | ".join(results["scales"]) + " |",
+              "|---|" + "---:|" * len(results["scales"])]
+
+    def row(label: str, cell) -> None:
+        vals = []
+        for s in results["scales"].values():
+            try:
+                vals.append(cell(s))
+            except (KeyError, StopIteration, ZeroDivisionError):
+                vals.append("–")
+        lines.append(f"| {label} | " + " | ".join(vals) + " |")
+
+    row("rows loaded", lambda s: f"{s['ingest']['rows']:,}")
+    row("ingest (all file groups)", lambda s: _sec_mb(_total(s["ingest"]["groups"], "ingest"),
+                                                      max(g["ingest"]["peak_mb"] for g in s["ingest"]["groups"])))
+    row("bare calamine read", lambda s: _sec_mb(_total(s["ingest"]["groups"], "calamine"),
+                                                max(g["calamine"]["peak_mb"] for g in s["ingest"]["groups"])))
+    row("bare openpyxl read", lambda s: _sec_mb(_total(s["ingest"]["groups"], "openpyxl"),
+                                                max(g["openpyxl"]["peak_mb"] for g in s["ingest"]["groups"])))
+    row("indicators, one month", lambda s: _sec_mb(s["indicators"]["period"]["compute_seconds"],
+                                                   s["indicators"]["period"]["peak_mb"]))
+    row("indicators, monthly trend", lambda s: _sec_mb(s["indicators"]["trend"]["compute_seconds"],
+                                                       s["indicators"]["trend"]["peak_mb"]))
+    keys = [p["page"] for p in next(iter(results["scales"].values())).get("pages", {}).get("pages", [])]
+    for k in keys:
+        row(f"page {k}: cold / warm", lambda s, k=k: "{:.2f} s / {:.0f} ms".format(
+            _page(s, k)["cold"], _page(s, k)["warm"] * 1000))
+    row("pages process peak", lambda s: f"{s['pages']['process']['peak_mb']:.0f} MB")
+    lines += ["", "| Target | Measured | Limit | Met |", "|---|---:|---:|:---:|"]
+    for t in results["targets"]:
+        lines.append(f"| {t['name']} | {t['measured']} | {t['limit']} | {'yes' if t['met'] else '**NO**'} |")
+    return "\n".join(lines) + "\n"
+
+
+def _sec_mb(seconds: float, mb: float) -> str:
+    return f"{seconds:.2f} s, {mb:.0f} MB"

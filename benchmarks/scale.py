@@ -1,0 +1,100 @@
+"""Every measurement at one scale: write the files, ingest them, compute indicators, render pages."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from benchmarks.harness import Run, python, run
+from core.partners import partners
+from sample_data.story import LAST_MONTH
+
+_PERIOD_IN_NAME = re.compile(r"_\d{4}-\d{2}.*$")
+_BENCH_SECRET = "benchmark-only-cookie-secret-" + "0" * 32
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    women: int | None  # None: the default sample story
+    months: int | None
+    openpyxl: bool  # also read every file with openpyxl (slow: the naive loader's yardstick)
+    pages: bool
+
+
+def _run_dict(r: Run) -> dict:
+    return {"seconds": round(r.seconds, 3), "peak_mb": round(r.peak_mb, 1)}
+
+
+def file_groups(folder: Path) -> dict[str, tuple[str, list[Path]]]:
+    """Files by partner and return (``aspirations_attendance``): group -> (partner code, files in name order)."""
+    codes = sorted(partners(), key=len, reverse=True)
+    groups: dict[str, tuple[str, list[Path]]] = {}
+    for path in sorted(p for p in folder.iterdir() if p.suffix in (".xlsx", ".csv")):
+        group = _PERIOD_IN_NAME.sub("", path.stem)
+        partner = next(c for c in codes if group.startswith(c + "_"))
+        groups.setdefault(group, (partner, []))[1].append(path)
+    return groups
+
+
+def measure(s: Scale, *, work: Path, say: Callable[[str], None]) -> dict:
+    """Run every step at scale ``s`` in ``work``; the result is plain JSON-able data."""
+    work.mkdir(parents=True, exist_ok=True)
+    files = work / "files"
+    db = f"sqlite:///{work / 'outcomes.db'}"
+    size = [] if s.women is None else ["--women", str(s.women), "--months", str(s.months)]
+    out: dict = {"women": s.women or "sample", "months": s.months or "sample"}
+
+    write = run(python("-m", "sample_data", "write", "--out", str(files), *size))
+    out["write"] = _run_dict(write)
+    say(f"wrote files in {write.seconds:.1f}s")
+    run(python("-m", "storage", "upgrade", "--db", db))
+
+    groups = []
+    statuses: Counter = Counter()
+    rows = 0
+    for group, (partner, paths) in file_groups(files).items():
+        names = [str(p) for p in paths]
+        ingest = run(python("-m", "data_loaders", "ingest", *names, "--partner", partner, "--db", db, "--json",
+                            "--loaded-by", "benchmark"), ok_codes=(0, 1))
+        statuses.update(r["status"] for r in ingest.payload)
+        stored = sum(sh["rows"] for r in ingest.payload if r["status"] == "accepted" for sh in r["sheets"])
+        rows += stored
+        entry = {"group": group, "files": len(paths), "rows": stored, "ingest": _run_dict(ingest),
+                 "calamine": _run_dict(run(python("-m", "benchmarks.bare", "calamine", *names)))}
+        if s.openpyxl:
+            entry["openpyxl"] = _run_dict(run(python("-m", "benchmarks.bare", "openpyxl", *names)))
+        groups.append(entry)
+        say(f"{group}: {len(paths)} files, {stored:,} rows: ingest {entry['ingest']['seconds']:.2f}s, "
+            f"calamine {entry['calamine']['seconds']:.2f}s"
+            + (f", openpyxl {entry['openpyxl']['seconds']:.2f}s" if s.openpyxl else ""))
+    out["ingest"] = {"groups": groups, "statuses": dict(statuses), "rows": rows}
+
+    from storage import users
+    from storage.db import ensure_schema
+
+    users.ensure_demo_accounts(ensure_schema(db))
+    months = str(s.months or 19)
+    out["indicators"] = {}
+    for what in ("period", "trend"):
+        r = run(python("-m", "benchmarks.steps", "indicators", "--db", db, "--what", what,
+                       "--end", LAST_MONTH.isoformat(), "--months", months))
+        out["indicators"][what] = {**_run_dict(r), "compute_seconds": round(r.payload[0]["seconds"], 3),
+                                   "results": r.payload[0]["results"]}
+        say(f"indicators {what}: {r.payload[0]['seconds']:.2f}s computing, peak {r.peak_mb:.0f} MB")
+    if s.pages:
+        # Pages need a cookie secret like any deployment; this one signs nothing that leaves the process.
+        r = run(python("-m", "benchmarks.steps", "pages", "--db", db),
+                env={"OUTCOMES_COOKIE_SECRET": os.environ.get("OUTCOMES_COOKIE_SECRET") or _BENCH_SECRET})
+        out["pages"] = {"process": _run_dict(r), "pages": [
+            {k: (round(v, 3) if isinstance(v, float) else v) for k, v in p.items()} for p in r.payload]}
+        for p in r.payload:
+            say(f"page {p['page']}: cold {p['cold']:.2f}s, warm {p['warm'] * 1000:.0f} ms"
+                + (f", ERRORS: {len(p['errors'])}" if p["errors"] else ""))
+    out["date"] = date.today().isoformat()
+    return out

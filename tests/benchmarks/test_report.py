@@ -1,0 +1,69 @@
+"""The targets of issue #7 are computed from one run's results, and a miss is reported as a miss."""
+
+from __future__ import annotations
+
+import copy
+
+from benchmarks import report
+
+
+def _scale(*, ingest: float, calamine: float, openpyxl: float | None, rows: int, period: float, trend: float,
+           overview_cold: float, warm: float, peak: float) -> dict:
+    group = {"group": "g", "files": 1, "rows": rows, "ingest": {"seconds": ingest, "peak_mb": peak},
+             "calamine": {"seconds": calamine, "peak_mb": 100.0}}
+    if openpyxl is not None:
+        group["openpyxl"] = {"seconds": openpyxl, "peak_mb": 120.0}
+    pages = [{"page": "overview", "cold": overview_cold, "warm": warm, "errors": []},
+             {"page": "health", "cold": 1.0, "warm": warm / 2, "errors": []}]
+    return {"ingest": {"groups": [group], "rows": rows, "statuses": {"accepted": 1}},
+            "indicators": {"period": {"seconds": 3, "peak_mb": peak, "compute_seconds": period, "results": 27},
+                           "trend": {"seconds": 4, "peak_mb": peak, "compute_seconds": trend, "results": 972}},
+            "pages": {"process": {"seconds": 30, "peak_mb": peak}, "pages": pages}}
+
+
+def _results() -> dict:
+    return {"machine": report.machine(), "scales": {
+        "sample": _scale(ingest=2, calamine=1, openpyxl=None, rows=1000, period=1, trend=1, overview_cold=2,
+                         warm=0.1, peak=200),
+        "regional": _scale(ingest=14, calamine=10, openpyxl=80, rows=100_000, period=2, trend=5, overview_cold=2.8,
+                           warm=0.2, peak=400),
+        "national": _scale(ingest=130, calamine=90, openpyxl=None, rows=1_000_000, period=15, trend=40,
+                           overview_cold=20, warm=0.25, peak=3000)}}
+
+
+def test_every_target_met():
+    targets = report.targets(_results())
+    assert all(t.met for t in targets), [t for t in targets if not t.met]
+    names = " | ".join(t.name for t in targets)
+    for expected in ("ingest ÷ bare calamine", "openpyxl", "36-month trend", "overview cold render",
+                     "slowest warm rerun", "peak memory", "ingest time: national ÷ regional"):
+        assert expected in names
+
+
+def test_each_target_can_be_missed():
+    base = _results()
+    cases = [
+        (("regional", "ingest", "groups", 0, "ingest", "seconds"), 16, "ingest ÷ bare calamine read"),
+        (("regional", "indicators", "trend", "compute_seconds"), 7, "36-month trend ÷ one month"),
+        (("regional", "pages", "pages", 0, "cold"), 3.2, "overview cold render, regional ÷ sample"),
+        (("sample", "pages", "pages", 0, "warm"), 0.3, "slowest warm rerun"),
+        (("regional", "indicators", "period", "peak_mb"), 1100, "peak memory, any step"),
+        (("national", "ingest", "groups", 0, "ingest", "seconds"), 141, "ingest time: national ÷ regional"),
+    ]
+    for path, value, name in cases:
+        r = copy.deepcopy(base)
+        node = r["scales"]
+        for k in path[:-1]:
+            node = node[k]
+        node[path[-1]] = value
+        missed = [t.name for t in report.targets(r) if not t.met]
+        assert missed and all(name in m for m in missed), (name, missed)
+
+
+def test_markdown_names_the_machine_and_every_target():
+    r = _results()
+    r["targets"] = [t.as_dict() for t in report.targets(r)]
+    md = report.markdown(r)
+    assert r["machine"]["cpu"] in md
+    assert md.count("| yes |") == len(r["targets"])
+    assert "| page overview: cold / warm | 2.00 s / 100 ms | 2.80 s / 200 ms | 20.00 s / 250 ms |" in md
