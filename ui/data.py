@@ -35,7 +35,7 @@ _run = threading.local()
 
 
 def begin_run() -> None:
-    """Read the data version afresh in this run (app.py calls it first thing on every run)."""
+    """Read the data version afresh in this run (app.py and every page's context call it)."""
     _run.versions = {}
 
 

@@ -86,6 +86,7 @@ def page_context(key: str) -> PageContext:
         st.error("This page is not available to your account.")
         st.stop()
     period = st.session_state.get("period") if navigation.page(key).needs_period else None
+    data.begin_run()  # this run's figures all use one reading of the data version
     return PageContext(user=user, engine=data.engine(), period=period, public=user.role != "chair")
 
 
