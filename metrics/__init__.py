@@ -8,6 +8,7 @@ from metrics.api import (
     compare,
     compute_indicators,
     default_period,
+    kerb_crawling,
     service_mix,
     trend,
     trend_breakdown,
@@ -21,6 +22,6 @@ from metrics.spc import SPCResult, xmr
 __all__ = [
     "CATALOGUE", "THEMES", "AttentionItem", "BreakdownCell", "Indicator", "IndicatorResult", "IndicatorSet",
     "SPCResult", "attention", "catalogue", "compare", "completeness", "compute_indicators", "default_period",
-    "disclosure", "service_mix", "spc", "targets", "trend", "trend_breakdown", "trend_periods",
+    "disclosure", "kerb_crawling", "service_mix", "spc", "targets", "trend", "trend_breakdown", "trend_periods",
     "weekly_attendance", "xmr",
 ]

@@ -382,3 +382,20 @@ def attention(*, engine: sa.Engine, period: Period, public: bool, as_of: date | 
         items.append(AttentionItem("missing_return", None,
                                    f"{names.get(r.partner, r.partner)}: no '{title}' return for {r.month:%B %Y}."))
     return items
+
+
+def kerb_crawling(*, engine: sa.Engine, period: Period, public: bool) -> pd.DataFrame:
+    """Kerb-crawling enforcement actions per month of the period: month, value, suppressed.
+
+    Not an indicator (no total is shown anywhere), so one hidden month cannot be worked out.
+    """
+    rows = read_return(engine, "police_monthly", start=period.start, end=period.end)
+    out = pd.DataFrame({"month": rows["month"], "value": pd.to_numeric(rows["kerb_crawling_actions"],
+                                                                        errors="coerce")})
+    out = out.groupby("month", as_index=False)["value"].sum(min_count=1).sort_values("month")
+    out["suppressed"] = False
+    if public:
+        small = disclosure.is_small(out["value"].to_numpy(float)) if len(out) else []
+        out.loc[small, "value"] = float("nan")
+        out.loc[small, "suppressed"] = True
+    return out.reset_index(drop=True)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from core import settings
+from core.periods import Period
 from metrics.results import BreakdownCell, IndicatorResult, IndicatorSet
 
 MINIMUM_THRESHOLD = 5
@@ -234,3 +235,30 @@ def apply_to_set(*, indicator_set: IndicatorSet, threshold: int | None = None) -
     t = threshold_value(threshold)
     return IndicatorSet(period=indicator_set.period, public=True, as_of=indicator_set.as_of, threshold=t,
                         results=[protect_result(result=r, threshold=t) for r in indicator_set.results])
+
+
+def protect_against_totals(trend: pd.DataFrame, *, totals: list[Period]) -> pd.DataFrame:
+    """Where exactly one period inside a published total is suppressed, hide the smallest other one too.
+
+    A figure summed over the periods of a trend could otherwise be worked out as the
+    total shown on the same page minus the other periods (the rule for a breakdown
+    shown with its total, indicators spec section 5).
+    """
+    if trend.empty:
+        return trend
+    out = trend.copy()
+    starts, ends = pd.to_datetime(out["period_start"]), pd.to_datetime(out["period_end"])
+    size = out["denominator"].where(out["denominator"].notna(), out["value"]) if "denominator" in out else out["value"]
+    figures_ = [c for c in ("numerator", "denominator", "value", "lower_ci", "upper_ci") if c in out]
+    for p in totals:
+        inside = (starts >= pd.Timestamp(p.start)) & (ends <= pd.Timestamp(p.end))
+        if inside.sum() < 2:
+            continue
+        hidden = out[inside].groupby("id")["suppressed"].sum()
+        for ind in hidden[hidden == 1].index:
+            pick = size[inside & (out["id"] == ind) & ~out["suppressed"].astype(bool) & (size.fillna(0) > 0)]
+            if not pick.empty:
+                idx = pick.astype(float).idxmin()
+                out.loc[idx, "suppressed"] = True
+                out.loc[idx, figures_] = None
+    return out

@@ -135,7 +135,7 @@ def trend(eng: sa.Engine, *, periods: list[Period], public: bool, ids: list[str]
     url, v = _key(eng)
     out = _trend(url, v, tuple((p.start, p.end) for p in periods), public, tuple(ids) if ids else None)
     if public and shown_totals:
-        out = protect_against_totals(out, totals=shown_totals)
+        out = metrics.disclosure.protect_against_totals(out, totals=shown_totals)
     return out
 
 
@@ -166,18 +166,7 @@ def return_grid(eng: sa.Engine, *, start: date, end: date, today: date) -> pd.Da
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _kerb(url: str, version: tuple[int, int], start: date, end: date, public: bool) -> pd.DataFrame:
-    from metrics import disclosure
-
-    rows = repository.read_return(_engine_for(url), "police_monthly", start=start, end=end)
-    out = pd.DataFrame({"month": rows["month"], "value": pd.to_numeric(rows["kerb_crawling_actions"],
-                                                                        errors="coerce")})
-    out = out.groupby("month", as_index=False)["value"].sum(min_count=1).sort_values("month")
-    out["suppressed"] = False
-    if public:
-        small = disclosure.is_small(out["value"].to_numpy(float)) if len(out) else []
-        out.loc[small, "value"] = float("nan")
-        out.loc[small, "suppressed"] = True
-    return out.reset_index(drop=True)
+    return metrics.kerb_crawling(engine=_engine_for(url), period=Period(start, end), public=public)
 
 
 def kerb_crawling(eng: sa.Engine, *, period: Period, public: bool) -> pd.DataFrame:
@@ -192,30 +181,3 @@ def kerb_crawling(eng: sa.Engine, *, period: Period, public: bool) -> pd.DataFra
 def weekly_attendance_year(eng: sa.Engine, *, end: date, public: bool) -> pd.Series:
     """Women at each drop-in session over the 12 months to ``end``."""
     return weekly_attendance(eng, start=end - timedelta(days=364), end=end, public=public)
-
-
-def protect_against_totals(trend: pd.DataFrame, *, totals: list[Period]) -> pd.DataFrame:
-    """Where exactly one period inside a published total is suppressed, hide the smallest other one too.
-
-    A figure summed over the periods of a trend could otherwise be worked out as the
-    total shown on the same page minus the other periods (the rule for a breakdown
-    shown with its total, indicators spec section 5).
-    """
-    if trend.empty:
-        return trend
-    out = trend.copy()
-    starts, ends = pd.to_datetime(out["period_start"]), pd.to_datetime(out["period_end"])
-    size = out["denominator"].where(out["denominator"].notna(), out["value"]) if "denominator" in out else out["value"]
-    figures_ = [c for c in ("numerator", "denominator", "value", "lower_ci", "upper_ci") if c in out]
-    for p in totals:
-        inside = (starts >= pd.Timestamp(p.start)) & (ends <= pd.Timestamp(p.end))
-        if inside.sum() < 2:
-            continue
-        hidden = out[inside].groupby("id")["suppressed"].sum()
-        for ind in hidden[hidden == 1].index:
-            pick = size[inside & (out["id"] == ind) & ~out["suppressed"].astype(bool) & (size.fillna(0) > 0)]
-            if not pick.empty:
-                idx = pick.astype(float).idxmin()
-                out.loc[idx, "suppressed"] = True
-                out.loc[idx, figures_] = None
-    return out

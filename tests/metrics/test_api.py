@@ -469,3 +469,13 @@ def test_series_of_additive_counts_hide_a_second_month():
     assert sup == [True, False, True, False]
     # ENG-01 counts distinct women: months do not add up to a quarter, nothing more is hidden
     assert out[out["id"] == "ENG-01"].sort_values("p")["suppressed"].tolist() == [True, False, False, False]
+
+
+def test_kerb_crawling_by_month_and_published(golden_engine):
+    both = Period(date(2026, 3, 1), date(2026, 4, 30))
+    exact = metrics.kerb_crawling(engine=golden_engine, period=both, public=False)
+    assert exact["value"].tolist() == [1, 0] and not exact["suppressed"].any()
+    published = metrics.kerb_crawling(engine=golden_engine, period=both, public=True)
+    # March's single action is a small number; April's zero is shown.
+    assert published["suppressed"].tolist() == [True, False]
+    assert pd.isna(published["value"][0]) and published["value"][1] == 0

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 
 from core.periods import financial_year, quarter
-from ui.data import protect_against_totals
+from metrics.disclosure import protect_against_totals
 
 
 def _trend(values, suppressed):
