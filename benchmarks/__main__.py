@@ -29,11 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-national", action="store_true", help="skip the national scale (and the linearity check)")
     args = ap.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="outcomes-bench-"))
-    scales = [scale.Scale("sample", women=None, months=None, openpyxl=False, pages=True),
-              scale.Scale("regional", women=args.women, months=args.months, openpyxl=True, pages=True)]
+    scales = [scale.Scale("sample", women=None, months=None, openpyxl=False, pages=()),
+              scale.Scale("regional", women=args.women, months=args.months, openpyxl=True, pages=())]
     if not args.no_national:
+        # Nationally only the overview is rendered: it is the page the linearity target names.
         scales.append(scale.Scale("national", women=args.national_women, months=args.months, openpyxl=False,
-                                  pages=True))
+                                  pages=("overview",)))
     results = {"machine": report.machine(), "scales": {}}
     try:
         for s in scales:

@@ -24,7 +24,7 @@ class Scale:
     women: int | None  # None: the default sample story
     months: int | None
     openpyxl: bool  # also read every file with openpyxl (slow: the naive loader's yardstick)
-    pages: bool
+    pages: tuple[str, ...] | None  # page keys to render; () for every page, None for none
 
 
 def _run_dict(r: Run) -> dict:
@@ -87,9 +87,9 @@ def measure(s: Scale, *, work: Path, say: Callable[[str], None]) -> dict:
         out["indicators"][what] = {**_run_dict(r), "compute_seconds": round(r.payload[0]["seconds"], 3),
                                    "results": r.payload[0]["results"]}
         say(f"indicators {what}: {r.payload[0]['seconds']:.2f}s computing, peak {r.peak_mb:.0f} MB")
-    if s.pages:
+    if s.pages is not None:
         # Pages need a cookie secret like any deployment; this one signs nothing that leaves the process.
-        r = run(python("-m", "benchmarks.steps", "pages", "--db", db),
+        r = run(python("-m", "benchmarks.steps", "pages", "--db", db, *[a for k in s.pages for a in ("--only", k)]),
                 env={"OUTCOMES_COOKIE_SECRET": os.environ.get("OUTCOMES_COOKIE_SECRET") or _BENCH_SECRET})
         out["pages"] = {"process": _run_dict(r), "pages": [
             {k: (round(v, 3) if isinstance(v, float) else v) for k, v in p.items()} for p in r.payload]}

@@ -39,8 +39,8 @@ def indicators(*, db: str, what: str, end: date, months: int) -> dict:
     return {"step": f"indicators-{what}", "seconds": time.perf_counter() - started, "results": cells}
 
 
-def pages(*, db: str) -> list[dict]:
-    """Cold render and warm rerun of every page, each with empty caches at the start (AppTest)."""
+def pages(*, db: str, only: list[str] | None = None) -> list[dict]:
+    """Cold render and warm rerun of every page (or ``only`` these), each with empty caches at the start."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -61,6 +61,8 @@ def pages(*, db: str) -> list[dict]:
     warm_up.run()  # imports every module once: a cold page is then only its own work
     out = []
     for p in navigation.PAGES:
+        if only and p.key not in only:
+            continue
         role = next(r for r in ("chair", "admin", "partner") if r in p.roles)
         at = app(role, "aspirations" if role == "partner" else None)
         if not p.default:
@@ -92,12 +94,13 @@ def main(argv: list[str] | None = None) -> int:
     ind.add_argument("--months", type=int, default=36)
     pg = sub.add_parser("pages")
     pg.add_argument("--db", required=True)
+    pg.add_argument("--only", action="append", help="a page key (repeat for several; default: every page)")
     args = ap.parse_args(argv)
     if args.command == "indicators":
         rows = [indicators(db=args.db, what=args.what, end=args.end, months=args.months)]
     else:
         os.environ["OUTCOMES_DATABASE_URL"] = args.db
-        rows = pages(db=args.db)
+        rows = pages(db=args.db, only=args.only)
     for r in rows:
         print(json.dumps(r, default=str), flush=True)
     return 0
