@@ -135,13 +135,14 @@ def _parse_sheet(sheet: RawSheet, lay: Layout) -> _Parsed:
     start = lay.header_row + 1
     n = len(sheet.frame) - start
     blank_all = np.ones(max(n, 0), dtype=bool)
-    per_col: dict[str, tuple[np.ndarray, pd.Series]] = {}
+    per_col: dict[str, tuple[np.ndarray, pd.Series, values.Kinds]] = {}
     for name, j in lay.columns.items():
         codes, uniq = sheet.factorized(j)
+        kinds = sheet.kinds(j)
         sub = codes[start:]
-        blank = values.spread_mask(values.blank_values(uniq), sub) | (sub < 0)
+        blank = values.spread_mask(kinds.blank, sub) | (sub < 0)
         blank_all &= blank
-        per_col[name] = (sub, uniq)
+        per_col[name] = (sub, uniq, kinds)
     keep = np.flatnonzero(~blank_all)
     index = pd.Index(keep + start + 1, name="row")  # Excel row numbers
     frame = pd.DataFrame(index=index)
@@ -149,26 +150,26 @@ def _parse_sheet(sheet: RawSheet, lay: Layout) -> _Parsed:
     for col in spec.columns:
         if col.name not in per_col:
             continue
-        sub, uniq = per_col[col.name]
+        sub, uniq, kinds = per_col[col.name]
         codes = sub[keep]
-        parsed, bad_u = _parse_distinct(col, uniq)
+        parsed, bad_u = _parse_distinct(col, uniq, kinds)
         frame[col.name] = values.spread(parsed, codes, index=index)
         bad[col.name] = values.spread_mask(bad_u, codes)
     return _Parsed(sheet, lay, spec, frame, bad)
 
 
-def _parse_distinct(col, uniq: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _parse_distinct(col, uniq: pd.Series, kinds: values.Kinds) -> tuple[pd.Series, pd.Series]:
     if col.kind in ("date", "month"):
-        return values.parse_date_values(uniq, months=col.kind == "month")
+        return values.parse_date_values(uniq, months=col.kind == "month", kinds=kinds)
     if col.kind == "reference":
-        return values.normalise_reference_values(uniq)
+        return values.normalise_reference_values(uniq, kinds=kinds)
     if col.kind == "yesno":
-        return values.parse_yesno_values(uniq)
+        return values.parse_yesno_values(uniq, kinds=kinds)
     if col.kind == "code":
-        return values.fold_code_values(uniq, col.codes)
+        return values.fold_code_values(uniq, col.codes, kinds=kinds)
     if col.kind == "multi":
-        return values.fold_multi_values(uniq, col.codes)
-    return values.parse_number_values(uniq)
+        return values.fold_multi_values(uniq, col.codes, kinds=kinds)
+    return values.parse_number_values(uniq, kinds=kinds)
 
 
 def _unreadable_message(col) -> str:
@@ -213,7 +214,7 @@ def _personal_cells(sheet: RawSheet, lay: Layout | None) -> list[dict]:
     out = []
     for j in range(sheet.frame.shape[1]):
         codes, uniq = sheet.factorized(j)
-        for pos, kind in personal.scan_column(codes, uniq):
+        for pos, kind in personal.scan_column(codes, uniq, kinds=sheet.kinds(j)):
             below_header = lay is not None and lay.header_row >= 0 and pos > lay.header_row
             column = lay.headers.get(j, column_letter(j)) if below_header else column_letter(j)
             out.append({"sheet": sheet.name, "row": pos + 1, "column": column,

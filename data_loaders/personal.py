@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from data_loaders.values import types_of
+from data_loaders.values import Kinds, _types_of_pandas, kinds_of
 
 # Words (after splitting a header into words) that name a direct identifier.
 _IDENTIFIER_WORDS = frozenset({
@@ -97,12 +97,77 @@ def nhs_number(text: str) -> bool:
     return bool(classify(pd.Series([text], dtype=object)).iloc[0] == "nhs")
 
 
-def classify(u: pd.Series) -> pd.Series:
-    """For distinct cell values: the kind of personal data each holds ("email", "phone", ...) or None."""
+def _prefilter(texts: np.ndarray) -> np.ndarray:
+    arr = pa.array(texts, type=pa.string())
+    return np.asarray(pc.match_substring_regex(arr, _PREFILTER).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _nhs_valid_one(ten: str) -> bool:
+    d = [ord(c) - 48 for c in ten]
+    check = 11 - sum(x * w for x, w in zip(d[:9], range(10, 1, -1), strict=True)) % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == d[9]
+
+
+def _text_kind(t: str) -> str | None:
+    """One ASCII text past the prefilter: as ``_classify_pandas`` (email over phone over NHS over postcode)."""
+    if EMAIL.search(t):
+        return "email"
+    if PHONE.search(t):
+        return "phone"
+    if any(_nhs_valid_one("".join(g)) for g in NHS.findall(t)):
+        return "nhs"
+    if POSTCODE_SPACED.search(t) or POSTCODE_TIGHT.search(t):
+        return "postcode"
+    return None
+
+
+_PHONE_DIGITS = re.compile(r"7\d{9}|[123]\d{8,9}|44[1237]\d{8,9}")
+
+
+def _number_kind(x: int | float) -> str | None:
+    if type(x) is not int and not (np.isfinite(x) and x == np.floor(x)):
+        return None
+    if not 1e8 <= x < 1e13:
+        return None
+    s = str(int(x))
+    if len(s) == 10 and _nhs_valid_one(s):
+        return "nhs"
+    return "phone" if _PHONE_DIGITS.fullmatch(s) else None
+
+
+def classify(u: pd.Series, *, kinds: Kinds | None = None) -> pd.Series:
+    """For distinct cell values: the kind of personal data each holds ("email", "phone", ...) or None.
+
+    One pass over the distinct values that could hold any (ASCII text past the prefilter, numbers);
+    a column with other text goes the vectorised way (``_classify_pandas``, the definition).
+    """
+    if u.empty:
+        return pd.Series([None] * len(u), index=u.index, dtype=object)
+    k = kinds or kinds_of(u)
+    vals = u.to_numpy(dtype=object)
+    out: list = [None] * len(u)
+    texts = np.flatnonzero(k.str)
+    if texts.size:
+        candidates = texts[_prefilter(vals[texts])]
+        if candidates.size and not all(str(vals[i]).isascii() for i in candidates.tolist()):
+            return _classify_pandas(u)
+        for i in candidates.tolist():
+            out[i] = _text_kind(str(vals[i]))
+    for i in np.flatnonzero(k.num).tolist():
+        x = vals[i]
+        if type(x) is int and not -(2**63) <= x < 2**63:
+            return _classify_pandas(u)
+        out[i] = _number_kind(x)
+    return pd.Series(out, index=u.index, dtype=object)
+
+
+def _classify_pandas(u: pd.Series) -> pd.Series:
+    """The vectorised definition of ``classify``."""
     out = pd.Series([None] * len(u), index=u.index, dtype=object)
     if u.empty:
         return out
-    k = types_of(u)
+    k = _types_of_pandas(u)
     txt = u[k["str"]]
     if not txt.empty:
         arr = pa.array(txt.to_numpy(dtype=object), type=pa.string())
@@ -133,9 +198,9 @@ def classify(u: pd.Series) -> pd.Series:
     return out
 
 
-def scan_column(codes: np.ndarray, uniques: pd.Series) -> list[tuple[int, str]]:
+def scan_column(codes: np.ndarray, uniques: pd.Series, *, kinds: Kinds | None = None) -> list[tuple[int, str]]:
     """(row position, kind) for every cell of one column holding personal data."""
-    kinds = classify(uniques)
+    kinds = classify(uniques, kinds=kinds)
     hit = kinds.notna().to_numpy()
     if not hit.any():
         return []

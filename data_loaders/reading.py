@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from data_loaders.container import Refused
-from data_loaders.values import factorize
+from data_loaders.values import Kinds, factorize, kinds_of
 
 # The most cells one sheet may span (rows x columns, counted from A1): bounds memory.
 MAX_CELLS = 3_000_000
@@ -29,12 +29,19 @@ class RawSheet:
     name: str
     frame: pd.DataFrame  # object dtype, columns 0..n-1
     _factorized: dict[int, tuple[np.ndarray, pd.Series]] = field(default_factory=dict, repr=False)
+    _kinds: dict[int, Kinds] = field(default_factory=dict, repr=False)
 
     def factorized(self, j: int) -> tuple[np.ndarray, pd.Series]:
         """Codes per row and distinct values of column ``j`` (cached: used by several checks)."""
         if j not in self._factorized:
             self._factorized[j] = factorize(self.frame[j])
         return self._factorized[j]
+
+    def kinds(self, j: int) -> Kinds:
+        """What each distinct value of column ``j`` is (cached alongside ``factorized``)."""
+        if j not in self._kinds:
+            self._kinds[j] = kinds_of(self.factorized(j)[1])
+        return self._kinds[j]
 
 
 def column_letter(j: int) -> str:

@@ -13,6 +13,7 @@ rule checked later (pandera schemas).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 
@@ -64,8 +65,69 @@ def spread_mask(mask: pd.Series | np.ndarray, codes: np.ndarray) -> np.ndarray:
     return np.where(codes >= 0, m[np.clip(codes, 0, None)], False)
 
 
+class Kinds:
+    """What each distinct value is (boolean masks over the distinct values), worked out in one pass.
+
+    ``blank``: missing, or text of nothing but whitespace; ``str``: other text; ``num``: a number (not
+    missing, not a boolean); ``bool``; ``date``: a date, datetime or Timestamp. ``ascii`` is True when every
+    text value is ASCII: the parsers' fast paths read only ASCII text (anything else takes the vectorised
+    pandas path, whose Unicode rules they do not copy).
+    """
+
+    __slots__ = ("blank", "str", "num", "bool", "date", "ascii", "n")
+
+    def __init__(self, values: np.ndarray) -> None:
+        n = len(values)
+        self.n = n
+        blank = pd.isna(values) if n else np.zeros(0, dtype=bool)
+        blank = np.array(blank, dtype=bool)
+        isstr = np.zeros(n, dtype=bool)
+        isnum = np.zeros(n, dtype=bool)
+        isbool = np.zeros(n, dtype=bool)
+        isdate = np.zeros(n, dtype=bool)
+        ascii_ = True
+        for i, x in enumerate(values.tolist() if isinstance(values, np.ndarray) else values):
+            t = type(x)
+            if t is str or (t not in _NOT_STR and issubclass(t, str)):
+                # Blank when every character is whitespace (str.isspace: the same set pyarrow trims).
+                if x.strip():
+                    isstr[i] = True
+                    if ascii_ and not x.isascii():
+                        ascii_ = False
+                else:
+                    blank[i] = True
+            elif t in _NUM_TYPES:
+                isnum[i] = not blank[i]
+            elif t in _BOOL_TYPES:
+                isbool[i] = True
+            elif t in _DATE_TYPES:
+                isdate[i] = True
+        self.blank, self.str, self.num, self.bool, self.date = blank, isstr, isnum, isbool, isdate
+        self.ascii = ascii_
+
+    def series(self, index: pd.Index) -> dict[str, pd.Series]:
+        return {k: pd.Series(getattr(self, k), index=index) for k in ("blank", "str", "num", "bool", "date")}
+
+
+_NUM_TYPES = frozenset({int, float, np.int64, np.float64})
+_BOOL_TYPES = frozenset({bool, np.bool_})
+_DATE_TYPES = frozenset({dt.date, dt.datetime, pd.Timestamp})
+_NOT_STR = _NUM_TYPES | _BOOL_TYPES | _DATE_TYPES | {type(None)}
+
+
+def kinds_of(u: pd.Series | np.ndarray) -> Kinds:
+    """The ``Kinds`` of distinct values (one pure-Python pass: distinct values are few)."""
+    arr = u.to_numpy(dtype=object) if isinstance(u, pd.Series) else np.asarray(u, dtype=object)
+    return Kinds(arr)
+
+
 def types_of(u: pd.Series) -> dict[str, pd.Series]:
-    """Masks over distinct values: blank, text, number, boolean, date."""
+    """Masks over distinct values: blank, text, number, boolean, date (as Series on ``u``'s index)."""
+    return kinds_of(u).series(u.index)
+
+
+def _types_of_pandas(u: pd.Series) -> dict[str, pd.Series]:
+    """The vectorised definition of ``types_of`` (kept as its reference; tests compare the two)."""
     t = u.map(type)
     isbool = t.isin([bool, np.bool_])
     isnum = t.isin([int, float, np.int64, np.float64]) & ~isbool
@@ -81,8 +143,8 @@ def types_of(u: pd.Series) -> dict[str, pd.Series]:
     return {"blank": blank, "str": isstr & ~blank, "num": isnum, "bool": isbool, "date": isdate}
 
 
-def blank_values(u: pd.Series) -> pd.Series:
-    return types_of(u)["blank"]
+def blank_values(u: pd.Series, kinds: Kinds | None = None) -> np.ndarray:
+    return (kinds or kinds_of(u)).blank
 
 
 def apply_on_distinct(column: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, pd.Series]]
@@ -100,9 +162,9 @@ def _text(u: pd.Series, mask: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------- person reference
 
 
-def normalise_reference_values(u: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _normalise_reference_values_pandas(u: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``p42``, `` P042 `` -> ``P0042``. Anything else is unreadable (never echoed)."""
-    k = types_of(u)
+    k = _types_of_pandas(u)
     out = pd.Series(pd.NA, index=u.index, dtype="string")
     txt = _text(u, k["str"]).str.upper()
     digits = txt.str.extract(_REFERENCE, expand=False)
@@ -171,12 +233,12 @@ def _parse_date_text(txt: pd.Series, *, months: bool) -> pd.Series:
     return out
 
 
-def parse_date_values(u: pd.Series, *, months: bool = False) -> tuple[pd.Series, pd.Series]:
+def _parse_date_values_pandas(u: pd.Series, *, months: bool = False) -> tuple[pd.Series, pd.Series]:
     """Excel dates, YYYY-MM-DD, DD/MM/YYYY, DD/MM/YY, ``3 Apr 2026`` (slashed dates are day first).
 
     With ``months``, also ``YYYY-MM``, ``MM/YYYY`` and ``Apr 2026``; every value becomes its month's first day.
     """
-    k = types_of(u)
+    k = _types_of_pandas(u)
     out = pd.Series(pd.NaT, index=u.index, dtype=DATE_DTYPE)
     if k["date"].any():
         d = pd.to_datetime(u[k["date"]], errors="coerce")
@@ -203,9 +265,9 @@ def parse_date(value: object, *, months: bool = False) -> dt.date | None:
 # --------------------------------------------------------------------------- yes/no, codes, numbers
 
 
-def parse_yesno_values(u: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _parse_yesno_values_pandas(u: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Y/N, Yes/No, TRUE/FALSE, 1/0 in any case. Blank stays unknown, never no."""
-    k = types_of(u)
+    k = _types_of_pandas(u)
     out = pd.Series(pd.NA, index=u.index, dtype="boolean")
     if k["bool"].any():
         out[k["bool"]] = u[k["bool"]].astype(bool)
@@ -226,9 +288,9 @@ def code_lookup(codes: tuple[str, ...]) -> dict[str, str]:
     return {normalise_header(c): c for c in codes}
 
 
-def fold_code_values(u: pd.Series, codes: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
+def _fold_code_values_pandas(u: pd.Series, codes: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
     """Labels in any case, with spaces -> codes. Unknown text is kept folded (the schema refuses it)."""
-    k = types_of(u)
+    k = _types_of_pandas(u)
     out = pd.Series(pd.NA, index=u.index, dtype="string")
     txt = _text(u, k["str"]).str.casefold().str.replace(r"[\W_]+", "", regex=True)
     lookup = code_lookup(codes)
@@ -238,9 +300,9 @@ def fold_code_values(u: pd.Series, codes: tuple[str, ...]) -> tuple[pd.Series, p
     return out, bad
 
 
-def fold_multi_values(u: pd.Series, codes: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
+def _fold_multi_values_pandas(u: pd.Series, codes: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
     """``a; b, c`` -> ``a;b;c`` (each part folded to its code, repeats dropped)."""
-    k = types_of(u)
+    k = _types_of_pandas(u)
     out = pd.Series(pd.NA, index=u.index, dtype="string")
     txt = _text(u, k["str"])
     if not txt.empty:
@@ -254,9 +316,9 @@ def fold_multi_values(u: pd.Series, codes: tuple[str, ...]) -> tuple[pd.Series, 
     return out, bad
 
 
-def parse_number_values(u: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _parse_number_values_pandas(u: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numbers as floats (the schema decides whole/range). Text must be a plain number."""
-    k = types_of(u)
+    k = _types_of_pandas(u)
     out = pd.Series(np.nan, index=u.index, dtype="float64")
     if k["num"].any():
         out[k["num"]] = pd.to_numeric(u[k["num"]], errors="coerce").astype("float64")
@@ -267,3 +329,192 @@ def parse_number_values(u: pd.Series) -> tuple[pd.Series, pd.Series]:
     out[~np.isfinite(out)] = np.nan
     bad = ~k["blank"] & out.isna()
     return out, bad
+
+
+# --------------------------------------------------------------------------- fast paths
+#
+# The public parsers below read the distinct values in one pure-Python pass when every text value is
+# ASCII (nearly always), with the same regular expressions and the same rules as the vectorised pandas
+# paths above, which stay as the definition: any column holding other text goes there whole, and the
+# tests check that both paths give the same answer.
+
+_FOLD = re.compile(r"[\W_]+")
+_MULTI_SPLIT = re.compile(r"[;,]")
+_MONTH_FULL = re.compile(r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|"
+                         r"sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+# Up to this many digits, a plain number reads exactly as pandas reads it (both round once, correctly).
+_MAX_FAST_DIGITS = 15
+
+
+def _out_of(u: pd.Series, items: list, dtype: str) -> pd.Series:
+    return pd.Series(pd.array(items, dtype=dtype), index=u.index)
+
+
+def _bad(u: pd.Series, k: Kinds, missing: np.ndarray) -> pd.Series:
+    return pd.Series(~k.blank & missing, index=u.index)
+
+
+def normalise_reference_values(u: pd.Series, *, kinds: Kinds | None = None) -> tuple[pd.Series, pd.Series]:
+    """``p42``, `` P042 `` -> ``P0042``. Anything else is unreadable (never echoed)."""
+    k = kinds or kinds_of(u)
+    if not k.ascii:
+        return _normalise_reference_values_pandas(u)
+    vals = u.to_numpy(dtype=object)
+    out: list = [None] * k.n
+    for i in np.flatnonzero(k.str).tolist():
+        m = _REFERENCE.search(str(vals[i]).strip().upper())
+        if m is not None:
+            out[i] = "P" + m.group(1).zfill(4)
+    missing = np.fromiter((x is None for x in out), dtype=bool, count=k.n)
+    return _out_of(u, out, "string"), _bad(u, k, missing)
+
+
+def _ymd_one(year: str, month: int | str | None, day: int | str) -> dt.datetime | None:
+    if month is None:
+        return None
+    y = int(year)
+    if y < 100:
+        y += 2000  # two-digit years are this century
+    if not 1900 <= y <= 2200:
+        return None
+    try:
+        return dt.datetime(y, int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _month_number_one(word: str) -> int | None:
+    w = word.lower()
+    return _MONTHS[w[:3]] if _MONTH_FULL.fullmatch(w) else None
+
+
+def _date_text_one(t: str, months: bool) -> dt.datetime | None:
+    """One stripped ASCII text; as ``_parse_date_text`` (the forms never overlap; the last match wins)."""
+    out = None
+    if m := _ISO.search(t):
+        out = _ymd_one(m[1], m[2], m[3])
+    if m := _DMY.search(t):
+        out = _ymd_one(m[3], m[2], m[1])
+    if m := _D_MON_Y.search(t):
+        out = _ymd_one(m[3], _month_number_one(m[2]), m[1])
+    if months:
+        if m := _Y_M.search(t):
+            out = _ymd_one(m[1], m[2], 1)
+        if m := _M_Y.search(t):
+            out = _ymd_one(m[2], m[1], 1)
+        if m := _MON_Y.search(t):
+            out = _ymd_one(m[2], _month_number_one(m[1]), 1)
+    return out
+
+
+def parse_date_values(u: pd.Series, *, months: bool = False, kinds: Kinds | None = None
+                      ) -> tuple[pd.Series, pd.Series]:
+    """Excel dates, YYYY-MM-DD, DD/MM/YYYY, DD/MM/YY, ``3 Apr 2026`` (slashed dates are day first).
+
+    With ``months``, also ``YYYY-MM``, ``MM/YYYY`` and ``Apr 2026``; every value becomes its month's first day.
+    """
+    k = kinds or kinds_of(u)
+    if not k.ascii:
+        return _parse_date_values_pandas(u, months=months)
+    vals = u.to_numpy(dtype=object)
+    out: list = [None] * k.n
+    for i in np.flatnonzero(k.date).tolist():
+        x = vals[i]
+        # Only naive dates and datetimes in the years we read (calamine's); others go the pandas way.
+        if type(x) is pd.Timestamp or (type(x) is dt.datetime and x.tzinfo is not None) \
+                or not 1900 <= x.year <= 2200:
+            return _parse_date_values_pandas(u, months=months)
+        out[i] = dt.datetime(x.year, x.month, 1 if months else x.day)
+    for i in np.flatnonzero(k.str).tolist():
+        d = _date_text_one(str(vals[i]).strip(), months)
+        if d is not None and months:
+            d = d.replace(day=1)
+        out[i] = d
+    arr = np.array(out, dtype=DATE_DTYPE)
+    return pd.Series(arr, index=u.index), _bad(u, k, np.isnat(arr))
+
+
+def parse_yesno_values(u: pd.Series, *, kinds: Kinds | None = None) -> tuple[pd.Series, pd.Series]:
+    """Y/N, Yes/No, TRUE/FALSE, 1/0 in any case. Blank stays unknown, never no."""
+    k = kinds or kinds_of(u)
+    vals = u.to_numpy(dtype=object)
+    out: list = [None] * k.n
+    for i in np.flatnonzero(k.bool).tolist():
+        out[i] = bool(vals[i])
+    for i in np.flatnonzero(k.num).tolist():
+        x = vals[i]
+        out[i] = True if x == 1 else False if x == 0 else None
+    for i in np.flatnonzero(k.str).tolist():
+        t = str(vals[i]).strip().casefold()
+        out[i] = True if t in YES else False if t in NO else None
+    missing = np.fromiter((x is None for x in out), dtype=bool, count=k.n)
+    return _out_of(u, out, "boolean"), _bad(u, k, missing)
+
+
+@functools.lru_cache(maxsize=256)
+def _code_lookup(codes: tuple[str, ...]) -> dict[str, str]:
+    return code_lookup(codes)
+
+
+def _fold_one(text: str) -> str:
+    return _FOLD.sub("", text.casefold())
+
+
+def fold_code_values(u: pd.Series, codes: tuple[str, ...], *, kinds: Kinds | None = None
+                     ) -> tuple[pd.Series, pd.Series]:
+    """Labels in any case, with spaces -> codes. Unknown text is kept folded (the schema refuses it)."""
+    k = kinds or kinds_of(u)
+    if not k.ascii:
+        return _fold_code_values_pandas(u, codes)
+    lookup = _code_lookup(tuple(codes))
+    vals = u.to_numpy(dtype=object)
+    out: list = [None] * k.n
+    for i in np.flatnonzero(k.str).tolist():
+        f = _fold_one(str(vals[i]).strip())
+        out[i] = lookup.get(f) or "?" + f  # "?" can never be a code
+    # Numbers or dates in a coded column are never codes.
+    return _out_of(u, out, "string"), pd.Series(~k.blank & ~k.str, index=u.index)
+
+
+def fold_multi_values(u: pd.Series, codes: tuple[str, ...], *, kinds: Kinds | None = None
+                      ) -> tuple[pd.Series, pd.Series]:
+    """``a; b, c`` -> ``a;b;c`` (each part folded to its code, repeats dropped)."""
+    k = kinds or kinds_of(u)
+    if not k.ascii:
+        return _fold_multi_values_pandas(u, codes)
+    lookup = _code_lookup(tuple(codes))
+    vals = u.to_numpy(dtype=object)
+    out: list = [None] * k.n
+    for i in np.flatnonzero(k.str).tolist():
+        parts = [f for f in (_fold_one(p) for p in _MULTI_SPLIT.split(str(vals[i]).strip())) if f]
+        if parts:
+            out[i] = ";".join(dict.fromkeys(lookup.get(f) or "?" + f for f in parts))
+    return _out_of(u, out, "string"), pd.Series(~k.blank & ~k.str, index=u.index)
+
+
+def parse_number_values(u: pd.Series, *, kinds: Kinds | None = None) -> tuple[pd.Series, pd.Series]:
+    """Numbers as floats (the schema decides whole/range). Text must be a plain number."""
+    k = kinds or kinds_of(u)
+    if not k.ascii:
+        return _parse_number_values_pandas(u)
+    vals = u.to_numpy(dtype=object)
+    out = np.full(k.n, np.nan)
+    for i in np.flatnonzero(k.num).tolist():
+        x = vals[i]
+        if type(x) is int and not -(2**63) <= x < 2**63:
+            return _parse_number_values_pandas(u)
+        out[i] = x
+    texts = []
+    for i in np.flatnonzero(k.str).tolist():
+        t = str(vals[i]).strip()
+        if _PLAIN_NUMBER.fullmatch(t):
+            if len(t) > _MAX_FAST_DIGITS + 2:
+                return _parse_number_values_pandas(u)
+            texts.append((i, t))
+    # pandas reads a batch of whole numbers as integers ("-0" is 0), any decimal point makes it floats.
+    whole = all("." not in t for _i, t in texts)
+    for i, t in texts:
+        out[i] = float(int(t)) if whole else float(t)
+    out[~np.isfinite(out)] = np.nan
+    return pd.Series(out, index=u.index), _bad(u, k, np.isnan(out))
