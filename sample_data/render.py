@@ -21,6 +21,7 @@ import pandas as pd
 
 from core.periods import Period, add_months, month_end, quarter_of
 from core.returns import RETURNS
+from data_loaders.reading import column_letter
 from sample_data.story import World
 
 _ZIP_TIME = (2025, 1, 1, 9, 0, 0)
@@ -171,15 +172,6 @@ _STYLES = (
 _NS = "http://schemas.openxmlformats.org"
 
 
-def _letters(j: int) -> str:
-    out = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
 def _esc(s: pd.Series) -> pd.Series:
     return s.astype(str).str.replace("&", "&amp;").str.replace("<", "&lt;").str.replace(">", "&gt;")
 
@@ -187,7 +179,7 @@ def _esc(s: pd.Series) -> pd.Series:
 def _text_row(r: int, values: list, style: int = 0) -> str:
     st = f' s="{style}"' if style else ""
     cells = "".join(
-        f'<c r="{_letters(j)}{r}"{st} t="inlineStr"><is><t xml:space="preserve">'
+        f'<c r="{column_letter(j)}{r}"{st} t="inlineStr"><is><t xml:space="preserve">'
         f'{str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}</t></is></c>'
         for j, v in enumerate(values) if v not in (None, "")
     )
@@ -214,7 +206,7 @@ def _data_rows(table: Table, idx: np.ndarray, first_row: int) -> str:
     rn = np.arange(first_row, first_row + len(idx)).astype(str).astype(object)
     out = '<row r="' + rn + '">'
     for j, (tail, na) in enumerate(table.xlsx_cells()):
-        cell = '<c r="' + _letters(j) + rn + tail[idx]
+        cell = '<c r="' + column_letter(j) + rn + tail[idx]
         cell[na[idx]] = ""
         out = out + cell
     return "".join((out + "</row>").tolist())

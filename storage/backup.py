@@ -115,13 +115,7 @@ def backup(*, db: str | None = None, out: Path) -> BackupResult:
             _run([pg_client("pg_dump", engine), "--format=custom", "--no-owner", "--no-privileges",
                   f"--file={tmp}", f"--dbname={uri}"], env, "pg_dump")
         elif engine.dialect.name == "sqlite":
-            src = sqlite3.connect(_sqlite_path(url), timeout=60)
-            dst = sqlite3.connect(tmp)
-            try:
-                src.backup(dst)
-            finally:
-                src.close()
-                dst.close()
+            _sqlite_copy(sqlite3.connect(_sqlite_path(url), timeout=60), sqlite3.connect(tmp))
         else:
             raise BackupError(f"backups of {engine.dialect.name} databases are not supported")
         os.replace(tmp, out)
@@ -129,6 +123,15 @@ def backup(*, db: str | None = None, out: Path) -> BackupResult:
         os.umask(old_umask)
         tmp.unlink(missing_ok=True)
     return BackupResult(out, out.stat().st_size, _sha256(out))
+
+
+def _sqlite_copy(src: sqlite3.Connection, dst: sqlite3.Connection) -> None:
+    """Copy a whole SQLite database with its online backup API (consistent while others write)."""
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
 
 
 def restore(*, db: str | None = None, file: Path) -> BackupResult:
@@ -155,13 +158,7 @@ def restore(*, db: str | None = None, file: Path) -> BackupResult:
                 raise BackupError(f"{file.name} is not an SQLite backup")
         engine.dispose()
         target = _sqlite_path(url)
-        src = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
-        dst = sqlite3.connect(target, timeout=60)
-        try:
-            src.backup(dst)
-        finally:
-            src.close()
-            dst.close()
+        _sqlite_copy(sqlite3.connect(f"file:{file}?mode=ro", uri=True), sqlite3.connect(target, timeout=60))
     else:
         raise BackupError(f"restores into {engine.dialect.name} databases are not supported")
     engine.dispose()

@@ -180,7 +180,9 @@ def test_write_command_writes_files_without_a_database(tmp_path):
                           "--months", "4"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
     names = sorted(p.name for p in out.iterdir())
-    assert "aspirations_attendance_2025-04.xlsx" in names and "police_monthly_2025-07.csv" in names
+    # Four months ending with October 2026, the last month of every story.
+    assert "aspirations_attendance_2026-07.xlsx" in names and "police_monthly_2026-10.csv" in names
+    assert not any("2026-11" in n or "2025-" in n for n in names)
     assert "Wrote" in res.stdout
 
 
