@@ -3,13 +3,11 @@
 import streamlit as st
 
 from ui import components as c
-from ui import data, frame
+from ui import data
 
-ctx = frame.page_context("engagement")
-frame.page_header("Engagement", "How many women the drop-in and outreach reach, how many are new, how many keep "
-                  "coming, and which services they use.", ctx=ctx)
-if ctx.period is None:
-    c.no_period()
+ctx = c.outcomes_page("engagement", "Engagement",
+                      "How many women the drop-in and outreach reach, how many are new, how many keep "
+                      "coming, and which services they use.")
 
 c.theme_sections(ctx, ["ENG-01", "ENG-02", "ENG-03", "ENG-04"])
 

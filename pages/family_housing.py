@@ -3,13 +3,10 @@
 import streamlit as st
 
 from ui import components as c
-from ui import frame
 
-ctx = frame.page_context("family")
-frame.page_header("Family, housing and moving on", "From the monthly key-work reviews: contact with children, "
-                  "safe accommodation and moving away from street-based sex work.", ctx=ctx)
-if ctx.period is None:
-    c.no_period()
+ctx = c.outcomes_page("family", "Family, housing and moving on",
+                      "From the monthly key-work reviews: contact with children, "
+                      "safe accommodation and moving away from street-based sex work.")
 
 st.header("Family")
 c.theme_sections(ctx, ["FAM-01", "FAM-02"])

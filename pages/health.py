@@ -3,13 +3,10 @@
 import streamlit as st
 
 from ui import components as c
-from ui import frame
 
-ctx = frame.page_context("health")
-frame.page_header("Health and dental", "Dental care is the group's next priority, so it comes first. Then sexual "
-                  "health screening, mental health support, the nurse prescriber and screening referrals.", ctx=ctx)
-if ctx.period is None:
-    c.no_period()
+ctx = c.outcomes_page("health", "Health and dental",
+                      "Dental care is the group's next priority, so it comes first. Then sexual "
+                      "health screening, mental health support, the nurse prescriber and screening referrals.")
 
 st.header("Dental care — the priority")
 st.info("Many of the women cannot get an NHS dentist, and dental pain drives other health problems. "

@@ -4,14 +4,11 @@ import streamlit as st
 
 from metrics import catalogue
 from ui import components as c
-from ui import data, frame
+from ui import data
 
-ctx = frame.page_context("overview")
-frame.page_header("Meeting overview", "The strategy's headline figures for the period, how each has changed since "
-                  "the previous period and the same period last year, and what needs the group's attention.",
-                  ctx=ctx)
-if ctx.period is None:
-    c.no_period()
+ctx = c.outcomes_page("overview", "Meeting overview",
+                      "The strategy's headline figures for the period, how each has changed since "
+                      "the previous period and the same period last year, and what needs the group's attention.")
 
 results = data.indicators(ctx.engine, period=ctx.period, public=ctx.public)
 comparisons = data.compare(ctx.engine, period=ctx.period, public=ctx.public)

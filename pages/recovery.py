@@ -3,13 +3,10 @@
 import streamlit as st
 
 from ui import components as c
-from ui import frame
 
-ctx = frame.page_context("recovery")
-frame.page_header("Recovery", "Women in drug or alcohol treatment, and where they are on the pathway to "
-                  "residential rehabilitation.", ctx=ctx)
-if ctx.period is None:
-    c.no_period()
+ctx = c.outcomes_page("recovery", "Recovery",
+                      "Women in drug or alcohol treatment, and where they are on the pathway to "
+                      "residential rehabilitation.")
 
 c.theme_sections(ctx, ["DRG-01", "RHB-01", "RHB-02"])
 

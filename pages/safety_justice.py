@@ -3,14 +3,11 @@
 import streamlit as st
 
 from ui import components as c
-from ui import frame
 
-ctx = frame.page_context("safety")
-frame.page_header("Safety and justice", "Safeguarding care plans, crimes against the women reported to police, "
-                  "women referred to support instead of arrest, action against kerb-crawlers, and trauma-informed "
-                  "training for the agencies.", ctx=ctx)
-if ctx.period is None:
-    c.no_period()
+ctx = c.outcomes_page("safety", "Safety and justice",
+                      "Safeguarding care plans, crimes against the women reported to police, "
+                      "women referred to support instead of arrest, action against kerb-crawlers, and trauma-informed "
+                      "training for the agencies.")
 
 st.header("Safeguarding")
 c.theme_sections(ctx, ["SAF-01", "SAF-02"])

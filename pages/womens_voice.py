@@ -3,13 +3,10 @@
 import streamlit as st
 
 from ui import components as c
-from ui import frame
 
-ctx = frame.page_context("voice")
-frame.page_header("Women's voice", "What the women tell us in the short survey at the drop-in. Their view of the "
-                  "services is the test of whether the strategy is working for them.", ctx=ctx)
-if ctx.period is None:
-    c.no_period()
+ctx = c.outcomes_page("voice", "Women's voice",
+                      "What the women tell us in the short survey at the drop-in. Their view of the "
+                      "services is the test of whether the strategy is working for them.")
 
 c.theme_sections(ctx, ["VOI-01"])
 st.caption("The survey is voluntary and anonymous; answers run from 1 (not at all) to 5 (very much). "

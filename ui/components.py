@@ -16,7 +16,7 @@ import streamlit as st
 
 from charts import figures
 from metrics import catalogue
-from ui import data
+from ui import data, frame
 from ui import format as fmt
 from ui.frame import PageContext
 
@@ -221,6 +221,15 @@ def shown_totals(ctx: PageContext) -> list:
 def no_period() -> None:
     st.info("Choose a reporting period in the sidebar.")
     st.stop()
+
+
+def outcomes_page(key: str, title: str, intro: str) -> PageContext:
+    """The top of every outcomes page: the role check, the title and introduction, and a period to show."""
+    ctx = frame.page_context(key)
+    frame.page_header(title, intro, ctx=ctx)
+    if ctx.period is None:
+        no_period()
+    return ctx
 
 
 ATTENTION_CSS = {"red_rag": "attention", "special_cause": "attention attention-special",
