@@ -9,12 +9,14 @@ that say what is allowed; they never repeat the cell's value.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from pandera.engines.pandas_engine import Engine
 
 from core.periods import Period
 from core.returns import ACTIVITIES_BY_SERVICE, Column, ReturnSpec
@@ -68,9 +70,20 @@ class Rule:
 
 def build(spec: ReturnSpec, *, present: tuple[str, ...], today: date, period: Period | None,
           service: str | None) -> tuple[pa.DataFrameSchema, dict[str, Rule]]:
-    """The schema for one return's canonical frame, and a message for each named check."""
+    """The schema for one return's canonical frame, and a message for each named check.
+
+    Built once for each return, set of columns, day, period and service (a batch of files shares them);
+    the schema and the rules are shared, so callers must not change them.
+    """
+    return _build(spec, tuple(present), today, period, service)
+
+
+@functools.lru_cache(maxsize=256)
+def _build(spec: ReturnSpec, present: tuple[str, ...], today: date, period: Period | None,
+           service: str | None) -> tuple[pa.DataFrameSchema, dict[str, Rule]]:
     rules: dict[str, Rule] = {}
     columns: dict[str, pa.Column] = {}
+    dtypes: dict[str, str] = {}
     today_ts = pd.Timestamp(today)
     for col in spec.columns:
         checks: list[pa.Check] = []
@@ -119,7 +132,10 @@ def build(spec: ReturnSpec, *, present: tuple[str, ...], today: date, period: Pe
         else:  # pragma: no cover - every kind is handled above
             raise ValueError(col.kind)
         rule("not_nullable", f"This cell is blank, but {col.name} is required: {describe_allowed(col)}.")
-        columns[col.name] = pa.Column(dtype, checks, nullable=not col.required, required=col.name in present)
+        # The dtype is checked once per frame in ``failures`` (the loader makes every column's dtype itself),
+        # not by pandera for each column of each file.
+        dtypes[col.name] = dtype
+        columns[col.name] = pa.Column(None, checks, nullable=not col.required, required=col.name in present)
 
     wide: list[pa.Check] = []
     if spec.name == "health_contacts":
@@ -146,13 +162,26 @@ def build(spec: ReturnSpec, *, present: tuple[str, ...], today: date, period: Pe
         wide.append(pa.Check(
             lambda df: (df["child_contact"].isna() | df["has_children"].ne(False)).fillna(True),
             name="child_contact"))
-    return pa.DataFrameSchema(columns, checks=wide, strict=False, coerce=False), rules
+    return pa.DataFrameSchema(columns, checks=wide, strict=False, coerce=False, metadata={"dtypes": dtypes}), rules
+
+
+@functools.lru_cache(maxsize=64)
+def _dtype_ok(expected: str, actual) -> bool:
+    """Pandera's own dtype check for one column dtype (it depends on the dtypes alone)."""
+    return bool(Engine.dtype(expected).check(Engine.dtype(actual)))
+
+
+def _with_dtypes(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pa.DataFrameSchema:
+    """The schema itself when every column already has its dtype; else one where pandera checks dtypes too."""
+    dtypes = (schema.metadata or {}).get("dtypes", {})
+    wrong = {c: d for c, d in dtypes.items() if c in frame.columns and not _dtype_ok(d, frame[c].dtype)}
+    return schema.update_columns({c: {"dtype": d} for c, d in wrong.items()}) if wrong else schema
 
 
 def failures(schema: pa.DataFrameSchema, frame: pd.DataFrame, rules: dict[str, Rule]) -> pd.DataFrame:
     """Every failing (row index, canonical column, message), from one lazy validation."""
     try:
-        schema.validate(frame, lazy=True)
+        _with_dtypes(schema, frame).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
     else:

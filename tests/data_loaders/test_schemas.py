@@ -53,3 +53,37 @@ def test_own_service_rule_only_for_health_partners():
               activity=pd.array(["check_up"], dtype="string"))
     assert run("health_contacts", f).empty
     assert run("health_contacts", f, service="sexual_health")["column"].tolist() == ["service"]
+
+
+def test_schemas_are_built_once_per_return_columns_day_period_and_service():
+    args = dict(present=("session_date", "person_id"), today=date(2026, 11, 25), period=parse("2026-04"), service=None)
+    assert schemas.build(RETURNS["attendance"], **args) is schemas.build(RETURNS["attendance"], **args)
+    other = schemas.build(RETURNS["attendance"], **{**args, "today": date(2026, 11, 26)})
+    assert other is not schemas.build(RETURNS["attendance"], **args)
+
+
+def _outcome(schema, f, rules):
+    try:
+        return schemas.failures(schema, f, rules).to_dict("records")
+    except Exception as exc:  # noqa: BLE001 - the outcome, whatever it is
+        return type(exc)
+
+
+@pytest.mark.parametrize("wrong", [
+    dict(),
+    dict(staff_trained=pd.array([3], dtype="Int64")),
+    dict(staff_trained=[-1.5]),
+    dict(course_date=pd.to_datetime(["2026-04-02"]).astype("datetime64[ns]")),
+    dict(course_date=pd.Series(["2026-04-02"], dtype=object)),
+    dict(agency=pd.Series(["police"], dtype=object)),
+    dict(agency=pd.Series([3.0])),
+])
+def test_dtypes_are_checked_as_pandera_checks_them(wrong):
+    # pandera checks no dtypes column by column (the loader makes them), yet the outcome is the same as when it did.
+    f = frame(**{**dict(course_date=pd.to_datetime(["2026-04-02"]).astype("datetime64[us]"),
+                        agency=pd.array(["police"], dtype="string"), staff_trained=[3.0]), **wrong})
+    schema, rules = schemas.build(RETURNS["training"], present=tuple(f.columns), today=date(2026, 11, 25),
+                                  period=None, service=None)
+    full = schema.update_columns({c: {"dtype": d} for c, d in schema.metadata["dtypes"].items()})
+    assert all(full.columns[c].dtype is not None for c in f.columns)
+    assert _outcome(schema, f, rules) == _outcome(full, f, rules)
