@@ -145,7 +145,7 @@ def _parse_sheet(sheet: RawSheet, lay: Layout) -> _Parsed:
         per_col[name] = (sub, uniq, kinds)
     keep = np.flatnonzero(~blank_all)
     index = pd.Index(keep + start + 1, name="row")  # Excel row numbers
-    frame = pd.DataFrame(index=index)
+    columns: dict[str, pd.Series] = {}
     bad: dict[str, np.ndarray] = {}
     for col in spec.columns:
         if col.name not in per_col:
@@ -153,9 +153,14 @@ def _parse_sheet(sheet: RawSheet, lay: Layout) -> _Parsed:
         sub, uniq, kinds = per_col[col.name]
         codes = sub[keep]
         parsed, bad_u = _parse_distinct(col, uniq, kinds)
-        frame[col.name] = values.spread(parsed, codes, index=index)
+        columns[col.name] = values.spread(parsed, codes, index=index)
         bad[col.name] = values.spread_mask(bad_u, codes)
-    return _Parsed(sheet, lay, spec, frame, bad)
+    return _Parsed(sheet, lay, spec, _frame(columns, index), bad)
+
+
+def _frame(columns: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:
+    """One frame from columns sharing ``index``, built at once (not a column at a time)."""
+    return pd.DataFrame(columns, index=index, copy=False)
 
 
 def _parse_distinct(col, uniq: pd.Series, kinds: values.Kinds) -> tuple[pd.Series, pd.Series]:
@@ -225,7 +230,7 @@ def _personal_cells(sheet: RawSheet, lay: Layout | None) -> list[dict]:
 
 def _canonical(p: _Parsed) -> pd.DataFrame:
     """Validated rows with storage-friendly types."""
-    out = pd.DataFrame(index=p.frame.index)
+    out: dict[str, pd.Series] = {}
     for col in p.spec.columns:
         if col.name not in p.frame:
             continue
@@ -233,7 +238,7 @@ def _canonical(p: _Parsed) -> pd.DataFrame:
         if col.kind in ("count", "scale"):
             s = s.round().astype("Int64")
         out[col.name] = s
-    return out
+    return _frame(out, p.frame.index)
 
 
 # --------------------------------------------------------------------------- the file

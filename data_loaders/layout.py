@@ -32,7 +32,7 @@ class Layout:
 
 def _folded_head(frame: pd.DataFrame) -> list[list[str]]:
     head = frame.iloc[: MAX_ROWS_ABOVE_HEADER + 1]
-    return [[normalise_header(v) if isinstance(v, str) else "" for v in row] for row in head.itertuples(index=False)]
+    return [[normalise_header(v) if isinstance(v, str) else "" for v in row] for row in head.to_numpy(dtype=object).tolist()]
 
 
 def match_by_name(name: str, *, contains: bool = False) -> str | None:

@@ -200,10 +200,9 @@ def _classify_pandas(u: pd.Series) -> pd.Series:
 
 def scan_column(codes: np.ndarray, uniques: pd.Series, *, kinds: Kinds | None = None) -> list[tuple[int, str]]:
     """(row position, kind) for every cell of one column holding personal data."""
-    kinds = classify(uniques, kinds=kinds)
-    hit = kinds.notna().to_numpy()
+    kind_by_code = classify(uniques, kinds=kinds).to_numpy()
+    hit = np.fromiter((k is not None for k in kind_by_code.tolist()), dtype=bool, count=len(kind_by_code))
     if not hit.any():
         return []
     rows = np.flatnonzero(np.isin(codes, np.flatnonzero(hit)))
-    kind_by_code = kinds.to_numpy()
     return [(int(r), str(kind_by_code[codes[r]])) for r in rows]
