@@ -31,14 +31,13 @@ def _run_dict(r: Run) -> dict:
     return {"seconds": round(r.seconds, 3), "peak_mb": round(r.peak_mb, 1)}
 
 
-def file_groups(folder: Path) -> dict[str, tuple[str, list[Path]]]:
-    """Files by partner and return (``aspirations_attendance``): group -> (partner code, files in name order)."""
+def file_groups(folder: Path) -> dict[str, list[Path]]:
+    """Files by partner (the ingest command loads one partner's files at a time), each in name order."""
     codes = sorted(partners(), key=len, reverse=True)
-    groups: dict[str, tuple[str, list[Path]]] = {}
+    groups: dict[str, list[Path]] = {}
     for path in sorted(p for p in folder.iterdir() if p.suffix in (".xlsx", ".csv")):
-        group = _PERIOD_IN_NAME.sub("", path.stem)
-        partner = next(c for c in codes if group.startswith(c + "_"))
-        groups.setdefault(group, (partner, []))[1].append(path)
+        partner = next(c for c in codes if _PERIOD_IN_NAME.sub("", path.stem).startswith(c + "_"))
+        groups.setdefault(partner, []).append(path)
     return groups
 
 
@@ -58,19 +57,19 @@ def measure(s: Scale, *, work: Path, say: Callable[[str], None]) -> dict:
     groups = []
     statuses: Counter = Counter()
     rows = 0
-    for group, (partner, paths) in file_groups(files).items():
+    for partner, paths in file_groups(files).items():
         names = [str(p) for p in paths]
         ingest = run(python("-m", "data_loaders", "ingest", *names, "--partner", partner, "--db", db, "--json",
                             "--loaded-by", "benchmark"), ok_codes=(0, 1))
         statuses.update(r["status"] for r in ingest.payload)
         stored = sum(sh["rows"] for r in ingest.payload if r["status"] == "accepted" for sh in r["sheets"])
         rows += stored
-        entry = {"group": group, "files": len(paths), "rows": stored, "ingest": _run_dict(ingest),
+        entry = {"group": partner, "files": len(paths), "rows": stored, "ingest": _run_dict(ingest),
                  "calamine": _run_dict(run(python("-m", "benchmarks.bare", "calamine", *names)))}
         if s.openpyxl:
             entry["openpyxl"] = _run_dict(run(python("-m", "benchmarks.bare", "openpyxl", *names)))
         groups.append(entry)
-        say(f"{group}: {len(paths)} files, {stored:,} rows: ingest {entry['ingest']['seconds']:.2f}s, "
+        say(f"{partner}: {len(paths)} files, {stored:,} rows: ingest {entry['ingest']['seconds']:.2f}s, "
             f"calamine {entry['calamine']['seconds']:.2f}s"
             + (f", openpyxl {entry['openpyxl']['seconds']:.2f}s" if s.openpyxl else ""))
     out["ingest"] = {"groups": groups, "statuses": dict(statuses), "rows": rows}
