@@ -56,6 +56,44 @@ def on_distinct(test):
     return check
 
 
+def on_each_distinct(test):
+    """As ``on_distinct``, with ``test`` a plain function of one value (a distinct value is never missing)."""
+
+    def check(s: pd.Series) -> pd.Series:
+        codes, uniq = pd.factorize(s, use_na_sentinel=True)
+        ok = np.fromiter((bool(test(x)) for x in np.asarray(uniq, dtype=object).tolist()), dtype=bool,
+                         count=len(uniq))
+        return pd.Series(np.where(codes >= 0, ok[np.clip(codes, 0, None)] if ok.size else True, True), index=s.index)
+
+    return check
+
+
+def on_distinct_rows(columns: tuple[str, ...], test):
+    """A check across columns run once per distinct combination of their values (None where missing).
+
+    For a frame-wide check: pandera's ``ignore_na`` is not needed (``test`` says what a missing value means).
+    """
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        key = np.zeros(len(df), dtype=np.int64)
+        distinct = []
+        for c in columns:
+            codes, uniq = pd.factorize(df[c], use_na_sentinel=True)
+            key = key * (len(uniq) + 1) + (codes + 1)
+            distinct.append([None, *np.asarray(uniq, dtype=object).tolist()])
+        combos, inverse = np.unique(key, return_inverse=True)
+        ok = []
+        for k in combos.tolist():
+            parts = []
+            for vals in reversed(distinct):
+                k, j = divmod(k, len(vals))
+                parts.append(vals[j])
+            ok.append(bool(test(*reversed(parts))))
+        return pd.Series(np.asarray(ok, dtype=bool)[inverse.reshape(-1)], index=df.index)
+
+    return check
+
+
 def _fmt(d: date) -> str:
     return f"{d:%d/%m/%Y}"
 
@@ -113,14 +151,14 @@ def _build(spec: ReturnSpec, present: tuple[str, ...], today: date, period: Peri
         elif col.kind == "yesno":
             dtype = "boolean"
         elif col.kind == "code":
-            checks.append(pa.Check(lambda s, allowed=list(col.codes): s.isin(allowed), name=rule(
+            checks.append(pa.Check(on_each_distinct(frozenset(col.codes).__contains__), name=rule(
                 "code", f"This is not one of the allowed codes. Use {describe_allowed(col)} (labels with spaces "
                 "and any capitals are fine, e.g. 'Rough sleeping').")))
             dtype = "string"
         elif col.kind == "multi":
             allowed = frozenset(col.codes)
             checks.append(pa.Check(
-                on_distinct(lambda u, allowed=allowed: u.str.split(";").explode().isin(allowed).groupby(level=0).all()),
+                on_each_distinct(lambda x, allowed=allowed: all(p in allowed for p in x.split(";"))),
                 name=rule("code", f"This holds a code that is not allowed. Use {describe_allowed(col)}.")))
             dtype = "string"
         elif col.kind in ("count", "scale"):
@@ -143,25 +181,24 @@ def _build(spec: ReturnSpec, present: tuple[str, ...], today: date, period: Peri
         rules["activity_service"] = Rule("activity", f"This activity does not belong to the row's service. "
                                                      f"Allowed: {allowed}.")
         wide.append(pa.Check(
-            lambda df: (df["service"].isna() | df["activity"].isna()
-                        | (df["service"] + "|" + df["activity"]).isin(_PAIRS)).fillna(True),
-            name="activity_service"))
+            on_distinct_rows(("service", "activity"), lambda s, a: s is None or a is None or f"{s}|{a}" in _PAIRS),
+            name="activity_service", ignore_na=False))
         if "reason" in present:
             rules["reason_nurse"] = Rule("reason", "A reason is recorded only for nurse_prescriber rows; leave it "
                                                    "blank for other services.")
             wide.append(pa.Check(
-                lambda df: (df["reason"].isna() | df["service"].eq("nurse_prescriber")).fillna(True),
-                name="reason_nurse"))
+                on_distinct_rows(("reason", "service"), lambda r, s: r is None or s is None or s == "nurse_prescriber"),
+                name="reason_nurse", ignore_na=False))
         if service is not None:
             rules["own_service"] = Rule("service", f"This partner may only send rows for its own service, "
                                                    f"{service}; rows of other services must come from that service.")
-            wide.append(pa.Check(lambda df, sv=service: (df["service"].isna() | df["service"].eq(sv)).fillna(True),
-                                 name="own_service"))
+            wide.append(pa.Check(on_distinct_rows(("service",), lambda s, sv=service: s is None or s == sv),
+                                 name="own_service", ignore_na=False))
     if spec.name == "keywork_review" and {"has_children", "child_contact"} <= set(present):
         rules["child_contact"] = Rule("child_contact", "Child contact must be blank when has_children is N.")
         wide.append(pa.Check(
-            lambda df: (df["child_contact"].isna() | df["has_children"].ne(False)).fillna(True),
-            name="child_contact"))
+            on_distinct_rows(("child_contact", "has_children"), lambda c, h: c is None or h is None or bool(h)),
+            name="child_contact", ignore_na=False))
     return pa.DataFrameSchema(columns, checks=wide, strict=False, coerce=False, metadata={"dtypes": dtypes}), rules
 
 

@@ -6,6 +6,8 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.periods import parse
 from core.returns import RETURNS
@@ -87,3 +89,57 @@ def test_dtypes_are_checked_as_pandera_checks_them(wrong):
     full = schema.update_columns({c: {"dtype": d} for c, d in schema.metadata["dtypes"].items()})
     assert all(full.columns[c].dtype is not None for c in f.columns)
     assert _outcome(schema, f, rules) == _outcome(full, f, rules)
+
+
+# The checks as they were written over whole columns: the distinct-value checks must agree with them.
+_WHOLE_COLUMN = {
+    "activity_service": lambda df: (df["service"].isna() | df["activity"].isna()
+                                    | (df["service"] + "|" + df["activity"]).isin(schemas._PAIRS)).fillna(True),
+    "reason_nurse": lambda df: (df["reason"].isna() | df["service"].eq("nurse_prescriber")).fillna(True),
+    "own_service": lambda df: (df["service"].isna() | df["service"].eq("dental")).fillna(True),
+    "child_contact": lambda df: (df["child_contact"].isna() | df["has_children"].ne(False)).fillna(True),
+}
+
+
+def _wide_checks(name, present, service=None):
+    schema, _rules = schemas.build(RETURNS[name], present=present, today=date(2026, 11, 25), period=None,
+                                   service=service)
+    return {c.name: c for c in schema.checks}
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.tuples(st.sampled_from([None, "dental", "nurse_prescriber", "sexual_health", "?x"]),
+                          st.sampled_from([None, "check_up", "consultation", "sti_test", "?y"]),
+                          st.sampled_from([None, "contraception", "?z"]),
+                          st.sampled_from([None, "supervised", "none"]),
+                          st.sampled_from([None, True, False])), max_size=30))
+def test_checks_across_columns_agree_with_the_whole_column_checks(rows):
+    f = pd.DataFrame({
+        "service": pd.array([r[0] for r in rows], dtype="string"),
+        "activity": pd.array([r[1] for r in rows], dtype="string"),
+        "reason": pd.array([r[2] for r in rows], dtype="string"),
+        "child_contact": pd.array([r[3] for r in rows], dtype="string"),
+        "has_children": pd.array([r[4] for r in rows], dtype="boolean"),
+    }, index=pd.Index(range(2, 2 + len(rows)), name="row"))
+    checks = {**_wide_checks("health_contacts", ("service", "activity", "reason"), service="dental"),
+              **_wide_checks("keywork_review", ("has_children", "child_contact"))}
+    assert set(checks) == set(_WHOLE_COLUMN)
+    for name, whole in _WHOLE_COLUMN.items():
+        got = checks[name]._check_fn(f)
+        assert got.tolist() == whole(f).astype(bool).tolist(), name
+    # The column checks on distinct values, against the whole-column forms.
+    codes = RETURNS["health_contacts"].columns[[c.name for c in RETURNS["health_contacts"].columns].index("service")]
+    check = schemas.on_each_distinct(frozenset(codes.codes).__contains__)
+    s = f["service"].dropna()
+    assert check(s).tolist() == s.isin(list(codes.codes)).tolist()
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["food", "clothes", "?pizza", "", "food;clothes",
+                                                      "food;?pizza", ";"])), max_size=12))
+def test_multi_code_check_agrees_with_the_whole_column_check(items):
+    allowed = frozenset({"food", "clothes"})
+    s = pd.Series(pd.array(items, dtype="string")).dropna()
+    new = schemas.on_each_distinct(lambda x: all(p in allowed for p in x.split(";")))(s)
+    old = schemas.on_distinct(lambda u: u.str.split(";").explode().isin(allowed).groupby(level=0).all())(s)
+    assert new.tolist() == old.tolist()
