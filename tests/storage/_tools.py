@@ -75,8 +75,10 @@ def pause_hooks(stage: str) -> None:
 
     Listens on every engine, so it works inside code that makes its own engine (the loader's command line).
     """
-    markers = {"submission": "INSERT INTO submissions", "archive": "INSERT INTO archived_files",
-               "supersede": "UPDATE r_", "rows": "INSERT INTO r_", "commit": "INSERT INTO submissions"}
+    # Rows go in with INSERT (SQLite) or COPY (PostgreSQL).
+    markers = {"submission": ("INSERT INTO submissions",), "archive": ("INSERT INTO archived_files",),
+               "supersede": ("UPDATE r_",), "rows": ("INSERT INTO r_", "COPY r_"),
+               "commit": ("INSERT INTO submissions",)}
     state = {"armed": False, "announced": False}
 
     def announce_and_maybe_sleep(name: str, sleep: bool) -> None:
@@ -86,11 +88,22 @@ def pause_hooks(stage: str) -> None:
 
     @sa.event.listens_for(sa.engine.Engine, "before_cursor_execute")
     def _before(conn, cursor, statement, parameters, context, executemany):
-        if not state["armed"] and statement.lstrip().upper().startswith(markers[stage].upper()):
+        if not state["armed"] and statement.lstrip().upper().startswith(tuple(m.upper() for m in markers[stage])):
             state["armed"] = True
             if stage != "commit":
                 # "rows": let the big insert run and be killed while it runs.
                 announce_and_maybe_sleep(stage, sleep=stage != "rows")
+
+    # COPY runs on the driver's cursor, below SQLAlchemy's events: watch for it there too.
+    import psycopg
+
+    real_copy = psycopg.Cursor.copy
+
+    def copy(cursor, statement, *args, **kwargs):
+        _before(None, cursor, str(statement), None, None, False)
+        return real_copy(cursor, statement, *args, **kwargs)
+
+    psycopg.Cursor.copy = copy
 
     # The load that is meant to be killed never commits (other transactions, e.g. migrations, do).
     @sa.event.listens_for(sa.engine.Engine, "commit")
