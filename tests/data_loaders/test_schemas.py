@@ -143,3 +143,47 @@ def test_multi_code_check_agrees_with_the_whole_column_check(items):
     new = schemas.on_each_distinct(lambda x: all(p in allowed for p in x.split(";")))(s)
     old = schemas.on_distinct(lambda u: u.str.split(";").explode().isin(allowed).groupby(level=0).all())(s)
     assert new.tolist() == old.tolist()
+
+
+def _random_column(col, draw_values):
+    if col.kind in ("date", "month"):
+        return pd.Series(pd.to_datetime(draw_values(col, [None, "2026-03-31", "2026-04-01", "2026-04-30", "2026-05-01",
+                                                          "2026-12-01"])).astype("datetime64[us]"))
+    if col.kind == "reference":
+        return pd.Series(pd.array(draw_values(col, [None, "P0001", "P12", "?x"]), dtype="string"))
+    if col.kind == "yesno":
+        return pd.Series(pd.array(draw_values(col, [None, True, False]), dtype="boolean"))
+    if col.kind in ("code", "multi"):
+        first = col.codes[0]
+        return pd.Series(pd.array(draw_values(col, [None, first, "?zz", f"{first};?zz", f"{first};{col.codes[-1]}"]),
+                                  dtype="string"))
+    return pd.Series(draw_values(col, [None, 0.0, 1.0, 2.5, -1.0, 3.0, 5.0, 7.0, 1e6]), dtype="float64")
+
+
+@settings(deadline=None, max_examples=40)
+@given(name=st.sampled_from(list(RETURNS)), n=st.integers(0, 8), data=st.data(), period=st.sampled_from([None, "2026-04"]))
+def test_checks_passing_missing_cells_find_what_pandera_ignore_na_found(name, n, data, period):
+    spec = RETURNS[name]
+
+    def draw_values(col, choices):
+        return [data.draw(st.sampled_from(choices)) for _ in range(n)]
+
+    f = pd.DataFrame({c.name: _random_column(c, draw_values) for c in spec.columns})
+    f.index = pd.Index(range(2, 2 + n), name="row")
+    kwargs = dict(present=tuple(f.columns), today=date(2026, 11, 25), period=parse(period) if period else None,
+                  service=None)
+    schema, rules = schemas.build(spec, **kwargs)
+    old_schema, old_rules = _build_with_ignore_na(spec, **kwargs)
+    assert rules == old_rules
+    assert _outcome(schema, f, rules) == _outcome(old_schema, f, old_rules)
+
+
+def _build_with_ignore_na(spec, **kwargs):
+    """``schemas.build`` as it was: every column check left to pandera's ``ignore_na``."""
+    original = schemas._check
+    schemas._check = lambda test, *, name, missing_pass=False: schemas.pa.Check(test, name=name)
+    try:
+        return schemas._build.__wrapped__(spec, kwargs["present"], kwargs["today"], kwargs["period"],
+                                          kwargs["service"])
+    finally:
+        schemas._check = original
