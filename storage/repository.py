@@ -237,8 +237,13 @@ def read_return(
     end: date | None = None,
     start: date | None = None,
     partners: list[str] | None = None,
+    driver_rows: bool = True,
 ) -> pd.DataFrame:
-    """Current rows of one return (as they stood at ``as_of`` when given), with ``partner``."""
+    """Current rows of one return (as they stood at ``as_of`` when given), with ``partner``.
+
+    ``driver_rows=False`` takes SQLAlchemy's processed rows instead of the driver's (slower; for
+    tests that check the two give the same frame).
+    """
     spec = RETURNS[return_name]
     t = schema.return_tables[return_name]
     dcol = t.c[spec.date_column]
@@ -249,14 +254,32 @@ def read_return(
         q = q.where(dcol >= start)
     if partners:
         q = q.where(t.c.partner.in_(partners))
+    names = ["partner", *spec.column_names]
     with _connection(conn) as c:
-        # Plain tuples: pandas probes every Row object for namedtuple fields, which is very slow.
-        rows = [tuple(r) for r in c.execute(q).all()]
-    df = pd.DataFrame(rows, columns=["partner", *spec.column_names])
+        sqlite = c.dialect.name == "sqlite"
+        result = c.execute(q)
+        if driver_rows and (sqlite or c.dialect.name == "postgresql"):
+            # The driver's own rows, converted a whole column at a time below: SQLAlchemy's per-value
+            # result processing (on SQLite, a date parsed in Python for every row) cost seconds a read.
+            rows = result.cursor.fetchall() if result.cursor is not None else []
+        else:
+            sqlite = False
+            rows = [tuple(r) for r in result.all()]  # plain tuples: pandas probes Row objects slowly
+    df = pd.DataFrame(rows, columns=names)
     for col in spec.columns:
+        s = df[col.name]
         if col.kind in ("date", "month"):
-            df[col.name] = pd.to_datetime(df[col.name])
+            # SQLite holds ISO text; date objects elsewhere. Same dtype as pandas gives dates.
+            df[col.name] = (pd.to_datetime(s, format="%Y-%m-%d").astype("datetime64[s]") if sqlite and len(s)
+                            else pd.to_datetime(s))
+        elif col.kind == "yesno" and sqlite and len(s):
+            # SQLite holds 0/1: back to True/False, blank stays None (object column, as SQLAlchemy gives).
+            pick = np.nan_to_num(s.to_numpy(dtype=float, na_value=np.nan), nan=-1).astype(np.int64) + 1
+            df[col.name] = pd.Series(_YESNO[pick], index=df.index).infer_objects()
     return df
+
+
+_YESNO = np.array([None, False, True], dtype=object)
 
 
 def read_coverage(conn: sa.Connection | sa.Engine, *, as_of: datetime | None = None) -> pd.DataFrame:

@@ -99,3 +99,25 @@ def test_audit_log_is_append_only_in_the_database(engine):
     assert _audit_rows(engine) == before
     audit(engine, username="bob", role="partner", action="upload", detail={})  # appending still works
     assert len(_audit_rows(engine)) == 2
+
+
+def test_driver_rows_read_exactly_as_sqlalchemy_rows(engine):
+    """The fast read (driver rows, whole columns converted) gives the frame SQLAlchemy's rows give."""
+    from core.returns import RETURNS
+    from tests.metrics import dataset
+
+    dataset.build(engine)
+    # Blank yes/no and count cells, and a yes/no column with no blanks at all.
+    dataset.submit(engine, "aspirations", "2026-05", {
+        "outreach": (dataset.OUT, [("2026-05-02", "P0001", "street", None, True),
+                                   ("2026-05-03", None, "phone", False, None)]),
+        "feedback": (dataset.FB, [("2026-05-07", "P0002", 5, None, 3), ("2026-05-07", None, None, 4, None)])})
+    dataset.submit(engine, "aspirations", "2026-06", {
+        "outreach": (dataset.OUT, [("2026-06-02", "P0001", "street", True, False)])})
+    for name in RETURNS:
+        for kwargs in ({}, {"start": parse("2026-05").start}, {"end": parse("2026-03").end}):
+            fast = read_return(engine, name, **kwargs)
+            slow = read_return(engine, name, driver_rows=False, **kwargs)
+            pd.testing.assert_frame_equal(fast, slow, obj=f"{name} {kwargs}")
+    june = read_return(engine, "outreach", start=parse("2026-06").start)
+    assert june["condoms_given"].tolist() == [True] and june["contact_date"].dt.day.tolist() == [2]
