@@ -10,6 +10,7 @@ that say what is allowed; they never repeat the cell's value.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -94,6 +95,32 @@ def on_distinct_rows(columns: tuple[str, ...], test):
     return check
 
 
+_REFERENCE = re.compile(r"P[0-9]{4}")
+# The dtypes a column has when the loader made it: checks on them run on plain numpy arrays.
+_ARRAY_DTYPES = (np.dtype("float64"), np.dtype("datetime64[us]"))
+
+
+def _on_array(test_array, test_series):
+    """A check on a float or date column as a numpy array (missing cells pass); another dtype: as a Series."""
+
+    def check(s: pd.Series) -> pd.Series:
+        if s.dtype in _ARRAY_DTYPES:
+            v = s.to_numpy()
+            return pd.Series(test_array(v) | (np.isnat(v) if v.dtype.kind == "M" else np.isnan(v)), index=s.index)
+        return test_series(s) | s.isna()
+
+    return check
+
+
+def _on_text(test_string, test_other):
+    """``test_string`` for a string column (the loader's), ``test_other`` for any other dtype."""
+
+    def check(s: pd.Series) -> pd.Series:
+        return test_string(s) if isinstance(s.dtype, pd.StringDtype) else test_other(s)
+
+    return check
+
+
 def _check(test, *, name: str, missing_pass: bool = False) -> pa.Check:
     """A column check that passes missing cells itself (``missing_pass``: ``test`` already does), so pandera
     need not copy the column without them first (``ignore_na``): the same failures, found for less."""
@@ -143,19 +170,24 @@ def _build(spec: ReturnSpec, present: tuple[str, ...], today: date, period: Peri
 
         if col.kind in ("date", "month"):
             what = "month" if col.kind == "month" else "date"
-            checks.append(_check(lambda s, t=today_ts: s <= t,
+            today64 = today_ts.to_datetime64()
+            checks.append(_check(_on_array(lambda v, t=today64: v <= t,
+                                           lambda s, t=today_ts: s <= t), missing_pass=True,
                                  name=rule("future", f"This {what} is after today ({_fmt(today)}); "
                                              f"a return can only report what has happened.")))
             if period is not None:
                 lo, hi = pd.Timestamp(period.start), pd.Timestamp(period.end)
+                lo64, hi64 = lo.to_datetime64(), hi.to_datetime64()
                 checks.append(_check(
-                    lambda s, lo=lo, hi=hi: (s >= lo) & (s <= hi),
+                    _on_array(lambda v, lo=lo64, hi=hi64: (v >= lo) & (v <= hi),
+                              lambda s, lo=lo, hi=hi: (s >= lo) & (s <= hi)), missing_pass=True,
                     name=rule("period", f"This {what} is outside the period of this file, {period.label()} "
                               f"({_fmt(period.start)} to {_fmt(period.end)}). Send it with the return for its own "
                               "period, or correct the date.")))
             dtype = "datetime64[us]"
         elif col.kind == "reference":
-            checks.append(_check(on_distinct(lambda u: u.str.fullmatch(r"P[0-9]{4}")),
+            checks.append(_check(_on_text(on_each_distinct(lambda x: _REFERENCE.fullmatch(x) is not None),
+                                          on_distinct(lambda u: u.str.fullmatch(r"P[0-9]{4}"))),
                                  name=rule("format", describe_allowed(col)), missing_pass=True))
             dtype = "string"
         elif col.kind == "yesno":
@@ -175,7 +207,9 @@ def _build(spec: ReturnSpec, present: tuple[str, ...], today: date, period: Peri
         elif col.kind in ("count", "scale"):
             lo_v, hi_v = (col.minimum, None) if col.kind == "count" else col.scale
             checks.append(_check(
-                lambda s, lo_v=lo_v, hi_v=hi_v: (s == s.round()) & (s >= lo_v) & (s <= (hi_v if hi_v else s)),
+                _on_array(lambda v, lo_v=lo_v, hi_v=hi_v: (v == np.round(v)) & (v >= lo_v) & (v <= (hi_v if hi_v else v)),
+                          lambda s, lo_v=lo_v, hi_v=hi_v: (s == s.round()) & (s >= lo_v) & (s <= (hi_v if hi_v else s))),
+                missing_pass=True,
                 name=rule("range", f"This must be {describe_allowed(col)}.")))
             dtype = "float64"
         else:  # pragma: no cover - every kind is handled above
