@@ -260,6 +260,9 @@ def _with_dtypes(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pa.DataFram
     return schema.update_columns({c: {"dtype": d} for c, d in wrong.items()}) if wrong else schema
 
 
+_NO_FAILURES = pd.DataFrame(columns=["index", "column", "message"])
+
+
 def failures(schema: pa.DataFrameSchema, frame: pd.DataFrame, rules: dict[str, Rule]) -> pd.DataFrame:
     """Every failing (row index, canonical column, message), from one lazy validation."""
     try:
@@ -267,7 +270,7 @@ def failures(schema: pa.DataFrameSchema, frame: pd.DataFrame, rules: dict[str, R
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
     else:
-        return pd.DataFrame(columns=["index", "column", "message"])
+        return _NO_FAILURES.copy()
     out = []
     for (check, column), grp in fc.groupby(["check", fc["column"].fillna("")], sort=False, dropna=False):
         key = check if check in rules else f"{column}:{check}"
@@ -281,6 +284,6 @@ def failures(schema: pa.DataFrameSchema, frame: pd.DataFrame, rules: dict[str, R
             rule = Rule(column or "", "This cell could not be checked; please retype it.")
         out.append(pd.DataFrame({"index": idx.to_numpy(), "column": rule.column, "message": rule.message}))
     if not out:
-        return pd.DataFrame(columns=["index", "column", "message"])
+        return _NO_FAILURES.copy()
     res = pd.concat(out, ignore_index=True).drop_duplicates(["index", "column", "message"])
     return res

@@ -363,7 +363,11 @@ def normalise_reference_values(u: pd.Series, *, kinds: Kinds | None = None) -> t
     vals = u.to_numpy(dtype=object)
     out: list = [None] * k.n
     for i in np.flatnonzero(k.str).tolist():
-        m = _REFERENCE.search(str(vals[i]).strip().upper())
+        t = str(vals[i]).strip()
+        if 2 <= len(t) <= 5 and t[0] in "Pp" and t[1:].isdigit():  # ASCII here, so the digits are 0-9
+            out[i] = "P" + t[1:].zfill(4)
+            continue
+        m = _REFERENCE.search(t.upper())
         if m is not None:
             out[i] = "P" + m.group(1).zfill(4)
     missing = np.fromiter((x is None for x in out), dtype=bool, count=k.n)

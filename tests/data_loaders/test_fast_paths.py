@@ -150,3 +150,11 @@ def test_fast_paths_are_taken_for_ascii_and_calamine_values():
     u = _col(["2026-04-03", dt.date(2026, 4, 3), dt.datetime(2026, 4, 3, 9, 30), "", None, 3.0])
     assert v.kinds_of(u).ascii
     assert not v.kinds_of(_col(["Café"])).ascii
+
+
+def test_reference_shapes_match_the_pandas_path():
+    shapes = ["P", "p", "P1", "p1", "P12345", "P0000", " p0042\t", "P-42", "P 42", "PP42", "P4a", "P+12", "Q0042",
+              "P00042", "1P42", "P0x1", "P.12", "p007"]
+    u = _col(shapes)
+    assert v.kinds_of(u).ascii  # the fast path
+    _same(v.normalise_reference_values(u), v._normalise_reference_values_pandas(u))
