@@ -24,20 +24,26 @@ PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines"]}
 
 
-@st.cache_resource(show_spinner=False, max_entries=1024)
-def _figure(builder: str, digest: str, _frame: pd.DataFrame, _options: dict) -> go.Figure:
-    return getattr(figures, builder)(_frame, **_options)
+@st.cache_resource(show_spinner=False, max_entries=2048)
+def _built(name: str, digest: str, _build, _frame: pd.DataFrame, _options: dict):
+    return _build(_frame, **_options)
+
+
+def built(build, frame: pd.DataFrame, **options):
+    """``build(frame, **options)``, worked out once per distinct frame and options, then shared.
+
+    Building a plotly figure validates every property and costs tens of milliseconds, and a page
+    holds a dozen charts and their tables, so reruns reuse them. The key is a digest of the pickled
+    frame and options (a fraction of Streamlit's own hashing of a frame). What comes back is
+    shared between sessions: nothing may change it.
+    """
+    digest = hashlib.blake2b(pickle.dumps((frame, sorted(options.items()))), digest_size=20).hexdigest()
+    return _built(f"{build.__module__}.{build.__qualname__}", digest, build, frame, options)
 
 
 def figure(builder: str, frame: pd.DataFrame, **options) -> go.Figure:
-    """``charts.figures.<builder>(frame, **options)``, built once per distinct frame and options.
-
-    Building a plotly figure validates every property and costs tens of milliseconds; a page
-    holds dozens, so reruns reuse them. The key is a digest of the pickled frame and options
-    (a fraction of Streamlit's own hashing of a frame). Figures are shared: nothing may change one.
-    """
-    digest = hashlib.blake2b(pickle.dumps((frame, sorted(options.items()))), digest_size=20).hexdigest()
-    return _figure(builder, digest, frame, options)
+    """``charts.figures.<builder>(frame, **options)``, built once (see ``built``)."""
+    return built(getattr(figures, builder), frame, **options)
 
 
 def can_export(ctx: PageContext) -> bool:
@@ -173,7 +179,7 @@ def indicator_section(ctx: PageContext, result, trend: pd.DataFrame, *, extra: s
     if not mine.empty:
         fig = figure("trend_chart", mine, title=f"{ind.name}, {trend_frequency(ctx)[2]}", unit=result.unit,
                                   target=result.target)
-        chart_with_table(ctx, fig, trend_table(mine, result.unit), name=f"{ind.id}-trend", key=ind.id)
+        chart_with_table(ctx, fig, built(trend_table, mine, unit=result.unit), name=f"{ind.id}-trend", key=ind.id)
     if result.status != "complete" and result.missing:
         st.caption(f"Not yet received: {fmt.missing_text(result.missing)}.")
     notes = " ".join(x for x in (ind.notes, extra or "") if x)
@@ -329,6 +335,14 @@ def indicator_breakdown(ctx: PageContext, indicator_id: str, *, title: str, head
     breakdown_section(ctx, result, title=title, heading=heading, highlight=highlight)
 
 
+def over_time_table(shown: pd.DataFrame, heading: str) -> pd.DataFrame:
+    """Categories down, periods across: the figures behind a breakdown over time."""
+    wide = shown.assign(text=[fmt.value_text(v, "count", suppressed=bool(s)) for v, s in
+                              zip(shown["value"], shown["suppressed"], strict=True)])
+    return wide.pivot_table(index="category", columns="period_label", values="text", aggfunc="first",
+                            sort=False).reset_index().rename(columns={"category": heading}).fillna("")
+
+
 def breakdown_trend(ctx: PageContext, indicator_id: str, *, title: str, heading: str = "Stage") -> None:
     """A breakdown over time as stacked bars, with the figures beside it."""
     freq, n, words = trend_frequency(ctx)
@@ -344,11 +358,7 @@ def breakdown_trend(ctx: PageContext, indicator_id: str, *, title: str, heading:
                          period_label=[short.get(pd.Timestamp(s), lab) for s, lab in
                                        zip(cells["period_start"], cells["period_label"], strict=True)])
     fig = figure("grouped_trend_chart", shown, title=f"{title}, {words}", unit="count")
-    wide = shown.assign(text=[fmt.value_text(v, "count", suppressed=bool(s)) for v, s in
-                              zip(shown["value"], shown["suppressed"], strict=True)])
-    table_ = wide.pivot_table(index="category", columns="period_label", values="text", aggfunc="first",
-                              sort=False).reset_index().rename(columns={"category": heading}).fillna("")
-    chart_with_table(ctx, fig, table_, name=f"{indicator_id}-over-time", key=f"{indicator_id}-time")
+    chart_with_table(ctx, fig, built(over_time_table, shown, heading=heading), name=f"{indicator_id}-over-time", key=f"{indicator_id}-time")
 
 
 def service_mix_section(ctx: PageContext, mix: pd.DataFrame) -> None:
