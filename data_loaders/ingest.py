@@ -345,14 +345,15 @@ def _validate(result: ValidatedFile, *, content: bytes, who, given: Period | Non
         if key:
             before = seen.get(p.spec.name)
             combined = frame[key] if before is None else pd.concat([before, frame[key]])
-            dup = combined.duplicated(keep="first").to_numpy()[-len(frame):] if len(frame) else np.zeros(0, bool)
+            repeated = combined.duplicated(keep="first").to_numpy()
+            dup = repeated[-len(frame):] if len(frame) else np.zeros(0, bool)
             if dup.any():
                 rows = frame.index[dup].tolist()
                 shown = ", ".join(str(r) for r in rows[:10]) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
                 warnings.append(f"Sheet '{p.sheet.name}': {len(rows)} row(s) repeat an earlier row with the same "
                                 f"{', '.join(p.spec.key)} and were loaded once (rows {shown}).")
                 frame = frame[~dup]
-            seen[p.spec.name] = combined[~combined.duplicated(keep="first")]
+            seen[p.spec.name] = combined[~repeated]
         result.sheets.append(SheetRows(p.sheet.name, p.spec.name, frame.reset_index(drop=True)))
     result.summary = [{"sheet": s.sheet, "return": s.return_name, "rows": len(s.frame)} for s in result.sheets]
     result.warnings = warnings
