@@ -217,9 +217,10 @@ def _row_errors(p: _Parsed, *, today: date, period: Period | None, service: str 
 def _personal_cells(sheet: RawSheet, lay: Layout | None) -> list[dict]:
     """Every cell of the sheet holding personal data, by position; never the value."""
     out = []
-    for j in range(sheet.frame.shape[1]):
-        codes, uniq = sheet.factorized(j)
-        for pos, kind in personal.scan_column(codes, uniq, kinds=sheet.kinds(j)):
+    width = sheet.frame.shape[1]
+    found = personal.scan_columns([(*sheet.factorized(j), sheet.kinds(j)) for j in range(width)])
+    for j in range(width):
+        for pos, kind in found[j]:
             below_header = lay is not None and lay.header_row >= 0 and pos > lay.header_row
             column = lay.headers.get(j, column_letter(j)) if below_header else column_letter(j)
             out.append({"sheet": sheet.name, "row": pos + 1, "column": column,

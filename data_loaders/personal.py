@@ -142,24 +142,36 @@ def classify(u: pd.Series, *, kinds: Kinds | None = None) -> pd.Series:
     One pass over the distinct values that could hold any (ASCII text past the prefilter, numbers);
     a column with other text goes the vectorised way (``_classify_pandas``, the definition).
     """
-    if u.empty:
-        return pd.Series([None] * len(u), index=u.index, dtype=object)
-    k = kinds or kinds_of(u)
-    vals = u.to_numpy(dtype=object)
-    out: list = [None] * len(u)
-    texts = np.flatnonzero(k.str)
-    if texts.size:
-        candidates = texts[_prefilter(vals[texts])]
-        if candidates.size and not all(str(vals[i]).isascii() for i in candidates.tolist()):
-            return _classify_pandas(u)
-        for i in candidates.tolist():
-            out[i] = _text_kind(str(vals[i]))
+    return pd.Series(classify_columns([(u, kinds)])[0], index=u.index, dtype=object)
+
+
+def classify_columns(columns: list[tuple[pd.Series, Kinds | None]]) -> list[list[str | None]]:
+    """``classify`` for several columns' distinct values at once (one prefilter call for all their text)."""
+    prepared = []
+    for u, kinds in columns:
+        k = kinds or kinds_of(u)
+        vals = u.to_numpy(dtype=object)
+        prepared.append((u, k, vals, np.flatnonzero(k.str)))
+    sizes = [t.size for _u, _k, _v, t in prepared]
+    passed = (_prefilter(np.concatenate([v[t] for _u, _k, v, t in prepared])) if sum(sizes)
+              else np.zeros(0, dtype=bool))
+    starts = np.cumsum([0, *sizes])
+    return [_classify_one(u, k, vals, texts[passed[starts[c]:starts[c + 1]]])
+            for c, (u, k, vals, texts) in enumerate(prepared)]
+
+
+def _classify_one(u: pd.Series, k: Kinds, vals: np.ndarray, candidates: np.ndarray) -> list[str | None]:
+    out: list = [None] * len(vals)
+    if candidates.size and not all(str(vals[i]).isascii() for i in candidates.tolist()):
+        return _classify_pandas(u).tolist()
+    for i in candidates.tolist():
+        out[i] = _text_kind(str(vals[i]))
     for i in np.flatnonzero(k.num).tolist():
         x = vals[i]
         if type(x) is int and not -(2**63) <= x < 2**63:
-            return _classify_pandas(u)
+            return _classify_pandas(u).tolist()
         out[i] = _number_kind(x)
-    return pd.Series(out, index=u.index, dtype=object)
+    return out
 
 
 def _classify_pandas(u: pd.Series) -> pd.Series:
@@ -200,9 +212,18 @@ def _classify_pandas(u: pd.Series) -> pd.Series:
 
 def scan_column(codes: np.ndarray, uniques: pd.Series, *, kinds: Kinds | None = None) -> list[tuple[int, str]]:
     """(row position, kind) for every cell of one column holding personal data."""
-    kind_by_code = classify(uniques, kinds=kinds).to_numpy()
-    hit = np.fromiter((k is not None for k in kind_by_code.tolist()), dtype=bool, count=len(kind_by_code))
-    if not hit.any():
-        return []
-    rows = np.flatnonzero(np.isin(codes, np.flatnonzero(hit)))
-    return [(int(r), str(kind_by_code[codes[r]])) for r in rows]
+    return scan_columns([(codes, uniques, kinds)])[0]
+
+
+def scan_columns(columns: list[tuple[np.ndarray, pd.Series, Kinds | None]]) -> list[list[tuple[int, str]]]:
+    """``scan_column`` for every column of a sheet at once."""
+    found = classify_columns([(u, k) for _c, u, k in columns])
+    out = []
+    for (codes, _u, _k), kind_by_code in zip(columns, found, strict=True):
+        hit = np.fromiter((k is not None for k in kind_by_code), dtype=bool, count=len(kind_by_code))
+        if not hit.any():
+            out.append([])
+            continue
+        rows = np.flatnonzero(np.isin(codes, np.flatnonzero(hit)))
+        out.append([(int(r), str(kind_by_code[codes[r]])) for r in rows])
+    return out

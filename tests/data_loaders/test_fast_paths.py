@@ -158,3 +158,14 @@ def test_reference_shapes_match_the_pandas_path():
     u = _col(shapes)
     assert v.kinds_of(u).ascii  # the fast path
     _same(v.normalise_reference_values(u), v._normalise_reference_values_pandas(u))
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.lists(st.lists(st.one_of(cells, personal_text), max_size=6), max_size=4))
+def test_columns_classified_together_as_one_at_a_time(columns):
+    us = [_col(c) for c in columns]
+    try:
+        one_by_one = [personal._classify_pandas(u).tolist() for u in us]
+    except UnicodeEncodeError:
+        return  # as above: the pandas path refuses the file
+    assert personal.classify_columns([(u, None) for u in us]) == one_by_one
