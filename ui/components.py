@@ -175,7 +175,7 @@ def indicator_section(ctx: PageContext, result, trend: pd.DataFrame, *, extra: s
             + fmt.rag_badge(result.rag) + fmt.status_badges(status=result.status, suppressed=result.suppressed))
     st.markdown(line, unsafe_allow_html=True)
     st.caption(f"{ind.id} · {ind.definition}")
-    mine = with_short_labels(trend[trend["id"] == result.id])
+    mine = built(with_short_labels, trend[trend["id"] == result.id])
     if not mine.empty:
         fig = figure("trend_chart", mine, title=f"{ind.name}, {trend_frequency(ctx)[2]}", unit=result.unit,
                                   target=result.target)
@@ -288,18 +288,23 @@ def _mdc_icon(letter: str, colour: str, title: str) -> str:
             f'font-family="Arial" fill="{colour}">{escape(letter)}</text></svg>')
 
 
+def _xmr(series: pd.Series, polarity: str, target: float | None):
+    from metrics import spc
+
+    return spc.xmr(values=series, polarity=polarity, target=target)
+
+
 def spc_section(ctx: PageContext, series: pd.Series, *, title: str, what: str, polarity: str = "up",
                 target: float | None = None) -> None:
     """An XmR chart with Making Data Count variation and assurance icons, captions and the figures beside it."""
     from charts import palette
-    from metrics import spc
 
     values = series.dropna()
     if len(values) < 6:
         st.info(f"{title}: not enough sessions in the last 12 months to draw a control chart "
                 "(at least 6 are needed).")
         return
-    result = spc.xmr(values=series, polarity=polarity, target=target)
+    result = built(_xmr, series, polarity=polarity, target=target)
     var_letter = {"improvement": "H" if polarity == "up" else "L", "concern": "L" if polarity == "up" else "H",
                   "neither": "~", "common_cause": "~"}.get(result.variation, "~")
     var_colour = palette.VARIATION.get(result.variation, palette.GREY)
