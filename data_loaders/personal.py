@@ -3,7 +3,9 @@
 Headers that name a direct identifier, cells anywhere in the file that hold
 an email address, a UK phone number, a valid NHS number or a full UK
 postcode, and place columns on the supplies and outreach sheets. Every
-check runs on the distinct values of each column, vectorised.
+check runs on the distinct values of each column: one RE2 prefilter call per
+sheet, then plain Python over the few values that pass it (``_classify_pandas``
+is the vectorised definition, used for columns with non-ASCII text).
 """
 
 from __future__ import annotations

@@ -1,8 +1,13 @@
 """Reading partners' cell values into canonical values, column at a time.
 
-Every parser works on the *distinct* values of a column (``pandas.factorize``)
-with vectorised string operations, then spreads the answer back to the rows:
-a 100,000-row sheet usually holds a few hundred distinct values per column.
+Every parser works on the *distinct* values of a column (``pandas.factorize``),
+then spreads the answer back to the rows: a 100,000-row sheet usually holds a
+few hundred distinct values per column. What each distinct value is (``Kinds``)
+is worked out once per column and shared by the parsers and the personal-data
+scan. The parsers read ASCII text and calamine's dates in one plain-Python pass
+over the distinct values (no row is ever looped over); a column holding other
+text takes the vectorised pandas path (``_..._pandas``), which stays the
+definition that the tests compare the fast path with.
 
 Each parser returns ``(values, bad)``: canonical values (missing where the
 cell was blank or unreadable) and a boolean mask of cells that hold something
