@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -12,6 +13,14 @@ from data_loaders.reading import RawSheet, column_letter
 
 # The header row may have up to this many title, blank or note rows above it.
 MAX_ROWS_ABOVE_HEADER = 10
+
+# Each return's folded headers (and folded name and title), worked out once: the returns never change.
+_lookup = functools.cache(header_lookup)
+
+
+@functools.cache
+def _name_candidates(spec: ReturnSpec) -> tuple[str, str]:
+    return normalise_header(spec.name), normalise_header(spec.title)
 
 
 @dataclass
@@ -42,7 +51,7 @@ def match_by_name(name: str, *, contains: bool = False) -> str | None:
         return None
     best = None
     for spec in RETURNS.values():
-        for cand in (normalise_header(spec.name), normalise_header(spec.title)):
+        for cand in _name_candidates(spec):
             hit = (cand in folded) if contains else (cand == folded)
             if hit and (best is None or len(cand) > best[0]):
                 best = (len(cand), spec.name)
@@ -58,7 +67,7 @@ def find_layout(sheet: RawSheet, *, by_name: str | None, prefer: tuple[str, ...]
     head = _folded_head(sheet.frame)
     if by_name is not None:
         spec = RETURNS[by_name]
-        lookup = header_lookup(spec)
+        lookup = _lookup(spec)
         scores = [len(_matches(row, lookup)) for row in head]
         if not scores or max(scores) == 0:
             lay = Layout(spec.name, -1)
@@ -70,7 +79,7 @@ def find_layout(sheet: RawSheet, *, by_name: str | None, prefer: tuple[str, ...]
         return _map_columns(sheet, spec, scores.index(max(scores)))
     best: tuple | None = None
     for spec in RETURNS.values():
-        lookup = header_lookup(spec)
+        lookup = _lookup(spec)
         for r, row in enumerate(head):
             got = _matches(row, lookup)
             if spec.date_column not in got or len(got) < 2:
@@ -89,7 +98,7 @@ def _err(sheet: str, row: int | None, column: str | None, message: str) -> dict:
 
 def _map_columns(sheet: RawSheet, spec: ReturnSpec, header_row: int) -> Layout:
     lay = Layout(spec.name, header_row)
-    lookup = header_lookup(spec)
+    lookup = _lookup(spec)
     excel_row = header_row + 1
     for j, raw in enumerate(sheet.frame.iloc[header_row].tolist()):
         text = raw.strip() if isinstance(raw, str) else ("" if raw is None or pd.isna(raw) else str(raw))
