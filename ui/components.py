@@ -29,15 +29,30 @@ def _built(name: str, digest: str, _build, _frame: pd.DataFrame, _options: dict)
     return _build(_frame, **_options)
 
 
+def _digest(frame: pd.DataFrame | pd.Series, options: dict) -> str:
+    """A key for a frame's contents: the same for a frame and its copy from Streamlit's cache.
+
+    (Pickled bytes are not: a frame unpickled from ``st.cache_data`` is laid out differently, so the
+    first rerun after a cold render missed every cached figure.)
+    """
+    h = hashlib.blake2b(digest_size=20)
+    h.update(pickle.dumps(sorted(options.items())))
+    frame = frame.to_frame() if isinstance(frame, pd.Series) else frame
+    # Plain Python values pickle the same however pandas lays the frame out.
+    h.update(pickle.dumps((list(frame.columns), [str(d) for d in frame.dtypes], frame.index.tolist(),
+                           [frame[c].tolist() for c in frame.columns])))
+    return h.hexdigest()
+
+
 def built(build, frame: pd.DataFrame, **options):
     """``build(frame, **options)``, worked out once per distinct frame and options, then shared.
 
     Building a plotly figure validates every property and costs tens of milliseconds, and a page
     holds a dozen charts and their tables, so reruns reuse them. The key is a digest of the pickled
-    frame and options (a fraction of Streamlit's own hashing of a frame). What comes back is
+    frame's contents and the options (cheaper than Streamlit's own hashing of a frame). What comes back is
     shared between sessions: nothing may change it.
     """
-    digest = hashlib.blake2b(pickle.dumps((frame, sorted(options.items()))), digest_size=20).hexdigest()
+    digest = _digest(frame, options)
     return _built(f"{build.__module__}.{build.__qualname__}", digest, build, frame, options)
 
 
