@@ -181,3 +181,25 @@ def kerb_crawling(eng: sa.Engine, *, period: Period, public: bool) -> pd.DataFra
 def weekly_attendance_year(eng: sa.Engine, *, end: date, public: bool) -> pd.Series:
     """Women at each drop-in session over the 12 months to ``end``."""
     return weekly_attendance(eng, start=end - timedelta(days=364), end=end, public=public)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _submissions(url: str, version: tuple[int, int], partner: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return repository.list_submissions(_engine_for(url), partner=partner)
+
+
+def submissions(eng: sa.Engine, *, partner: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The submission history and the sheets of each (``storage.repository.list_submissions``), cached."""
+    url, v = _key(eng)
+    return _submissions(url, v, partner)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _refusals(url: str, version: tuple[int, int], partner: str | None) -> pd.DataFrame:
+    return repository.list_refusals(_engine_for(url), partner=partner)
+
+
+def refusals(eng: sa.Engine, *, partner: str | None) -> pd.DataFrame:
+    """Files that were refused and why (``storage.repository.list_refusals``), cached."""
+    url, v = _key(eng)
+    return _refusals(url, v, partner)

@@ -10,7 +10,6 @@ import streamlit as st
 from charts import palette
 from core.partners import partners
 from metrics import catalogue, disclosure
-from storage import repository
 from ui import data
 from ui import format as fmt
 from ui.frame import PageContext
@@ -92,7 +91,7 @@ def _rows_text(n: object, public: bool) -> str:
 
 def submission_history(ctx: PageContext, *, partner: str | None) -> pd.DataFrame:
     """Who loaded what and when: file, period, hash, rows, warnings (never file content)."""
-    subs, sheets = repository.list_submissions(ctx.engine, partner=partner)
+    subs, sheets = data.submissions(ctx.engine, partner=partner)
     if subs.empty:
         return pd.DataFrame()
     rows = sheets.groupby("submission_id")["rows"].sum()
@@ -115,7 +114,7 @@ def submission_history(ctx: PageContext, *, partner: str | None) -> pd.DataFrame
 
 def warnings_detail(ctx: PageContext, *, partner: str | None) -> pd.DataFrame:
     """Every warning on accepted files, one line each."""
-    subs, _ = repository.list_submissions(ctx.engine, partner=partner)
+    subs, _ = data.submissions(ctx.engine, partner=partner)
     out = [{"File": f, "Loaded": fmt.uk_datetime(t), "Warning": str(w)}
            for f, t, ws in zip(subs["file_name"], subs["loaded_at"], subs["warnings"], strict=True) for w in (ws or [])]
     return pd.DataFrame(out, columns=["File", "Loaded", "Warning"])
@@ -123,7 +122,7 @@ def warnings_detail(ctx: PageContext, *, partner: str | None) -> pd.DataFrame:
 
 def refusals(ctx: PageContext, *, partner: str | None) -> pd.DataFrame:
     """Files that could not be accepted and why (the reasons never hold a cell's value)."""
-    ref = repository.list_refusals(ctx.engine, partner=partner)
+    ref = data.refusals(ctx.engine, partner=partner)
     out = []
     for _, r in ref.iterrows():
         reasons = r["reasons"] or []
