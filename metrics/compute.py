@@ -88,43 +88,32 @@ SHARED = _Shared()
 
 class Tables:
     """Each return at most once per request, as it stood at ``as_of``; rows from ``start`` (less the
-    return's look-back in ``HISTORY_DAYS``) to ``end``.
-
-    With ``shared`` (the default) whole tables come from ``SHARED``: read once per data version and
-    reused by every request in the process.
+    return's look-back in ``HISTORY_DAYS``) to ``end``, cut from the whole table in ``SHARED``.
     """
 
     def __init__(self, *, engine: sa.Engine, as_of: datetime | None, end: date | None,
-                 start: date | None = None, shared: bool = True) -> None:
+                 start: date | None = None) -> None:
         self._engine = engine
         self._as_of = as_of
         self._end = end
         self._start = start
-        self._shared = shared
         self._version: tuple[int, int] | None = None
         self._cache: dict[str, pd.DataFrame] = {}
         self.reads: list[str] = []  # for tests: which tables were read, in order
 
     def get(self, name: str) -> pd.DataFrame:
         if name not in self._cache:
+            if self._version is None:
+                self._version = data_version(self._engine)
+            df = SHARED.table(self._engine, name, as_of=self._as_of, version=self._version)
             back = HISTORY_DAYS.get(name)
             since = None if self._start is None or back is None else self._start - timedelta(days=back)
-            if self._shared:
-                if self._version is None:
-                    self._version = data_version(self._engine)
-                df = SHARED.table(self._engine, name, as_of=self._as_of, version=self._version)
-                keep = np.ones(len(df), dtype=bool)
-                if self._end is not None:
-                    keep &= df["d"].to_numpy() <= day_number(self._end)
-                if since is not None:
-                    keep &= df["d"].to_numpy() >= day_number(since)
-                df = df[keep].reset_index(drop=True)
-            else:
-                df = read_return(self._engine, name, as_of=self._as_of, end=self._end, start=since)
-                dcol = RETURNS[name].date_column
-                df["d"] = (df[dcol].to_numpy("datetime64[D]") - _EPOCH).astype(np.int64) if len(df) else \
-                    pd.Series(dtype=np.int64)
-            self._cache[name] = df
+            keep = np.ones(len(df), dtype=bool)
+            if self._end is not None:
+                keep &= df["d"].to_numpy() <= day_number(self._end)
+            if since is not None:
+                keep &= df["d"].to_numpy() >= day_number(since)
+            self._cache[name] = df[keep].reset_index(drop=True)
             self.reads.append(name)
         return self._cache[name]
 
