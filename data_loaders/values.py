@@ -470,20 +470,33 @@ def _fold_one(text: str) -> str:
     return _FOLD.sub("", text.casefold())
 
 
+def _fold_texts(u: pd.Series, codes: tuple[str, ...], k: Kinds, fold) -> tuple[pd.Series, pd.Series]:
+    """``fold(text, lookup)`` on each distinct text value; numbers or dates in a coded column are never codes."""
+    lookup = _code_lookup(tuple(codes))
+    vals = u.to_numpy(dtype=object)
+    out: list = [None] * k.n
+    for i in np.flatnonzero(k.str).tolist():
+        out[i] = fold(str(vals[i]).strip(), lookup)
+    return _out_of(u, out, "string"), pd.Series(~k.blank & ~k.str, index=u.index)
+
+
+def _one_code(text: str, lookup: dict[str, str]) -> str:
+    f = _fold_one(text)
+    return lookup.get(f) or "?" + f  # "?" can never be a code
+
+
+def _many_codes(text: str, lookup: dict[str, str]) -> str | None:
+    parts = [f for f in (_fold_one(p) for p in _MULTI_SPLIT.split(text)) if f]
+    return ";".join(dict.fromkeys(lookup.get(f) or "?" + f for f in parts)) if parts else None
+
+
 def fold_code_values(u: pd.Series, codes: tuple[str, ...], *, kinds: Kinds | None = None
                      ) -> tuple[pd.Series, pd.Series]:
     """Labels in any case, with spaces -> codes. Unknown text is kept folded (the schema refuses it)."""
     k = kinds or kinds_of(u)
     if not k.ascii:
         return _fold_code_values_pandas(u, codes)
-    lookup = _code_lookup(tuple(codes))
-    vals = u.to_numpy(dtype=object)
-    out: list = [None] * k.n
-    for i in np.flatnonzero(k.str).tolist():
-        f = _fold_one(str(vals[i]).strip())
-        out[i] = lookup.get(f) or "?" + f  # "?" can never be a code
-    # Numbers or dates in a coded column are never codes.
-    return _out_of(u, out, "string"), pd.Series(~k.blank & ~k.str, index=u.index)
+    return _fold_texts(u, codes, k, _one_code)
 
 
 def fold_multi_values(u: pd.Series, codes: tuple[str, ...], *, kinds: Kinds | None = None
@@ -492,14 +505,7 @@ def fold_multi_values(u: pd.Series, codes: tuple[str, ...], *, kinds: Kinds | No
     k = kinds or kinds_of(u)
     if not k.ascii:
         return _fold_multi_values_pandas(u, codes)
-    lookup = _code_lookup(tuple(codes))
-    vals = u.to_numpy(dtype=object)
-    out: list = [None] * k.n
-    for i in np.flatnonzero(k.str).tolist():
-        parts = [f for f in (_fold_one(p) for p in _MULTI_SPLIT.split(str(vals[i]).strip())) if f]
-        if parts:
-            out[i] = ";".join(dict.fromkeys(lookup.get(f) or "?" + f for f in parts))
-    return _out_of(u, out, "string"), pd.Series(~k.blank & ~k.str, index=u.index)
+    return _fold_texts(u, codes, k, _many_codes)
 
 
 def parse_number_values(u: pd.Series, *, kinds: Kinds | None = None) -> tuple[pd.Series, pd.Series]:
