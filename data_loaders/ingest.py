@@ -1,7 +1,7 @@
 """Validate a partner's file and store it, or refuse it whole (data-returns spec, sections 2-7).
 
-``validate_file`` is pure (no database): it reads, checks and returns the
-canonical rows with every error and warning. ``ingest_file`` adds the
+``validate_file`` (in ``data_loaders.checking``) is pure: it reads, checks and
+returns the canonical rows with every error and warning. ``ingest_file`` adds the
 database: a duplicate changes nothing, a refusal is logged (hash, name,
 partner, time, reasons; never content or values), an accepted file is stored
 in one transaction.
@@ -10,58 +10,32 @@ in one transaction.
 from __future__ import annotations
 
 import hashlib
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from core import partners as partners_mod
-from core import periods, settings
 from core.periods import Period
-from core.returns import RETURNS, ReturnSpec
-from data_loaders import personal, schemas, values
-from data_loaders.container import Refused, sniff
-from data_loaders.layout import Layout, find_layout, match_by_name
-from data_loaders.reading import RawSheet, column_letter, read_csv, read_workbook
+from data_loaders.checking import (
+    COULD_NOT_READ,
+    Progress,
+    UsageError,
+    ValidatedFile,
+    _file_error,
+    local_today,
+    resolve_partner,
+    resolve_period,
+    validate_file,
+)
 from storage import repository
-from storage.repository import SheetRows
 
-log = logging.getLogger(__name__)
+__all__ = ["ALREADY_LOADED", "COULD_NOT_READ", "FileReport", "Progress", "UsageError", "ValidatedFile",
+           "ingest_file", "local_today", "resolve_partner", "resolve_period", "store_validated", "validate_file"]
 
-Progress = Callable[[float, str], None]
-COULD_NOT_READ = ("We could not read this file: something in it is not as we expect. Check that it is a normal "
-                  ".xlsx workbook or CSV saved from Excel, save it again and resend. If it keeps happening, "
-                  "contact the dashboard team.")
 ALREADY_LOADED = "This file was loaded before (the same file, byte for byte); nothing changed."
 # Refusals are logged with at most this many reasons (the report itself lists every one).
 MAX_LOGGED_REASONS = 1000
-
-
-class UsageError(ValueError):
-    """A caller's mistake (unknown partner, a period we cannot read): not a refusal of the file."""
-
-
-@dataclass
-class ValidatedFile:
-    """The outcome of checking one file, before anything is stored."""
-
-    file: str
-    sha256: str
-    partner: str
-    period: Period | None
-    sheets: list[SheetRows] = field(default_factory=list)
-    summary: list[dict] = field(default_factory=list)  # {"sheet", "return", "rows"}
-    errors: list[dict] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 @dataclass
@@ -93,273 +67,6 @@ class FileReport:
         }
 
 
-def local_today() -> date:
-    return datetime.now(ZoneInfo(settings.get("OUTCOMES_TIMEZONE"))).date()
-
-
-def resolve_partner(code: str) -> partners_mod.Partner:
-    p = partners_mod.partner(code)
-    if p is None:
-        known = ", ".join(sorted(partners_mod.partners()))
-        raise UsageError(f"unknown partner '{code}'. Known partners: {known}")
-    return p
-
-
-def resolve_period(period: Period | str | None) -> Period | None:
-    if period is None or isinstance(period, Period):
-        return period
-    try:
-        return periods.parse(period)
-    except periods.PeriodError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def _file_error(message: str) -> dict:
-    return {"sheet": None, "row": None, "column": None, "message": message}
-
-
-# --------------------------------------------------------------------------- one sheet
-
-
-@dataclass
-class _Parsed:
-    sheet: RawSheet
-    layout: Layout
-    spec: ReturnSpec
-    frame: pd.DataFrame  # canonical values, index = Excel row number
-    bad: dict[str, np.ndarray]  # canonical column -> unreadable-cell mask (aligned with frame)
-
-
-def _parse_sheet(sheet: RawSheet, lay: Layout) -> _Parsed:
-    spec = RETURNS[lay.return_name]
-    start = lay.header_row + 1
-    n = len(sheet.frame) - start
-    blank_all = np.ones(max(n, 0), dtype=bool)
-    per_col: dict[str, tuple[np.ndarray, pd.Series, values.Kinds]] = {}
-    for name, j in lay.columns.items():
-        codes, uniq = sheet.factorized(j)
-        kinds = sheet.kinds(j)
-        sub = codes[start:]
-        blank = values.spread_mask(kinds.blank, sub) | (sub < 0)
-        blank_all &= blank
-        per_col[name] = (sub, uniq, kinds)
-    keep = np.flatnonzero(~blank_all)
-    index = pd.Index(keep + start + 1, name="row")  # Excel row numbers
-    columns: dict[str, pd.Series] = {}
-    bad: dict[str, np.ndarray] = {}
-    for col in spec.columns:
-        if col.name not in per_col:
-            continue
-        sub, uniq, kinds = per_col[col.name]
-        codes = sub[keep]
-        parsed, bad_u = _parse_distinct(col, uniq, kinds)
-        columns[col.name] = values.spread(parsed, codes, index=index)
-        bad[col.name] = values.spread_mask(bad_u, codes)
-    return _Parsed(sheet, lay, spec, _frame(columns, index), bad)
-
-
-def _frame(columns: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:
-    """One frame from columns sharing ``index``, built at once (not a column at a time)."""
-    return pd.DataFrame(columns, index=index, copy=False)
-
-
-def _parse_distinct(col, uniq: pd.Series, kinds: values.Kinds) -> tuple[pd.Series, pd.Series]:
-    if col.kind in ("date", "month"):
-        return values.parse_date_values(uniq, months=col.kind == "month", kinds=kinds)
-    if col.kind == "reference":
-        return values.normalise_reference_values(uniq, kinds=kinds)
-    if col.kind == "yesno":
-        return values.parse_yesno_values(uniq, kinds=kinds)
-    if col.kind == "code":
-        return values.fold_code_values(uniq, col.codes, kinds=kinds)
-    if col.kind == "multi":
-        return values.fold_multi_values(uniq, col.codes, kinds=kinds)
-    return values.parse_number_values(uniq, kinds=kinds)
-
-
-def _unreadable_message(col) -> str:
-    if col.kind == "reference":
-        return ("This is not a partnership reference. Use P followed by four digits, e.g. P0042 "
-                "(never a name or any other identifier).")
-    if col.kind in ("code", "multi"):
-        return f"This is not a code. Use {schemas.describe_allowed(col)}."
-    return f"This is not {schemas.describe_allowed(col)}."
-
-
-def _row_errors(p: _Parsed, *, today: date, period: Period | None, service: str | None) -> list[dict]:
-    errs: list[pd.DataFrame] = []
-    for col in p.spec.columns:
-        mask = p.bad.get(col.name)
-        if mask is not None and mask.any():
-            errs.append(pd.DataFrame({"index": p.frame.index[mask], "column": col.name,
-                                      "message": _unreadable_message(col)}))
-    present = tuple(p.frame.columns)
-    schema, rules = schemas.build(p.spec, present=present, today=today, period=period, service=service)
-    found = schemas.failures(schema, p.frame, rules)
-    if not found.empty:
-        # An unreadable cell is already reported; do not also call it blank.
-        unreadable = {(int(i), c) for e in errs for i, c in zip(e["index"], e["column"], strict=True)}
-        if unreadable:
-            keys = list(zip(found["index"].astype(int), found["column"], strict=True))
-            found = found[[k not in unreadable for k in keys]]
-        errs.append(found)
-    if not errs:
-        return []
-    allerr = pd.concat(errs, ignore_index=True)
-    order = {c.name: i for i, c in enumerate(p.spec.columns)}
-    allerr["_o"] = allerr["column"].map(order)
-    allerr = allerr.sort_values(["index", "_o"], kind="stable")
-    headers = {c: p.layout.header_of(c) for c in order}
-    return [{"sheet": p.sheet.name, "row": int(i), "column": headers.get(c, c), "message": m}
-            for i, c, m in zip(allerr["index"], allerr["column"], allerr["message"], strict=True)]
-
-
-def _personal_cells(sheet: RawSheet, lay: Layout | None) -> list[dict]:
-    """Every cell of the sheet holding personal data, by position; never the value."""
-    out = []
-    width = sheet.frame.shape[1]
-    found = personal.scan_columns([(*sheet.factorized(j), sheet.kinds(j)) for j in range(width)])
-    for j in range(width):
-        for pos, kind in found[j]:
-            below_header = lay is not None and lay.header_row >= 0 and pos > lay.header_row
-            column = lay.headers.get(j, column_letter(j)) if below_header else column_letter(j)
-            out.append({"sheet": sheet.name, "row": pos + 1, "column": column,
-                        "message": f"This cell looks like {personal.KIND_TEXT[kind]}. Files must be anonymised: "
-                                   "remove it and use only the partnership reference (e.g. P0042)."})
-    return out
-
-
-def _canonical(p: _Parsed) -> pd.DataFrame:
-    """Validated rows with storage-friendly types."""
-    out: dict[str, pd.Series] = {}
-    for col in p.spec.columns:
-        if col.name not in p.frame:
-            continue
-        s = p.frame[col.name]
-        if col.kind in ("count", "scale"):
-            s = s.round().astype("Int64")
-        out[col.name] = s
-    return _frame(out, p.frame.index)
-
-
-# --------------------------------------------------------------------------- the file
-
-
-def validate_file(*, content: bytes, file_name: str, partner: str, period: Period | str | None = None,
-                  today: date | None = None, progress: Progress | None = None) -> ValidatedFile:
-    """Check one file against the spec. Pure: reads nothing but its arguments and configuration.
-
-    Raises ``UsageError`` for an unknown partner or a period we cannot read; everything
-    wrong with the file itself is in ``errors``.
-    """
-    tick = progress or (lambda _f, _m: None)
-    who = resolve_partner(partner)
-    given = resolve_period(period)
-    today = today or local_today()
-    sha = hashlib.sha256(content).hexdigest()
-    result = ValidatedFile(file=file_name, sha256=sha, partner=partner, period=given)
-    try:
-        _validate(result, content=content, who=who, given=given, today=today, tick=tick)
-    except Refused as r:
-        result.errors = [_file_error(r.message)]
-        result.sheets = []
-    except MemoryError:
-        result.errors = [_file_error("This file is too large to check in one go. Split it into smaller files.")]
-        result.sheets = []
-    except Exception as exc:  # noqa: BLE001 - never a traceback to the partner
-        # The exception's text may quote a cell, so only its type is logged.
-        log.error("unexpected %s while checking file %s", type(exc).__name__, sha)
-        result.errors = [_file_error(COULD_NOT_READ)]
-        result.sheets = []
-    return result
-
-
-def _layout(sheet: RawSheet, *, kind: str, prefer: tuple[str, ...]) -> Layout | None:
-    """A sheet's return: by its name, else its header row. A CSV: by its header row, else its file name."""
-    if kind != "csv":
-        return find_layout(sheet, by_name=match_by_name(sheet.name), prefer=prefer)
-    by_header = find_layout(sheet, by_name=None, prefer=prefer)
-    if by_header is not None and not by_header.errors:
-        return by_header
-    by_name = match_by_name(sheet.name, contains=True)
-    return find_layout(sheet, by_name=by_name, prefer=prefer) if by_name else by_header
-
-
-def _validate(result: ValidatedFile, *, content: bytes, who, given: Period | None, today: date, tick) -> None:
-    tick(0.02, "checking the file")
-    kind = sniff(content, result.file).kind
-    tick(0.1, "reading the file")
-    raw = read_workbook(content) if kind == "xlsx" else read_csv(content, name=result.file.rsplit("/", 1)[-1])
-    tick(0.5, "checking the rows")
-    parsed: list[_Parsed] = []
-    errors: list[dict] = []
-    warnings: list[str] = []
-    for sheet in raw:
-        lay = _layout(sheet, kind=kind, prefer=who.returns) if sheet.frame.size else None
-        errors += _personal_cells(sheet, lay)
-        if lay is None:
-            if kind == "xlsx":
-                warnings.append(f"Sheet '{sheet.name}' does not match any return and was ignored.")
-            continue
-        errors += lay.errors
-        warnings += lay.warnings
-        if lay.return_name not in who.returns:
-            errors.append({"sheet": sheet.name, "row": None, "column": None,
-                           "message": f"Sheet '{sheet.name}' holds the {lay.return_name} return, which partner "
-                                      f"'{who.code}' does not send (it sends: {', '.join(who.returns)}). "
-                                      "Remove the sheet, or have the partner that owns this return send it."})
-            continue
-        if lay.errors:
-            continue
-        parsed.append(_parse_sheet(sheet, lay))
-    if not parsed and not errors:
-        expected = "; ".join(f"{s.name}: {', '.join(s.column_names)}" for s in RETURNS.values()
-                             if s.name in who.returns)
-        where = "this CSV" if kind == "csv" else "any sheet of this workbook"
-        errors.append(_file_error(f"We could not find a return in {where}. A return needs a header row naming its "
-                                  f"columns, within the first 11 rows. Returns {who.code} sends: {expected}."))
-
-    period = given or periods.from_filename(result.file)
-    if period is None and parsed:
-        dates = pd.concat([p.frame[p.spec.date_column] for p in parsed if p.spec.date_column in p.frame]).dropna()
-        period = periods.spanning_months(dates) if not dates.empty else None
-        if period is None and not errors and not any(b.any() for p in parsed for b in p.bad.values()):
-            errors.append(_file_error(
-                "This file has no dated rows, so we cannot tell which period it is for. Give the period when "
-                "uploading, or put it in the file name (for example attendance_2026-04.xlsx)."))
-    result.period = period
-
-    service = who.service
-    for p in parsed:
-        errors += _row_errors(p, today=today, period=period, service=service)
-    tick(0.75, "checked")
-    result.errors = errors
-    result.warnings = warnings
-    result.summary = [{"sheet": p.sheet.name, "return": p.spec.name, "rows": len(p.frame)} for p in parsed]
-    if errors:
-        result.sheets = []
-        return
-    seen: dict[str, pd.DataFrame] = {}
-    for p in parsed:
-        frame = _canonical(p)
-        key = [k for k in p.spec.key if k in frame]
-        if key:
-            before = seen.get(p.spec.name)
-            combined = frame[key] if before is None else pd.concat([before, frame[key]])
-            repeated = combined.duplicated(keep="first").to_numpy()
-            dup = repeated[-len(frame):] if len(frame) else np.zeros(0, bool)
-            if dup.any():
-                rows = frame.index[dup].tolist()
-                shown = ", ".join(str(r) for r in rows[:10]) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
-                warnings.append(f"Sheet '{p.sheet.name}': {len(rows)} row(s) repeat an earlier row with the same "
-                                f"{', '.join(p.spec.key)} and were loaded once (rows {shown}).")
-                frame = frame[~dup]
-            seen[p.spec.name] = combined[~repeated]
-        result.sheets.append(SheetRows(p.sheet.name, p.spec.name, frame.reset_index(drop=True)))
-    result.summary = [{"sheet": s.sheet, "return": s.return_name, "rows": len(s.frame)} for s in result.sheets]
-    result.warnings = warnings
-
-
 # --------------------------------------------------------------------------- with the database
 
 
@@ -374,6 +81,22 @@ def ingest_file(*, engine: sa.Engine, content: bytes, file_name: str, partner: s
     tick = progress or (lambda _f, _m: None)
     v = validate_file(content=content, file_name=file_name, partner=partner, period=period, today=today,
                       progress=tick)
+    return store_validated(engine=engine, checked=v, content=content, loaded_by=loaded_by, dry_run=dry_run,
+                           loaded_at=loaded_at, progress=tick, role=role)
+
+
+def store_validated(*, engine: sa.Engine, checked: ValidatedFile, content: bytes, loaded_by: str,
+                    dry_run: bool = False, loaded_at: datetime | None = None, progress: Progress | None = None,
+                    role: str | None = None) -> FileReport:
+    """The database half of ``ingest_file``, for a file ``validate_file`` has already checked.
+
+    ``content`` must be the bytes that were checked (their hash is ``checked.sha256``).
+    """
+    tick = progress or (lambda _f, _m: None)
+    v = checked
+    file_name, partner = v.file, v.partner
+    if hashlib.sha256(content).hexdigest() != v.sha256:
+        raise ValueError("the content is not the file that was checked")
     report = FileReport(file=file_name, sha256=v.sha256, partner=partner, period=v.period, status="rejected",
                         sheets=v.summary, errors=v.errors, warnings=v.warnings, dry_run=dry_run)
     if dry_run:
@@ -397,16 +120,19 @@ def ingest_file(*, engine: sa.Engine, content: bytes, file_name: str, partner: s
         tick(1.0, "refused")
         return report
     tick(0.8, "storing")
+
+    def audit(conn, stored: repository.StoreResult) -> None:
+        repository.audit(conn, username=loaded_by, role=role, action="upload",
+                         detail={"file": file_name[:255], "sha256": v.sha256, "partner": partner,
+                                 "status": stored.status, "submission_id": stored.submission_id,
+                                 "period": v.period.code(), "rows": {s.sheet: len(s.frame) for s in v.sheets},
+                                 "replaced": stored.replaced})
+
     stored = repository.store_submission(
         engine, sha256=v.sha256, file_name=file_name, partner=partner, period=v.period, loaded_by=loaded_by,
-        content=content, sheets=v.sheets, warnings=v.warnings, loaded_at=loaded_at)
+        content=content, sheets=v.sheets, warnings=v.warnings, loaded_at=loaded_at, then=audit)
     report.status = stored.status
     if stored.status == "duplicate":
         report.warnings = [*v.warnings, ALREADY_LOADED]
-    repository.audit(engine, username=loaded_by, role=role, action="upload",
-                     detail={"file": file_name[:255], "sha256": v.sha256, "partner": partner,
-                             "status": stored.status, "submission_id": stored.submission_id,
-                             "period": v.period.code(), "rows": {s.sheet: len(s.frame) for s in v.sheets},
-                             "replaced": stored.replaced})
     tick(1.0, "done")
     return report

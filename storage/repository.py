@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from core.periods import Period
 from core.returns import RETURNS
 from storage import schema
 from storage.db import write_transaction
+from storage.rows import SheetRows  # callers may import it from here too
 
 
 def utcnow() -> datetime:
@@ -28,15 +30,6 @@ def end_of_day(d: date) -> datetime:
     tz = ZoneInfo(settings.get("OUTCOMES_TIMEZONE"))
     local = datetime.combine(d + timedelta(days=1), time(0), tzinfo=tz) - timedelta(microseconds=1)
     return local.astimezone(UTC).replace(tzinfo=None)
-
-
-@dataclass
-class SheetRows:
-    """The validated rows of one sheet, ready to store."""
-
-    sheet: str
-    return_name: str
-    frame: pd.DataFrame  # canonical columns only
 
 
 @dataclass
@@ -171,18 +164,24 @@ def store_submission(
     sheets: list[SheetRows],
     warnings: list[str],
     loaded_at: datetime | None = None,
+    then: Callable[[sa.Connection, StoreResult], None] | None = None,
 ) -> StoreResult:
     """Store one accepted file in one transaction.
 
     Rows the partner sent earlier for the same return, dated in the period,
     are marked superseded (kept as history). An identical file already held
     changes nothing. ``loaded_at`` (naive UTC) is for building sample data and
-    tests with realistic submission times; it defaults to now.
+    tests with realistic submission times; it defaults to now. ``then`` runs in
+    the same transaction with the result (the audit record: stored with the
+    file or not at all, and one commit instead of two).
     """
     with write_transaction(engine) as conn:
         existing = find_submission(conn, sha256)
         if existing:
-            return StoreResult("duplicate", existing["id"], existing["loaded_at"])
+            result = StoreResult("duplicate", existing["id"], existing["loaded_at"])
+            if then is not None:
+                then(conn, result)
+            return result
         now = loaded_at or utcnow()
         sub_id = conn.execute(
             schema.submissions.insert().values(
@@ -211,7 +210,10 @@ def store_submission(
                     continue
                 _bulk_insert(conn, t, return_name, sh.frame,
                              {"submission_id": sub_id, "partner": partner, "valid_from": now})
-        return StoreResult("accepted", sub_id, now, replaced)
+        result = StoreResult("accepted", sub_id, now, replaced)
+        if then is not None:
+            then(conn, result)
+        return result
 
 
 def log_refusal(engine: sa.Engine, *, sha256: str, file_name: str, partner: str, loaded_by: str,

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from data_loaders import cli
 from data_loaders.cli import main
 from storage import schema
 from tests.data_loaders.files import csv_bytes, good_xlsx, xlsx
@@ -132,3 +133,71 @@ def test_a_load_killed_part_way_leaves_the_database_unchanged(tmp_path, db_url, 
             proc.kill()
     assert proc.returncode == -signal.SIGKILL, "the load finished before it could be interrupted"
     assert _snapshot(db_url) == before
+
+
+def _month_files(tmp_path, months=(4, 5, 6, 7)):
+    paths = []
+    for m in months:
+        p = tmp_path / f"attendance_2026-{m:02d}.csv"
+        p.write_bytes(csv_bytes([["session_date", "person_id"], [f"02/{m:02d}/2026", "P0001"],
+                                 [f"09/{m:02d}/2026", "Jane Smith" if m == 5 else "P0002"]]))
+        paths.append(str(p))
+    return paths
+
+
+def test_files_checked_side_by_side_give_the_same_reports_in_the_same_order(tmp_path, capsys):
+    paths = _month_files(tmp_path)
+    outs = {}
+    for workers in ("1", "3"):
+        db = f"sqlite:///{tmp_path / f'w{workers}.db'}"
+        code, out, _err = run(["ingest", *paths, "--partner", "aspirations", "--db", db, "--json",
+                               "--workers", workers], capsys)
+        assert code == 1  # May's file names a woman: refused, the others loaded
+        outs[workers] = [json.loads(x) for x in out.splitlines()]
+        with sa.create_engine(db).connect() as c:
+            assert c.execute(sa.text("SELECT count(*) FROM r_attendance")).scalar() == 6
+    assert [x["file"] for x in outs["3"]] == [Path(p).name for p in paths]
+    assert outs["3"] == outs["1"]
+    assert [x["status"] for x in outs["3"]] == ["accepted", "rejected", "accepted", "accepted"]
+
+
+def _dies_on_june_in_a_worker(path, **how):
+    """``cli._check``, except that a forked worker checking June's file dies (as if killed for its memory)."""
+    if "2026-06" in path.name and os.getpid() != _TEST_PROCESS:
+        os._exit(9)
+    return _REAL_CHECK(path, **how)
+
+
+_REAL_CHECK = cli._check
+_TEST_PROCESS = os.getpid()
+
+
+def test_a_checking_process_that_dies_does_not_stop_the_load(tmp_path, db_url, capsys, monkeypatch):
+    paths = _month_files(tmp_path, months=(4, 6, 7, 8))
+    monkeypatch.setattr(cli, "_check", _dies_on_june_in_a_worker)
+    code, out, err = run(["ingest", *paths, "--partner", "aspirations", "--db", db_url, "--json",
+                          "--workers", "2"], capsys)
+    # Which file the dead worker held is not known, so the files not yet stored are checked in this
+    # process instead: every file is loaded, in order, and nothing is said twice.
+    assert code == 0, err
+    loaded = [json.loads(x) for x in out.splitlines()]
+    assert [x["file"] for x in loaded] == [Path(p).name for p in paths]
+    assert all(x["status"] == "accepted" for x in loaded)
+
+
+def test_workers_must_be_a_positive_number(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["ingest", *_month_files(tmp_path, months=(4,)), "--partner", "aspirations", "--workers", "0"])
+    assert exc.value.code == 2
+    assert "must be 1 or more" in capsys.readouterr().err
+
+
+def test_checking_imports_nothing_of_the_database_layer():
+    # The command line forks its checking processes before it opens the database; what they import
+    # must not bring a connection pool or a driver with it.
+    code = ("import sys; sys.modules['hypothesis'] = None; import data_loaders.checking; "
+            "bad = [m for m in ('sqlalchemy', 'storage.db', 'storage.repository', 'alembic') if m in sys.modules]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stdout + res.stderr

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.returns import RETURNS
-from data_loaders import ingest
+from data_loaders import checking
 from data_loaders.ingest import COULD_NOT_READ, UsageError, ingest_file, validate_file
 from storage import repository, schema
 from tests.data_loaders.files import GOOD, SENDER, TODAY, csv_bytes, good_xlsx, xlsx
@@ -333,7 +333,7 @@ def test_unexpected_exception_becomes_a_clear_refusal(monkeypatch, caplog):
     def boom(_content):
         raise RuntimeError("secret cell value P0042 Jane")
 
-    monkeypatch.setattr(ingest, "read_workbook", boom)
+    monkeypatch.setattr(checking, "read_workbook", boom)
     v = check(good_xlsx("attendance"))
     assert messages(v) == [COULD_NOT_READ]
     assert "Jane" not in caplog.text
@@ -503,3 +503,14 @@ def test_csv_header_wins_over_a_misleading_file_name():
     content = csv_bytes([["date", "item", "quantity"], ["05/04/2026", "condoms", 10]])
     v = check(content, name="vineyard_outreach_2026-04.csv", partner="vineyard")
     assert v.errors == [] and v.summary[0]["return"] == "supplies"
+
+
+def test_storing_refuses_bytes_other_than_those_checked(engine):
+    from data_loaders.ingest import store_validated
+
+    content = csv_bytes([["session_date", "person_id"], ["02/04/2026", "P0001"]])
+    checked = validate_file(content=content, file_name="attendance_2026-04.csv", partner="aspirations")
+    assert checked.ok
+    with pytest.raises(ValueError, match="not the file that was checked"):
+        store_validated(engine=engine, checked=checked, content=content + b"\n", loaded_by="t")
+    assert store_validated(engine=engine, checked=checked, content=content, loaded_by="t").status == "accepted"

@@ -121,3 +121,32 @@ def test_driver_rows_read_exactly_as_sqlalchemy_rows(engine):
             pd.testing.assert_frame_equal(fast, slow, obj=f"{name} {kwargs}")
     june = read_return(engine, "outreach", start=parse("2026-06").start)
     assert june["condoms_given"].tolist() == [True] and june["contact_date"].dt.day.tolist() == [2]
+
+
+def test_what_runs_after_storing_shares_the_files_transaction(engine):
+    from storage.repository import audit, read_audit
+
+    seen = []
+
+    def then(conn, result):
+        seen.append((result.status, result.submission_id))
+        audit(conn, username="test", role=None, action="upload", detail={"id": result.submission_id})
+
+    stored = store_submission(
+        engine, sha256="e" * 64, file_name="e.csv", partner="aspirations", period=parse("2026-04"), loaded_by="t",
+        content=b"e", sheets=[SheetRows("attendance", "attendance", _attendance([("2026-04-02", "P0001")]))],
+        warnings=[], then=then)
+    assert seen == [("accepted", stored.submission_id)]
+    assert len(read_audit(engine)) == 1
+
+    def fails(conn, result):
+        raise RuntimeError("the audit record could not be written")
+
+    with pytest.raises(RuntimeError):
+        store_submission(
+            engine, sha256="f" * 64, file_name="f.csv", partner="aspirations", period=parse("2026-04"),
+            loaded_by="t", content=b"f", warnings=[], then=fails,
+            sheets=[SheetRows("attendance", "attendance", _attendance([("2026-04-03", "P0002")]))])
+    # Nothing of the second file stayed: its rows did not replace the first file's.
+    assert read_return(engine, "attendance")["person_id"].tolist() == ["P0001"]
+    assert len(read_audit(engine)) == 1
