@@ -25,11 +25,16 @@ class StepFailed(RuntimeError):
 
 @dataclass
 class Run:
-    """One process: wall seconds (start-up included), peak RSS in MB and what it printed as JSON."""
+    """One process: wall seconds (start-up included), peak RSS in MB and what it printed as JSON.
+
+    ``cpu_seconds`` is user plus system time of the process and every child it waited for (the ingest
+    command's checking workers): more than ``seconds`` when it used more than one core.
+    """
 
     seconds: float
     peak_mb: float
     payload: list[dict] = field(default_factory=list)
+    cpu_seconds: float = 0.0
 
 
 def python(*args: str) -> list[str]:
@@ -61,4 +66,5 @@ def run(argv: list[str], *, env: dict[str, str] | None = None, ok_codes: tuple[i
                 payload.append(json.loads(line))
             except json.JSONDecodeError:
                 continue
-    return Run(seconds=seconds, peak_mb=usage.ru_maxrss / 1024, payload=payload)
+    return Run(seconds=seconds, peak_mb=usage.ru_maxrss / 1024, payload=payload,
+               cpu_seconds=usage.ru_utime + usage.ru_stime)

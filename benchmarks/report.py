@@ -38,8 +38,8 @@ def machine() -> dict:
             "system": f"{platform.system()} {platform.release()}"}
 
 
-def _total(groups: list[dict], what: str) -> float:
-    return sum(g[what]["seconds"] for g in groups)
+def _total(groups: list[dict], what: str, measure: str = "seconds") -> float:
+    return sum(g[what][measure] for g in groups)
 
 
 def _peaks(scale: dict) -> dict[str, float]:
@@ -125,6 +125,7 @@ def markdown(results: dict) -> str:
     row("rows loaded", lambda s: f"{s['ingest']['rows']:,}")
     row("ingest (all file groups)", lambda s: _sec_mb(_total(s["ingest"]["groups"], "ingest"),
                                                       max(g["ingest"]["peak_mb"] for g in s["ingest"]["groups"])))
+    row("ingest CPU time (all processes)", lambda s: f"{_total(s['ingest']['groups'], 'ingest', 'cpu_seconds'):.2f} s")
     row("bare calamine read", lambda s: _sec_mb(_total(s["ingest"]["groups"], "calamine"),
                                                 max(g["calamine"]["peak_mb"] for g in s["ingest"]["groups"])))
     row("bare openpyxl read", lambda s: _sec_mb(_total(s["ingest"]["groups"], "openpyxl"),

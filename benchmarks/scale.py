@@ -31,7 +31,7 @@ class Scale:
 
 
 def _run_dict(r: Run) -> dict:
-    return {"seconds": round(r.seconds, 3), "peak_mb": round(r.peak_mb, 1)}
+    return {"seconds": round(r.seconds, 3), "peak_mb": round(r.peak_mb, 1), "cpu_seconds": round(r.cpu_seconds, 3)}
 
 
 def file_groups(folder: Path) -> dict[str, list[Path]]:

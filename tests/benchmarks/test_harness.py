@@ -51,3 +51,23 @@ def test_a_failing_step_says_so_with_its_error():
         run([sys.executable, "-c", "1 / 0"])
     # An expected exit status is not a failure.
     assert run([sys.executable, "-c", "raise SystemExit(1)"], ok_codes=(0, 1)).payload == []
+
+
+_TWO_PROCESSES = """
+import os, time
+def spin(seconds):
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+if os.fork() == 0:
+    spin(0.4)
+    os._exit(0)
+spin(0.4)
+os.wait()
+"""
+
+
+def test_cpu_time_counts_the_children_a_step_waited_for():
+    # The ingest command checks files in forked workers: their CPU time is part of the step's.
+    r = run([sys.executable, "-c", _TWO_PROCESSES])
+    assert r.cpu_seconds >= 0.75
