@@ -155,9 +155,7 @@ def _row_errors(p: _Parsed, *, today: date, period: Period | None, service: str 
         if mask is not None and mask.any():
             errs.append(pd.DataFrame({"index": p.frame.index[mask], "column": col.name,
                                       "message": _unreadable_message(col)}))
-    present = tuple(p.frame.columns)
-    schema, rules = schemas.build(p.spec, present=present, today=today, period=period, service=service)
-    found = schemas.failures(schema, p.frame, rules)
+    found = schemas.find(p.spec, p.frame, today=today, period=period, service=service)
     if not found.empty:
         # An unreadable cell is already reported; do not also call it blank.
         unreadable = {(int(i), c) for e in errs for i, c in zip(e["index"], e["column"], strict=True)}

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pandera.engines.pandas_engine import Engine
 
 from core.periods import Period
 from core.returns import ACTIVITIES_BY_SERVICE, Column, ReturnSpec
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 _PAIRS = frozenset(f"{s}|{a}" for s, acts in ACTIVITIES_BY_SERVICE.items() for a in acts)
 
@@ -121,14 +124,23 @@ def _on_text(test_string, test_other):
     return check
 
 
-def _check(test, *, name: str, missing_pass: bool = False) -> pa.Check:
+@dataclass(frozen=True)
+class Check:
+    """One named check: ``fn`` takes a column (or, across columns, the frame) and says which rows pass."""
+
+    name: str
+    fn: Callable
+    ignore_na: bool = False  # let pandera drop missing cells first (``fn`` then never sees them)
+
+
+def _check(test, *, name: str, missing_pass: bool = False) -> Check:
     """A column check that passes missing cells itself (``missing_pass``: ``test`` already does), so pandera
     need not copy the column without them first (``ignore_na``): the same failures, found for less."""
     if not missing_pass:
         def passing_missing(s: pd.Series, test=test) -> pd.Series:
             return test(s) | s.isna()
-        return pa.Check(passing_missing, name=name, ignore_na=False)
-    return pa.Check(test, name=name, ignore_na=False)
+        return Check(name, passing_missing)
+    return Check(name, test)
 
 
 def _fmt(d: date) -> str:
@@ -143,12 +155,39 @@ class Rule:
     message: str
 
 
+@dataclass(frozen=True)
+class PlanColumn:
+    """One column's checks, and whether it may be blank or missing."""
+
+    checks: tuple[Check, ...]
+    nullable: bool
+    required: bool
+    dtype: str  # the dtype the loader gives it
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every rule of one return as plain functions, with its message: what the pandera schema is built
+    from (``build``), and what ``passes`` calls directly. Needs no pandera."""
+
+    columns: dict[str, PlanColumn]
+    checks: tuple[Check, ...]  # across columns
+    rules: dict[str, Rule]
+
+
+def plan(spec: ReturnSpec, *, present: tuple[str, ...], today: date, period: Period | None,
+         service: str | None) -> Plan:
+    """The rules for one return's canonical frame. Built once for each return, set of columns, day, period
+    and service (a batch of files shares them); shared, so callers must not change it."""
+    return _plan(spec, tuple(present), today, period, service)
+
+
 def build(spec: ReturnSpec, *, present: tuple[str, ...], today: date, period: Period | None,
           service: str | None) -> tuple[pa.DataFrameSchema, dict[str, Rule]]:
-    """The schema for one return's canonical frame, and a message for each named check.
+    """The pandera schema for one return's canonical frame, and a message for each named check.
 
-    Built once for each return, set of columns, day, period and service (a batch of files shares them);
-    the schema and the rules are shared, so callers must not change them.
+    Built from ``plan`` once for each of its keys; the schema and the rules are shared, so callers must
+    not change them.
     """
     return _build(spec, tuple(present), today, period, service)
 
@@ -156,12 +195,30 @@ def build(spec: ReturnSpec, *, present: tuple[str, ...], today: date, period: Pe
 @functools.lru_cache(maxsize=256)
 def _build(spec: ReturnSpec, present: tuple[str, ...], today: date, period: Period | None,
            service: str | None) -> tuple[pa.DataFrameSchema, dict[str, Rule]]:
+    p = _plan(spec, present, today, period, service)
+    return _schema_of(p), p.rules
+
+
+def _schema_of(p: Plan) -> pa.DataFrameSchema:
+    import pandera.pandas as pa  # here, not at the top: a sheet that passes never needs pandera
+
+    def check(c: Check) -> pa.Check:
+        return pa.Check(c.fn, name=c.name, ignore_na=c.ignore_na)
+
+    columns = {name: pa.Column(None, [check(c) for c in col.checks], nullable=col.nullable, required=col.required)
+               for name, col in p.columns.items()}
+    return pa.DataFrameSchema(columns, checks=[check(c) for c in p.checks], strict=False, coerce=False,
+                              metadata={"dtypes": {name: col.dtype for name, col in p.columns.items()}})
+
+
+@functools.lru_cache(maxsize=256)
+def _plan(spec: ReturnSpec, present: tuple[str, ...], today: date, period: Period | None,
+          service: str | None) -> Plan:
     rules: dict[str, Rule] = {}
-    columns: dict[str, pa.Column] = {}
-    dtypes: dict[str, str] = {}
+    columns: dict[str, PlanColumn] = {}
     today_ts = pd.Timestamp(today)
     for col in spec.columns:
-        checks: list[pa.Check] = []
+        checks: list[Check] = []
 
         def rule(name: str, message: str, c: Column = col) -> str:
             full = f"{c.name}:{name}"
@@ -217,40 +274,47 @@ def _build(spec: ReturnSpec, present: tuple[str, ...], today: date, period: Peri
         rule("not_nullable", f"This cell is blank, but {col.name} is required: {describe_allowed(col)}.")
         # The dtype is checked once per frame in ``failures`` (the loader makes every column's dtype itself),
         # not by pandera for each column of each file.
-        dtypes[col.name] = dtype
-        columns[col.name] = pa.Column(None, checks, nullable=not col.required, required=col.name in present)
+        columns[col.name] = PlanColumn(tuple(checks), nullable=not col.required, required=col.name in present,
+                                       dtype=dtype)
 
-    wide: list[pa.Check] = []
+    wide: list[Check] = []
     if spec.name == "health_contacts":
         allowed = "; ".join(f"{s}: {', '.join(a)}" for s, a in ACTIVITIES_BY_SERVICE.items())
         rules["activity_service"] = Rule("activity", f"This activity does not belong to the row's service. "
                                                      f"Allowed: {allowed}.")
-        wide.append(pa.Check(
-            on_distinct_rows(("service", "activity"), lambda s, a: s is None or a is None or f"{s}|{a}" in _PAIRS),
-            name="activity_service", ignore_na=False))
+        wide.append(Check("activity_service", on_distinct_rows(
+            ("service", "activity"), lambda s, a: s is None or a is None or f"{s}|{a}" in _PAIRS)))
         if "reason" in present:
             rules["reason_nurse"] = Rule("reason", "A reason is recorded only for nurse_prescriber rows; leave it "
                                                    "blank for other services.")
-            wide.append(pa.Check(
-                on_distinct_rows(("reason", "service"), lambda r, s: r is None or s is None or s == "nurse_prescriber"),
-                name="reason_nurse", ignore_na=False))
+            wide.append(Check("reason_nurse", on_distinct_rows(
+                ("reason", "service"), lambda r, s: r is None or s is None or s == "nurse_prescriber")))
         if service is not None:
             rules["own_service"] = Rule("service", f"This partner may only send rows for its own service, "
                                                    f"{service}; rows of other services must come from that service.")
-            wide.append(pa.Check(on_distinct_rows(("service",), lambda s, sv=service: s is None or s == sv),
-                                 name="own_service", ignore_na=False))
+            wide.append(Check("own_service", on_distinct_rows(("service",), lambda s, sv=service: s is None or s == sv)))
     if spec.name == "keywork_review" and {"has_children", "child_contact"} <= set(present):
         rules["child_contact"] = Rule("child_contact", "Child contact must be blank when has_children is N.")
-        wide.append(pa.Check(
-            on_distinct_rows(("child_contact", "has_children"), lambda c, h: c is None or h is None or bool(h)),
-            name="child_contact", ignore_na=False))
-    return pa.DataFrameSchema(columns, checks=wide, strict=False, coerce=False, metadata={"dtypes": dtypes}), rules
+        wide.append(Check("child_contact", on_distinct_rows(
+            ("child_contact", "has_children"), lambda c, h: c is None or h is None or bool(h))))
+    return Plan(columns, tuple(wide), rules)
 
 
 @functools.lru_cache(maxsize=64)
 def _dtype_ok(expected: str, actual) -> bool:
     """Pandera's own dtype check for one column dtype (it depends on the dtypes alone)."""
+    from pandera.engines.pandas_engine import Engine
+
     return bool(Engine.dtype(expected).check(Engine.dtype(actual)))
+
+
+@functools.lru_cache(maxsize=64)
+def _dtype_is(expected: str, actual) -> bool:
+    # Exactly the dtype the loader makes (pandera would accept it); any other is left to pandera to judge.
+    try:
+        return pd.api.types.pandas_dtype(expected) == actual
+    except TypeError:
+        return False
 
 
 def _with_dtypes(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pa.DataFrameSchema:
@@ -268,44 +332,43 @@ def _all_true(output) -> bool:
     return bool(output.all()) if isinstance(output, pd.Series | pd.DataFrame) else bool(np.all(output))
 
 
-def passes(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> bool:
-    """True when validating ``frame`` would find nothing wrong: the schema's own checks, called directly.
+def passes(p: Plan, frame: pd.DataFrame) -> bool:
+    """True when validating ``frame`` would find nothing wrong: the plan's checks, called directly.
 
-    Nearly every sheet passes, and pandera's bookkeeping around the checks (a result object per check,
-    error collection) cost about 10 ms a sheet whatever its size; a sheet that fails anything, or that
-    this cannot judge, is validated by pandera for the failure cases. A property test holds the two equal.
+    Nearly every sheet passes. Pandera (its import, the schema, its result objects: about 10 ms a sheet
+    whatever its size) is then needed only for a sheet that fails something, or that this cannot
+    judge, for the failure cases. A property test holds the verdict equal to pandera's.
     """
-    if schema.strict or schema.unique or schema.dtype is not None or schema.index is not None:
-        return False
-    dtypes = (schema.metadata or {}).get("dtypes", {})
-    for name, col in schema.columns.items():
+    for name, col in p.columns.items():
         if name not in frame.columns:
             if col.required:
                 return False
             continue
         s = frame[name]
-        if (col.dtype is not None or col.unique or col.coerce or col.regex
-                or (name in dtypes and not _dtype_ok(dtypes[name], s.dtype))):
+        if not _dtype_is(col.dtype, s.dtype):
             return False
         if not col.nullable and s.isna().any():
             return False
         for check in col.checks:
-            if check.element_wise or check.ignore_na or check.groupby is not None:
+            if check.ignore_na or not _all_true(check.fn(s)):
                 return False
-            if not _all_true(check._check_fn(s, **check._check_kwargs)):
-                return False
-    for check in schema.checks:
-        if check.element_wise or check.ignore_na or check.groupby is not None:
-            return False
-        if not _all_true(check._check_fn(frame, **check._check_kwargs)):
-            return False
-    return True
+    return all(not check.ignore_na and _all_true(check.fn(frame)) for check in p.checks)
+
+
+def find(spec: ReturnSpec, frame: pd.DataFrame, *, today: date, period: Period | None,
+         service: str | None) -> pd.DataFrame:
+    """Every failing (row index, canonical column, message) of one return's canonical ``frame``."""
+    present = tuple(frame.columns)
+    if passes(plan(spec, present=present, today=today, period=period, service=service), frame):
+        return _NO_FAILURES.copy()
+    schema, rules = build(spec, present=present, today=today, period=period, service=service)
+    return failures(schema, frame, rules)
 
 
 def failures(schema: pa.DataFrameSchema, frame: pd.DataFrame, rules: dict[str, Rule]) -> pd.DataFrame:
     """Every failing (row index, canonical column, message), from one lazy validation."""
-    if passes(schema, frame):
-        return _NO_FAILURES.copy()
+    import pandera.pandas as pa
+
     try:
         _with_dtypes(schema, frame).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
