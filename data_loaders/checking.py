@@ -90,6 +90,7 @@ class _Parsed:
     spec: ReturnSpec
     frame: pd.DataFrame  # canonical values, index = Excel row number
     bad: dict[str, np.ndarray]  # canonical column -> unreadable-cell mask (aligned with frame)
+    distinct: dict[str, pd.Series]  # canonical column -> its parsed distinct values (a superset of its values)
 
 
 def _parse_sheet(sheet: RawSheet, lay: Layout) -> _Parsed:
@@ -109,6 +110,7 @@ def _parse_sheet(sheet: RawSheet, lay: Layout) -> _Parsed:
     index = pd.Index(keep + start + 1, name="row")  # Excel row numbers
     columns: dict[str, pd.Series] = {}
     bad: dict[str, np.ndarray] = {}
+    distinct: dict[str, pd.Series] = {}
     for col in spec.columns:
         if col.name not in per_col:
             continue
@@ -117,7 +119,8 @@ def _parse_sheet(sheet: RawSheet, lay: Layout) -> _Parsed:
         parsed, bad_u = _parse_distinct(col, uniq, kinds)
         columns[col.name] = values.spread(parsed, codes, index=index)
         bad[col.name] = values.spread_mask(bad_u, codes)
-    return _Parsed(sheet, lay, spec, _frame(columns, index), bad)
+        distinct[col.name] = parsed
+    return _Parsed(sheet, lay, spec, _frame(columns, index), bad, distinct)
 
 
 def _frame(columns: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:
@@ -155,7 +158,7 @@ def _row_errors(p: _Parsed, *, today: date, period: Period | None, service: str 
         if mask is not None and mask.any():
             errs.append(pd.DataFrame({"index": p.frame.index[mask], "column": col.name,
                                       "message": _unreadable_message(col)}))
-    found = schemas.find(p.spec, p.frame, today=today, period=period, service=service)
+    found = schemas.find(p.spec, p.frame, today=today, period=period, service=service, distinct=p.distinct)
     if not found.empty:
         # An unreadable cell is already reported; do not also call it blank.
         unreadable = {(int(i), c) for e in errs for i, c in zip(e["index"], e["column"], strict=True)}

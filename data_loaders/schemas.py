@@ -131,6 +131,8 @@ class Check:
     name: str
     fn: Callable
     ignore_na: bool = False  # let pandera drop missing cells first (``fn`` then never sees them)
+    # A cell's verdict depends on its value alone, so every row passes when every distinct value does.
+    elementwise: bool = False
 
 
 def _check(test, *, name: str, missing_pass: bool = False) -> Check:
@@ -139,8 +141,8 @@ def _check(test, *, name: str, missing_pass: bool = False) -> Check:
     if not missing_pass:
         def passing_missing(s: pd.Series, test=test) -> pd.Series:
             return test(s) | s.isna()
-        return Check(name, passing_missing)
-    return Check(name, test)
+        return Check(name, passing_missing, elementwise=True)
+    return Check(name, test, elementwise=True)
 
 
 def _fmt(d: date) -> str:
@@ -332,12 +334,16 @@ def _all_true(output) -> bool:
     return bool(output.all()) if isinstance(output, pd.Series | pd.DataFrame) else bool(np.all(output))
 
 
-def passes(p: Plan, frame: pd.DataFrame) -> bool:
+def passes(p: Plan, frame: pd.DataFrame, *, distinct: dict[str, pd.Series] | None = None) -> bool:
     """True when validating ``frame`` would find nothing wrong: the plan's checks, called directly.
 
     Nearly every sheet passes. Pandera (its import, the schema, its result objects: about 10 ms a sheet
     whatever its size) is then needed only for a sheet that fails something, or that this cannot
     judge, for the failure cases. A property test holds the verdict equal to pandera's.
+
+    ``distinct``: for a column, values that include every value in it (the loader has them from
+    parsing); element-wise checks then run on those few instead of every row. A value not in the
+    column can only make this say False, and pandera then decides.
     """
     for name, col in p.columns.items():
         if name not in frame.columns:
@@ -349,17 +355,21 @@ def passes(p: Plan, frame: pd.DataFrame) -> bool:
             return False
         if not col.nullable and s.isna().any():
             return False
+        few = (distinct or {}).get(name)
+        if few is not None and few.dtype != s.dtype:
+            few = None
         for check in col.checks:
-            if check.ignore_na or not _all_true(check.fn(s)):
+            if check.ignore_na or not _all_true(check.fn(few if few is not None and check.elementwise else s)):
                 return False
     return all(not check.ignore_na and _all_true(check.fn(frame)) for check in p.checks)
 
 
 def find(spec: ReturnSpec, frame: pd.DataFrame, *, today: date, period: Period | None,
-         service: str | None) -> pd.DataFrame:
-    """Every failing (row index, canonical column, message) of one return's canonical ``frame``."""
+         service: str | None, distinct: dict[str, pd.Series] | None = None) -> pd.DataFrame:
+    """Every failing (row index, canonical column, message) of one return's canonical ``frame``
+    (``distinct`` as for ``passes``)."""
     present = tuple(frame.columns)
-    if passes(plan(spec, present=present, today=today, period=period, service=service), frame):
+    if passes(plan(spec, present=present, today=today, period=period, service=service), frame, distinct=distinct):
         return _NO_FAILURES.copy()
     schema, rules = build(spec, present=present, today=today, period=period, service=service)
     return failures(schema, frame, rules)
