@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -10,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from core import settings
@@ -282,6 +285,116 @@ def read_return(
 
 
 _YESNO = np.array([None, False, True], dtype=object)
+_EPOCH = np.datetime64("1970-01-01", "D")
+_TEXT_KINDS = ("reference", "code", "multi")
+# Joining a column's values into one text in SQLite: between values, and for a blank.
+_SEP, _BLANK = "\x1f", "\x1e"
+
+
+def _distinct_form(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(code per value, distinct values): code -1 where the value is missing."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _joined_columns(c: sa.Connection, cols: list[sa.Column], where) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """SQLite only: each of ``cols`` over the rows ``where`` holds, in distinct form, from one text per column.
+
+    The driver builds a Python object for every value it returns (most of a large read); joined by
+    SQLite into one text per column and split by Arrow, a column costs a few objects. None when a
+    value holds the separator or the blank mark, or the text would be too long: read rows instead.
+    """
+    parts: list = [sa.func.count()]
+    for col in cols:
+        # A column that may be blank also counts its values, to tell a blank from a value equal to the mark.
+        parts += [sa.func.count(col), sa.func.group_concat(sa.func.ifnull(col, _BLANK), _SEP)] if col.nullable \
+            else [sa.func.count(), sa.func.group_concat(col, _SEP)]
+    try:
+        row = c.execute(sa.select(*parts).where(where)).one()
+    except sa.exc.DBAPIError:  # longer than SQLite allows a text to be
+        return None
+    n, out = row[0], []
+    for i in range(len(cols)):
+        present, text = row[1 + 2 * i], row[2 + 2 * i]
+        if n == 0:
+            out.append((np.empty(0, dtype=np.intp), np.empty(0, dtype=object)))
+            continue
+        pieces = pc.split_pattern(pa.array([str(text)], type=pa.large_string()), _SEP).flatten()
+        if len(pieces) != n:
+            return None
+        enc = pc.dictionary_encode(pieces)
+        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+        distinct = np.asarray(enc.dictionary.to_pylist(), dtype=object)
+        blank = np.flatnonzero(distinct == _BLANK)
+        if len(blank):
+            if int((codes == blank[0]).sum()) != n - present:  # a real value equal to the blank mark
+                return None
+            k = int(blank[0])
+            codes = np.where(codes == k, -1, codes - (codes > k))
+            distinct = np.delete(distinct, k)
+        out.append((codes, distinct))
+    return out
+
+
+def _column(kind: str, codes: np.ndarray, distinct: np.ndarray, *, sqlite: bool) -> pd.Series:
+    """One column from its distinct form: each distinct value converted once, then spread back."""
+    missing = bool((codes < 0).any())
+    if kind in _TEXT_KINDS:
+        table = np.empty(len(distinct) + 1, dtype=object)  # one string object per distinct value
+        table[:-1] = [str(v) for v in distinct]
+        return pd.Series(table[codes], dtype=object)
+    if kind == "yesno":
+        # SQLite holds 0/1: back to True/False; blank stays None (an object column, as read_return gives).
+        conv = [bool(int(v)) if sqlite else v for v in distinct]
+        return pd.Series(np.array([*conv, None], dtype=object)[codes], dtype=object).infer_objects()
+    if kind in ("date", "month"):
+        table = np.array([*(str(v) if sqlite else v for v in distinct), None], dtype="datetime64[D]")
+        return pd.Series(table[codes].astype("datetime64[s]"))
+    ints = np.array([int(v) for v in distinct], dtype=np.int64)
+    if not missing:
+        return pd.Series(ints[codes] if len(codes) else np.empty(0, dtype=np.int64))
+    return pd.Series(np.append(ints.astype(float), np.nan)[codes])
+
+
+def read_return_compact(
+    conn: sa.Connection | sa.Engine,
+    return_name: str,
+    *,
+    columns: tuple[str, ...] | list[str],
+    as_of: datetime | None = None,
+) -> pd.DataFrame:
+    """Current rows of one return (as they stood at ``as_of`` when given), in the compact form figures use.
+
+    Only ``columns`` (no partner), plus ``d``: the return's date as whole days since 1970-01-01. Text
+    comes as object columns sharing one string per distinct value, yes/no as ``read_return`` gives it,
+    numbers as int64 (float64 when some are blank). The rows are ``read_return``'s.
+    """
+    spec = RETURNS[return_name]
+    t = schema.return_tables[return_name]
+    kinds = [spec.column(c).kind for c in columns]  # KeyError for a column the return does not have
+    cols = [t.c[spec.date_column], *[t.c[c] for c in columns]]
+    q = sa.select(*cols).where(_current(t, as_of))
+    with _connection(conn) as c:
+        sqlite = c.dialect.name == "sqlite"
+        forms = _joined_columns(c, cols, _current(t, as_of)) if sqlite else None
+        if forms is None:
+            result = c.execute(q)
+            if sqlite or c.dialect.name == "postgresql":
+                # The driver's own rows, as in read_return: SQLAlchemy's per-value processing costs seconds.
+                rows = result.cursor.fetchall() if result.cursor is not None else []
+            else:
+                rows = [tuple(r) for r in result.all()]
+            forms = [_distinct_form(np.fromiter(map(operator.itemgetter(i), rows), dtype=object, count=len(rows)))
+                     for i in range(len(columns) + 1)]
+    n = len(forms[0][0])
+    df = pd.DataFrame({name: _column(kind, codes, distinct, sqlite=sqlite)
+                       for name, kind, (codes, distinct) in zip(columns, kinds, forms[1:], strict=True)},
+                      index=pd.RangeIndex(n))
+    # The date: each distinct one converted once (SQLite holds ISO text, other drivers date objects).
+    codes, distinct = forms[0]
+    days = np.array([str(v) if sqlite else v for v in distinct], dtype="datetime64[D]")
+    df["d"] = (days - _EPOCH).astype(np.int64)[codes] if n else np.empty(0, dtype=np.int64)
+    return df
 
 
 def read_coverage(conn: sa.Connection | sa.Engine, *, as_of: datetime | None = None) -> pd.DataFrame:

@@ -6,6 +6,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from core.periods import month
 from metrics.compute import Calculator, Tables, day_number, explode
@@ -32,3 +33,96 @@ def test_tables_read_each_return_once(golden_engine):
     t.get("attendance")
     _ = c.current("treatment"), c.current("treatment")
     assert t.reads == ["attendance", "outreach", "treatment"]
+
+
+def test_has_code_matches_whole_codes_only():
+    from metrics.compute import _has_code
+
+    s = pd.Series(["hairdressing", "food; arts_crafts", None, "dental,food", "hairdressing_x", "", "food"],
+                  dtype=object)
+    assert _has_code(s, ("hairdressing", "arts_crafts")).tolist() == [True, True, False, False, False, False, False]
+    assert _has_code(s.iloc[0:0], ("food",)).empty
+
+
+def test_shared_numbers_each_woman_alike_in_every_table(golden_engine):
+    from metrics.compute import SHARED
+    from storage.repository import data_version
+
+    SHARED.clear()
+    version = data_version(golden_engine)
+    att = SHARED.table(golden_engine, "attendance", as_of=None, version=version)
+    out = SHARED.table(golden_engine, "outreach", as_of=None, version=version)
+    for df in (att, out):  # sorted by day, women as numbers
+        assert (np.diff(df["d"].to_numpy()) >= 0).all()
+        assert df["person_id"].dtype == np.float64
+    # The numbers stand for the same references in both tables, and a blank reference stays blank.
+    refs = np.array(["P0001", None, "P0005", "P0001"], dtype=object)
+    again = SHARED.numbering(golden_engine).of(refs)
+    assert again[0] == again[3] and np.isnan(again[1])
+    assert again[0] in set(att["person_id"]) and again[2] in set(out["person_id"])
+    assert out["person_id"].isna().any()  # anonymous outreach contacts
+
+
+def test_a_request_keeps_one_numbering_when_the_tables_are_cleared(golden_engine):
+    from metrics.compute import SHARED
+
+    SHARED.clear()
+    t = Tables(engine=golden_engine, as_of=None, end=date(2026, 4, 30))
+    c = Calculator(tables=t, periods=[month(2026, 3), month(2026, 4)])
+    t.get("attendance")
+    SHARED.clear()  # e.g. another session clears every cache while this request runs
+    SHARED.table(golden_engine, "outreach", as_of=None, version=t._version)  # read under the new numbering
+    assert list(c.eng01) == [2, 6]  # outreach read again under this request's numbering: P0001 counted once
+
+
+def test_numbering_gives_each_reference_one_number():
+    from metrics.compute import Numbering
+
+    n = Numbering()
+    first = n.of(np.array(["A", "B", None, "A"], dtype=object))
+    assert first[0] == first[3] != first[1] and np.isnan(first[2])
+    second = n.of(np.array(["C", "B"], dtype=object))
+    assert second[1] == first[1] and second[0] not in (first[0], first[1])
+
+
+class _ReadReturnTables:
+    """The straightforward way to the same tables: read_return, day numbers, filtered, in the database's order,
+    women as their references."""
+
+    def __init__(self, engine, *, start, end):
+        from datetime import timedelta
+
+        from core.returns import RETURNS
+        from metrics.compute import HISTORY_DAYS
+        from storage.repository import read_return
+
+        self.frames = {}
+        for name in RETURNS:
+            df = read_return(engine, name)
+            df["d"] = (df[RETURNS[name].date_column].to_numpy("datetime64[D]")
+                       - np.datetime64("1970-01-01", "D")).astype(np.int64)
+            back = HISTORY_DAYS[name]
+            keep = df["d"].to_numpy() <= day_number(end)
+            if back is not None:
+                keep &= df["d"].to_numpy() >= day_number(start - timedelta(days=back))
+            self.frames[name] = df[keep].reset_index(drop=True)
+
+    def get(self, name):
+        return self.frames[name]
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_figures_from_shared_tables_equal_the_straightforward_read(golden_engine, public):
+    from core.periods import Period
+    from metrics.api import _evaluate
+    from metrics.compute import SHARED
+
+    periods = [month(2026, m) for m in (1, 2, 3, 4)] + [Period(date(2026, 2, 1), date(2026, 4, 30))]
+    plain = _ReadReturnTables(golden_engine, start=date(2026, 1, 1), end=date(2026, 4, 30))
+    for extra, ids in ((None, None), ("services", ["ENG-04"]), ("accommodation", ["HSG-01"])):
+        SHARED.clear()
+        fast = _evaluate(engine=golden_engine, periods=periods, public=public, as_of=None, ids=ids, extra=extra)
+        slow = _evaluate(engine=golden_engine, periods=periods, public=public, as_of=None, ids=ids, extra=extra,
+                         tables=plain)
+        pd.testing.assert_frame_equal(fast.figures, slow.figures)
+        pd.testing.assert_frame_equal(fast.cells, slow.cells)
