@@ -90,7 +90,7 @@ class _Parsed:
     spec: ReturnSpec
     frame: pd.DataFrame  # canonical values, index = Excel row number
     bad: dict[str, np.ndarray]  # canonical column -> unreadable-cell mask (aligned with frame)
-    distinct: dict[str, pd.Series]  # canonical column -> its parsed distinct values (a superset of its values)
+    distinct: dict[str, pd.Series]  # canonical column -> the parsed distinct values its rows hold
 
 
 def _parse_sheet(sheet: RawSheet, lay: Layout) -> _Parsed:
@@ -119,7 +119,10 @@ def _parse_sheet(sheet: RawSheet, lay: Layout) -> _Parsed:
         parsed, bad_u = _parse_distinct(col, uniq, kinds)
         columns[col.name] = values.spread(parsed, codes, index=index)
         bad[col.name] = values.spread_mask(bad_u, codes)
-        distinct[col.name] = parsed
+        # Only the values the data rows use: the header and any title rows above it hold other text.
+        used = np.zeros(len(parsed), dtype=bool)
+        used[codes[codes >= 0]] = True
+        distinct[col.name] = parsed[used]
     return _Parsed(sheet, lay, spec, _frame(columns, index), bad, distinct)
 
 
