@@ -1,11 +1,19 @@
 """``python -m data_loaders ingest ...``: see ``data_loaders.cli``."""
 
+import logging
+import os
 import sys
 
 # pandera imports hypothesis, when it is installed (a test dependency here), for synthesising data;
-# the loader never does that, and the import cost 0.3 s of every run. Stopped in this process only.
+# the loader never does that, and the import cost 0.3 s of a run. Stopped in this process only.
 sys.modules.setdefault("hypothesis", None)
 
 from data_loaders.cli import main  # noqa: E402 - after the line above, by design
 
-sys.exit(main())
+code = main()
+# Everything is stored and committed, and the database closed; what is left is tearing the interpreter
+# down (pandas, SQLAlchemy and the rest: 0.35 s, a fifth of loading a small file). Flush, then leave.
+logging.shutdown()
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(code)

@@ -212,4 +212,5 @@ def main(argv: list[str] | None = None) -> int:
                 print(readable(report), flush=True)
             if report.status == "rejected":
                 worst = 1
+    engine.dispose()  # every connection closed cleanly (see ``data_loaders.__main__``)
     return worst

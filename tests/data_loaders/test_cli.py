@@ -201,3 +201,16 @@ def test_checking_imports_nothing_of_the_database_layer():
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_a_real_process_flushes_every_report_and_exits_with_the_status(tmp_path):
+    # The command leaves without tearing the interpreter down: nothing may be lost on the way out.
+    paths = _month_files(tmp_path)
+    db = tmp_path / "real.db"
+    res = subprocess.run([sys.executable, "-m", "data_loaders", "ingest", *paths, "--partner", "aspirations",
+                          "--db", f"sqlite:///{db}", "--json"], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 1, res.stderr
+    assert [json.loads(x)["status"] for x in res.stdout.splitlines()] == ["accepted", "rejected", "accepted",
+                                                                           "accepted"]
+    assert not (tmp_path / "real.db-wal").exists()  # the database was closed cleanly
