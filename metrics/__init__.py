@@ -9,6 +9,7 @@ from metrics.api import (
     compute_indicators,
     default_period,
     kerb_crawling,
+    overview,
     service_mix,
     trend,
     trend_breakdown,
@@ -22,6 +23,6 @@ from metrics.spc import SPCResult, xmr
 __all__ = [
     "CATALOGUE", "THEMES", "AttentionItem", "BreakdownCell", "Indicator", "IndicatorResult", "IndicatorSet",
     "SPCResult", "attention", "catalogue", "compare", "completeness", "compute_indicators", "default_period",
-    "disclosure", "kerb_crawling", "service_mix", "spc", "targets", "trend", "trend_breakdown", "trend_periods",
+    "disclosure", "kerb_crawling", "overview", "service_mix", "spc", "targets", "trend", "trend_breakdown", "trend_periods",
     "weekly_attendance", "xmr",
 ]

@@ -187,10 +187,16 @@ def compute_indicators(*, engine: sa.Engine, period: Period, public: bool, as_of
                        ids: list[str] | None = None) -> IndicatorSet:
     """Every indicator (or ``ids``) for one period; public sets are disclosure-controlled."""
     ev = _evaluate(engine=engine, periods=[period], public=public, as_of=as_of, ids=ids)
-    by_key = {k: g for k, g in ev.cells.groupby("id")} if len(ev.cells) else {}
-    empty = ev.cells.iloc[0:0]
-    results = [_result(row, by_key.get(row.id, empty)) for row in ev.figures.itertuples(index=False)]
-    return IndicatorSet(period=period, public=public, as_of=as_of, threshold=ev.threshold, results=results)
+    return _indicator_set(ev, 0, public=public, as_of=as_of)
+
+
+def _indicator_set(ev: _Evaluation, p: int, *, public: bool, as_of: date | None) -> IndicatorSet:
+    """The indicator set of ``ev.periods[p]``."""
+    figures, cells = ev.figures[ev.figures["p"] == p], ev.cells[ev.cells["p"] == p] if len(ev.cells) else ev.cells
+    by_key = {k: g for k, g in cells.groupby("id")} if len(cells) else {}
+    empty = cells.iloc[0:0]
+    results = [_result(row, by_key.get(row.id, empty)) for row in figures.itertuples(index=False)]
+    return IndicatorSet(period=ev.periods[p], public=public, as_of=as_of, threshold=ev.threshold, results=results)
 
 
 TREND_COLUMNS = ["id", "period_start", "period_end", "period_label", "numerator", "denominator", "value",
@@ -288,8 +294,14 @@ def compare(*, engine: sa.Engine, period: Period, public: bool, as_of: date | No
     """
     prev, year = previous(period), year_earlier(period)
     ev = _evaluate(engine=engine, periods=[period, prev, year], public=public, as_of=as_of, ids=None)
+    return _comparisons(ev, (0, 1, 2))
+
+
+def _comparisons(ev: _Evaluation, at: tuple[int, int, int]) -> pd.DataFrame:
+    """``compare`` from an evaluation holding the period, the previous one and a year earlier at ``at``."""
     f = ev.figures
-    vals = {k: f[f["p"] == k].set_index("id")["value"] for k in range(3)}
+    vals = {k: f[f["p"] == at[k]].set_index("id")["value"] for k in range(3)}
+    prev, year = ev.periods[at[1]], ev.periods[at[2]]
     rows = []
     for ind in CATALOGUE:
         now, before, ago = (_num(vals[k].get(ind.id)) for k in range(3))
@@ -349,14 +361,26 @@ class AttentionItem:
 
 def attention(*, engine: sa.Engine, period: Period, public: bool, as_of: date | None = None) -> list[AttentionItem]:
     """What needs the group's attention for a period, in plain words (never a suppressed number)."""
+    history = _history(period)
+    ev = _evaluate(engine=engine, periods=[period, *history], public=public, as_of=as_of, ids=None)
+    return _attention(ev, 0, list(range(1, len(history) + 1)), engine=engine, as_of=as_of)
+
+
+def _history(period: Period) -> list[Period]:
+    """The last 24 months up to the period end, for special cause variation."""
+    return monthly(add_months(month_start(period.end), -23), period.end)
+
+
+def _attention(ev: _Evaluation, now_at: int, history_at: list[int], *, engine: sa.Engine,
+               as_of: date | None) -> list[AttentionItem]:
+    """``attention`` from an evaluation holding the period at ``now_at`` and its history at ``history_at``."""
     from metrics.spc import xmr
 
+    period = ev.periods[now_at]
+    history = [ev.periods[i] for i in history_at]
     items: list[AttentionItem] = []
-    # The last 24 months up to the period end, for special cause variation.
-    history = monthly(add_months(month_start(period.end), -23), period.end)
-    ev = _evaluate(engine=engine, periods=[period, *history], public=public, as_of=as_of, ids=None)
     f = ev.figures
-    now = f[f["p"] == 0]
+    now = f[f["p"] == now_at]
     for row in now.itertuples(index=False):
         ind = by_id(row.id)
         if row.status == "not_reported":
@@ -364,10 +388,12 @@ def attention(*, engine: sa.Engine, period: Period, public: bool, as_of: date | 
         elif row.rag == "red":
             items.append(AttentionItem("red_rag", ind.id,
                                        f"{ind.name} is short of its target for {period.label()}."))
-    hist = f[f["p"] > 0]
+    where = {p: i for i, p in enumerate(history_at)}
+    hist = f[f["p"].isin(history_at)]
     for ind in CATALOGUE:
         h = hist[(hist["id"] == ind.id) & (hist["status"] != "not_reported")]
-        series = pd.Series(h["value"].to_numpy(float), index=[history[p - 1].start for p in h["p"]]).dropna()
+        h = h.iloc[np.argsort([where[p] for p in h["p"]], kind="stable")]  # in month order
+        series = pd.Series(h["value"].to_numpy(float), index=[history[where[p]].start for p in h["p"]]).dropna()
         if len(series) < 8:
             continue
         res = xmr(values=series, polarity=ind.polarity)
@@ -382,6 +408,31 @@ def attention(*, engine: sa.Engine, period: Period, public: bool, as_of: date | 
         items.append(AttentionItem("missing_return", None,
                                    f"{names.get(r.partner, r.partner)}: no '{title}' return for {r.month:%B %Y}."))
     return items
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the meeting overview shows for one period: every indicator, the comparisons, what needs attention."""
+
+    indicators: IndicatorSet
+    comparisons: pd.DataFrame
+    attention: list[AttentionItem]
+
+
+def overview(*, engine: sa.Engine, period: Period, public: bool, as_of: date | None = None) -> Overview:
+    """``compute_indicators``, ``compare`` and ``attention`` for one period, from one evaluation.
+
+    The three ask about overlapping periods (the period itself, the one before, a year earlier and the
+    last 24 months); evaluating them together does each period's work once. Each period's figures are
+    computed and protected on their own, so every answer equals the separate call's (a test holds that).
+    """
+    prev, year, history = previous(period), year_earlier(period), _history(period)
+    periods = list(dict.fromkeys([period, prev, year, *history]))
+    at = {p: i for i, p in enumerate(periods)}
+    ev = _evaluate(engine=engine, periods=periods, public=public, as_of=as_of, ids=None)
+    return Overview(indicators=_indicator_set(ev, 0, public=public, as_of=as_of),
+                    comparisons=_comparisons(ev, (0, at[prev], at[year])),
+                    attention=_attention(ev, 0, [at[p] for p in history], engine=engine, as_of=as_of))
 
 
 def kerb_crawling(*, engine: sa.Engine, period: Period, public: bool) -> pd.DataFrame:

@@ -10,8 +10,8 @@ ctx = c.outcomes_page("overview", "Meeting overview",
                       "The strategy's headline figures for the period, how each has changed since "
                       "the previous period and the same period last year, and what needs the group's attention.")
 
-results = data.indicators(ctx.engine, period=ctx.period, public=ctx.public)
-comparisons = data.compare(ctx.engine, period=ctx.period, public=ctx.public)
+figures = data.overview(ctx.engine, period=ctx.period, public=ctx.public)
+results, comparisons = figures.indicators, figures.comparisons
 
 st.header("Headline figures")
 st.caption("Arrows show the change; blue means better and orange-red means worse for the women, "
@@ -20,7 +20,7 @@ c.tiles([r for r in results.results if catalogue.by_id(r.id).headline], comparis
         period=ctx.period)
 
 st.header("What needs attention")
-c.attention_list(data.attention(ctx.engine, period=ctx.period, public=ctx.public))
+c.attention_list(figures.attention)
 
 st.header("Every indicator")
 summary = c.summary_table(results.results, comparisons)

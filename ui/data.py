@@ -99,6 +99,11 @@ def _attention(url: str, version: tuple[int, int], start: date, end: date, publi
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _overview(url: str, version: tuple[int, int], start: date, end: date, public: bool):
+    return metrics.overview(engine=_engine_for(url), period=Period(start, end), public=public)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def _return_grid(url: str, version: tuple[int, int], start: date, end: date, today: date) -> pd.DataFrame:
     from metrics import completeness
 
@@ -157,6 +162,12 @@ def service_mix(eng: sa.Engine, *, period: Period, public: bool) -> pd.DataFrame
 def attention(eng: sa.Engine, *, period: Period, public: bool) -> list:
     url, v = _key(eng)
     return _attention(url, v, period.start, period.end, public)
+
+
+def overview(eng: sa.Engine, *, period: Period, public: bool):
+    """The meeting overview's indicators, comparisons and attention items, from one evaluation."""
+    url, v = _key(eng)
+    return _overview(url, v, period.start, period.end, public)
 
 
 def return_grid(eng: sa.Engine, *, start: date, end: date, today: date) -> pd.DataFrame:

@@ -432,6 +432,19 @@ def test_attention(golden_engine):
     assert all(not any(ch.isdigit() for ch in i.message.replace("2026", "")) for i in items)
 
 
+@pytest.mark.parametrize("period", [APRIL, parse("2026-27-Q1"), parse("2026-03")], ids=str)
+@pytest.mark.parametrize("public", [False, True])
+def test_the_overview_from_one_evaluation_equals_the_separate_answers(golden_engine, period, public):
+    # The meeting overview evaluates every period it needs at once; each answer must be exactly the
+    # separate call's, disclosure control included.
+    ov = metrics.overview(engine=golden_engine, period=period, public=public)
+    assert ov.indicators == metrics.compute_indicators(engine=golden_engine, period=period, public=public)
+    pd.testing.assert_frame_equal(ov.comparisons, metrics.compare(engine=golden_engine, period=period,
+                                                                  public=public))
+    assert ov.attention == metrics.attention(engine=golden_engine, period=period, public=public)
+    assert ov.attention  # the golden data has something to say for each period tried
+
+
 def test_extra_breakdowns(golden_engine):
     ws = metrics.trend_breakdown(engine=golden_engine, periods=[APRIL], public=False, id="EXT-01")
     # current working status: reduced P0001 P0008, active P0002 P0007, stopped P0006, blank P0003 P0011
