@@ -94,11 +94,6 @@ def _service_mix(url: str, version: tuple[int, int], start: date, end: date, pub
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _attention(url: str, version: tuple[int, int], start: date, end: date, public: bool) -> list:
-    return metrics.attention(engine=_engine_for(url), period=Period(start, end), public=public)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
 def _overview(url: str, version: tuple[int, int], start: date, end: date, public: bool):
     return metrics.overview(engine=_engine_for(url), period=Period(start, end), public=public)
 
@@ -157,11 +152,6 @@ def weekly_attendance(eng: sa.Engine, *, start: date, end: date, public: bool) -
 def service_mix(eng: sa.Engine, *, period: Period, public: bool) -> pd.DataFrame:
     url, v = _key(eng)
     return _service_mix(url, v, period.start, period.end, public)
-
-
-def attention(eng: sa.Engine, *, period: Period, public: bool) -> list:
-    url, v = _key(eng)
-    return _attention(url, v, period.start, period.end, public)
 
 
 def overview(eng: sa.Engine, *, period: Period, public: bool):
