@@ -1,4 +1,5 @@
-"""Command line: ``python -m data_loaders ingest FILE... --partner CODE [--period P] [--db URL] [--dry-run] [--json]``.
+"""Command line: ``python -m data_loaders ingest FILE... --partner CODE [--period P] [--db URL] [--dry-run] [--json]
+[--workers N]``.
 
 Several files are checked side by side in worker processes (``--workers``, default one per CPU)
 and stored one at a time, in the order given, by this process: checking is pure and takes most
@@ -106,17 +107,15 @@ def _checking(paths: list[Path], *, workers: int, **how) -> Iterator[Iterator[tu
                 path, future = pending.popleft()
                 try:
                     result = future.result()
-                except Exception as exc:  # noqa: BLE001 - never a traceback; the file is reported, not lost
-                    if not isinstance(exc, BrokenProcessPool):
-                        yield None, f"{path.name} could not be checked ({type(exc).__name__}); load it again."
-                        refill()
-                        continue
+                except BrokenProcessPool:
                     # A worker was stopped (killed, out of memory), and with it the pool: which file it was
                     # checking is not known, so this one and the rest are checked here, one at a time.
                     rest = [path, *(p for p, _ in pending), *queue]
                     pending.clear()
                     yield from map(check, rest)
                     return
+                except Exception as exc:  # noqa: BLE001 - never a traceback; the file is reported, not lost
+                    result = None, f"{path.name} could not be checked ({type(exc).__name__}); load it again."
                 refill()
                 yield result
 
