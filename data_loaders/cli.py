@@ -35,6 +35,12 @@ if TYPE_CHECKING:
     from data_loaders.ingest import FileReport
 
 
+# Files each worker may check ahead of the one being stored. The command imports its database layer and
+# opens the database while the first ones are checked, and small files check faster than they store;
+# a checked file waits in memory, so this bounds memory too.
+AHEAD = 8
+
+
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m data_loaders", description="Load partners' data returns.")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -87,7 +93,7 @@ def _checking(paths: list[Path], *, workers: int, **how) -> Iterator[Iterator[tu
     """Each file checked, in the order given: by forked worker processes when there are several files.
 
     Workers start on entering, before the caller opens the database, so no connection is ever
-    shared with a fork; the caller stores while the workers check the next files. At most two
+    shared with a fork; the caller stores while the workers check the next files. At most ``AHEAD``
     files per worker wait, checked, to be stored (memory stays flat however many files there are).
     """
     check = partial(_check, **how)
@@ -99,7 +105,7 @@ def _checking(paths: list[Path], *, workers: int, **how) -> Iterator[Iterator[tu
         queue = iter(paths)
 
         def refill() -> None:
-            for path in itertools.islice(queue, 2 * workers - len(pending)):
+            for path in itertools.islice(queue, AHEAD * workers - len(pending)):
                 pending.append((path, pool.submit(check, path)))
 
         def results() -> Iterator[tuple[bytes | None, object]]:
