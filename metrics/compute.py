@@ -113,9 +113,9 @@ class _Shared:
         if "person_id" in df:
             with self._lock:
                 df["person_id"] = numbering.of(df["person_id"].to_numpy(object))
-        days = df["d"].to_numpy()
-        if not bool((days[1:] >= days[:-1]).all()):  # rows mostly arrive in day order already
-            df = df.take(np.argsort(days, kind="stable")).reset_index(drop=True)
+        order = _day_order(df["d"].to_numpy())
+        if order is not None:  # rows mostly arrive in day order already
+            df = df.take(order).reset_index(drop=True)
         with self._lock:
             for old in [k for k in held if k[0] != version]:  # older data is never asked for again
                 del held[old]
@@ -167,6 +167,11 @@ class Tables:
         return self._cache[name]
 
 
+def _day_order(days: np.ndarray) -> np.ndarray | None:
+    """The stable order that sorts ``days``; None when they are sorted already."""
+    return None if bool((days[1:] >= days[:-1]).all()) else np.argsort(days, kind="stable")
+
+
 def explode(df: pd.DataFrame, lo: np.ndarray, hi: np.ndarray, *, day: str = "d") -> pd.DataFrame:
     """``df``'s rows repeated once for each window [lo[p], hi[p]] that holds their day, with column ``p``.
 
@@ -176,7 +181,9 @@ def explode(df: pd.DataFrame, lo: np.ndarray, hi: np.ndarray, *, day: str = "d")
         return df.iloc[0:0].assign(p=pd.Series(dtype=np.int64))
     days = df[day].to_numpy(np.int64)
     # Shared tables come sorted by day already: then the stable order is the rows as they are.
-    order = np.arange(len(days)) if bool((days[1:] >= days[:-1]).all()) else np.argsort(days, kind="stable")
+    order = _day_order(days)
+    if order is None:
+        order = np.arange(len(days))
     sorted_days = days[order]
     a = np.searchsorted(sorted_days, lo, "left")
     b = np.searchsorted(sorted_days, hi, "right")
