@@ -76,7 +76,8 @@ def resolve_period(period: Period | str | None) -> Period | None:
         raise UsageError(str(exc)) from None
 
 
-def _file_error(message: str) -> dict:
+def file_error(message: str) -> dict:
+    """An error about the whole file (no sheet, row or column), as the report lists it."""
     return {"sheet": None, "row": None, "column": None, "message": message}
 
 
@@ -227,15 +228,15 @@ def validate_file(*, content: bytes, file_name: str, partner: str, period: Perio
     try:
         _validate(result, content=content, who=who, given=given, today=today, tick=tick)
     except Refused as r:
-        result.errors = [_file_error(r.message)]
+        result.errors = [file_error(r.message)]
         result.sheets = []
     except MemoryError:
-        result.errors = [_file_error("This file is too large to check in one go. Split it into smaller files.")]
+        result.errors = [file_error("This file is too large to check in one go. Split it into smaller files.")]
         result.sheets = []
     except Exception as exc:  # noqa: BLE001 - never a traceback to the partner
         # The exception's text may quote a cell, so only its type is logged.
         log.error("unexpected %s while checking file %s", type(exc).__name__, sha)
-        result.errors = [_file_error(COULD_NOT_READ)]
+        result.errors = [file_error(COULD_NOT_READ)]
         result.sheets = []
     return result
 
@@ -282,7 +283,7 @@ def _validate(result: ValidatedFile, *, content: bytes, who, given: Period | Non
         expected = "; ".join(f"{s.name}: {', '.join(s.column_names)}" for s in RETURNS.values()
                              if s.name in who.returns)
         where = "this CSV" if kind == "csv" else "any sheet of this workbook"
-        errors.append(_file_error(f"We could not find a return in {where}. A return needs a header row naming its "
+        errors.append(file_error(f"We could not find a return in {where}. A return needs a header row naming its "
                                   f"columns, within the first 11 rows. Returns {who.code} sends: {expected}."))
 
     period = given or periods.from_filename(result.file)
@@ -290,7 +291,7 @@ def _validate(result: ValidatedFile, *, content: bytes, who, given: Period | Non
         dates = pd.concat([p.frame[p.spec.date_column] for p in parsed if p.spec.date_column in p.frame]).dropna()
         period = periods.spanning_months(dates) if not dates.empty else None
         if period is None and not errors and not any(b.any() for p in parsed for b in p.bad.values()):
-            errors.append(_file_error(
+            errors.append(file_error(
                 "This file has no dated rows, so we cannot tell which period it is for. Give the period when "
                 "uploading, or put it in the file name (for example attendance_2026-04.xlsx)."))
     result.period = period

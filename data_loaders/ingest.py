@@ -22,7 +22,7 @@ from data_loaders.checking import (
     Progress,
     UsageError,
     ValidatedFile,
-    _file_error,
+    file_error,
     local_today,
     resolve_partner,
     resolve_period,
@@ -111,7 +111,7 @@ def store_validated(*, engine: sa.Engine, checked: ValidatedFile, content: bytes
     if not v.ok:
         reasons = v.errors[:MAX_LOGGED_REASONS]
         if len(v.errors) > MAX_LOGGED_REASONS:
-            reasons = [*reasons, _file_error(f"... and {len(v.errors) - MAX_LOGGED_REASONS} more errors.")]
+            reasons = [*reasons, file_error(f"... and {len(v.errors) - MAX_LOGGED_REASONS} more errors.")]
         repository.log_refusal(engine, sha256=v.sha256, file_name=file_name, partner=partner, loaded_by=loaded_by,
                                reasons=reasons)
         repository.audit(engine, username=loaded_by, role=role, action="refusal",
