@@ -10,7 +10,13 @@ sys.modules.setdefault("hypothesis", None)
 
 from data_loaders.cli import main  # noqa: E402 - after the line above, by design
 
-code = main()
+try:
+    code = main()
+except BrokenPipeError:
+    # Whoever read the reports stopped reading (``... | head``): the files stored so far stay stored, each in
+    # its own transaction; say nothing more, and no traceback.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    code = 1
 # Everything is stored and committed, and the database closed; what is left is tearing the interpreter
 # down (pandas, SQLAlchemy and the rest: 0.35 s, a fifth of loading a small file). Flush, then leave.
 logging.shutdown()

@@ -214,3 +214,14 @@ def test_a_real_process_flushes_every_report_and_exits_with_the_status(tmp_path)
     assert [json.loads(x)["status"] for x in res.stdout.splitlines()] == ["accepted", "rejected", "accepted",
                                                                            "accepted"]
     assert not (tmp_path / "real.db-wal").exists()  # the database was closed cleanly
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    # ``python -m data_loaders ingest ... | head -1``: the pipe closes while reports are still being written.
+    paths = _month_files(tmp_path, months=tuple(range(1, 11)))
+    db = f"sqlite:///{tmp_path / 'pipe.db'}"
+    cmd = " ".join([sys.executable, "-m", "data_loaders", "ingest", *paths, "--partner", "aspirations", "--db", db,
+                    "| head -c 1"])
+    res = subprocess.run(["bash", "-c", cmd], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                         capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in res.stderr and "BrokenPipe" not in res.stderr, res.stderr
