@@ -123,7 +123,7 @@ def _parse_sheet(sheet: RawSheet, lay: Layout) -> _Parsed:
         # Only the values the data rows use: the header and any title rows above it hold other text.
         used = np.zeros(len(parsed), dtype=bool)
         used[codes[codes >= 0]] = True
-        distinct[col.name] = parsed[used]
+        distinct[col.name] = pd.Series(parsed.array[used], copy=False)
     return _Parsed(sheet, lay, spec, _frame(columns, index), bad, distinct)
 
 
@@ -306,22 +306,24 @@ def _validate(result: ValidatedFile, *, content: bytes, who, given: Period | Non
     if errors:
         result.sheets = []
         return
-    seen: dict[str, pd.DataFrame] = {}
+    kept: dict[str, list[tuple[pd.DataFrame, list[str]]]] = {}  # per return: rows kept so far, and their key
     for p in parsed:
         frame = _canonical(p)
         key = [k for k in p.spec.key if k in frame]
         if key:
-            before = seen.get(p.spec.name)
-            combined = frame[key] if before is None else pd.concat([before, frame[key]])
-            repeated = combined.duplicated(keep="first").to_numpy()
-            dup = repeated[-len(frame):] if len(frame) else np.zeros(0, bool)
+            before = kept.setdefault(p.spec.name, [])
+            if not before:  # the return's first sheet (nearly always its only one): the key is not copied
+                dup = frame.duplicated(subset=key, keep="first").to_numpy()
+            else:
+                earlier = pd.concat([f[k] for f, k in before])
+                dup = pd.concat([earlier, frame[key]]).duplicated(keep="first").to_numpy()[len(earlier):]
             if dup.any():
                 rows = frame.index[dup].tolist()
                 shown = ", ".join(str(r) for r in rows[:10]) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
                 warnings.append(f"Sheet '{p.sheet.name}': {len(rows)} row(s) repeat an earlier row with the same "
                                 f"{', '.join(p.spec.key)} and were loaded once (rows {shown}).")
                 frame = frame[~dup]
-            seen[p.spec.name] = combined[~repeated]
+            before.append((frame, key))
         result.sheets.append(SheetRows(p.sheet.name, p.spec.name, frame.reset_index(drop=True)))
     result.summary = [{"sheet": s.sheet, "return": s.return_name, "rows": len(s.frame)} for s in result.sheets]
     result.warnings = warnings

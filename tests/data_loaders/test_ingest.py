@@ -70,6 +70,17 @@ def test_attendance_key_duplicates_are_kept_once_with_a_warning():
     assert any("repeat an earlier row" in w and "rows 3" in w for w in v.warnings)
 
 
+def test_key_duplicates_across_two_sheets_of_one_return_are_kept_once():
+    header = ["session_date", "person_id"]
+    v = check(xlsx({"attendance": [header, ["02/04/2026", "P0042"], ["03/04/2026", "P0043"]],
+                    "Sheet2": [header, ["2026-04-02", "p42"], ["02/04/2026", "P0042"], ["04/04/2026", "P0044"]]}))
+    assert v.errors == []
+    assert [len(s.frame) for s in v.sheets] == [2, 1]
+    assert v.sheets[1].frame["person_id"].tolist() == ["P0044"]
+    assert not any("'attendance'" in w and "repeat" in w for w in v.warnings)
+    assert any("'Sheet2': 2 row(s) repeat an earlier row" in w and "rows 2, 3" in w for w in v.warnings)
+
+
 def test_outreach_allows_anonymous_repeats_and_yes_no_forms():
     v = check(good_xlsx("outreach"), partner="vineyard")
     f = v.sheets[0].frame
