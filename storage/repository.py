@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
 from collections.abc import Callable
@@ -150,8 +151,28 @@ def _bulk_insert(conn: sa.Connection, t: sa.Table, return_name: str, frame: pd.D
                              list(rows))
 
 
+# Statements built once (SQLAlchemy then reuses their compiled form without working out a cache key per
+# call): storing a file runs each of them once, and a regional load stores hundreds of files.
+_FIND_SUBMISSION = sa.select(schema.submissions).where(schema.submissions.c.sha256 == sa.bindparam("b_sha256"))
+_INSERT_SUBMISSION = schema.submissions.insert()
+_INSERT_ARCHIVED = schema.archived_files.insert()
+_INSERT_SHEET = schema.submission_sheets.insert()
+_INSERT_AUDIT = schema.audit_log.insert()
+
+
+@functools.cache
+def _supersede(return_name: str) -> sa.Update:
+    """Mark a partner's current rows of one return dated in a period as superseded by a submission."""
+    t = schema.return_tables[return_name]
+    dcol = t.c[RETURNS[return_name].date_column]
+    return (t.update()
+            .where(t.c.partner == sa.bindparam("b_partner"), t.c.superseded_at.is_(None),
+                   dcol >= sa.bindparam("b_start"), dcol <= sa.bindparam("b_end"))
+            .values(superseded_at=sa.bindparam("b_now"), superseded_by=sa.bindparam("b_submission")))
+
+
 def find_submission(conn: sa.Connection, sha256: str) -> dict | None:
-    row = conn.execute(sa.select(schema.submissions).where(schema.submissions.c.sha256 == sha256)).mappings().first()
+    row = conn.execute(_FIND_SUBMISSION, {"b_sha256": sha256}).mappings().first()
     return dict(row) if row else None
 
 
@@ -186,27 +207,20 @@ def store_submission(
                 then(conn, result)
             return result
         now = loaded_at or utcnow()
-        sub_id = conn.execute(
-            schema.submissions.insert().values(
-                sha256=sha256, file_name=file_name[:255], partner=partner,
-                period_start=period.start, period_end=period.end, loaded_by=loaded_by,
-                loaded_at=now, status="accepted", size_bytes=len(content), warnings=list(warnings),
-            )
-        ).inserted_primary_key[0]
-        conn.execute(schema.archived_files.insert().values(submission_id=sub_id, content=content))
+        sub_id = conn.execute(_INSERT_SUBMISSION, {
+            "sha256": sha256, "file_name": file_name[:255], "partner": partner, "period_start": period.start,
+            "period_end": period.end, "loaded_by": loaded_by, "loaded_at": now, "status": "accepted",
+            "size_bytes": len(content), "warnings": list(warnings),
+        }).inserted_primary_key[0]
+        conn.execute(_INSERT_ARCHIVED, {"submission_id": sub_id, "content": content})
         replaced: dict[str, int] = {}
         for sh in sheets:
-            conn.execute(schema.submission_sheets.insert().values(
-                submission_id=sub_id, sheet=sh.sheet[:255], return_name=sh.return_name, rows=len(sh.frame)))
+            conn.execute(_INSERT_SHEET, {"submission_id": sub_id, "sheet": sh.sheet[:255],
+                                         "return_name": sh.return_name, "rows": len(sh.frame)})
         for return_name in dict.fromkeys(sh.return_name for sh in sheets):
             t = schema.return_tables[return_name]
-            dcol = t.c[RETURNS[return_name].date_column]
-            res = conn.execute(
-                t.update()
-                .where(t.c.partner == partner, t.c.superseded_at.is_(None),
-                       dcol >= period.start, dcol <= period.end)
-                .values(superseded_at=now, superseded_by=sub_id)
-            )
+            res = conn.execute(_supersede(return_name), {"b_partner": partner, "b_start": period.start,
+                                                         "b_end": period.end, "b_now": now, "b_submission": sub_id})
             replaced[return_name] = res.rowcount or 0
             for sh in sheets:
                 if sh.return_name != return_name or sh.frame.empty:
@@ -469,13 +483,12 @@ def row_counts(conn: sa.Connection | sa.Engine) -> dict[str, int]:
 def audit(conn_or_engine: sa.Connection | sa.Engine, *, username: str, role: str | None, action: str,
           detail: dict) -> None:
     """Append to the audit log (never personal data values)."""
-    stmt = schema.audit_log.insert().values(at=utcnow(), username=username[:80], role=role, action=action,
-                                            detail=detail)
+    row = {"at": utcnow(), "username": username[:80], "role": role, "action": action, "detail": detail}
     if isinstance(conn_or_engine, sa.Engine):
         with conn_or_engine.begin() as c:
-            c.execute(stmt)
+            c.execute(_INSERT_AUDIT, row)
     else:
-        conn_or_engine.execute(stmt)
+        conn_or_engine.execute(_INSERT_AUDIT, row)
 
 
 class _connection:
