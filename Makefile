@@ -35,7 +35,10 @@ test: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n 2 --dist loadfile
 
+# Byte-compiled first, as an installed application is: where PYTHONDONTWRITEBYTECODE is set, every
+# command would otherwise compile the project's source as it starts (docs/performance.md).
 bench: $(STAMP)
+	$(PY) -m compileall -q app.py pages ui metrics storage data_loaders core reports sample_data benchmarks
 	$(PY) -m benchmarks
 
 clean:

@@ -196,6 +196,17 @@ def _personal_cells(sheet: RawSheet, lay: Layout | None) -> list[dict]:
     return out
 
 
+def _whole_numbers(s: pd.Series) -> pd.Series:
+    """A checked count or scale column (whole floats, NaN where blank) as Int64."""
+    if s.dtype != np.float64:
+        return s.round().astype("Int64")
+    # Built directly: the same column as ``round().astype("Int64")`` gives, for a quarter of the time.
+    v = s.to_numpy()
+    blank = np.isnan(v)
+    return pd.Series(pd.arrays.IntegerArray(np.where(blank, 0, np.round(v)).astype(np.int64), blank), index=s.index,
+                     copy=False)
+
+
 def _canonical(p: _Parsed) -> pd.DataFrame:
     """Validated rows with storage-friendly types."""
     out: dict[str, pd.Series] = {}
@@ -204,7 +215,7 @@ def _canonical(p: _Parsed) -> pd.DataFrame:
             continue
         s = p.frame[col.name]
         if col.kind in ("count", "scale"):
-            s = s.round().astype("Int64")
+            s = _whole_numbers(s)
         out[col.name] = s
     return _frame(out, p.frame.index)
 

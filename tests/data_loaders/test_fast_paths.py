@@ -169,3 +169,13 @@ def test_columns_classified_together_as_one_at_a_time(columns):
     except UnicodeEncodeError:
         return  # as above: the pandas path refuses the file
     assert personal.classify_columns([(u, None) for u in us]) == one_by_one
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.lists(st.one_of(st.none(), st.integers(-(10**9), 10**9)), max_size=30), st.integers(0, 5))
+def test_whole_numbers_are_int64_as_round_and_astype_give(items, start):
+    from data_loaders.checking import _whole_numbers
+
+    s = pd.Series([np.nan if x is None else float(x) for x in items], dtype="float64",
+                  index=pd.RangeIndex(start, start + len(items)))
+    pd.testing.assert_series_equal(_whole_numbers(s), s.round().astype("Int64"), check_exact=True)
