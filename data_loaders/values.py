@@ -5,7 +5,8 @@ then spreads the answer back to the rows: a 100,000-row sheet usually holds a
 few hundred distinct values per column. What each distinct value is (``Kinds``)
 is worked out once per column and shared by the parsers and the personal-data
 scan. The parsers read ASCII text and calamine's dates in one plain-Python pass
-over the distinct values (no row is ever looped over); a column holding other
+over the distinct values (no row is ever looped over; person references, nearly
+all distinct, are read by Arrow instead); a column holding other
 text takes the vectorised pandas path (``_..._pandas``), which stays the
 definition that the tests compare the fast path with.
 
