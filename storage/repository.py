@@ -303,6 +303,9 @@ _EPOCH = np.datetime64("1970-01-01", "D")
 _TEXT_KINDS = ("reference", "code", "multi")
 # Joining a column's values into one text in SQLite: between values, and for a blank.
 _SEP, _BLANK = "\x1f", "\x1e"
+# Written into the SQL, not bound: SQLite reads a bound separator afresh for every row it joins (the
+# regional tables took 0.35 s to join with bound marks, 0.20 s with these).
+_SEP_SQL, _BLANK_SQL = (sa.literal_column(f"'{mark}'", sa.String) for mark in (_SEP, _BLANK))
 
 
 def _distinct_form(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -321,8 +324,8 @@ def _joined_columns(c: sa.Connection, cols: list[sa.Column], where) -> list[tupl
     parts: list = [sa.func.count()]
     for col in cols:
         # A column that may be blank also counts its values, to tell a blank from a value equal to the mark.
-        parts += [sa.func.count(col), sa.func.group_concat(sa.func.ifnull(col, _BLANK), _SEP)] if col.nullable \
-            else [sa.func.count(), sa.func.group_concat(col, _SEP)]
+        parts += [sa.func.count(col), sa.func.group_concat(sa.func.ifnull(col, _BLANK_SQL), _SEP_SQL)] if col.nullable \
+            else [sa.func.count(), sa.func.group_concat(col, _SEP_SQL)]
     try:
         row = c.execute(sa.select(*parts).where(where)).one()
     except sa.exc.DBAPIError:  # longer than SQLite allows a text to be
