@@ -27,7 +27,7 @@ from core.returns import DROP_IN_SERVICES, RETURNS
 from metrics import disclosure
 from metrics.catalogue import CATALOGUE, by_id
 from metrics.completeness import assess, covered_months, return_grid
-from metrics.compute import EXTRA_BREAKDOWNS, Calculator, Tables, compute_raw
+from metrics.compute import EXTRA_BREAKDOWNS, Calculator, Tables, compute_raw, tables_for
 from metrics.results import BreakdownCell, IndicatorResult, IndicatorSet
 from metrics.stats import wilson
 from metrics.targets import all_targets, rag
@@ -70,8 +70,10 @@ def _evaluate(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: 
     wanted = _check_ids(ids)
     threshold = disclosure.threshold_value()
     as_dt = _as_of_dt(as_of)
-    tables = tables or Tables(engine=engine, as_of=as_dt, end=max(p.end for p in periods) if periods else None,
-                              start=min(p.start for p in periods) if periods else None)
+    if tables is None:
+        tables = Tables(engine=engine, as_of=as_dt, end=max(p.end for p in periods) if periods else None,
+                        start=min(p.start for p in periods) if periods else None)
+        tables.prefetch(tables_for(wanted))
     calc = Calculator(tables=tables, periods=periods)
     raw, cells = compute_raw(calc=calc, ids=wanted)
     if extra is not None:

@@ -13,6 +13,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -102,27 +103,38 @@ class _Shared:
 
     def table(self, engine: sa.Engine, name: str, *, as_of: datetime | None, version: tuple[int, int],
               numbering: Numbering | None = None) -> pd.DataFrame:
+        return self.tables(engine, [name], as_of=as_of, version=version, numbering=numbering)[name]
+
+    def tables(self, engine: sa.Engine, names: list[str], *, as_of: datetime | None, version: tuple[int, int],
+               numbering: Numbering | None = None) -> dict[str, pd.DataFrame]:
+        """Several tables. Those not held yet are read side by side (``READERS`` at once), then numbered and
+        sorted one at a time in the order given, so that a woman's number never depends on which read
+        finished first."""
         numbering = numbering or self.numbering(engine)
-        key = (version, as_of, name, numbering)
+        out: dict[str, pd.DataFrame] = {}
         with self._lock:
             held = self._by_engine.setdefault(engine, OrderedDict())
-            if key in held:
-                held.move_to_end(key)
-                return held[key]
-        df = read_return_compact(engine, name, columns=COLUMNS[name], as_of=as_of)
-        if "person_id" in df:
+            for name in names:
+                key = (version, as_of, name, numbering)
+                if key in held:
+                    held.move_to_end(key)
+                    out[name] = held[key]
+        missing = [n for n in dict.fromkeys(names) if n not in out]
+        for name, df in zip(missing, _read_side_by_side(engine, missing, as_of=as_of), strict=True):
+            if "person_id" in df:
+                with self._lock:
+                    df["person_id"] = numbering.of(df["person_id"].to_numpy(object))
+            order = _day_order(df["d"].to_numpy())
+            if order is not None:  # rows mostly arrive in day order already
+                df = df.take(order).reset_index(drop=True)
             with self._lock:
-                df["person_id"] = numbering.of(df["person_id"].to_numpy(object))
-        order = _day_order(df["d"].to_numpy())
-        if order is not None:  # rows mostly arrive in day order already
-            df = df.take(order).reset_index(drop=True)
-        with self._lock:
-            for old in [k for k in held if k[0] != version]:  # older data is never asked for again
-                del held[old]
-            held[key] = df
-            while len(held) > self._max:
-                held.popitem(last=False)
-        return df
+                for old in [k for k in held if k[0] != version]:  # older data is never asked for again
+                    del held[old]
+                held[(version, as_of, name, numbering)] = df
+                while len(held) > self._max:
+                    held.popitem(last=False)
+            out[name] = df
+        return out
 
     def clear(self) -> None:
         with self._lock:
@@ -131,6 +143,23 @@ class _Shared:
 
 
 SHARED = _Shared()
+
+# Tables read at once by one request. Most of a read is SQLite's (or the PostgreSQL server's) and Arrow's
+# work, done without the GIL: two side by side took the regional tables from about 0.30 s to 0.20 s.
+READERS = 2
+
+
+def _read_side_by_side(engine: sa.Engine, names: list[str], *, as_of: datetime | None) -> list[pd.DataFrame]:
+    """``read_return_compact`` of each return, in order; side by side when the engine's pool gives each thread
+    a connection of its own to the same database (never for an in-memory SQLite database, which is one
+    connection's alone)."""
+    def read(name: str) -> pd.DataFrame:
+        return read_return_compact(engine, name, columns=COLUMNS[name], as_of=as_of)
+
+    if len(names) < 2 or not isinstance(engine.pool, sa.pool.QueuePool):
+        return [read(n) for n in names]
+    with ThreadPoolExecutor(min(READERS, len(names)), thread_name_prefix="read-table") as pool:
+        return list(pool.map(read, names))
 
 
 class Tables:
@@ -149,11 +178,20 @@ class Tables:
         self._cache: dict[str, pd.DataFrame] = {}
         self.reads: list[str] = []  # for tests: which tables were read, in order
 
+    def prefetch(self, names: list[str]) -> None:
+        """Have the shared tables ``names`` read (side by side) before they are asked for one by one."""
+        self._begin()
+        SHARED.tables(self._engine, [n for n in names if n not in self._cache], as_of=self._as_of,
+                      version=self._version, numbering=self._numbering)
+
+    def _begin(self) -> None:
+        if self._version is None:
+            self._version = data_version(self._engine)
+            self._numbering = SHARED.numbering(self._engine)
+
     def get(self, name: str) -> pd.DataFrame:
         if name not in self._cache:
-            if self._version is None:
-                self._version = data_version(self._engine)
-                self._numbering = SHARED.numbering(self._engine)
+            self._begin()
             df = SHARED.table(self._engine, name, as_of=self._as_of, version=self._version,
                               numbering=self._numbering)
             back = HISTORY_DAYS.get(name)
@@ -554,6 +592,11 @@ def compute_raw(*, calc: Calculator, ids: list[str]) -> tuple[pd.DataFrame, pd.D
         {"p": pd.Series(dtype=np.int64), "category": pd.Series(dtype=str), "value": pd.Series(dtype=float),
          "id": pd.Series(dtype=str)})
     return raw_frame, cell_frame
+
+
+def tables_for(ids: list[str] | tuple[str, ...]) -> list[str]:
+    """The returns the indicators ``ids`` read, each once."""
+    return list(dict.fromkeys(t for i in ids for t in TABLES_FOR[i]))
 
 
 # Which returns each indicator reads (so a request for a few indicators reads only what it needs).

@@ -75,6 +75,64 @@ def test_a_request_keeps_one_numbering_when_the_tables_are_cleared(golden_engine
     assert list(c.eng01) == [2, 6]  # outreach read again under this request's numbering: P0001 counted once
 
 
+def test_tables_read_side_by_side_equal_tables_read_one_at_a_time(golden_engine, monkeypatch):
+    import concurrent.futures
+
+    import metrics.compute as mc
+
+    names = list(mc.COLUMNS)
+    mc.SHARED.clear()
+    version = mc.data_version(golden_engine)
+    one_by_one = {n: mc.SHARED.table(golden_engine, n, as_of=None, version=version) for n in names}
+    mc.SHARED.clear()
+    pools = []
+    real_pool = concurrent.futures.ThreadPoolExecutor
+
+    def counting_pool(*a, **kw):
+        pools.append(a or kw)
+        return real_pool(*a, **kw)
+
+    monkeypatch.setattr(mc, "ThreadPoolExecutor", counting_pool)
+    together = mc.SHARED.tables(golden_engine, names, as_of=None, version=version)
+    assert pools, "a file database is read side by side"
+    assert list(together) == names
+    for n in names:  # the same rows, and the same numbers for the same women (numbered in the order given)
+        pd.testing.assert_frame_equal(together[n], one_by_one[n])
+    assert mc.SHARED.tables(golden_engine, names[:2], as_of=None, version=version)["attendance"] is together[
+        "attendance"]  # held: not read again
+
+
+def test_an_in_memory_database_is_never_read_from_another_thread(monkeypatch):
+    import metrics.compute as mc
+    from storage.db import ensure_schema, get_engine
+
+    eng = ensure_schema("sqlite://")  # one connection's own database: another thread would find it empty
+    try:
+        def no_threads(*_a, **_kw):
+            raise AssertionError("an in-memory database must be read in the request's own thread")
+
+        monkeypatch.setattr(mc, "ThreadPoolExecutor", no_threads)
+        mc.SHARED.clear()
+        got = mc.SHARED.tables(eng, ["attendance", "outreach"], as_of=None, version=mc.data_version(eng))
+        assert set(got) == {"attendance", "outreach"} and got["attendance"].empty
+    finally:
+        eng.dispose()
+        get_engine.cache_clear()
+
+
+def test_a_request_reads_every_table_its_indicators_need_before_computing(golden_engine, monkeypatch):
+    import metrics.compute as mc
+    from metrics.api import _evaluate
+
+    asked = []
+    real = mc._Shared.tables
+    monkeypatch.setattr(mc._Shared, "tables", lambda self, engine, names, **kw: asked.append(list(names))
+                        or real(self, engine, names, **kw))
+    mc.SHARED.clear()
+    _evaluate(engine=golden_engine, periods=[month(2026, 4)], public=False, as_of=None, ids=["DRG-01", "SAF-01"])
+    assert asked[0] == ["attendance", "outreach", "treatment", "safeguarding"]  # at once, first
+
+
 def test_numbering_gives_each_reference_one_number():
     from metrics.compute import Numbering
 
