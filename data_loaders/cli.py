@@ -167,11 +167,22 @@ def readable(report: FileReport) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _imported(freeze: bool) -> None:
+    """For the command (``data_loaders.__main__``, which pauses the garbage collector as it starts): what is
+    imported lives as long as the process, so it is frozen, never walked by a collection again (3% of a
+    small load's instructions), and collecting resumes."""
+    if freeze:
+        gc.freeze()
+        gc.enable()
+
+
+def main(argv: list[str] | None = None, *, freeze_imports: bool = False) -> int:
     args = _parser().parse_args(argv)
     # Imported after the arguments are read: a usage error answers at once.
     # Only the checking half here: the workers fork from this process, and need no database layer.
     from data_loaders.checking import UsageError, resolve_partner, resolve_period
+
+    _imported(freeze_imports)
 
     try:
         resolve_partner(args.partner)
@@ -192,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         # Imported while the workers check the first files.
         from data_loaders.ingest import store_validated
         from storage.db import database_url, ensure_schema
+
+        _imported(freeze_imports)
 
         try:
             engine = ensure_schema(database_url(args.db))

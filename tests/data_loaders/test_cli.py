@@ -225,3 +225,25 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
     res = subprocess.run(["bash", "-c", cmd], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                          capture_output=True, text=True, timeout=300)
     assert "Traceback" not in res.stderr and "BrokenPipe" not in res.stderr, res.stderr
+
+
+def test_the_command_freezes_what_it_imported_and_collects_again(tmp_path):
+    # As ``python -m data_loaders`` runs it: the collector paused while pandas and SQLAlchemy load, then on.
+    paths = _month_files(tmp_path, months=(4,))
+    code = ("import gc, sys; sys.modules['hypothesis'] = None; gc.disable(); from data_loaders import cli; "
+            f"cli.main(['ingest', *{paths!r}, '--partner', 'aspirations', '--db', "
+            f"'sqlite:///{tmp_path / 'gc.db'}', '--workers', '1'], freeze_imports=True); "
+            "print(gc.isenabled(), gc.get_freeze_count())")
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                         capture_output=True, text=True, timeout=300)
+    enabled, frozen = res.stdout.split()[-2:]
+    assert enabled == "True" and int(frozen) > 100_000, res.stdout + res.stderr
+
+
+def test_called_in_a_process_the_command_leaves_the_collector_alone(files, db_url, capsys):
+    import gc
+
+    good, _bad = files
+    frozen = gc.get_freeze_count()
+    assert main(["ingest", str(good), "--partner", "aspirations", "--db", db_url, "--workers", "1"]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
