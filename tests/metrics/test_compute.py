@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from core.periods import month
-from metrics.compute import Calculator, Tables, day_number, explode
+from metrics.compute import TABLES_FOR, Calculator, Tables, day_number, explode
 
 
 def test_explode_repeats_rows_into_every_window_holding_them():
@@ -131,6 +131,19 @@ def test_a_request_reads_every_table_its_indicators_need_before_computing(golden
     mc.SHARED.clear()
     _evaluate(engine=golden_engine, periods=[month(2026, 4)], public=False, as_of=None, ids=["DRG-01", "SAF-01"])
     assert asked[0] == ["attendance", "outreach", "treatment", "safeguarding"]  # at once, first
+
+
+@pytest.mark.parametrize("ind_id", sorted(TABLES_FOR))
+def test_each_indicator_reads_exactly_the_tables_it_declares(golden_engine, ind_id):
+    # A request has the declared tables read side by side first: a missing one would be read alone later,
+    # an extra one read for nothing.
+    from metrics.catalogue import CATALOGUE
+    from metrics.compute import compute_raw
+
+    assert set(TABLES_FOR) == {i.id for i in CATALOGUE}
+    t = Tables(engine=golden_engine, as_of=None, end=date(2026, 4, 30), start=date(2026, 4, 1))
+    compute_raw(calc=Calculator(tables=t, periods=[month(2026, 4)]), ids=[ind_id])
+    assert sorted(t.reads) == sorted(TABLES_FOR[ind_id])
 
 
 def test_numbering_gives_each_reference_one_number():
