@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from core.periods import Period
 from core.returns import ACTIVITIES_BY_SERVICE, Column, ReturnSpec
@@ -98,6 +100,13 @@ def on_distinct_rows(columns: tuple[str, ...], test):
 
 
 _REFERENCE = r"P[0-9]{4}"  # the stored form of a person reference
+
+
+def _fullmatch_or_missing(s: pd.Series, pattern: str) -> pd.Series:
+    """For a string column: each cell matches ``pattern`` whole, or is missing. By Arrow at once: the
+    ``.str`` accessor spends 0.4 ms a call on its own, and a file calls it for every sheet."""
+    hit = pc.fill_null(pc.match_substring_regex(pa.array(s.array), f"^(?:{pattern})$"), True)
+    return pd.Series(np.asarray(hit, dtype=bool), index=s.index)
 # The dtypes a column has when the loader made it: checks on them run on plain numpy arrays.
 _ARRAY_DTYPES = (np.dtype("float64"), np.dtype("datetime64[us]"))
 
@@ -245,7 +254,7 @@ def _plan(spec: ReturnSpec, present: tuple[str, ...], today: date, period: Perio
             dtype = "datetime64[us]"
         elif col.kind == "reference":
             # A string column (the loader's) is matched by Arrow at once: references are mostly distinct.
-            checks.append(_check(_on_text(lambda s: s.str.fullmatch(_REFERENCE).fillna(True),
+            checks.append(_check(_on_text(lambda s: _fullmatch_or_missing(s, _REFERENCE),
                                           on_distinct(lambda u: u.str.fullmatch(_REFERENCE))),
                                  name=rule("format", describe_allowed(col)), missing_pass=True))
             dtype = "string"

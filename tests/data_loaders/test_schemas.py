@@ -152,6 +152,17 @@ def test_multi_code_check_agrees_with_the_whole_column_check(items):
     assert new.tolist() == old.tolist()
 
 
+@settings(deadline=None, max_examples=80)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["P0001", "P12345", "p0001", "xP0001", "P0001\n", "P000",
+                                                      "", " P0001", "P٠٠٠١"])), max_size=12),
+       st.sampled_from(["string", "string[python]"]))
+def test_the_reference_check_by_arrow_agrees_with_the_str_accessor(items, dtype):
+    s = pd.Series(pd.array(items, dtype=dtype), index=pd.RangeIndex(len(items)) + 7)
+    new = schemas._fullmatch_or_missing(s, schemas._REFERENCE)
+    old = s.str.fullmatch(schemas._REFERENCE).fillna(True)
+    assert new.tolist() == old.tolist() and new.index.equals(s.index)
+
+
 def _random_column(col, draw_values):
     if col.kind in ("date", "month"):
         return pd.Series(pd.to_datetime(draw_values(col, [None, "2026-03-31", "2026-04-01", "2026-04-30", "2026-05-01",
