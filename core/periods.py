@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$", re.IGNORECASE)
@@ -166,6 +168,8 @@ def from_filename(name: str) -> Period | None:
 
 def spanning_months(dates: pd.Series | list[date]) -> Period | None:
     """The whole months spanned by some dates."""
+    import pandas as pd  # here: parsing a period (``parse``) must not need pandas
+
     s = pd.Series(pd.to_datetime(pd.Series(list(dates)), errors="coerce")).dropna()
     if s.empty:
         return None

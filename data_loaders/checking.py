@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from core import partners as partners_mod
 from core import periods, settings
 from core.periods import Period
 from core.returns import RETURNS, ReturnSpec
@@ -25,6 +24,7 @@ from data_loaders import personal, schemas, values
 from data_loaders.container import Refused, sniff
 from data_loaders.layout import Layout, find_layout, match_by_name
 from data_loaders.reading import RawSheet, column_letter, read_csv, read_workbook
+from data_loaders.usage import resolve_partner, resolve_period
 from storage.rows import SheetRows
 
 log = logging.getLogger(__name__)
@@ -33,8 +33,6 @@ Progress = Callable[[float, str], None]
 COULD_NOT_READ = ("We could not read this file: something in it is not as we expect. Check that it is a normal "
                   ".xlsx workbook or CSV saved from Excel, save it again and resend. If it keeps happening, "
                   "contact the dashboard team.")
-class UsageError(ValueError):
-    """A caller's mistake (unknown partner, a period we cannot read): not a refusal of the file."""
 
 
 @dataclass
@@ -57,23 +55,6 @@ class ValidatedFile:
 
 def local_today() -> date:
     return datetime.now(ZoneInfo(settings.get("OUTCOMES_TIMEZONE"))).date()
-
-
-def resolve_partner(code: str) -> partners_mod.Partner:
-    p = partners_mod.partner(code)
-    if p is None:
-        known = ", ".join(sorted(partners_mod.partners()))
-        raise UsageError(f"unknown partner '{code}'. Known partners: {known}")
-    return p
-
-
-def resolve_period(period: Period | str | None) -> Period | None:
-    if period is None or isinstance(period, Period):
-        return period
-    try:
-        return periods.parse(period)
-    except periods.PeriodError as exc:
-        raise UsageError(str(exc)) from None
 
 
 def file_error(message: str) -> dict:

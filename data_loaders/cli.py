@@ -1,9 +1,9 @@
 """Command line: ``python -m data_loaders ingest FILE... --partner CODE [--period P] [--db URL] [--dry-run] [--json]
 [--workers N]``.
 
-Several files are checked side by side in worker processes (``--workers``, default one per CPU)
-and stored one at a time, in the order given, by this process: checking is pure and takes most
-of the time; storing must stay in order, because a later file replaces an earlier one's rows.
+Several files are checked side by side (``--workers`` processes in all, default one per CPU: this one and
+helpers it forks) and stored one at a time, in the order given, by this process: checking is pure and
+takes most of the time; storing must stay in order, because a later file replaces an earlier one's rows.
 
 Exit status: 0 when every file was accepted or a duplicate, 1 when any was
 rejected (the others are still loaded, each in its own transaction), 2 for a
@@ -16,12 +16,10 @@ from __future__ import annotations
 import argparse
 import gc
 import getpass
-import itertools
 import json
 import multiprocessing
 import os
 import sys
-from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -35,10 +33,12 @@ if TYPE_CHECKING:
     from data_loaders.ingest import FileReport
 
 
-# Files each worker may check ahead of the one being stored. The command imports its database layer and
-# opens the database while the first ones are checked, and small files check faster than they store;
-# a checked file waits in memory, so this bounds memory too.
+# Checked files waiting to be stored, for each checking process: small files check faster than they store,
+# and a checked file waits in memory, so this bounds memory however many files there are.
 AHEAD = 8
+# Files a helper process holds at once (one being checked, the next ones queued), so it never waits for this
+# process to hand it another; the rest stay unassigned, for whichever process is free first.
+IN_HAND = 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--loaded-by", help="who is loading (default: cli:<your user name>)")
     ing.add_argument("--verbose", action="store_true", help="print progress to standard error")
     ing.add_argument("--workers", type=_positive, default=None,
-                     help="processes that check files side by side (default: one per CPU; 1 checks them here)")
+                     help="processes that check files side by side, this one included (default: one per CPU; "
+                          "1 checks them all here)")
     return ap
 
 
@@ -88,55 +89,106 @@ def _check(path: Path, *, partner: str, period, verbose: bool) -> tuple[bytes | 
                                   progress=_progress if verbose else None)
 
 
-@contextmanager
-def _checking(paths: list[Path], *, workers: int, **how) -> Iterator[Iterator[tuple[bytes | None, object]]]:
-    """Each file checked, in the order given: by forked worker processes when there are several files.
+def _helper_start(freeze: bool) -> None:
+    """A helper process's first step: import the checking half (while this process imports its own)."""
+    import data_loaders.checking  # noqa: F401 - imported now, in parallel with the command's imports
 
-    Workers start on entering, before the caller opens the database, so no connection is ever
-    shared with a fork; the caller stores while the workers check the next files. At most ``AHEAD``
-    files per worker wait, checked, to be stored (memory stays flat however many files there are).
+    _imported(freeze)
+
+
+class _Checking:
+    """Every file checked, in the order given: by this process and ``workers - 1`` forked helper processes.
+
+    The helpers are forked first (``start``), before this process imports pandas and the database layer: they
+    import the checking half on the other cores meanwhile, and no connection is ever shared with a fork. The
+    caller stores the files in order (``results``); when the next file to store is not checked yet, this
+    process checks a later one itself rather than wait. So every core is busy, and none is shared by more
+    than one process: the process that stores, which every file waits for, never waits for a core.
+    At most ``AHEAD`` files per checking process wait, checked, to be stored.
     """
-    check = partial(_check, **how)
-    if workers < 2 or len(paths) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield map(check, paths)
-        return
-    with ProcessPoolExecutor(min(workers, len(paths)), mp_context=multiprocessing.get_context("fork")) as pool:
-        pending: deque[tuple[Path, Future]] = deque()
-        queue = iter(paths)
 
-        def refill() -> None:
-            for path in itertools.islice(queue, AHEAD * workers - len(pending)):
-                pending.append((path, pool.submit(check, path)))
+    def __init__(self, paths: list[Path], *, workers: int, freeze: bool, **how) -> None:
+        self._paths = paths
+        self._check = partial(_check, **how)
+        forking = "fork" in multiprocessing.get_all_start_methods()
+        self._helpers = min(workers - 1, len(paths) - 1) if forking else 0
+        self._window = AHEAD * (self._helpers + 1)
+        self._freeze = freeze
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: dict[int, Future] = {}  # files given to the helpers, by position
+        self._here: dict[int, tuple[bytes | None, object]] = {}  # later files this process checked
+        self._next = 0  # the first file not yet given to anyone
+        self._broken = False
 
-        def results() -> Iterator[tuple[bytes | None, object]]:
-            while pending:
-                path, future = pending.popleft()
-                try:
-                    result = future.result()
-                except BrokenProcessPool:
-                    # A worker was stopped (killed, out of memory), and with it the pool: which file it was
-                    # checking is not known, so this one and the rest are checked here, one at a time.
-                    rest = [path, *(p for p, _ in pending), *queue]
-                    pending.clear()
-                    yield from map(check, rest)
-                    return
-                except Exception as exc:  # noqa: BLE001 - never a traceback; the file is reported, not lost
-                    result = None, f"{path.name} could not be checked ({type(exc).__name__}); load it again."
-                refill()
-                yield result
+    def start(self) -> None:
+        """Fork the helpers and give them the first files."""
+        if self._helpers < 1:
+            return
+        self._pool = ProcessPoolExecutor(self._helpers, mp_context=multiprocessing.get_context("fork"),
+                                         initializer=_helper_start, initargs=(self._freeze,))
+        # The helpers fork at the first submit, and check these while this process imports.
+        self._give(consumed=0, in_hand=AHEAD * self._helpers)
 
-        # The first submit forks every worker (before the pool's own thread starts, and before the caller
-        # opens the database). Frozen, the objects that exist then are never walked by a worker's garbage
-        # collector, which would copy them page by page.
-        gc.freeze()
-        try:
-            refill()
-        finally:
-            gc.unfreeze()
-        try:
-            yield results()
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)  # an early stop: check no more files
+    def stop(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)  # an early stop: check no more files
+
+    def results(self) -> Iterator[tuple[bytes | None, object]]:
+        """(content, check) for each file, in order."""
+        for i in range(len(self._paths)):
+            yield self._take(i)
+
+    def _give(self, *, consumed: int, in_hand: int) -> None:
+        """Keep each helper holding ``IN_HAND`` files (``in_hand`` in all), within the window."""
+        if self._pool is None or self._broken:
+            return
+        held = sum(not f.done() for f in self._futures.values())
+        while held < in_hand and self._next < min(len(self._paths), consumed + self._window):
+            try:
+                self._futures[self._next] = self._pool.submit(self._check, self._paths[self._next])
+            except BrokenProcessPool:
+                self._broken = True
+                return
+            self._next += 1
+            held += 1
+
+    def _take(self, i: int) -> tuple[bytes | None, object]:
+        while True:
+            self._give(consumed=i, in_hand=IN_HAND * self._helpers)
+            if i in self._here:
+                return self._here.pop(i)
+            future = self._futures.pop(i, None)
+            if future is None:  # given to no one (every earlier file is stored): check it now
+                self._next = max(self._next, i + 1)
+                return self._check(self._paths[i])
+            if not future.done() and not self._broken and self._next < min(len(self._paths), i + self._window):
+                # Not checked yet: check the first file no one has, rather than wait for this one.
+                self._futures[i] = future
+                j = self._next
+                self._next += 1
+                self._here[j] = self._check(self._paths[j])
+                continue
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                # A helper was stopped (killed, out of memory), and with it the pool: which file it was
+                # checking is not known, so this one and every other file given to the helpers is checked here.
+                self._broken = True
+                return self._check(self._paths[i])
+            except Exception as exc:  # noqa: BLE001 - never a traceback; the file is reported, not lost
+                return None, f"{self._paths[i].name} could not be checked ({type(exc).__name__}); load it again."
+
+
+@contextmanager
+def _checking(paths: list[Path], *, workers: int, freeze: bool = False, **how
+              ) -> Iterator[Iterator[tuple[bytes | None, object]]]:
+    """Each file checked, in the order given (see ``_Checking``): the helpers start on entering."""
+    checking = _Checking(paths, workers=workers, freeze=freeze, **how)
+    checking.start()
+    try:
+        yield checking.results()
+    finally:
+        checking.stop()
 
 
 def _user() -> str:
@@ -178,11 +230,9 @@ def _imported(freeze: bool) -> None:
 
 def main(argv: list[str] | None = None, *, freeze_imports: bool = False) -> int:
     args = _parser().parse_args(argv)
-    # Imported after the arguments are read: a usage error answers at once.
-    # Only the checking half here: the workers fork from this process, and need no database layer.
-    from data_loaders.checking import UsageError, resolve_partner, resolve_period
-
-    _imported(freeze_imports)
+    # Neither pandas nor the database layer yet: a usage error answers at once, and the helper processes
+    # fork before this process imports them (see ``_Checking``).
+    from data_loaders.usage import UsageError, resolve_partner, resolve_period
 
     try:
         resolve_partner(args.partner)
@@ -198,9 +248,9 @@ def main(argv: list[str] | None = None, *, freeze_imports: bool = False) -> int:
     loaded_by = args.loaded_by or f"cli:{_user()}"
     progress = _progress if args.verbose else None
     worst = 0
-    with _checking(paths, workers=args.workers or _cpus(), partner=args.partner, period=period,
-                   verbose=args.verbose) as checked:
-        # Imported while the workers check the first files.
+    with _checking(paths, workers=args.workers or _cpus(), freeze=freeze_imports, partner=args.partner,
+                   period=period, verbose=args.verbose) as checked:
+        # Imported while the helpers check the first files.
         from data_loaders.ingest import store_validated
         from storage.db import database_url, ensure_schema
 

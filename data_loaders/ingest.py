@@ -17,17 +17,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from core.periods import Period
-from data_loaders.checking import (
-    COULD_NOT_READ,
-    Progress,
-    UsageError,
-    ValidatedFile,
-    file_error,
-    local_today,
-    resolve_partner,
-    resolve_period,
-    validate_file,
-)
+from data_loaders.checking import COULD_NOT_READ, Progress, ValidatedFile, file_error, local_today, validate_file
+from data_loaders.usage import UsageError, resolve_partner, resolve_period
 from storage import repository
 
 __all__ = ["ALREADY_LOADED", "COULD_NOT_READ", "FileReport", "Progress", "UsageError", "ValidatedFile",

@@ -185,6 +185,44 @@ def test_a_checking_process_that_dies_does_not_stop_the_load(tmp_path, db_url, c
     assert all(x["status"] == "accepted" for x in loaded)
 
 
+def test_this_process_checks_files_itself_when_its_helper_is_behind(tmp_path):
+    # As ``python -m data_loaders`` runs it, with one helper that is slow: the command checks later files
+    # itself rather than wait, yet stores every file in order. The helper forked before the database layer
+    # was imported, and collects its garbage.
+    paths = _month_files(tmp_path, months=(1, 2, 3, 4, 6, 7, 8, 9))
+    log = tmp_path / "who.log"
+    code = f"""
+import gc, os, sys, time
+sys.modules['hypothesis'] = None
+gc.disable()
+from data_loaders import cli
+cli.AHEAD = 2
+me, real = os.getpid(), cli._check
+def noting(path, **how):
+    helper = os.getpid() != me
+    if helper:
+        time.sleep(0.3)
+    with open({str(log)!r}, 'a') as f:
+        print(path.name, helper, 'sqlalchemy' in sys.modules, gc.isenabled(), file=f)
+    return real(path, **how)
+cli._check = noting
+sys.exit(cli.main(['ingest', *{paths!r}, '--partner', 'aspirations', '--db', 'sqlite:///{tmp_path / 'who.db'}',
+                   '--json', '--workers', '2'], freeze_imports=True))
+"""
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    reports = [json.loads(x) for x in res.stdout.splitlines()]
+    assert [r["file"] for r in reports] == [Path(p).name for p in paths]
+    assert all(r["status"] == "accepted" for r in reports)
+    checked = [line.split() for line in log.read_text().splitlines()]
+    assert sorted(name for name, *_ in checked) == sorted(Path(p).name for p in paths)  # each file once
+    by_helper = [c for c in checked if c[1] == "True"]
+    here = [c for c in checked if c[1] == "False"]
+    assert by_helper and here, checked
+    assert all(db == "False" and collecting == "True" for _name, _h, db, collecting in by_helper), by_helper
+
+
 def test_workers_must_be_a_positive_number(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["ingest", *_month_files(tmp_path, months=(4,)), "--partner", "aspirations", "--workers", "0"])
@@ -198,6 +236,15 @@ def test_checking_imports_nothing_of_the_database_layer():
     code = ("import sys; sys.modules['hypothesis'] = None; import data_loaders.checking; "
             "bad = [m for m in ('sqlalchemy', 'storage.db', 'storage.repository', 'alembic') if m in sys.modules]; "
             "print(bad); sys.exit(1 if bad else 0)")
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_usage_is_checked_without_pandas():
+    # The command forks its helpers before it imports pandas; what it needs first must not bring it.
+    code = ("import sys; sys.modules['hypothesis'] = None; import data_loaders.cli, data_loaders.usage; "
+            "bad = [m for m in ('pandas', 'numpy', 'sqlalchemy') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stdout + res.stderr
