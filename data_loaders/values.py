@@ -354,6 +354,9 @@ _MAX_FAST_DIGITS = 15
 
 
 def _out_of(u: pd.Series, items: list, dtype: str) -> pd.Series:
+    if dtype == "string":
+        # Built from Arrow: ``pd.array`` spends 80 µs working out what a short list of str and None holds.
+        return pd.Series(pd.StringDtype().__from_arrow__(pa.array(items, type=pa.large_string())), index=u.index)
     return pd.Series(pd.array(items, dtype=dtype), index=u.index)
 
 
@@ -455,7 +458,8 @@ def parse_yesno_values(u: pd.Series, *, kinds: Kinds | None = None) -> tuple[pd.
         t = str(vals[i]).strip().casefold()
         out[i] = True if t in YES else False if t in NO else None
     missing = np.fromiter((x is None for x in out), dtype=bool, count=k.n)
-    return _out_of(u, out, "boolean"), _bad(u, k, missing)
+    truth = np.fromiter((x is True for x in out), dtype=bool, count=k.n)
+    return pd.Series(pd.arrays.BooleanArray(truth, missing), index=u.index), _bad(u, k, missing)
 
 
 @functools.lru_cache(maxsize=256)
