@@ -189,6 +189,8 @@ def _whole_numbers(s: pd.Series) -> pd.Series:
 
 def _canonical(p: _Parsed) -> pd.DataFrame:
     """Validated rows with storage-friendly types."""
+    if not any(col.kind in ("count", "scale") and col.name in p.frame for col in p.spec.columns):
+        return p.frame  # every column is already as stored: no new frame (0.2 ms each)
     out: dict[str, pd.Series] = {}
     for col in p.spec.columns:
         if col.name not in p.frame:
