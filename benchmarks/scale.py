@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,10 +29,24 @@ class Scale:
     months: int | None
     openpyxl: bool  # also read every file with openpyxl (slow: the naive loader's yardstick)
     pages: tuple[str, ...] | None  # page keys to render; () for every page, None for none
+    # Each file group's ingest and bare calamine read, this many times, interleaved: the median of each is
+    # reported (one run of either drifts by a fifth on a shared machine; the target is their ratio).
+    repeats: int = 1
 
 
 def _run_dict(r: Run) -> dict:
     return {"seconds": round(r.seconds, 3), "peak_mb": round(r.peak_mb, 1), "cpu_seconds": round(r.cpu_seconds, 3)}
+
+
+def _median(runs: list[Run]) -> Run:
+    return sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
+
+
+def _restore(db: Path, saved: Path) -> None:
+    """The database as it was before this group's first load (the command closed it: no WAL is left)."""
+    for extra in ("-wal", "-shm"):
+        Path(f"{db}{extra}").unlink(missing_ok=True)
+    shutil.copyfile(saved, db)
 
 
 def file_groups(folder: Path) -> dict[str, list[Path]]:
@@ -42,6 +57,41 @@ def file_groups(folder: Path) -> dict[str, list[Path]]:
         partner = next(c for c in codes if _PERIOD_IN_NAME.sub("", path.stem).startswith(c + "_"))
         groups.setdefault(partner, []).append(path)
     return groups
+
+
+def ingest_group(partner: str, paths: list[Path], *, db_file: Path, repeats: int = 1, openpyxl: bool = False
+                 ) -> tuple[dict, list[dict]]:
+    """Load one partner's files with the ingest command, and read them bare, ``repeats`` times, interleaved;
+    the database is put back as it was before each load after the first, so every load does the same work.
+
+    Returns the group's entry (the median run of each) and the last load's reports.
+    """
+    names = [str(p) for p in paths]
+    db = f"sqlite:///{db_file}"
+    saved = db_file.with_name(db_file.name + ".before-group")
+    loads: list[Run] = []
+    reads: list[Run] = []
+    if repeats > 1:
+        shutil.copyfile(db_file, saved)
+    try:
+        for attempt in range(repeats):
+            if attempt:
+                _restore(db_file, saved)
+            loads.append(run(python("-m", "data_loaders", "ingest", *names, "--partner", partner, "--db", db,
+                                    "--json", "--loaded-by", "benchmark"), ok_codes=(0, 1)))
+            reads.append(run(python("-m", "benchmarks.bare", "calamine", *names)))
+    finally:
+        saved.unlink(missing_ok=True)
+    payload = loads[-1].payload  # what the database now holds
+    stored = sum(sh["rows"] for r in payload if r["status"] == "accepted" for sh in r["sheets"])
+    entry = {"group": partner, "files": len(paths), "rows": stored, "ingest": _run_dict(_median(loads)),
+             "calamine": _run_dict(_median(reads))}
+    if repeats > 1:
+        entry["runs"] = {"ingest": [round(r.seconds, 3) for r in loads],
+                         "calamine": [round(r.seconds, 3) for r in reads]}
+    if openpyxl:
+        entry["openpyxl"] = _run_dict(run(python("-m", "benchmarks.bare", "openpyxl", *names)))
+    return entry, payload
 
 
 def measure(s: Scale, *, work: Path, say: Callable[[str], None]) -> dict:
@@ -61,19 +111,14 @@ def measure(s: Scale, *, work: Path, say: Callable[[str], None]) -> dict:
     statuses: Counter = Counter()
     rows = 0
     for partner, paths in file_groups(files).items():
-        names = [str(p) for p in paths]
-        ingest = run(python("-m", "data_loaders", "ingest", *names, "--partner", partner, "--db", db, "--json",
-                            "--loaded-by", "benchmark"), ok_codes=(0, 1))
-        statuses.update(r["status"] for r in ingest.payload)
-        stored = sum(sh["rows"] for r in ingest.payload if r["status"] == "accepted" for sh in r["sheets"])
-        rows += stored
-        entry = {"group": partner, "files": len(paths), "rows": stored, "ingest": _run_dict(ingest),
-                 "calamine": _run_dict(run(python("-m", "benchmarks.bare", "calamine", *names)))}
-        if s.openpyxl:
-            entry["openpyxl"] = _run_dict(run(python("-m", "benchmarks.bare", "openpyxl", *names)))
+        entry, payload = ingest_group(partner, paths, db_file=work / "outcomes.db", repeats=s.repeats,
+                                      openpyxl=s.openpyxl)
+        statuses.update(r["status"] for r in payload)
+        rows += entry["rows"]
         groups.append(entry)
-        say(f"{partner}: {len(paths)} files, {stored:,} rows: ingest {entry['ingest']['seconds']:.2f}s, "
+        say(f"{partner}: {len(paths)} files, {entry['rows']:,} rows: ingest {entry['ingest']['seconds']:.2f}s, "
             f"calamine {entry['calamine']['seconds']:.2f}s"
+            + (f" (median of {s.repeats})" if s.repeats > 1 else "")
             + (f", openpyxl {entry['openpyxl']['seconds']:.2f}s" if s.openpyxl else ""))
     out["ingest"] = {"groups": groups, "statuses": dict(statuses), "rows": rows}
 
