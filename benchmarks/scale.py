@@ -32,6 +32,7 @@ class Scale:
     # Each file group's ingest and bare calamine read, this many times, interleaved: the median of each is
     # reported (one run of either drifts by a fifth on a shared machine; the target is their ratio).
     repeats: int = 1
+    page_rounds: int = 1  # each page's cold render and warm rerun, this many times: the medians are reported
 
 
 def _run_dict(r: Run) -> dict:
@@ -133,10 +134,12 @@ def measure(s: Scale, *, work: Path, say: Callable[[str], None]) -> dict:
         say(f"indicators {what}: {r.payload[0]['seconds']:.2f}s computing, peak {r.peak_mb:.0f} MB")
     if s.pages is not None:
         # Pages need a cookie secret like any deployment; this one signs nothing that leaves the process.
-        r = run(python("-m", "benchmarks.steps", "pages", "--db", db, *[a for k in s.pages for a in ("--only", k)]),
+        r = run(python("-m", "benchmarks.steps", "pages", "--db", db, "--rounds", str(s.page_rounds),
+                       *[a for k in s.pages for a in ("--only", k)]),
                 env={"OUTCOMES_COOKIE_SECRET": os.environ.get("OUTCOMES_COOKIE_SECRET") or _BENCH_SECRET})
-        out["pages"] = {"process": _run_dict(r), "pages": [
-            {k: (round(v, 3) if isinstance(v, float) else v) for k, v in p.items()} for p in r.payload]}
+        out["pages"] = {"process": _run_dict(r), "rounds": s.page_rounds, "pages": [
+            {k: (round(v, 3) if isinstance(v, float) else [round(x, 3) for x in v] if k in ("colds", "warms") else v)
+             for k, v in p.items()} for p in r.payload]}
         for p in r.payload:
             say(f"page {p['page']}: cold {p['cold']:.2f}s, warm {p['warm'] * 1000:.0f} ms"
                 + (f", ERRORS: {len(p['errors'])}" if p["errors"] else ""))

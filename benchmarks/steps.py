@@ -39,8 +39,14 @@ def indicators(*, db: str, what: str, end: date, months: int) -> dict:
     return {"step": f"indicators-{what}", "seconds": time.perf_counter() - started, "results": cells}
 
 
-def pages(*, db: str, only: list[str] | None = None) -> list[dict]:
-    """Cold render and warm rerun of every page (or ``only`` these), each with empty caches at the start."""
+def pages(*, db: str, only: list[str] | None = None, rounds: int = 1) -> list[dict]:
+    """Cold render and warm rerun of every page (or ``only`` these), each with empty caches at the start.
+
+    With ``rounds``, every page is measured that many times, the pages in turn each round, and the median
+    cold and warm times are reported (a cold render varies by up to a third between runs here).
+    """
+    import statistics
+
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -59,29 +65,34 @@ def pages(*, db: str, only: list[str] | None = None) -> list[dict]:
 
     warm_up = app("chair")
     warm_up.run()  # imports every module once: a cold page is then only its own work
-    out = []
-    for p in navigation.PAGES:
-        if only and p.key not in only:
-            continue
-        role = next(r for r in ("chair", "admin", "partner") if r in p.roles)
-        at = app(role, "aspirations" if role == "partner" else None)
-        if not p.default:
-            at.run()  # lands on the role's first page; the page under test opens from there
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        compute.SHARED.clear()
-        started = time.perf_counter()
-        if p.default:
+    measured: dict[str, dict] = {}
+    for _round in range(rounds):
+        for p in navigation.PAGES:
+            if only and p.key not in only:
+                continue
+            role = next(r for r in ("chair", "admin", "partner") if r in p.roles)
+            at = app(role, "aspirations" if role == "partner" else None)
+            if not p.default:
+                at.run()  # lands on the role's first page; the page under test opens from there
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            compute.SHARED.clear()
+            started = time.perf_counter()
+            if p.default:
+                at.run()
+            else:
+                at.switch_page(p.file).run()
+            cold = time.perf_counter() - started
+            started = time.perf_counter()
             at.run()
-        else:
-            at.switch_page(p.file).run()
-        cold = time.perf_counter() - started
-        started = time.perf_counter()
-        at.run()
-        warm = time.perf_counter() - started
-        out.append({"step": f"page-{p.key}", "page": p.key, "role": role, "cold": cold, "warm": warm,
-                    "errors": failed(at)})
-    return out
+            warm = time.perf_counter() - started
+            m = measured.setdefault(p.key, {"step": f"page-{p.key}", "page": p.key, "role": role, "colds": [],
+                                            "warms": [], "errors": []})
+            m["colds"].append(cold)
+            m["warms"].append(warm)
+            m["errors"] += [e for e in failed(at) if e not in m["errors"]]
+    return [{**m, "cold": statistics.median(m["colds"]), "warm": statistics.median(m["warms"])}
+            for m in measured.values()]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,12 +106,13 @@ def main(argv: list[str] | None = None) -> int:
     pg = sub.add_parser("pages")
     pg.add_argument("--db", required=True)
     pg.add_argument("--only", action="append", help="a page key (repeat for several; default: every page)")
+    pg.add_argument("--rounds", type=int, default=1, help="measure every page this many times; report medians")
     args = ap.parse_args(argv)
     if args.command == "indicators":
         rows = [indicators(db=args.db, what=args.what, end=args.end, months=args.months)]
     else:
         os.environ["OUTCOMES_DATABASE_URL"] = args.db
-        rows = pages(db=args.db, only=args.only)
+        rows = pages(db=args.db, only=args.only, rounds=args.rounds)
     for r in rows:
         print(json.dumps(r, default=str), flush=True)
     return 0
