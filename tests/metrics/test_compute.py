@@ -197,3 +197,15 @@ def test_figures_from_shared_tables_equal_the_straightforward_read(golden_engine
                          tables=plain)
         pd.testing.assert_frame_equal(fast.figures, slow.figures)
         pd.testing.assert_frame_equal(fast.cells, slow.cells)
+
+
+def test_women_counted_by_number_as_by_reference_blank_included():
+    # The shared tables number women; a plainly read frame holds references. Both count alike, and a blank
+    # reference is one woman in its period, as drop_duplicates has it.
+    from metrics.compute import _women
+
+    refs = pd.DataFrame({"p": [0, 0, 0, 1, 1, 2, 2, 2], "person_id": ["P1", "P1", None, "P2", None, None, None, "P1"]})
+    numbers = refs.assign(person_id=refs["person_id"].map({"P1": 0.0, "P2": 1.0}).astype(float))
+    assert numbers["person_id"].isna().sum() == 4
+    assert _women(refs, 4).tolist() == _women(numbers, 4).tolist() == [2.0, 2.0, 2.0, 0.0]
+    assert _women(numbers.iloc[0:0], 3).tolist() == np.zeros(3).tolist()
