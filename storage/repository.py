@@ -60,7 +60,7 @@ def _column_values(kind: str, s: pd.Series, process) -> list:
     """One column as a list of Python values, None where missing, as SQLAlchemy would bind them."""
     if kind not in _CANONICAL:  # text: nothing to convert
         if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
-            # Arrow's own conversion (None where missing): two to five times quicker than pandas' here.
+            # Arrow's own conversion (None where missing): up to five times quicker than pandas' (with blanks).
             return pa.array(s.array).to_numpy(zero_copy_only=False).tolist()
         return s.to_numpy(dtype=object, na_value=None).tolist()
     if kind in ("date", "month") and s.dtype.kind == "M":
