@@ -353,11 +353,10 @@ _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _MAX_FAST_DIGITS = 15
 
 
-def _out_of(u: pd.Series, items: list, dtype: str) -> pd.Series:
-    if dtype == "string":
-        # Built from Arrow: ``pd.array`` spends 80 µs working out what a short list of str and None holds.
-        return pd.Series(pd.StringDtype().__from_arrow__(pa.array(items, type=pa.large_string())), index=u.index)
-    return pd.Series(pd.array(items, dtype=dtype), index=u.index)
+def _strings_of(u: pd.Series, items: list[str | None]) -> pd.Series:
+    """Answers for ``u``'s distinct values as the loader's string dtype. Built from Arrow: ``pd.array`` spends
+    80 µs working out what a short list of str and None holds."""
+    return pd.Series(pd.StringDtype().__from_arrow__(pa.array(items, type=pa.large_string())), index=u.index)
 
 
 def _bad(u: pd.Series, k: Kinds, missing: np.ndarray) -> pd.Series:
@@ -478,7 +477,7 @@ def _fold_texts(u: pd.Series, codes: tuple[str, ...], k: Kinds, fold) -> tuple[p
     out: list = [None] * k.n
     for i in np.flatnonzero(k.str).tolist():
         out[i] = fold(str(vals[i]).strip(), lookup)
-    return _out_of(u, out, "string"), pd.Series(~k.blank & ~k.str, index=u.index)
+    return _strings_of(u, out), pd.Series(~k.blank & ~k.str, index=u.index)
 
 
 def _one_code(text: str, lookup: dict[str, str]) -> str:
