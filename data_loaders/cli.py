@@ -23,7 +23,6 @@ import sys
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,9 +98,9 @@ def _helper_start(freeze: bool) -> None:
 class _Checking:
     """Every file checked, in the order given: by this process and ``workers - 1`` forked helper processes.
 
-    The helpers are forked first (``start``), before this process imports pandas and the database layer: they
+    The helpers are forked on entering, before this process imports pandas and the database layer: they
     import the checking half on the other cores meanwhile, and no connection is ever shared with a fork. The
-    caller stores the files in order (``results``); when the next file to store is not checked yet, this
+    caller stores the files in order, as they come; when the next file to store is not checked yet, this
     process checks a later one itself rather than wait. So every core is busy, and none is shared by more
     than one process: the process that stores, which every file waits for, never waits for a core.
     At most ``AHEAD`` files per checking process wait, checked, to be stored.
@@ -120,23 +119,18 @@ class _Checking:
         self._next = 0  # the first file not yet given to anyone
         self._broken = False
 
-    def start(self) -> None:
-        """Fork the helpers and give them the first files."""
-        if self._helpers < 1:
-            return
-        self._pool = ProcessPoolExecutor(self._helpers, mp_context=multiprocessing.get_context("fork"),
-                                         initializer=_helper_start, initargs=(self._freeze,))
-        # The helpers fork at the first submit, and check these while this process imports.
-        self._give(consumed=0, in_hand=AHEAD * self._helpers)
+    def __enter__(self) -> Iterator[tuple[bytes | None, object]]:
+        """Fork the helpers and give them the first files; (content, check) for each file, in order."""
+        if self._helpers > 0:
+            self._pool = ProcessPoolExecutor(self._helpers, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_helper_start, initargs=(self._freeze,))
+            # The helpers fork at the first submit, and check these while this process imports.
+            self._give(consumed=0, in_hand=AHEAD * self._helpers)
+        return (self._take(i) for i in range(len(self._paths)))
 
-    def stop(self) -> None:
+    def __exit__(self, *_exc) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)  # an early stop: check no more files
-
-    def results(self) -> Iterator[tuple[bytes | None, object]]:
-        """(content, check) for each file, in order."""
-        for i in range(len(self._paths)):
-            yield self._take(i)
 
     def _give(self, *, consumed: int, in_hand: int) -> None:
         """Keep each helper holding ``IN_HAND`` files (``in_hand`` in all), within the window."""
@@ -177,18 +171,6 @@ class _Checking:
                 return self._check(self._paths[i])
             except Exception as exc:  # noqa: BLE001 - never a traceback; the file is reported, not lost
                 return None, f"{self._paths[i].name} could not be checked ({type(exc).__name__}); load it again."
-
-
-@contextmanager
-def _checking(paths: list[Path], *, workers: int, freeze: bool = False, **how
-              ) -> Iterator[Iterator[tuple[bytes | None, object]]]:
-    """Each file checked, in the order given (see ``_Checking``): the helpers start on entering."""
-    checking = _Checking(paths, workers=workers, freeze=freeze, **how)
-    checking.start()
-    try:
-        yield checking.results()
-    finally:
-        checking.stop()
 
 
 def _user() -> str:
@@ -248,7 +230,7 @@ def main(argv: list[str] | None = None, *, freeze_imports: bool = False) -> int:
     loaded_by = args.loaded_by or f"cli:{_user()}"
     progress = _progress if args.verbose else None
     worst = 0
-    with _checking(paths, workers=args.workers or _cpus(), freeze=freeze_imports, partner=args.partner,
+    with _Checking(paths, workers=args.workers or _cpus(), freeze=freeze_imports, partner=args.partner,
                    period=period, verbose=args.verbose) as checked:
         # Imported while the helpers check the first files.
         from data_loaders.ingest import store_validated
