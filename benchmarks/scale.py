@@ -40,6 +40,7 @@ def _run_dict(r: Run) -> dict:
 
 
 def _median(runs: list[Run]) -> Run:
+    """The middle run by time (of an even number, the slower middle one: a whole run, memory and all)."""
     return sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
 
 
