@@ -13,7 +13,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -67,9 +67,13 @@ class Numbering:
     def __init__(self) -> None:
         self._known: dict[str, float] = {}
 
-    def of(self, refs: np.ndarray) -> np.ndarray:
-        """Each reference's number (NaN where blank); new references get the next numbers."""
-        codes, uniques = pd.factorize(refs, use_na_sentinel=True)
+    def of(self, refs: np.ndarray | pd.Series) -> np.ndarray:
+        """Each reference's number (NaN where blank); new references get the next numbers, in the order they
+        first appear (a categorical's categories are taken as that order)."""
+        if isinstance(refs, pd.Series) and isinstance(refs.dtype, pd.CategoricalDtype):
+            codes, uniques = refs.cat.codes.to_numpy(), refs.cat.categories
+        else:
+            codes, uniques = pd.factorize(refs, use_na_sentinel=True)
         known = self._known
         numbers = np.array([known.setdefault(r, float(len(known))) for r in uniques] + [np.nan])
         return numbers[codes]
@@ -94,6 +98,8 @@ class _Shared:
         self._lock = threading.Lock()
         self._by_engine: weakref.WeakKeyDictionary[sa.Engine, OrderedDict] = weakref.WeakKeyDictionary()
         self._numbering: weakref.WeakKeyDictionary[sa.Engine, Numbering] = weakref.WeakKeyDictionary()
+        # Reads started ahead (``start``) and not yet taken, by (version, as_of, name): raw, not numbered.
+        self._reading: weakref.WeakKeyDictionary[sa.Engine, dict[tuple, Future]] = weakref.WeakKeyDictionary()
         self._max = max_tables
 
     def numbering(self, engine: sa.Engine) -> Numbering:
@@ -105,32 +111,54 @@ class _Shared:
               numbering: Numbering | None = None) -> pd.DataFrame:
         return self.tables(engine, [name], as_of=as_of, version=version, numbering=numbering)[name]
 
-    def tables(self, engine: sa.Engine, names: list[str], *, as_of: datetime | None, version: tuple[int, int],
-               numbering: Numbering | None = None) -> dict[str, pd.DataFrame]:
-        """Several tables. Those not held yet are read side by side (``READERS`` at once), then numbered and
-        sorted one at a time in the order given, so that a woman's number never depends on which read
-        finished first."""
+    def start(self, engine: sa.Engine, names: list[str], *, as_of: datetime | None, version: tuple[int, int],
+              numbering: Numbering | None = None) -> None:
+        """Have the tables ``names`` not held yet read in the background (``READERS`` at once, in the order
+        given), so that a request computes its first figures while the later tables are still being read.
+
+        Nothing is started for an in-memory SQLite database, which is one connection's alone: its tables are
+        read when asked for.
+        """
+        if not isinstance(engine.pool, sa.pool.QueuePool):
+            return
         numbering = numbering or self.numbering(engine)
-        out: dict[str, pd.DataFrame] = {}
         with self._lock:
             held = self._by_engine.setdefault(engine, OrderedDict())
-            for name in names:
-                key = (version, as_of, name, numbering)
+            reading = self._reading.setdefault(engine, {})
+            for old in [k for k in reading if k[0] != version]:  # older data is never asked for again
+                reading.pop(old).cancel()
+            for name in dict.fromkeys(names):
+                if (version, as_of, name, numbering) not in held and (version, as_of, name) not in reading:
+                    reading[(version, as_of, name)] = _readers().submit(_read, engine, name, as_of)
+
+    def tables(self, engine: sa.Engine, names: list[str], *, as_of: datetime | None, version: tuple[int, int],
+               numbering: Numbering | None = None) -> dict[str, pd.DataFrame]:
+        """Several tables. Those not held yet are read side by side (``start``), then numbered and sorted one
+        at a time in the order given, so that a woman's number never depends on which read finished first."""
+        numbering = numbering or self.numbering(engine)
+        self.start(engine, names, as_of=as_of, version=version, numbering=numbering)
+        out: dict[str, pd.DataFrame] = {}
+        for name in dict.fromkeys(names):
+            key = (version, as_of, name, numbering)
+            with self._lock:
+                held = self._by_engine.setdefault(engine, OrderedDict())
                 if key in held:
                     held.move_to_end(key)
                     out[name] = held[key]
-        missing = [n for n in dict.fromkeys(names) if n not in out]
-        for name, df in zip(missing, _read_side_by_side(engine, missing, as_of=as_of), strict=True):
+                    continue
+                started = self._reading.get(engine, {}).pop(key[:3], None)
+            # A read still waiting for a reader is done here rather than waited for.
+            df = started.result() if started is not None and not started.cancel() else _read(engine, name, as_of)
             if "person_id" in df:
                 with self._lock:
-                    df["person_id"] = numbering.of(df["person_id"].to_numpy(object))
+                    df["person_id"] = numbering.of(df["person_id"])
             order = _day_order(df["d"].to_numpy())
             if order is not None:  # rows mostly arrive in day order already
                 df = df.take(order).reset_index(drop=True)
             with self._lock:
                 for old in [k for k in held if k[0] != version]:  # older data is never asked for again
                     del held[old]
-                held[(version, as_of, name, numbering)] = df
+                held[key] = df
                 while len(held) > self._max:
                     held.popitem(last=False)
             out[name] = df
@@ -140,26 +168,32 @@ class _Shared:
         with self._lock:
             self._by_engine.clear()
             self._numbering.clear()
+            for reading in self._reading.values():
+                for started in reading.values():
+                    started.cancel()
+            self._reading.clear()
 
 
 SHARED = _Shared()
 
-# Tables read at once by one request. Most of a read is SQLite's (or the PostgreSQL server's) and Arrow's
-# work, done without the GIL: two side by side took the regional tables from about 0.30 s to 0.20 s.
+# Tables read at once, in the background. Most of a read is SQLite's (or the PostgreSQL server's) and Arrow's
+# work, done without the GIL: two side by side took the regional tables from about 0.30 s to 0.20 s, and a
+# request computes the figures of the tables read first while the others are still being read.
 READERS = 2
+_READERS: list[ThreadPoolExecutor] = []
+_READERS_LOCK = threading.Lock()
 
 
-def _read_side_by_side(engine: sa.Engine, names: list[str], *, as_of: datetime | None) -> list[pd.DataFrame]:
-    """``read_return_compact`` of each return, in order; side by side when the engine's pool gives each thread
-    a connection of its own to the same database (never for an in-memory SQLite database, which is one
-    connection's alone)."""
-    def read(name: str) -> pd.DataFrame:
-        return read_return_compact(engine, name, columns=COLUMNS[name], as_of=as_of)
+def _readers() -> ThreadPoolExecutor:
+    """The threads that read tables ahead, shared by every request (started on first use)."""
+    with _READERS_LOCK:
+        if not _READERS:
+            _READERS.append(ThreadPoolExecutor(READERS, thread_name_prefix="read-table"))
+        return _READERS[0]
 
-    if len(names) < 2 or not isinstance(engine.pool, sa.pool.QueuePool):
-        return [read(n) for n in names]
-    with ThreadPoolExecutor(min(READERS, len(names)), thread_name_prefix="read-table") as pool:
-        return list(pool.map(read, names))
+
+def _read(engine: sa.Engine, name: str, as_of: datetime | None) -> pd.DataFrame:
+    return read_return_compact(engine, name, columns=COLUMNS[name], as_of=as_of)
 
 
 class Tables:
@@ -179,9 +213,9 @@ class Tables:
         self.reads: list[str] = []  # for tests: which tables were read, in order
 
     def prefetch(self, names: list[str]) -> None:
-        """Have the shared tables ``names`` read (side by side) before they are asked for one by one."""
+        """Have the shared tables ``names`` read in the background, in this order, before they are asked for."""
         self._begin()
-        SHARED.tables(self._engine, [n for n in names if n not in self._cache], as_of=self._as_of,
+        SHARED.start(self._engine, [n for n in names if n not in self._cache], as_of=self._as_of,
                       version=self._version, numbering=self._numbering)
 
     def _begin(self) -> None:
@@ -270,6 +304,34 @@ def _women(df: pd.DataFrame, n: int) -> np.ndarray:
     return _women_of(_pairs(df), n)
 
 
+def _key(df: pd.DataFrame, cols: list[str]) -> np.ndarray | None:
+    """Each row's whole numbers in ``cols`` (NaN allowed) as one int64, equal only where all are equal; None
+    when a column holds anything else (text references) or the numbers would not fit."""
+    key, span = np.zeros(len(df), dtype=np.int64), 1
+    for col in cols:
+        v = df[col].to_numpy()
+        if v.dtype.kind not in "iuf" or not len(v):
+            return None
+        blank = np.isnan(v) if v.dtype.kind == "f" else None
+        lo, hi = (np.nanmin(v), np.nanmax(v)) if blank is None or not blank.all() else (0, 0)
+        radix = int(hi) - int(lo) + 2  # the last digit stands for a blank
+        span *= radix
+        if span >= 1 << 62:
+            return None
+        digit = (v - lo) if blank is None else np.where(blank, radix - 1, v - lo)
+        key = key * radix + digit.astype(np.int64)
+    return key
+
+
+def _distinct(df: pd.DataFrame, cols: list[str], *, keep: str = "first") -> pd.DataFrame:
+    """``df.drop_duplicates(cols, keep=keep)``: over numbers, one hashed pass of one key instead of a hash of
+    every column (a page asks this of the largest tables)."""
+    key = _key(df, cols)
+    if key is None:
+        return df.drop_duplicates(cols, keep=keep)
+    return df[~pd.Series(key).duplicated(keep=keep).to_numpy()]
+
+
 def _rows(df: pd.DataFrame, n: int) -> np.ndarray:
     return _per_period(df.groupby("p").size(), n) if len(df) else np.zeros(n)
 
@@ -292,12 +354,17 @@ def _has_code(s: pd.Series, codes: tuple[str, ...]) -> pd.Series:
     return pd.Series(hit[cells], index=s.index)
 
 
+def _text(s: pd.Series) -> pd.Series:
+    """Text as object values: the shared tables hold code columns as categoricals, which take no new values."""
+    return s.astype(object) if isinstance(s.dtype, pd.CategoricalDtype) else s
+
+
 def _breakdown(df: pd.DataFrame, col: str, *, weight: str | None = None, person: bool = False) -> pd.DataFrame:
     """Long frame (p, category, value) counting rows, summing ``weight`` or counting distinct women."""
     if df.empty:
         return pd.DataFrame({"p": pd.Series(dtype=np.int64), "category": pd.Series(dtype=str),
                              "value": pd.Series(dtype=float)})
-    cat = df[col].fillna(NOT_RECORDED).astype(str)
+    cat = _text(df[col]).fillna(NOT_RECORDED).astype(str)
     frame = df.assign(category=cat)
     if weight:
         g = pd.to_numeric(frame[weight]).groupby([frame["p"], frame["category"]]).sum()
@@ -340,7 +407,7 @@ class Calculator:
     @cached_property
     def cohort(self) -> pd.DataFrame:
         """(p, person_id) of engaged women."""
-        return explode(self.contacts, self.lo, self.hi)[["p", "person_id"]].drop_duplicates()
+        return _distinct(explode(self.contacts, self.lo, self.hi)[["p", "person_id"]], ["p", "person_id"])
 
     @cached_property
     def eng01(self) -> np.ndarray:
@@ -372,7 +439,7 @@ class Calculator:
             # explode gives each window's rows in day order (a day's rows in table order), so a woman's
             # last row in a window is her latest: no sort needed.
             ex = explode(self.tables.get(name), self.hi - STATUS_WINDOW_DAYS, self.hi)
-            self.__dict__[key] = ex.drop_duplicates(["p", "person_id"], keep="last")
+            self.__dict__[key] = _distinct(ex, ["p", "person_id"], keep="last")
         return self.__dict__[key]
 
     @cached_property
@@ -417,7 +484,7 @@ def _eng03(c: Calculator) -> Raw:
     att = c.attendance_in_period
     if att.empty:
         return Raw(np.zeros(c.n), c.eng01)
-    sessions = att.drop_duplicates(["p", "person_id", "d"]).groupby(["p", "person_id"]).size()
+    sessions = _distinct(att, ["p", "person_id", "d"]).groupby(["p", "person_id"]).size()
     sustained = sessions[sessions >= 3].reset_index()[["p", "person_id"]]
     return Raw(c.women_in_cohort(sustained), c.eng01)
 
@@ -427,8 +494,8 @@ def _eng04(c: Calculator) -> Raw:
     if att.empty:
         z = np.zeros(c.n)
         return Raw(z, z.copy(), z.copy())
-    pairs = _rows(att.drop_duplicates(["p", "person_id", "d"]), c.n)
-    sessions = _rows(att.drop_duplicates(["p", "d"]), c.n)
+    pairs = _rows(_distinct(att, ["p", "person_id", "d"]), c.n)
+    sessions = _rows(_distinct(att, ["p", "d"]), c.n)
     return Raw(pairs, sessions, _women(att, c.n))
 
 
@@ -520,7 +587,7 @@ def _ext01(c: Calculator) -> Raw:
 
 def _saf01(c: Calculator) -> Raw:
     s = c.in_period(c.tables.get("safeguarding")).sort_values(["p", "person_id", "d"], kind="stable")
-    latest = s.drop_duplicates(["p", "person_id"], keep="last")
+    latest = _distinct(s, ["p", "person_id"], keep="last")
     high = latest[latest["risk_level"] == "high"]
     return Raw(_women(high[_yes(high["care_plan_in_place"])], c.n), _women(high, c.n))
 
@@ -581,7 +648,7 @@ def _services(c: Calculator) -> pd.DataFrame:
     att = c.attendance_in_period
     if att.empty:
         return _breakdown(att, "services_used")
-    codes = att["services_used"].fillna("").astype(str).str.split(r"[;,]", regex=True)
+    codes = _text(att["services_used"]).fillna("").astype(str).str.split(r"[;,]", regex=True)
     ex = att.assign(service=codes).explode("service")
     ex["service"] = ex["service"].str.strip()
     ex = ex[ex["service"].fillna("") != ""]

@@ -367,9 +367,9 @@ def _column(kind: str, codes: np.ndarray, distinct: np.ndarray, *, sqlite: bool)
     """One column from its distinct form: each distinct value converted once, then spread back."""
     missing = bool((codes < 0).any())
     if kind in _TEXT_KINDS:
-        table = np.empty(len(distinct) + 1, dtype=object)  # one string object per distinct value
-        table[:-1] = [str(v) for v in distinct]
-        return pd.Series(table[codes], dtype=object)
+        # Each distinct text once, with a small integer per row: comparing, taking and matching those is
+        # several times cheaper than doing it to strings, and figures compare these columns often.
+        return pd.Series(pd.Categorical.from_codes(codes, [str(v) for v in distinct]))
     if kind == "yesno":
         # SQLite holds 0/1: back to True/False; blank stays None (an object column, as read_return gives).
         conv = [bool(int(v)) if sqlite else v for v in distinct]
@@ -392,9 +392,10 @@ def read_return_compact(
 ) -> pd.DataFrame:
     """Current rows of one return (as they stood at ``as_of`` when given), in the compact form figures use.
 
-    Only ``columns`` (no partner), plus ``d``: the return's date as whole days since 1970-01-01. Text
-    comes as object columns sharing one string per distinct value, yes/no as ``read_return`` gives it,
-    numbers as int64 (float64 when some are blank). The rows are ``read_return``'s.
+    Only ``columns`` (no partner), plus ``d``: the return's date as whole days since 1970-01-01. References
+    come as object columns sharing one string per distinct value, codes (and lists of codes) as
+    categoricals, yes/no as ``read_return`` gives it, numbers as int64 (float64 when some are blank). The
+    rows are ``read_return``'s.
     """
     spec = RETURNS[return_name]
     t = schema.return_tables[return_name]

@@ -76,7 +76,7 @@ def test_a_request_keeps_one_numbering_when_the_tables_are_cleared(golden_engine
 
 
 def test_tables_read_side_by_side_equal_tables_read_one_at_a_time(golden_engine, monkeypatch):
-    import concurrent.futures
+    import threading
 
     import metrics.compute as mc
 
@@ -85,21 +85,70 @@ def test_tables_read_side_by_side_equal_tables_read_one_at_a_time(golden_engine,
     version = mc.data_version(golden_engine)
     one_by_one = {n: mc.SHARED.table(golden_engine, n, as_of=None, version=version) for n in names}
     mc.SHARED.clear()
-    pools = []
-    real_pool = concurrent.futures.ThreadPoolExecutor
-
-    def counting_pool(*a, **kw):
-        pools.append(a or kw)
-        return real_pool(*a, **kw)
-
-    monkeypatch.setattr(mc, "ThreadPoolExecutor", counting_pool)
+    threads = set()
+    real_read = mc._read
+    monkeypatch.setattr(mc, "_read", lambda *a: threads.add(threading.current_thread().name) or real_read(*a))
     together = mc.SHARED.tables(golden_engine, names, as_of=None, version=version)
-    assert pools, "a file database is read side by side"
+    assert any(t.startswith("read-table") for t in threads), "a file database is read side by side"
     assert list(together) == names
     for n in names:  # the same rows, and the same numbers for the same women (numbered in the order given)
         pd.testing.assert_frame_equal(together[n], one_by_one[n])
     assert mc.SHARED.tables(golden_engine, names[:2], as_of=None, version=version)["attendance"] is together[
         "attendance"]  # held: not read again
+
+
+def _held_reads(monkeypatch, *held: str):
+    """``_read`` made to wait, for the tables ``held``, until the returned event is set; with the threads that
+    read each table."""
+    import threading
+
+    import metrics.compute as mc
+
+    go, by = threading.Event(), {}
+    real_read = mc._read
+
+    def read(engine, name, as_of):
+        by[name] = threading.current_thread().name
+        if name in held:
+            assert go.wait(30), "the test never let the read finish"
+        return real_read(engine, name, as_of)
+
+    monkeypatch.setattr(mc, "_read", read)
+    return go, by
+
+
+def test_a_request_computes_from_the_first_tables_while_later_ones_are_still_read(golden_engine, monkeypatch):
+    import metrics.compute as mc
+
+    mc.SHARED.clear()
+    go, by = _held_reads(monkeypatch, "feedback")
+    try:
+        t = Tables(engine=golden_engine, as_of=None, end=date(2026, 4, 30))
+        t.prefetch(["attendance", "outreach", "feedback"])  # returns at once: nothing waits for feedback here
+        c = Calculator(tables=t, periods=[month(2026, 3), month(2026, 4)])
+        assert list(c.eng01) == [2, 6]  # from attendance and outreach, while feedback is still being read
+        assert by["feedback"].startswith("read-table")
+    finally:
+        go.set()
+    assert not t.get("feedback").empty
+
+
+def test_a_read_no_reader_has_begun_is_done_by_the_request_itself(golden_engine, monkeypatch):
+    import threading
+
+    import metrics.compute as mc
+
+    mc.SHARED.clear()
+    go, by = _held_reads(monkeypatch, "training", "supplies")
+    try:
+        t = Tables(engine=golden_engine, as_of=None, end=date(2026, 4, 30))
+        t.prefetch(["training", "supplies", "feedback"])  # both readers are kept busy: feedback waits its turn
+        assert not t.get("feedback").empty
+        assert by["feedback"] == threading.current_thread().name  # not waited for: read here
+    finally:
+        go.set()
+    assert by["training"].startswith("read-table") and by["supplies"].startswith("read-table")
+    assert not t.get("training").empty
 
 
 def test_an_in_memory_database_is_never_read_from_another_thread(monkeypatch):
@@ -108,10 +157,10 @@ def test_an_in_memory_database_is_never_read_from_another_thread(monkeypatch):
 
     eng = ensure_schema("sqlite://")  # one connection's own database: another thread would find it empty
     try:
-        def no_threads(*_a, **_kw):
+        def no_threads():
             raise AssertionError("an in-memory database must be read in the request's own thread")
 
-        monkeypatch.setattr(mc, "ThreadPoolExecutor", no_threads)
+        monkeypatch.setattr(mc, "_readers", no_threads)
         mc.SHARED.clear()
         got = mc.SHARED.tables(eng, ["attendance", "outreach"], as_of=None, version=mc.data_version(eng))
         assert set(got) == {"attendance", "outreach"} and got["attendance"].empty
@@ -120,17 +169,34 @@ def test_an_in_memory_database_is_never_read_from_another_thread(monkeypatch):
         get_engine.cache_clear()
 
 
-def test_a_request_reads_every_table_its_indicators_need_before_computing(golden_engine, monkeypatch):
+def test_a_request_starts_reading_every_table_its_indicators_need_before_computing(golden_engine, monkeypatch):
     import metrics.compute as mc
     from metrics.api import _evaluate
 
-    asked = []
-    real = mc._Shared.tables
-    monkeypatch.setattr(mc._Shared, "tables", lambda self, engine, names, **kw: asked.append(list(names))
-                        or real(self, engine, names, **kw))
+    events = []
+    real_start, real_get = mc._Shared.start, mc.Tables.get
+    monkeypatch.setattr(mc._Shared, "start", lambda self, engine, names, **kw: events.append(list(names))
+                        or real_start(self, engine, names, **kw))
+    monkeypatch.setattr(mc.Tables, "get", lambda self, name: events.append(name) or real_get(self, name))
     mc.SHARED.clear()
     _evaluate(engine=golden_engine, periods=[month(2026, 4)], public=False, as_of=None, ids=["DRG-01", "SAF-01"])
-    assert asked[0] == ["attendance", "outreach", "treatment", "safeguarding"]  # at once, first
+    # Every table asked for at once, first, in the order the figures need them.
+    assert events[0] == ["attendance", "outreach", "treatment", "safeguarding"]
+    assert "attendance" in events[1:]  # and only then taken, one by one
+
+
+def test_clearing_forgets_reads_not_yet_taken(golden_engine, monkeypatch):
+    import metrics.compute as mc
+
+    mc.SHARED.clear()
+    go, _by = _held_reads(monkeypatch, "training", "supplies")
+    try:
+        version = mc.data_version(golden_engine)
+        mc.SHARED.start(golden_engine, ["training", "supplies", "feedback"], as_of=None, version=version)
+        mc.SHARED.clear()
+        assert not mc.SHARED._reading  # feedback's read, not begun, is cancelled; nothing is kept
+    finally:
+        go.set()
 
 
 @pytest.mark.parametrize("ind_id", sorted(TABLES_FOR))
