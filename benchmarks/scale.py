@@ -146,3 +146,18 @@ def measure(s: Scale, *, work: Path, say: Callable[[str], None]) -> dict:
                 + (f", ERRORS: {len(p['errors'])}" if p["errors"] else ""))
     out["date"] = date.today().isoformat()
     return out
+
+
+def overview_pair(*, sample: Path, regional: Path, rounds: int, say: Callable[[str], None]) -> dict:
+    """The overview's cold render on the sample and the regional database, in turn, in one process (the ratio
+    the issue sets a target for: see ``steps.overview_pair``)."""
+    r = run(python("-m", "benchmarks.steps", "overview-pair", "--sample", f"sqlite:///{sample / 'outcomes.db'}",
+                   "--regional", f"sqlite:///{regional / 'outcomes.db'}", "--rounds", str(rounds)),
+            env={"OUTCOMES_COOKIE_SECRET": os.environ.get("OUTCOMES_COOKIE_SECRET") or _BENCH_SECRET})
+    p = r.payload[0]
+    out = {"process": _run_dict(r), "rounds": rounds, "ratio": round(p["ratio"], 3),
+           "ratios": [round(x, 3) for x in p["ratios"]], "cold": {k: round(v, 3) for k, v in p["cold"].items()},
+           "colds": {k: [round(x, 3) for x in v] for k, v in p["colds"].items()}, "errors": p["errors"]}
+    say(f"overview cold render, sample and regional in turn ({rounds} rounds): {out['cold']['sample']:.2f}s and "
+        f"{out['cold']['regional']:.2f}s; ratio {out['ratio']:.2f}× (median of the rounds)")
+    return out

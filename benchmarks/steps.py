@@ -1,7 +1,8 @@
 """Benchmark steps that run inside their own process and print JSON timings.
 
     python -m benchmarks.steps indicators --db URL --what period|trend --end YYYY-MM-DD --months N
-    python -m benchmarks.steps pages --db URL
+    python -m benchmarks.steps pages --db URL [--only PAGE] [--rounds N]
+    python -m benchmarks.steps overview-pair --sample URL --regional URL [--rounds N]
 
 Times printed here leave out the interpreter's start-up and imports, which are the
 same for every scale; the caller measures the whole process's peak memory.
@@ -39,6 +40,30 @@ def indicators(*, db: str, what: str, end: date, months: int) -> dict:
     return {"step": f"indicators-{what}", "seconds": time.perf_counter() - started, "results": cells}
 
 
+def _app(role: str, partner: str | None = None):
+    """The app as one of the demo accounts (a partner signs in under the partner's code)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.session_state["auth_user"] = {"username": partner or role, "role": role, "partner": partner, "active": True}
+    return at
+
+
+def _empty_caches() -> None:
+    """Every cache a cold render starts without: Streamlit's and the shared tables."""
+    import streamlit as st
+
+    from metrics import compute
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    compute.SHARED.clear()
+
+
+def _failed(at) -> list[str]:
+    return [e.value for e in at.exception] + [e.value for e in at.error]
+
+
 def pages(*, db: str, only: list[str] | None = None, rounds: int = 1) -> list[dict]:
     """Cold render and warm rerun of every page (or ``only`` these), each with empty caches at the start.
 
@@ -47,36 +72,19 @@ def pages(*, db: str, only: list[str] | None = None, rounds: int = 1) -> list[di
     """
     import statistics
 
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
-    from metrics import compute
     from ui import navigation
 
-    def app(role: str, partner: str | None = None) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-        # The demo accounts: a partner signs in under the partner's code.
-        at.session_state["auth_user"] = {"username": partner or role, "role": role, "partner": partner,
-                                         "active": True}
-        return at
-
-    def failed(at: AppTest) -> list[str]:
-        return [e.value for e in at.exception] + [e.value for e in at.error]
-
-    warm_up = app("chair")
-    warm_up.run()  # imports every module once: a cold page is then only its own work
+    _app("chair").run()  # imports every module once: a cold page is then only its own work
     measured: dict[str, dict] = {}
     for _round in range(rounds):
         for p in navigation.PAGES:
             if only and p.key not in only:
                 continue
             role = next(r for r in ("chair", "admin", "partner") if r in p.roles)
-            at = app(role, "aspirations" if role == "partner" else None)
+            at = _app(role, "aspirations" if role == "partner" else None)
             if not p.default:
                 at.run()  # lands on the role's first page; the page under test opens from there
-            st.cache_data.clear()
-            st.cache_resource.clear()
-            compute.SHARED.clear()
+            _empty_caches()
             started = time.perf_counter()
             if p.default:
                 at.run()
@@ -90,9 +98,40 @@ def pages(*, db: str, only: list[str] | None = None, rounds: int = 1) -> list[di
                                             "warms": [], "errors": []})
             m["colds"].append(cold)
             m["warms"].append(warm)
-            m["errors"] += [e for e in failed(at) if e not in m["errors"]]
+            m["errors"] += [e for e in _failed(at) if e not in m["errors"]]
     return [{**m, "cold": statistics.median(m["colds"]), "warm": statistics.median(m["warms"])}
             for m in measured.values()]
+
+
+def overview_pair(*, sample: str, regional: str, rounds: int) -> dict:
+    """The overview's cold render on the ``sample`` and the ``regional`` database, one after the other in each
+    round, in one process: each round's ratio compares two renders made seconds apart.
+
+    Separate runs drift too far for a ratio: here one process rendered the sample overview in 0.6 s
+    throughout and another, minutes later, in 1.0 s. The order alternates between rounds, so neither database
+    is always rendered first. Reports the median of each database's renders and of the rounds' ratios.
+    """
+    import statistics
+
+    dbs = {"sample": sample, "regional": regional}
+    for url in dbs.values():  # imports every module, and migrates each database, before anything is timed
+        os.environ["OUTCOMES_DATABASE_URL"] = url
+        _app("chair").run()
+    colds: dict[str, list[float]] = {k: [] for k in dbs}
+    errors: list[str] = []
+    for i in range(rounds):
+        for name in (list(dbs) if i % 2 == 0 else list(dbs)[::-1]):
+            os.environ["OUTCOMES_DATABASE_URL"] = dbs[name]
+            at = _app("chair")
+            _empty_caches()
+            started = time.perf_counter()
+            at.run()
+            colds[name].append(time.perf_counter() - started)
+            errors += [f"{name}: {e}" for e in _failed(at) if f"{name}: {e}" not in errors]
+    ratios = [r / s for s, r in zip(colds["sample"], colds["regional"], strict=True)]
+    return {"step": "overview-pair", "rounds": rounds, "colds": colds,
+            "cold": {k: statistics.median(v) for k, v in colds.items()},
+            "ratios": ratios, "ratio": statistics.median(ratios), "errors": errors}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,9 +146,15 @@ def main(argv: list[str] | None = None) -> int:
     pg.add_argument("--db", required=True)
     pg.add_argument("--only", action="append", help="a page key (repeat for several; default: every page)")
     pg.add_argument("--rounds", type=int, default=1, help="measure every page this many times; report medians")
+    pair = sub.add_parser("overview-pair")
+    pair.add_argument("--sample", required=True, help="the sample database's URL")
+    pair.add_argument("--regional", required=True, help="the regional database's URL")
+    pair.add_argument("--rounds", type=int, default=7, help="render the overview on each this many times")
     args = ap.parse_args(argv)
     if args.command == "indicators":
         rows = [indicators(db=args.db, what=args.what, end=args.end, months=args.months)]
+    elif args.command == "overview-pair":
+        rows = [overview_pair(sample=args.sample, regional=args.regional, rounds=args.rounds)]
     else:
         os.environ["OUTCOMES_DATABASE_URL"] = args.db
         rows = pages(db=args.db, only=args.only, rounds=args.rounds)
