@@ -244,14 +244,8 @@ def _day_order(days: np.ndarray) -> np.ndarray | None:
     return None if bool((days[1:] >= days[:-1]).all()) else np.argsort(days, kind="stable")
 
 
-def explode(df: pd.DataFrame, lo: np.ndarray, hi: np.ndarray, *, day: str = "d") -> pd.DataFrame:
-    """``df``'s rows repeated once for each window [lo[p], hi[p]] that holds their day, with column ``p``.
-
-    Works by sorting once and slicing with ``searchsorted``: cost grows with the output, not rows x periods.
-    """
-    if df.empty or len(lo) == 0:
-        return df.iloc[0:0].assign(p=pd.Series(dtype=np.int64))
-    days = df[day].to_numpy(np.int64)
+def _windows(days: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``explode``'s rows: the position of each output row in the input, and its window."""
     # Shared tables come sorted by day already: then the stable order is the rows as they are.
     order = _day_order(days)
     if order is None:
@@ -263,8 +257,35 @@ def explode(df: pd.DataFrame, lo: np.ndarray, hi: np.ndarray, *, day: str = "d")
     pidx = np.repeat(np.arange(len(lo)), counts)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     pos = np.arange(int(counts.sum())) + np.repeat(a - starts, counts)
-    out = df.iloc[order[pos]].reset_index(drop=True)
-    out["p"] = pidx
+    return order[pos], pidx
+
+
+def explode(df: pd.DataFrame, lo: np.ndarray, hi: np.ndarray, *, day: str = "d") -> pd.DataFrame:
+    """``df``'s rows repeated once for each window [lo[p], hi[p]] that holds their day, with column ``p``.
+
+    Works by sorting once and slicing with ``searchsorted``: cost grows with the output, not rows x periods.
+    """
+    if df.empty or len(lo) == 0:
+        return df.iloc[0:0].assign(p=pd.Series(dtype=np.int64))
+    rows, p = _windows(df[day].to_numpy(np.int64), lo, hi)
+    out = df.iloc[rows].reset_index(drop=True)
+    out["p"] = p
+    return out
+
+
+def explode_distinct(df: pd.DataFrame, lo: np.ndarray, hi: np.ndarray, cols: list[str], *,
+                     keep: str = "first") -> pd.DataFrame:
+    """The rows of ``explode`` distinct in (p, ``cols``), the first or last of each (as ``drop_duplicates``),
+    without building the rows that are dropped."""
+    if df.empty or len(lo) == 0:
+        return explode(df, lo, hi)
+    rows, p = _windows(df["d"].to_numpy(np.int64), lo, hi)
+    key = _key_of([p, *(df[c].to_numpy()[rows] for c in cols)])
+    if key is None:
+        return _distinct(explode(df, lo, hi), ["p", *cols], keep=keep)
+    kept = ~pd.Series(key).duplicated(keep=keep).to_numpy()
+    out = df.iloc[rows[kept]].reset_index(drop=True)
+    out["p"] = p[kept]
     return out
 
 
@@ -304,12 +325,11 @@ def _women(df: pd.DataFrame, n: int) -> np.ndarray:
     return _women_of(_pairs(df), n)
 
 
-def _key(df: pd.DataFrame, cols: list[str]) -> np.ndarray | None:
-    """Each row's whole numbers in ``cols`` (NaN allowed) as one int64, equal only where all are equal; None
-    when a column holds anything else (text references) or the numbers would not fit."""
-    key, span = np.zeros(len(df), dtype=np.int64), 1
-    for col in cols:
-        v = df[col].to_numpy()
+def _key_of(columns: list[np.ndarray]) -> np.ndarray | None:
+    """Each row's whole numbers in ``columns`` (NaN allowed) as one int64, equal only where all are equal;
+    None when a column holds anything else (text references) or the numbers would not fit."""
+    key, span = np.zeros(len(columns[0]), dtype=np.int64), 1
+    for v in columns:
         if v.dtype.kind not in "iuf" or not len(v):
             return None
         blank = np.isnan(v) if v.dtype.kind == "f" else None
@@ -326,7 +346,7 @@ def _key(df: pd.DataFrame, cols: list[str]) -> np.ndarray | None:
 def _distinct(df: pd.DataFrame, cols: list[str], *, keep: str = "first") -> pd.DataFrame:
     """``df.drop_duplicates(cols, keep=keep)``: over numbers, one hashed pass of one key instead of a hash of
     every column (a page asks this of the largest tables)."""
-    key = _key(df, cols)
+    key = _key_of([df[c].to_numpy() for c in cols])
     if key is None:
         return df.drop_duplicates(cols, keep=keep)
     return df[~pd.Series(key).duplicated(keep=keep).to_numpy()]
@@ -399,15 +419,15 @@ class Calculator:
     @cached_property
     def contacts(self) -> pd.DataFrame:
         """Attendance and outreach rows with a person: (person_id, d)."""
-        att = self.tables.get("attendance")[["person_id", "d"]]
-        out = self.tables.get("outreach")
-        out = out.loc[out["person_id"].notna(), ["person_id", "d"]]
-        return pd.concat([att, out], ignore_index=True)
+        att, out = self.tables.get("attendance"), self.tables.get("outreach")
+        named = out["person_id"].notna().to_numpy()
+        return pd.DataFrame({"person_id": np.concatenate([att["person_id"].to_numpy(), out["person_id"].to_numpy()[named]]),
+                             "d": np.concatenate([att["d"].to_numpy(), out["d"].to_numpy()[named]])})
 
     @cached_property
     def cohort(self) -> pd.DataFrame:
         """(p, person_id) of engaged women."""
-        return _distinct(explode(self.contacts, self.lo, self.hi)[["p", "person_id"]], ["p", "person_id"])
+        return explode_distinct(self.contacts, self.lo, self.hi, ["person_id"])[["p", "person_id"]]
 
     @cached_property
     def eng01(self) -> np.ndarray:
@@ -428,7 +448,10 @@ class Calculator:
             return np.zeros(self.n)
         if not (_numbered(df) and _numbered(self.cohort)):
             return _women(df.merge(self.cohort, on=["p", "person_id"], how="inner"), self.n)
-        pairs = _pairs(df)
+        return self.women_in_cohort_of(_pairs(df))
+
+    def women_in_cohort_of(self, pairs: np.ndarray) -> np.ndarray:
+        """``women_in_cohort`` of (period, woman) pairs from ``_pairs``."""
         # A hashed membership test on numbers, not a join of the frames on (p, person_id).
         return _women_of(pairs[self._cohort_pairs.get_indexer(pairs) >= 0], self.n)
 
@@ -438,8 +461,8 @@ class Calculator:
         if key not in self.__dict__:
             # explode gives each window's rows in day order (a day's rows in table order), so a woman's
             # last row in a window is her latest: no sort needed.
-            ex = explode(self.tables.get(name), self.hi - STATUS_WINDOW_DAYS, self.hi)
-            self.__dict__[key] = _distinct(ex, ["p", "person_id"], keep="last")
+            self.__dict__[key] = explode_distinct(self.tables.get(name), self.hi - STATUS_WINDOW_DAYS, self.hi,
+                                                  ["person_id"], keep="last")
         return self.__dict__[key]
 
     @cached_property
@@ -447,7 +470,11 @@ class Calculator:
         # One pass over the service column instead of comparing every row's text once per indicator.
         h = self.tables.get("health_contacts")
         codes, services = pd.factorize(h["service"], use_na_sentinel=True)
-        return {s: h[codes == i] for i, s in enumerate(services)}
+        # Rows grouped by service in one stable sort: each service's rows in table order, one take each.
+        order = np.argsort(codes, kind="stable")
+        ends = np.cumsum(np.bincount(codes[codes >= 0], minlength=len(services)))
+        first = int((codes < 0).sum())  # blanks (code -1) sort first
+        return {s: h.take(order[first + (ends[i - 1] if i else 0):first + ends[i]]) for i, s in enumerate(services)}
 
     def health(self, *, service: str | None = None) -> pd.DataFrame:
         h = self.tables.get("health_contacts")
@@ -458,8 +485,9 @@ class Calculator:
     def percent_of_cohort(self, rows: pd.DataFrame) -> Raw:
         return Raw(self.women_in_cohort(rows), self.eng01)
 
-    def last_12_months(self, rows: pd.DataFrame) -> pd.DataFrame:
-        return explode(rows, self.hi - LOOKBACK_DAYS, self.hi)
+    def women_in_last_12_months(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """One row of ``rows`` per period and woman with a row in the period's last 12 months."""
+        return explode_distinct(rows, self.hi - LOOKBACK_DAYS, self.hi, ["person_id"])
 
     def in_period(self, rows: pd.DataFrame) -> pd.DataFrame:
         return explode(rows, self.lo, self.hi)
@@ -484,7 +512,11 @@ def _eng03(c: Calculator) -> Raw:
     att = c.attendance_in_period
     if att.empty:
         return Raw(np.zeros(c.n), c.eng01)
-    sessions = _distinct(att, ["p", "person_id", "d"]).groupby(["p", "person_id"]).size()
+    days = _distinct(att, ["p", "person_id", "d"])
+    if _numbered(days) and _numbered(c.cohort):  # sessions counted per (period, woman) number: one hash
+        sessions = pd.Series(_pairs(days)).value_counts(sort=False)
+        return Raw(c.women_in_cohort_of(sessions.index.to_numpy()[sessions.to_numpy() >= 3]), c.eng01)
+    sessions = days.groupby(["p", "person_id"]).size()
     sustained = sessions[sessions >= 3].reset_index()[["p", "person_id"]]
     return Raw(c.women_in_cohort(sustained), c.eng01)
 
@@ -506,7 +538,7 @@ def _eng05(c: Calculator) -> Raw:
 
 def _hlt01(c: Calculator) -> Raw:
     h = c.health(service="sexual_health")
-    return c.percent_of_cohort(c.last_12_months(h[h["activity"] == "sti_screen"]))
+    return c.percent_of_cohort(c.women_in_last_12_months(h[h["activity"] == "sti_screen"]))
 
 
 def _hlt02(c: Calculator) -> Raw:
@@ -524,7 +556,7 @@ def _hlt04(c: Calculator) -> Raw:
 
 
 def _den01(c: Calculator) -> Raw:
-    return c.percent_of_cohort(c.last_12_months(c.health(service="dental")))
+    return c.percent_of_cohort(c.women_in_last_12_months(c.health(service="dental")))
 
 
 def _den02(c: Calculator) -> Raw:
@@ -586,8 +618,8 @@ def _ext01(c: Calculator) -> Raw:
 
 
 def _saf01(c: Calculator) -> Raw:
-    s = c.in_period(c.tables.get("safeguarding")).sort_values(["p", "person_id", "d"], kind="stable")
-    latest = _distinct(s, ["p", "person_id"], keep="last")
+    # explode gives each window's rows in day order (a day's rows in table order): a woman's last is her latest.
+    latest = explode_distinct(c.tables.get("safeguarding"), c.lo, c.hi, ["person_id"], keep="last")
     high = latest[latest["risk_level"] == "high"]
     return Raw(_women(high[_yes(high["care_plan_in_place"])], c.n), _women(high, c.n))
 
