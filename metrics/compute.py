@@ -352,8 +352,10 @@ def _distinct(df: pd.DataFrame, cols: list[str], *, keep: str = "first") -> pd.D
     return df[~pd.Series(key).duplicated(keep=keep).to_numpy()]
 
 
-def _rows(df: pd.DataFrame, n: int) -> np.ndarray:
-    return _per_period(df.groupby("p").size(), n) if len(df) else np.zeros(n)
+def _rows(df: pd.DataFrame, n: int, where: pd.Series | np.ndarray | None = None) -> np.ndarray:
+    """Rows per period (of those ``where`` holds)."""
+    p = df["p"].to_numpy(np.int64)
+    return np.bincount(p if where is None else p[np.asarray(where, dtype=bool)], minlength=n).astype(float)
 
 
 def _sum(df: pd.DataFrame, col: str, n: int) -> np.ndarray:
@@ -384,7 +386,11 @@ def _breakdown(df: pd.DataFrame, col: str, *, weight: str | None = None, person:
     if df.empty:
         return pd.DataFrame({"p": pd.Series(dtype=np.int64), "category": pd.Series(dtype=str),
                              "value": pd.Series(dtype=float)})
-    cat = _text(df[col]).fillna(NOT_RECORDED).astype(str)
+    values = df[col]
+    if isinstance(values.dtype, pd.CategoricalDtype) and not person:
+        return _breakdown_of_codes(df["p"].to_numpy(np.int64), values,
+                                   None if weight is None else pd.to_numeric(df[weight]).to_numpy(float))
+    cat = _text(values).fillna(NOT_RECORDED).astype(str)
     frame = df.assign(category=cat)
     if weight:
         g = pd.to_numeric(frame[weight]).groupby([frame["p"], frame["category"]]).sum()
@@ -393,6 +399,21 @@ def _breakdown(df: pd.DataFrame, col: str, *, weight: str | None = None, person:
     else:
         g = frame.groupby(["p", "category"]).size()
     return g.rename("value").astype(float).reset_index()
+
+
+def _breakdown_of_codes(p: np.ndarray, values: pd.Series, weights: np.ndarray | None) -> pd.DataFrame:
+    """``_breakdown`` of a categorical column, counted (or weights summed) per (period, code) by ``bincount``:
+    the same frame, in the same order, as grouping the text."""
+    names = np.append(values.cat.categories.astype(str).to_numpy(object), NOT_RECORDED)
+    # Sorted as groupby sorts text; a blank joins a category that is itself "not_recorded", as fillna does.
+    labels, label_of = np.unique(names, return_inverse=True)
+    codes = values.cat.codes.to_numpy()
+    key = p * len(labels) + label_of[np.where(codes < 0, len(names) - 1, codes)]
+    rows = np.bincount(key)
+    cells = np.flatnonzero(rows)  # the (period, category) pairs that occur, as groupby lists them
+    value = rows[cells] if weights is None else np.bincount(key, weights=np.nan_to_num(weights))[cells]
+    return pd.DataFrame({"p": cells // len(labels), "category": pd.Series(labels[cells % len(labels)], dtype=str),
+                         "value": value.astype(float)})
 
 
 @dataclass
@@ -441,14 +462,17 @@ class Calculator:
     def _cohort_pairs(self) -> pd.Index:
         return pd.Index(pd.unique(_pairs(self.cohort)))  # its hash table is built once, on first use
 
-    def women_in_cohort(self, df: pd.DataFrame) -> np.ndarray:
-        """Distinct women per period among the rows of ``df`` (with p, person_id) whose woman is engaged in
-        that period."""
+    def women_in_cohort(self, df: pd.DataFrame, where: pd.Series | np.ndarray | None = None) -> np.ndarray:
+        """Distinct women per period among the rows of ``df`` (with p, person_id; those ``where`` holds) whose
+        woman is engaged in that period."""
+        if where is not None and not (_numbered(df) and _numbered(self.cohort)):
+            df, where = df[np.asarray(where, dtype=bool)], None
         if df.empty:
             return np.zeros(self.n)
         if not (_numbered(df) and _numbered(self.cohort)):
             return _women(df.merge(self.cohort, on=["p", "person_id"], how="inner"), self.n)
-        return self.women_in_cohort_of(_pairs(df))
+        pairs = _pairs(df)
+        return self.women_in_cohort_of(pairs if where is None else pairs[np.asarray(where, dtype=bool)])
 
     def women_in_cohort_of(self, pairs: np.ndarray) -> np.ndarray:
         """``women_in_cohort`` of (period, woman) pairs from ``_pairs``."""
@@ -456,7 +480,8 @@ class Calculator:
         return _women_of(pairs[self._cohort_pairs.get_indexer(pairs) >= 0], self.n)
 
     def current(self, name: str) -> pd.DataFrame:
-        """Each woman's current status row per period: latest row in [end - 91, end]."""
+        """Each woman's current status row per period: latest row in [end - 91, end]. One row per period and
+        woman, so counting its rows (``_rows``) counts women."""
         key = f"_current_{name}"
         if key not in self.__dict__:
             # explode gives each window's rows in day order (a day's rows in table order), so a woman's
@@ -482,8 +507,8 @@ class Calculator:
             return h
         return self._health_by_service.get(service, h.iloc[0:0])
 
-    def percent_of_cohort(self, rows: pd.DataFrame) -> Raw:
-        return Raw(self.women_in_cohort(rows), self.eng01)
+    def percent_of_cohort(self, rows: pd.DataFrame, where: pd.Series | np.ndarray | None = None) -> Raw:
+        return Raw(self.women_in_cohort(rows, where), self.eng01)
 
     def women_in_last_12_months(self, rows: pd.DataFrame) -> pd.DataFrame:
         """One row of ``rows`` per period and woman with a row in the period's last 12 months."""
@@ -566,12 +591,12 @@ def _den02(c: Calculator) -> Raw:
 
 def _drg01(c: Calculator) -> Raw:
     cur = c.current("treatment")
-    return c.percent_of_cohort(cur[_yes(cur["in_treatment"])])
+    return c.percent_of_cohort(cur, _yes(cur["in_treatment"]))
 
 
 def _rhb01(c: Calculator) -> Raw:
     cur = c.current("treatment")
-    return Raw(_women(cur[cur["rehab_stage"].isin(["ready", "referred"])], c.n))
+    return Raw(_rows(cur, c.n, cur["rehab_stage"].isin(["ready", "referred"])))
 
 
 def _rhb02(c: Calculator) -> Raw:
@@ -583,45 +608,55 @@ def _rhb02(c: Calculator) -> Raw:
 
 def _rhb03(c: Calculator) -> Raw:
     cur = c.current("treatment")
-    return Raw(_women(cur, c.n), breakdown=_breakdown(cur, "rehab_stage"))
+    return Raw(_rows(cur, c.n), breakdown=_breakdown(cur, "rehab_stage"))
 
 
 def _fam01(c: Calculator) -> Raw:
-    r = c.tables.get("keywork_review").sort_values(["person_id", "d"], kind="stable")
-    prev = r.groupby("person_id")["child_contact"].shift()
-    restarted = r[prev.isin(["none", "indirect"]) & r["child_contact"].isin(DIRECT_CONTACT)]
-    return Raw(_women(c.in_period(restarted), c.n))
+    r = c.tables.get("keywork_review")
+    if not _numbered(r):
+        r = r.sort_values(["person_id", "d"], kind="stable")
+        prev = r.groupby("person_id")["child_contact"].shift()
+        return Raw(_women(c.in_period(r[prev.isin(["none", "indirect"]) & r["child_contact"].isin(DIRECT_CONTACT)]),
+                          c.n))
+    # Each woman's reviews in day order (as the stable sort above), compared with the review before.
+    person = r["person_id"].to_numpy(float)
+    order = np.lexsort((r["d"].to_numpy(), person))
+    ps = person[order]
+    was = r["child_contact"].isin(["none", "indirect"]).to_numpy()[order]
+    now = r["child_contact"].isin(DIRECT_CONTACT).to_numpy()[order]
+    restarted = order[1:][(ps[1:] == ps[:-1]) & was[:-1] & now[1:]]  # NaN is no woman: never equal
+    return Raw(_women(c.in_period(r.take(np.sort(restarted))), c.n))
 
 
 def _fam02(c: Calculator) -> Raw:
     cur = c.current("keywork_review")
-    parents = cur[_yes(cur["has_children"])]
-    return Raw(_women(parents[parents["child_contact"].isin(DIRECT_CONTACT)], c.n), _women(parents, c.n))
+    parents = _yes(cur["has_children"])
+    return Raw(_rows(cur, c.n, parents & cur["child_contact"].isin(DIRECT_CONTACT)), _rows(cur, c.n, parents))
 
 
 def _hsg01(c: Calculator) -> Raw:
     cur = c.current("keywork_review")
-    known = cur[cur["accommodation"].notna() & (cur["accommodation"] != "unknown")]
-    safe = known[known["accommodation"].isin(["temporary", "supported", "settled"])]
-    return Raw(_women(safe, c.n), _women(known, c.n))
+    known = cur["accommodation"].notna() & (cur["accommodation"] != "unknown")
+    safe = known & cur["accommodation"].isin(["temporary", "supported", "settled"])
+    return Raw(_rows(cur, c.n, safe), _rows(cur, c.n, known))
 
 
 def _hsg02(c: Calculator) -> Raw:
     cur = c.current("keywork_review")
-    return Raw(_women(cur[cur["accommodation"] == "rough_sleeping"], c.n))
+    return Raw(_rows(cur, c.n, cur["accommodation"] == "rough_sleeping"))
 
 
 def _ext01(c: Calculator) -> Raw:
     cur = c.current("keywork_review")
-    known = cur[cur["working_status"].notna()]
-    return Raw(_women(known[known["working_status"].isin(["reduced", "stopped"])], c.n), _women(known, c.n))
+    known = cur["working_status"].notna()
+    return Raw(_rows(cur, c.n, known & cur["working_status"].isin(["reduced", "stopped"])), _rows(cur, c.n, known))
 
 
 def _saf01(c: Calculator) -> Raw:
     # explode gives each window's rows in day order (a day's rows in table order): a woman's last is her latest.
     latest = explode_distinct(c.tables.get("safeguarding"), c.lo, c.hi, ["person_id"], keep="last")
-    high = latest[latest["risk_level"] == "high"]
-    return Raw(_women(high[_yes(high["care_plan_in_place"])], c.n), _women(high, c.n))
+    high = latest["risk_level"] == "high"  # one row per period and woman: counting rows counts women
+    return Raw(_rows(latest, c.n, high & _yes(latest["care_plan_in_place"])), _rows(latest, c.n, high))
 
 
 def _saf02(c: Calculator) -> Raw:

@@ -308,3 +308,18 @@ def test_explode_distinct_equals_explode_then_drop_duplicates(rows, keep):
     text = df.assign(person_id=df["person_id"].map(lambda v: None if np.isnan(v) else f"P{int(v)}"))
     got = explode_distinct(text, lo, hi, ["person_id"], keep=keep)
     assert got["x"].tolist() == want["x"].tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.sampled_from(["b", "a", "not_recorded", "Zed", None]),
+                          st.one_of(st.integers(0, 5).map(float), st.just(float("nan")))), max_size=25),
+       st.booleans())
+def test_breakdown_of_a_categorical_equals_the_breakdown_of_its_text(rows, weighted):
+    from metrics.compute import _breakdown
+
+    text = pd.DataFrame(rows, columns=["p", "category_col", "w"]).astype({"p": np.int64, "category_col": object,
+                                                                          "w": float})
+    codes = text.assign(category_col=text["category_col"].astype("category"))
+    weight = "w" if weighted else None
+    pd.testing.assert_frame_equal(_breakdown(codes, "category_col", weight=weight),
+                                  _breakdown(text, "category_col", weight=weight))
