@@ -101,32 +101,38 @@ def test_tables_read_side_by_side_equal_tables_read_one_at_a_time(golden_engine,
 
 def _held_reads(monkeypatch, *held: str):
     """``_read`` made to wait, for the tables ``held``, until the returned event is set; with the threads that
-    read each table."""
+    read each table and a function that waits until the held reads have begun."""
     import threading
 
     import metrics.compute as mc
 
     go, by = threading.Event(), {}
+    begun = {name: threading.Event() for name in held}
     real_read = mc._read
 
     def read(engine, name, as_of):
         by[name] = threading.current_thread().name
         if name in held:
+            begun[name].set()
             assert go.wait(30), "the test never let the read finish"
         return real_read(engine, name, as_of)
 
+    def all_begun() -> None:
+        assert all(e.wait(10) for e in begun.values()), "a reader never began a held read"
+
     monkeypatch.setattr(mc, "_read", read)
-    return go, by
+    return go, by, all_begun
 
 
 def test_a_request_computes_from_the_first_tables_while_later_ones_are_still_read(golden_engine, monkeypatch):
     import metrics.compute as mc
 
     mc.SHARED.clear()
-    go, by = _held_reads(monkeypatch, "feedback")
+    go, by, all_begun = _held_reads(monkeypatch, "feedback")
     try:
         t = Tables(engine=golden_engine, as_of=None, end=date(2026, 4, 30))
-        t.prefetch(["attendance", "outreach", "feedback"])  # returns at once: nothing waits for feedback here
+        t.prefetch(["feedback", "attendance", "outreach"])  # returns at once: nothing waits for feedback here
+        all_begun()
         c = Calculator(tables=t, periods=[month(2026, 3), month(2026, 4)])
         assert list(c.eng01) == [2, 6]  # from attendance and outreach, while feedback is still being read
         assert by["feedback"].startswith("read-table")
@@ -141,16 +147,18 @@ def test_a_read_no_reader_has_begun_is_done_by_the_request_itself(golden_engine,
     import metrics.compute as mc
 
     mc.SHARED.clear()
-    go, by = _held_reads(monkeypatch, "training", "supplies")
+    busy = [n for n in mc.COLUMNS if n != "feedback"][:mc.READERS]  # one held read for every reader
+    go, by, all_begun = _held_reads(monkeypatch, *busy)
     try:
         t = Tables(engine=golden_engine, as_of=None, end=date(2026, 4, 30))
-        t.prefetch(["training", "supplies", "feedback"])  # both readers are kept busy: feedback waits its turn
+        t.prefetch([*busy, "feedback"])  # every reader is kept busy: feedback waits its turn
+        all_begun()
         assert not t.get("feedback").empty
         assert by["feedback"] == threading.current_thread().name  # not waited for: read here
     finally:
         go.set()
-    assert by["training"].startswith("read-table") and by["supplies"].startswith("read-table")
-    assert not t.get("training").empty
+    for name in busy:
+        assert not t.get(name).empty and by[name].startswith("read-table")
 
 
 def test_an_in_memory_database_is_never_read_from_another_thread(monkeypatch):
@@ -191,10 +199,12 @@ def test_clearing_forgets_reads_not_yet_taken(golden_engine, monkeypatch):
     import metrics.compute as mc
 
     mc.SHARED.clear()
-    go, _by = _held_reads(monkeypatch, "training", "supplies")
+    busy = [n for n in mc.COLUMNS if n != "feedback"][:mc.READERS]
+    go, _by, all_begun = _held_reads(monkeypatch, *busy)
     try:
         version = mc.data_version(golden_engine)
-        mc.SHARED.start(golden_engine, ["training", "supplies", "feedback"], as_of=None, version=version)
+        mc.SHARED.start(golden_engine, [*busy, "feedback"], as_of=None, version=version)
+        all_begun()
         mc.SHARED.clear()
         assert not mc.SHARED._reading  # feedback's read, not begun, is cancelled; nothing is kept
     finally:
