@@ -35,9 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=3,
                     help="regional scale: load and bare-read each file group this many times, interleaved; sample "
                          "and regional scales: render each page this many times; medians are reported (default 3)")
-    ap.add_argument("--pair-rounds", type=int, default=7,
+    ap.add_argument("--pair-rounds", type=int, default=11,
                     help="render the overview on the sample and the regional data in turn this many times, in one "
-                         "process, for the cold-render ratio (default 7)")
+                         "process, for the cold-render ratio (default 11)")
     args = ap.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="outcomes-bench-"))
     scales = [scale.Scale("sample", women=None, months=None, openpyxl=False, pages=(), page_rounds=args.repeats),

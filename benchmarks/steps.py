@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     pair = sub.add_parser("overview-pair")
     pair.add_argument("--sample", required=True, help="the sample database's URL")
     pair.add_argument("--regional", required=True, help="the regional database's URL")
-    pair.add_argument("--rounds", type=int, default=7, help="render the overview on each this many times")
+    pair.add_argument("--rounds", type=int, default=11, help="render the overview on each this many times")
     args = ap.parse_args(argv)
     if args.command == "indicators":
         rows = [indicators(db=args.db, what=args.what, end=args.end, months=args.months)]
