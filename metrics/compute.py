@@ -283,8 +283,8 @@ def explode_distinct(df: pd.DataFrame, lo: np.ndarray, hi: np.ndarray, cols: lis
         return explode(df, lo, hi)
     rows, p = _windows(df["d"].to_numpy(np.int64), lo, hi)
     key = _key_of([p, *(df[c].to_numpy()[rows] for c in cols)])
-    if key is None:
-        return _distinct(explode(df, lo, hi), ["p", *cols], keep=keep)
+    if key is None:  # text references (a plain read): the frame way
+        return explode(df, lo, hi).drop_duplicates(["p", *cols], keep=keep)
     kept = ~pd.Series(key).duplicated(keep=keep).to_numpy()
     out = df.iloc[rows[kept]].reset_index(drop=True)
     out["p"] = p[kept]
@@ -379,7 +379,7 @@ def _has_code(s: pd.Series, codes: tuple[str, ...]) -> pd.Series:
 
 
 def _text(s: pd.Series) -> pd.Series:
-    """Text as object values: the shared tables hold code columns as categoricals, which take no new values."""
+    """Text as object values: the shared tables hold text columns as categoricals, which take no new values."""
     return s.astype(object) if isinstance(s.dtype, pd.CategoricalDtype) else s
 
 

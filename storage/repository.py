@@ -392,10 +392,10 @@ def read_return_compact(
 ) -> pd.DataFrame:
     """Current rows of one return (as they stood at ``as_of`` when given), in the compact form figures use.
 
-    Only ``columns`` (no partner), plus ``d``: the return's date as whole days since 1970-01-01. References
-    come as object columns sharing one string per distinct value, codes (and lists of codes) as
-    categoricals, yes/no as ``read_return`` gives it, numbers as int64 (float64 when some are blank). The
-    rows are ``read_return``'s.
+    Only ``columns`` (no partner), plus ``d``: the return's date as whole days since 1970-01-01. Text
+    (references, codes and lists of codes) comes as categoricals whose categories are in order of first
+    appearance, yes/no as ``read_return`` gives it, numbers as int64 (float64 when some are blank). The rows
+    are ``read_return``'s.
     """
     spec = RETURNS[return_name]
     t = schema.return_tables[return_name]
