@@ -35,6 +35,11 @@ class Scale:
     page_rounds: int = 1  # each page's cold render and warm rerun, this many times: the medians are reported
 
 
+def _pages_env() -> dict[str, str]:
+    """Pages need a cookie secret like any deployment; this one signs nothing that leaves the process."""
+    return {"OUTCOMES_COOKIE_SECRET": os.environ.get("OUTCOMES_COOKIE_SECRET") or _BENCH_SECRET}
+
+
 def _run_dict(r: Run) -> dict:
     return {"seconds": round(r.seconds, 3), "peak_mb": round(r.peak_mb, 1), "cpu_seconds": round(r.cpu_seconds, 3)}
 
@@ -134,10 +139,9 @@ def measure(s: Scale, *, work: Path, say: Callable[[str], None]) -> dict:
                                    "results": r.payload[0]["results"]}
         say(f"indicators {what}: {r.payload[0]['seconds']:.2f}s computing, peak {r.peak_mb:.0f} MB")
     if s.pages is not None:
-        # Pages need a cookie secret like any deployment; this one signs nothing that leaves the process.
         r = run(python("-m", "benchmarks.steps", "pages", "--db", db, "--rounds", str(s.page_rounds),
                        *[a for k in s.pages for a in ("--only", k)]),
-                env={"OUTCOMES_COOKIE_SECRET": os.environ.get("OUTCOMES_COOKIE_SECRET") or _BENCH_SECRET})
+                env=_pages_env())
         out["pages"] = {"process": _run_dict(r), "rounds": s.page_rounds, "pages": [
             {k: (round(v, 3) if isinstance(v, float) else [round(x, 3) for x in v] if k in ("colds", "warms") else v)
              for k, v in p.items()} for p in r.payload]}
@@ -153,7 +157,7 @@ def overview_pair(*, sample: Path, regional: Path, rounds: int, say: Callable[[s
     the issue sets a target for: see ``steps.overview_pair``)."""
     r = run(python("-m", "benchmarks.steps", "overview-pair", "--sample", f"sqlite:///{sample / 'outcomes.db'}",
                    "--regional", f"sqlite:///{regional / 'outcomes.db'}", "--rounds", str(rounds)),
-            env={"OUTCOMES_COOKIE_SECRET": os.environ.get("OUTCOMES_COOKIE_SECRET") or _BENCH_SECRET})
+            env=_pages_env())
     p = r.payload[0]
     out = {"process": _run_dict(r), "rounds": rounds, "ratio": round(p["ratio"], 3),
            "ratios": [round(x, 3) for x in p["ratios"]], "cold": {k: round(v, 3) for k, v in p["cold"].items()},
