@@ -40,6 +40,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OUTCOMES_RETENTION_DAYS", "2555",
             "Archived files and replaced rows older than this many days are deleted by the retention command.", int),
     Setting("OUTCOMES_TIMEZONE", "Europe/London", "Time zone for 'end of day' and due dates."),
+    Setting("OUTCOMES_TODAY", None,
+            "Fixes the product's date (2026-11-20) or local time (2026-11-15T23:30) for demos, training and tests."),
     Setting("OUTCOMES_SAMPLE", "0", "1 when the database holds the synthetic sample data (shows a banner).", int),
     Setting("OUTCOMES_LOCAL_LOGIN", "1",
             "0 switches local accounts off, once everyone signs in through the organisation's identity provider."),

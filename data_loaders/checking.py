@@ -11,13 +11,12 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from core import periods, settings
+from core import clock, periods
 from core.periods import Period
 from core.returns import RETURNS, ReturnSpec
 from data_loaders import personal, schemas, values
@@ -54,7 +53,8 @@ class ValidatedFile:
 
 
 def local_today() -> date:
-    return datetime.now(ZoneInfo(settings.get("OUTCOMES_TIMEZONE"))).date()
+    """Today in UK local time, from the product's one clock."""
+    return clock.today()
 
 
 def file_error(message: str) -> dict:

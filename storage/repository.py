@@ -7,8 +7,7 @@ import itertools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -16,24 +15,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
-from core import settings
+from core import clock
 from core.periods import Period
 from core.returns import RETURNS
 from storage import schema
 from storage.db import write_transaction
 from storage.rows import SheetRows  # callers may import it from here too
 
-
-def utcnow() -> datetime:
-    """Now, in UTC, without tzinfo (as stored)."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def end_of_day(d: date) -> datetime:
-    """The last instant of local day ``d``, in stored (naive UTC) time."""
-    tz = ZoneInfo(settings.get("OUTCOMES_TIMEZONE"))
-    local = datetime.combine(d + timedelta(days=1), time(0), tzinfo=tz) - timedelta(microseconds=1)
-    return local.astimezone(UTC).replace(tzinfo=None)
+# Stored times are naive UTC; both come from the product's one clock (core.clock).
+utcnow = clock.utcnow
+end_of_day = clock.end_of_day
 
 
 @dataclass

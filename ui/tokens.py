@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from core import clock
 from storage import users
 
 COOKIE_NAME = "outcomes_session"
@@ -25,7 +26,7 @@ def _serializer(secret: str) -> URLSafeTimedSerializer:
 
 def issue(*, secret: str, username: str, now: datetime | None = None) -> str:
     """A signed token for ``username``, issued ``now`` (naive UTC)."""
-    now = now or datetime.now(UTC).replace(tzinfo=None)
+    now = now or clock.utcnow()
     return _serializer(secret).dumps({"u": username, "t": now.replace(tzinfo=UTC).timestamp()})
 
 
