@@ -218,6 +218,16 @@ def quarterly(start: date, end: date) -> list[Period]:
     return out
 
 
+def last_complete_month(today: date) -> Period:
+    """The last calendar month that ended before ``today``."""
+    return month(*add_months(month_start(today), -1).timetuple()[:2])
+
+
+def due_date(month_: date) -> date:
+    """The day a month's return is due: the 15th of the following month (due by the end of that day, UK time)."""
+    return add_months(month_start(month_), 1).replace(day=15)
+
+
 def latest_complete_quarter(today: date) -> Period:
     """The last financial-year quarter that ended before ``today``."""
     return previous(quarter_of(today))

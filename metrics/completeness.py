@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pandas as pd
 import sqlalchemy as sa
 
+from core import clock
 from core.partners import partners
-from core.periods import Period, add_months, month_end, month_start
+from core.periods import Period, add_months, due_date, month_end, month_start
 from metrics.catalogue import Indicator
 from storage.repository import end_of_day, read_coverage
 
@@ -47,17 +48,17 @@ def return_grid(*, engine: sa.Engine, start: date, end: date, as_of: date | None
 
     state: 'on_time' (first covering submission loaded by the end of the 15th of the following month),
     'late', 'nil_return' (the latest covering submission is a nil return), 'missing' (due date passed,
-    nothing covers the month) or 'not_yet_due'. ``today`` defaults to ``as_of`` or the current date.
+    nothing covers the month) or 'not_yet_due'. ``today`` defaults to ``as_of`` or the product's clock.
     """
     cov = read_coverage(engine, as_of=end_of_day(as_of) if as_of else None)
-    today = today or as_of or date.today()
+    today = today or as_of or clock.today()
     months = Period(month_start(start), end).months()
     rows = []
     for p in partners().values():
         for ret in p.returns:
             mine = cov[(cov["partner"] == p.code) & (cov["return_name"] == ret)]
             for m in months:
-                due = add_months(m, 1) + timedelta(days=14)
+                due = due_date(m)
                 hold = mine[(mine["period_start"] <= pd.Timestamp(m)) &
                             (mine["period_end"] >= pd.Timestamp(month_end(m)))].sort_values("loaded_at")
                 received: datetime | None = None

@@ -19,7 +19,8 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 import pandas as pd
 
-from core.periods import Period, add_months, month_end, quarter_of
+from core import clock as product_clock
+from core.periods import Period, add_months, due_date, month_end, quarter_of
 from core.returns import RETURNS
 from data_loaders.reading import column_letter
 from sample_data.story import World
@@ -321,20 +322,21 @@ def _quarter_periods(world: World) -> list[Period]:
 class _Clock:
     """Realistic load times: most by the 15th of the month after the period, a few late."""
 
-    def __init__(self, rng: np.random.Generator, *, last_end: date, late_share: float = 0.05):
+    def __init__(self, rng: np.random.Generator, *, last_end: date, latest: datetime | None,
+                 late_share: float = 0.05):
         self.rng = rng
         self.last_end = last_end
+        self.latest = latest
         self.late_share = late_share
 
     def due(self, period: Period) -> date:
-        return add_months(period.end, 1).replace(day=15)
+        return due_date(period.end)
 
     def when(self, period: Period, *, late: bool | None = None) -> tuple[datetime, bool]:
         due = self.due(period)
         first = period.end + timedelta(days=1)
         if late is None:
-            # The latest month's returns are all on time: with the default span they arrive by
-            # 15 November 2026, so nothing in the sample is loaded after the day it is built.
+            # The latest month's returns are all on time (they arrive by its due date).
             late = bool(self.rng.random() < self.late_share) and period.end < self.last_end
         if late:
             day = due + timedelta(days=int(self.rng.integers(2, 26)))
@@ -342,6 +344,10 @@ class _Clock:
             day = first + timedelta(days=int(self.rng.integers(1, (due - first).days + 1)))
         at = datetime.combine(day, time(int(self.rng.integers(8, 17)), int(self.rng.integers(0, 60)),
                                         int(self.rng.integers(0, 60))))
+        if self.latest is not None and at > self.latest:
+            # Drawn in the future of the build (the last month's returns, early in the next month): the
+            # partner sent it just now. Every draw is still made, so the files are the same on any day.
+            at = self.latest
         return at, late
 
 
@@ -353,14 +359,17 @@ def _codes(s: pd.Series) -> pd.Series:
     return s.astype(object).where(s.notna(), None)
 
 
-def render_files(world: World, *, tidy: bool = False) -> list[SampleFile]:
+def render_files(world: World, *, tidy: bool = False, now: datetime | None = None) -> list[SampleFile]:
     """Every partner's files for the world, in the order they are loaded (by ``loaded_at``).
 
     ``tidy`` writes plain files (no title rows, labels, notes column or two-digit years); the periods,
-    the nil return, the missing month and the correction are the same.
+    the nil return, the missing month and the correction are the same. No file is loaded after ``now``
+    (naive UTC, as stored; by default the product's clock): one drawn later is loaded at ``now``.
     """
     rng = np.random.default_rng([world.seed, 99])
-    clock = _Clock(np.random.default_rng([world.seed, 98]), last_end=world.end)  # its own stream: tidy files load at the same times
+    latest = now if now is not None else product_clock.utcnow().replace(microsecond=0)
+    # The load times have their own stream: tidy files load at the same times.
+    clock = _Clock(np.random.default_rng([world.seed, 98]), last_end=world.end, latest=latest)
     facts = world.facts
     out: list[SampleFile] = []
     months = _month_periods(world)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
+from core import clock
 from core.partners import partners
 from core.periods import fy_label, fy_of
 from metrics import catalogue
@@ -100,7 +99,7 @@ def accounts(ctx: PageContext) -> None:
 
 
 def targets(ctx: PageContext) -> None:
-    this_fy = fy_of(date.today())
+    this_fy = fy_of(clock.today())
     years = list(range(this_fy + 1, this_fy - 4, -1))
     fy = st.selectbox("Financial year", years, index=1, format_func=fy_label, key="targets-fy")
     current = targets_mod.targets_for(engine=ctx.engine, financial_year=fy)

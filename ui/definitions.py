@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
-from core import settings
+from core import clock, settings
 from core.periods import fy_label, fy_of
 from metrics import targets as targets_mod
 from metrics.catalogue import Indicator
@@ -39,7 +37,7 @@ def general_rules() -> None:
 
 
 def current_targets(ctx: PageContext) -> dict[str, float]:
-    fy = fy_of(ctx.period.end if ctx.period else date.today())
+    fy = fy_of(ctx.period.end if ctx.period else clock.today())
     st.caption(f"Targets shown are for {fy_label(fy)}.")
     return targets_mod.targets_for(engine=ctx.engine, financial_year=fy)
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from core import clock
 from core import periods as P
 from core.periods import Period
 
@@ -33,7 +34,7 @@ def _quarter_label(p: Period) -> str:
 
 def period_controls(*, today: date | None = None) -> Period:
     """Pick the period: a quarter (default: the latest complete one), a month, a financial year or custom dates."""
-    today = today or date.today()
+    today = today or clock.today()
     st.sidebar.markdown("**Reporting period**")
     kind = st.sidebar.radio("Show figures for", KINDS, key="period_kind", horizontal=False,
                             label_visibility="collapsed")
@@ -44,7 +45,7 @@ def period_controls(*, today: date | None = None) -> Period:
         chosen = st.sidebar.selectbox("Quarter", opts, index=idx, key="period_quarter", format_func=_quarter_label)
     elif kind == "Month":
         opts = month_options(today)
-        last_complete = P.month(*(P.add_months(P.month_start(today), -1).timetuple()[:2]))
+        last_complete = P.last_complete_month(today)
         chosen = st.sidebar.selectbox("Month", opts, index=opts.index(last_complete), key="period_month",
                                       format_func=lambda p: f"{p.start:%B %Y}")
     elif kind == "Financial year":

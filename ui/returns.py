@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from charts import palette
+from core import clock
 from core.partners import partners
+from core.periods import last_complete_month
 from metrics import catalogue, disclosure
 from ui import data
 from ui import format as fmt
@@ -27,10 +29,8 @@ def partner_name(code: str) -> str:
 
 def grid_end(period, *, today: date | None = None) -> date:
     """The grid runs to the later of the period's end and the end of last month."""
-    from core.periods import add_months, month_start
-
-    today = today or date.today()
-    return max(period.end, add_months(month_start(today), 0) - timedelta(days=1))
+    today = today or clock.today()
+    return max(period.end, last_complete_month(today).end)
 
 
 def grid_frame(grid: pd.DataFrame, *, one_partner: bool = False) -> pd.DataFrame:
@@ -52,7 +52,7 @@ def _cell_style(value: object) -> str:
 
 def return_grid(ctx: PageContext, *, start: date, end: date, partner: str | None) -> pd.DataFrame:
     """The grid of every partner's returns by month, coloured and worded; returns the underlying rows."""
-    grid = data.return_grid(ctx.engine, start=start, end=end, today=date.today())
+    grid = data.return_grid(ctx.engine, start=start, end=end, today=clock.today())
     if partner:
         grid = grid[grid["partner"] == partner]
     if grid.empty:
