@@ -12,11 +12,18 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks.harness import Run, python, run
+from core import clock
 from core.partners import partners
+from core.periods import last_complete_month
 
-# The last month of every sample story (``sample_data.story.LAST_MONTH``; a test keeps them equal).
-# Not imported from there: this process must stay small (see ``benchmarks.harness``).
-LAST_MONTH = date(2026, 10, 1)
+
+def last_month() -> date:
+    """The last month of every sample story (``sample_data.story.last_month``; a test keeps them equal).
+
+    Not imported from there: this process must stay small (see ``benchmarks.harness``).
+    """
+    return last_complete_month(clock.today()).start
+
 
 _PERIOD_IN_NAME = re.compile(r"_\d{4}-\d{2}.*$")
 _BENCH_SECRET = "benchmark-only-cookie-secret-" + "0" * 32
@@ -134,7 +141,7 @@ def measure(s: Scale, *, work: Path, say: Callable[[str], None]) -> dict:
     out["indicators"] = {}
     for what in ("period", "trend"):
         r = run(python("-m", "benchmarks.steps", "indicators", "--db", db, "--what", what,
-                       "--end", LAST_MONTH.isoformat(), "--months", months))
+                       "--end", last_month().isoformat(), "--months", months))
         out["indicators"][what] = {**_run_dict(r), "compute_seconds": round(r.payload[0]["seconds"], 3),
                                    "results": r.payload[0]["results"]}
         say(f"indicators {what}: {r.payload[0]['seconds']:.2f}s computing, peak {r.peak_mb:.0f} MB")
@@ -148,7 +155,7 @@ def measure(s: Scale, *, work: Path, say: Callable[[str], None]) -> dict:
         for p in r.payload:
             say(f"page {p['page']}: cold {p['cold']:.2f}s, warm {p['warm'] * 1000:.0f} ms"
                 + (f", ERRORS: {len(p['errors'])}" if p["errors"] else ""))
-    out["date"] = date.today().isoformat()
+    out["date"] = clock.today().isoformat()
     return out
 
 

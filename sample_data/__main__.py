@@ -2,6 +2,7 @@
 
     python -m sample_data build --db URL [--out DIR] [--women N] [--months M] [--seed S]
     python -m sample_data write --out DIR [--women N] [--months M] [--seed S] [--tidy]
+    python -m sample_data ensure --db URL   (build it unless it already ends with last month)
     python -m sample_data templates --out DIR
 """
 
@@ -18,7 +19,7 @@ from sample_data.story import DEFAULT_MONTHS, DEFAULT_SEED, DEFAULT_WOMEN
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--women", type=int, default=DEFAULT_WOMEN, help=f"women in the story (default {DEFAULT_WOMEN})")
     p.add_argument("--months", type=int, default=DEFAULT_MONTHS,
-                   help=f"months of returns, ending October 2026 (default {DEFAULT_MONTHS}: from April 2025)")
+                   help=f"months of returns, ending with the last complete month (default {DEFAULT_MONTHS})")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (fixed default: same files every time)")
     p.add_argument("--tidy", action="store_true",
                    help="plain files without the deliberate untidiness (title rows, labels, notes column)")
@@ -34,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     w = sub.add_parser("write", help="only write the files (no database)")
     w.add_argument("--out", required=True, help="folder for the files")
     _common(w)
+    e = sub.add_parser("ensure", help="build the sample database unless it already ends with last month")
+    e.add_argument("--db", required=True, help="SQLAlchemy URL of the sample database (a SQLite file)")
     t = sub.add_parser("templates", help="write a blank template workbook for every partner")
     t.add_argument("--out", required=True, help="folder for the templates")
     return ap
@@ -53,6 +56,16 @@ def main(argv: list[str] | None = None) -> int:
             paths = write_templates(out_dir=Path(args.out))
             print(f"Wrote {len(paths)} templates to {args.out}")
             return 0
+        if args.command == "ensure":
+            from sample_data.build import ensure_current_sample, sample_end
+
+            was = sample_end(args.db)
+            rebuilt, s = ensure_current_sample(db_url=args.db)
+            if not rebuilt:
+                print(f"The sample database is current (returns to {was:%B %Y}).")
+                return 0
+            print("Built the sample database" + (f" (it ended with {was:%B %Y})" if was else "") + ".")
+            return 1 if s.unexpected else 0
         if args.women < 10 or args.months < 3:
             print("The sample needs at least 10 women and 3 months.", file=sys.stderr)
             return 2

@@ -6,10 +6,12 @@ import importlib
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from core.periods import month_start
 from sample_data.render import SampleFile, render_files
-from sample_data.story import DEFAULT_MONTHS, DEFAULT_SEED, DEFAULT_WOMEN, World, build_world
+from sample_data.story import DEFAULT_MONTHS, DEFAULT_SEED, DEFAULT_WOMEN, World, build_world, last_month
 
 
 @dataclass
@@ -91,6 +93,44 @@ def _ensure_demo_accounts(engine) -> None:
     fn = getattr(users, "ensure_demo_accounts", None)
     if fn is not None:
         fn(engine)
+
+
+def sample_end(db_url: str) -> date | None:
+    """The last month the sample database at ``db_url`` holds returns for (None when it has none or is absent)."""
+    import sqlalchemy as sa
+
+    from storage.db import get_engine
+    from storage.repository import read_coverage
+
+    path = sa.make_url(db_url).database
+    if db_url.startswith("sqlite") and (not path or not Path(path).exists()):
+        return None
+    engine = get_engine(db_url)
+    try:
+        cov = read_coverage(engine)
+    except sa.exc.DBAPIError:  # not a database of ours (yet)
+        return None
+    finally:
+        engine.dispose()  # the file may be replaced next
+    return None if cov.empty else month_start(cov["period_end"].max().date())
+
+
+def ensure_current_sample(*, db_url: str) -> tuple[bool, BuildSummary | None]:
+    """Build the sample at ``db_url`` unless it already ends with the story's last month (today's).
+
+    A sample built in an earlier month is rebuilt, so the demo is current on whatever day it is opened.
+    Returns (rebuilt, summary).
+    """
+    import sqlalchemy as sa
+
+    if sample_end(db_url) == last_month():
+        return False, None
+    path = sa.make_url(db_url).database
+    if db_url.startswith("sqlite") and path:
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return True, build_sample(db_url=db_url)
 
 
 def build_sample(*, db_url: str, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, seed: int = DEFAULT_SEED,

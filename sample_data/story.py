@@ -21,17 +21,23 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from core.periods import add_months, fy_of, fy_start, month_end
+from core import clock
+from core.periods import add_months, fy_of, fy_start, last_complete_month, month_end, month_start
 from core.returns import ACCOMMODATION, ACTIVITIES_BY_SERVICE, RETURNS
 
 DEFAULT_SEED = 20250401
 DEFAULT_WOMEN = 50
 DEFAULT_MONTHS = 19
-START = date(2025, 4, 1)
-# The story always ends with October 2026, the last month reported before "now" in the demo;
-# a longer story (--months 36 for a region's years of returns) reaches further back, never
-# into the future, which the loader would rightly refuse.
-LAST_MONTH = add_months(START, DEFAULT_MONTHS - 1)
+
+
+def last_month(today: date | None = None) -> date:
+    """The month a story ends with by default: the last complete month before today (the product's clock).
+
+    So the demo is current on any date; a longer story (--months 36 for a region's years of returns)
+    reaches further back, never into the future, which the loader would rightly refuse.
+    """
+    return last_complete_month(today or clock.today()).start
+
 MAX_REFERENCES = 9999  # P0001 .. P9999: the reference scheme holds no more
 
 # Drop-in services and how often a woman at a session uses each.
@@ -140,18 +146,18 @@ def _service_strings() -> np.ndarray:
 
 
 def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, seed: int = DEFAULT_SEED,
-                start: date | None = None) -> World:
+                end_month: date | None = None) -> World:
     """Generate every partner's rows for ``women`` women over ``months`` months.
 
-    The months run from ``start``; by default they end with ``LAST_MONTH``.
+    The months end with ``end_month`` (by default :func:`last_month`); the same seed and end month always
+    give the same world.
     """
     if women < 10:
         raise ValueError("the sample needs at least 10 women")
     if months < 3:
         raise ValueError("the sample needs at least 3 months")
     rng = np.random.default_rng(seed)
-    if start is None:
-        start = add_months(LAST_MONTH, 1 - months)
+    start = add_months(month_start(end_month or last_month()), 1 - months)
     first = [add_months(start, i) for i in range(months)]
     end = month_end(first[-1])
     world = World(start=start, months=first, women=women, seed=seed)
