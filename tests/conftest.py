@@ -38,6 +38,12 @@ if str(ROOT) not in sys.path:
 
 SHARED = ROOT.parent / "shared"
 
+# The suite's clock: every test, and every process a test starts, sees this date unless the test fixes
+# another (monkeypatch.setenv("OUTCOMES_TODAY", ...)). So no test depends on the day it runs;
+# tests/core/test_any_date.py runs the date-sensitive behaviour at the awkward dates of the calendar.
+SUITE_TODAY = "2026-11-20"
+os.environ["OUTCOMES_TODAY"] = SUITE_TODAY
+
 BACKENDS = ("sqlite", "postgresql")
 _TEMPLATE_DB = "outcomes_template"
 _PG_PROBLEMS: list[str] = []

@@ -12,11 +12,11 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
 
+from core import clock
 from core.periods import add_months, month_start
 from tests.pages import sample_db
 from ui import navigation
@@ -186,7 +186,7 @@ def test_a_forged_cookie_signs_no_one_in(server, browser):
 
 
 def test_partner_uploads_a_file(server, browser, tmp_path):
-    m = add_months(month_start(date.today()), -1)
+    m = add_months(month_start(clock.today()), -1)
     file = tmp_path / f"feedback_{m:%Y-%m}.csv"
     file.write_text("survey_date,person_id,feel_heard,feel_safe,service_helpful\n"
                     f"{m:%d/%m/%Y},,5,4,5\n{m.replace(day=2):%d/%m/%Y},P0007,4,4,4\n", encoding="utf-8")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pandas as pd
+import pytest
 
+from core import clock
 from core.periods import Period, parse
 from metrics.catalogue import by_id
 from metrics.completeness import assess, covered_months, return_grid
@@ -64,3 +66,21 @@ def test_return_grid_states(engine):
 
 def test_grid_period_helper():
     assert Period(date(2026, 4, 10), date(2026, 5, 2)).months() == [date(2026, 4, 1), date(2026, 5, 1)]
+
+
+@pytest.mark.parametrize(("loaded_local", "state"), [
+    ("2026-10-15T23:30", "on_time"),  # 22:30 UTC: the 15th is still not over in Southend
+    ("2026-10-16T00:30", "late"),  # 23:30 UTC on the 15th, but the 16th in Southend
+])
+def test_a_return_is_due_by_the_end_of_the_15th_uk_time(engine, monkeypatch, loaded_local, state):
+    """Loaded "now" (the product's clock) in British Summer Time: the deadline is local midnight."""
+    monkeypatch.setenv("OUTCOMES_TODAY", loaded_local)
+    dataset.submit(engine, "police", "2026-09", {"police_monthly": (dataset.PM, [("2026-09-01", 1, 1, 1, 1)])},
+                   loaded_at=clock.utcnow())
+    g = return_grid(engine=engine, start=date(2026, 9, 1), end=date(2026, 9, 30))
+    row = g[(g["partner"] == "police") & (g["month"] == date(2026, 9, 1))].iloc[0]
+    assert row["due"] == date(2026, 10, 15)
+    assert row["state"] == state
+    # and a month with nothing sent is missing only once its due date has passed, by the same clock
+    vineyard = g[(g["partner"] == "vineyard") & (g["return_name"] == "outreach")].iloc[0]
+    assert vineyard["state"] == ("missing" if state == "late" else "not_yet_due")

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
+from core import clock
 from core.periods import Period, add_months, month_end
 from storage.db import ensure_schema
 from storage.repository import SheetRows, store_submission
@@ -118,7 +119,7 @@ def build(db_url: str, *, today: date | None = None, seed: int = 7) -> None:
         build_sample(db_url=db_url)
         ensure_demo_accounts(ensure_schema(db_url))
         return
-    today = today or date.today()
+    today = today or clock.today()
     engine = ensure_schema(db_url)
     rng = np.random.default_rng(seed)
     months = _months(today)

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from core import clock
 from core.periods import add_months, month_start
 from storage import repository
 from storage.db import ensure_schema
@@ -25,7 +26,7 @@ def empty_app(tmp_path, monkeypatch):
 
 
 def _last_month() -> date:
-    return add_months(month_start(date.today()), -1)
+    return add_months(month_start(clock.today()), -1)
 
 
 def _csv(rows: list[str]) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -135,3 +135,21 @@ def test_build_command_prints_a_summary(tmp_path):
     assert res.returncode == 0, res.stdout + res.stderr
     assert re.search(r"Loaded \d+ sample files", res.stdout)
     assert "accepted" in res.stdout and "rejected" not in res.stdout
+
+
+def test_ensure_rebuilds_a_sample_from_an_earlier_month_and_keeps_a_current_one(tmp_path, monkeypatch, capsys):
+    """``make run`` calls ``ensure``: opened in a later month, the demo moves on to that month's story."""
+    from sample_data.__main__ import main
+    from sample_data.build import sample_end
+
+    url = f"sqlite:///{tmp_path / 'data' / 'outcomes.db'}"
+    monkeypatch.setenv("OUTCOMES_TODAY", "2026-11-20")
+    assert main(["ensure", "--db", url]) == 0
+    assert "Built the sample database." in capsys.readouterr().out
+    assert sample_end(url) == date(2026, 10, 1)
+    assert main(["ensure", "--db", url]) == 0
+    assert "current (returns to October 2026)" in capsys.readouterr().out
+    monkeypatch.setenv("OUTCOMES_TODAY", "2027-02-03")
+    assert main(["ensure", "--db", url]) == 0
+    assert "(it ended with October 2026)" in capsys.readouterr().out
+    assert sample_end(url) == date(2027, 1, 1)

@@ -42,3 +42,13 @@ def test_logout_and_disable_revoke_tokens_issued_before(engine):
 def test_token_for_a_deleted_or_unknown_account(engine):
     token = tokens.issue(secret=SECRET, username="ghost")
     assert tokens.user_from_token(engine, secret=SECRET, token=token, max_age_seconds=3600) is None
+
+
+def test_a_sign_in_expires_by_the_product_s_clock(monkeypatch):
+    monkeypatch.setenv("OUTCOMES_TODAY", "2026-11-15T09:00")
+    token = tokens.issue(secret=SECRET, username="c4")
+    assert tokens.read(secret=SECRET, token=token, max_age_seconds=8 * 3600)[0] == "c4"
+    monkeypatch.setenv("OUTCOMES_TODAY", "2026-11-15T16:59")
+    assert tokens.read(secret=SECRET, token=token, max_age_seconds=8 * 3600) is not None
+    monkeypatch.setenv("OUTCOMES_TODAY", "2026-11-15T17:01")
+    assert tokens.read(secret=SECRET, token=token, max_age_seconds=8 * 3600) is None
