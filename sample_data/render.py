@@ -345,9 +345,14 @@ class _Clock:
         at = datetime.combine(day, time(int(self.rng.integers(8, 17)), int(self.rng.integers(0, 60)),
                                         int(self.rng.integers(0, 60))))
         if self.latest is not None and at > self.latest:
-            # Drawn in the future of the build (the last month's returns, early in the next month): the
-            # partner sent it just now. Every draw is still made, so the files are the same on any day.
-            at = self.latest
+            # Drawn after the build (the last month's returns, early in the next month): the same draw is
+            # squeezed into the days between the period's end and now, so partners still send at different
+            # times, in the same order. Every draw is still made, so the files are the same on any day.
+            opened = datetime.combine(first, time(0))
+            window = datetime.combine(due + timedelta(days=26 if late else 0), time(17)) - opened
+            share = (self.latest - opened) / window if self.latest > opened else 0.0
+            at = min(self.latest, opened + (at - opened) * share).replace(microsecond=0)
+            late = at.date() > due
         return at, late
 
 

@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 import zipfile
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -190,3 +190,16 @@ def test_write_command_refuses_a_tiny_story_with_a_message(tmp_path):
     res = subprocess.run([sys.executable, "-m", "sample_data", "write", "--out", str(tmp_path), "--women", "2"],
                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert res.returncode == 2 and "at least 10 women" in res.stderr and "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("now", [datetime(2026, 11, 6, 12, 0), datetime(2026, 11, 1, 0, 5)])
+def test_no_file_is_loaded_after_the_build_and_the_files_do_not_change(world, now):
+    """Built early in November, October's returns arrive between the 1st and now, in their usual order."""
+    later = render_files(world)
+    early = render_files(world, now=now)
+    assert sorted((f.name, f.content) for f in early) == sorted((f.name, f.content) for f in later)
+    assert max(f.loaded_at for f in early) <= now
+    october = [f for f in early if f.period.start == world.months[-1]]
+    assert october and all(f.loaded_at.date() >= date(2026, 11, 1) and not f.late for f in october)
+    if now.day > 1:
+        assert len({f.loaded_at for f in october}) > len(october) // 2  # spread out, not all at once
