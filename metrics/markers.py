@@ -114,11 +114,12 @@ def trend_marker(series: pd.DataFrame, *, indicator_id: str, unit: str, polarity
     if (status == "incomplete").any():
         return TrendMarker("cannot_be_calculated", "a figure among the last five is incomplete (a return is "
                                                    "missing)", points=n)
-    lo, hi = limits(unit=unit, numerator=last["numerator"].to_numpy(float),
-                    denominator=last["denominator"].to_numpy(float), z=Z95)
+    basis = last["value"] if unit == "count" else last["numerator"]
+    lo, hi = limits(unit=unit, numerator=basis.to_numpy(float), denominator=last["denominator"].to_numpy(float),
+                    z=Z95)
     if not (np.isfinite(lo).all() and np.isfinite(hi).all() and (hi > lo).all()):
         return TrendMarker("cannot_be_calculated", "the figures behind the last five are not published"
-                           if last["numerator"].isna().any() else "the figures have no confidence interval",
+                           if basis.isna().any() else "the figures have no confidence interval",
                            points=n)
     slope, chi2, steady = weighted_trend(last["value"].to_numpy(float), lo, hi)
     if not (chi2 > CHI2_998 and steady):
@@ -155,3 +156,37 @@ def against_earlier(*, value, lower, upper, earlier, earlier_lower, earlier_uppe
     if overlap:
         return "similar"
     return _judge(value, earlier, polarity)
+
+
+def markers_for(trend: pd.DataFrame, *, freq: str) -> pd.DataFrame:
+    """The trend marker of every indicator in a ``metrics.trend`` frame: id, freq, marker, words, reason,
+    chi_square, slope, points."""
+    from metrics.catalogue import by_id
+
+    rows = []
+    for ind_id, part in trend.groupby("id", sort=False):
+        ind = by_id(str(ind_id))
+        m = trend_marker(part.sort_values("period_start"), indicator_id=ind.id, unit=ind.unit,
+                         polarity=ind.polarity, freq=freq)
+        rows.append({"id": ind.id, "freq": freq, "marker": m.marker, "words": m.words, "reason": m.reason,
+                     "chi_square": m.chi_square, "slope": m.slope, "points": m.points})
+    return pd.DataFrame(rows, columns=MARKER_COLUMNS)
+
+
+MARKER_COLUMNS = ["id", "freq", "marker", "words", "reason", "chi_square", "slope", "points"]
+
+
+def judge_figures(*, unit, value, numerator, denominator, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """The intervals of figures at ``level`` for judging: the count itself for counts, else the numerator."""
+    unit = np.asarray(unit, dtype=object)
+    value, numerator = np.asarray(value, float), np.asarray(numerator, float)
+    denominator = np.asarray(denominator, float)
+    lo, hi = np.full(len(unit), np.nan), np.full(len(unit), np.nan)
+    z = z_for(level)
+    for u in ("percent", "count", "mean"):
+        m = unit == u
+        if m.any():
+            basis = value[m] if u == "count" else numerator[m]
+            lo[m], hi[m] = limits(unit=u, numerator=basis, denominator=denominator[m], z=z)
+    ok = np.isfinite(value)
+    return np.where(ok, lo, np.nan), np.where(ok, hi, np.nan)

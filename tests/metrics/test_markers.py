@@ -136,3 +136,22 @@ def test_confidence_level_setting(monkeypatch):
     monkeypatch.setenv("OUTCOMES_CONFIDENCE", "90")
     with pytest.raises(ValueError, match="95 or 99.8"):
         markers.confidence_level()
+
+
+def test_the_level_can_turn_better_into_similar():
+    # 20 against a target of 11: Byar's 95% limits 12.2 to 30.9 (better); 99.8% limits 9.9 to 35.7 (similar)
+    for level, expected in ((95, "better"), (99.8, "similar")):
+        lo, hi = markers.judge_figures(unit=["count"], value=[20], numerator=[20], denominator=[np.nan], level=level)
+        assert against_target(value=20, lower=lo[0], upper=hi[0], target=11, polarity="up") == expected
+    lo, hi = markers.judge_figures(unit=["count", "percent"], value=[np.nan, 50], numerator=[np.nan, 5],
+                                   denominator=[np.nan, 10], level=95)
+    assert np.isnan(lo[0]) and lo[1] == pytest.approx(23.659309, rel=1e-5)
+
+
+def test_markers_for_a_trend_frame():
+    t = pd.concat([_frame(n, d).assign(id="ENG-03", period_start=pd.date_range("2025-01-01", periods=5, freq="MS"))
+                   for n, d in [([621, 599, 556, 535, 447], [3454, 3195, 3256, 3227, 3121])]])
+    t = t.iloc[::-1]  # any order: sorted by period
+    got = markers.markers_for(t, freq="quarter")
+    assert got.to_dict("records")[0]["marker"] == "decreasing_worse"
+    assert list(got.columns) == markers.MARKER_COLUMNS and got["freq"].tolist() == ["quarter"]
