@@ -17,7 +17,8 @@ st.header("Headline figures")
 st.caption("Arrows show the change; blue means better and orange-red means worse for the women, "
            "judged by whether higher or lower is better for that figure.")
 c.tiles([r for r in results.results if catalogue.by_id(r.id).headline], comparisons=comparisons,
-        period=ctx.period)
+        period=ctx.period, markers=data.trend_markers(ctx.engine, end=ctx.period.end, public=ctx.public,
+                                                      freq=c.trend_frequency(ctx)[0]))
 
 st.header("What needs attention")
 c.attention_list(figures.attention)

@@ -93,6 +93,17 @@ def test_overview_shows_headline_tiles_attention_and_every_indicator(app_as):
     assert "Off target (" in all_text(at)  # the attention list names off-target indicators
 
 
+@pytest.mark.parametrize(("role", "key"), [("chair", "overview"), ("commissioner", "overview"), ("chair", "health")])
+def test_tiles_show_the_trend_marker_in_words_and_as_an_icon(app_as, role, key):
+    at = _open(app_as, role, key)
+    _assert_healthy(at)
+    tiles = [m.value for m in at.markdown if 'class="tile"' in m.value]
+    assert tiles and all("Trend: " in t and 'aria-label="trend"' in t for t in tiles)
+    assert all("(last 5 quarters)" in t for t in tiles)  # the default period is a quarter
+    words = ("No significant change", "Increasing", "Decreasing", "Cannot be calculated: ")
+    assert all(any(w in t for w in words) for t in tiles)
+
+
 def test_chair_sees_exact_small_counts_the_commissioner_does_not(app_as):
     chair = _open(app_as, "chair", "health")
     commissioner = _open(app_as, "commissioner", "health")
