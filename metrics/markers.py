@@ -61,8 +61,11 @@ class TrendMarker:
 
 def confidence_level() -> float:
     """The level of the comparisons' intervals (``OUTCOMES_CONFIDENCE``: 95 or 99.8)."""
-    level = float(settings.get("OUTCOMES_CONFIDENCE"))
-    z_for(level)  # refuses any other level
+    try:
+        level = float(settings.get("OUTCOMES_CONFIDENCE"))
+        z_for(level)  # refuses any other level
+    except ValueError:
+        raise ValueError("OUTCOMES_CONFIDENCE must be 95 or 99.8") from None
     return level
 
 

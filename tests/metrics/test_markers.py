@@ -133,9 +133,10 @@ def test_confidence_level_setting(monkeypatch):
     assert markers.confidence_level() == 95
     monkeypatch.setenv("OUTCOMES_CONFIDENCE", "99.8")
     assert markers.confidence_level() == 99.8
-    monkeypatch.setenv("OUTCOMES_CONFIDENCE", "90")
-    with pytest.raises(ValueError, match="95 or 99.8"):
-        markers.confidence_level()
+    for bad in ("90", "ninety-five"):
+        monkeypatch.setenv("OUTCOMES_CONFIDENCE", bad)
+        with pytest.raises(ValueError, match="OUTCOMES_CONFIDENCE must be 95 or 99.8"):
+            markers.confidence_level()
 
 
 def test_the_level_can_turn_better_into_similar():

@@ -126,6 +126,9 @@ def test_missing_values_keep_their_place_and_gaps_drop_the_moving_ranges_beside_
 def test_too_few_points():
     r = xmr(values=_series([5.0]), polarity="up")
     assert r.upper is None and r.variation == "common_cause"
+    for values in ([], [np.nan, np.nan], [np.nan, 3.0, np.nan]):
+        r = xmr(values=_series(values).astype(float), polarity="up", target=3)
+        assert r.upper is None and r.assurance is None and not r.frame["special_cause"].any()
 
 
 # --- The NHSRplotthedots test cases, re-expressed as data (tests/testthat, release 0.2.0) -------------------
