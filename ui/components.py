@@ -302,9 +302,11 @@ def attention_list(items: list) -> None:
                     unsafe_allow_html=True)
 
 
-def summary_table(results: list, comparisons: pd.DataFrame) -> pd.DataFrame:
-    """Every indicator in one table: value, interval, target, RAG, completeness and change."""
+def summary_table(results: list, comparisons: pd.DataFrame, markers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every indicator in one table: value, interval, target, RAG, completeness, change and, given
+    ``markers``, better/similar/worse against the target and a year earlier and the trend marker."""
     comp = comparisons.set_index("id") if not comparisons.empty else pd.DataFrame()
+    marks = markers.set_index("id")["words"] if markers is not None and not markers.empty else None
     rows = []
     for r in results:
         ind = catalogue.by_id(r.id)
@@ -321,6 +323,11 @@ def summary_table(results: list, comparisons: pd.DataFrame) -> pd.DataFrame:
             "Change on a year ago": fmt.change_text(c.get("change_year_ago") if len(c) else None, r.unit),
             "Data": fmt.label(r.status),
         })
+        if marks is not None:
+            rows[-1]["Against target"] = fmt.JUDGED_WORDS.get(c.get("judged_target") if len(c) else None, "")
+            rows[-1]["Against a year earlier"] = fmt.JUDGED_WORDS.get(c.get("judged_year_ago") if len(c) else None,
+                                                                      "")
+            rows[-1]["Trend"] = str(marks.get(r.id, ""))
     return pd.DataFrame(rows)
 
 

@@ -90,6 +90,8 @@ def test_overview_shows_headline_tiles_attention_and_every_indicator(app_as):
     assert all("vs Q" in t for t in tiles)  # change against the previous quarter and a year earlier
     summary = at.dataframe[0].value
     assert len(summary) == 26  # every indicator but the pathway breakdown
+    assert {"Against target", "Against a year earlier", "Trend"} <= set(summary.columns)
+    assert summary.set_index("ID").loc["HLT-01", "Trend"].startswith("Cannot be calculated: each figure covers")
     assert "Off target (" in all_text(at)  # the attention list names off-target indicators
 
 
