@@ -37,6 +37,7 @@ RUN_LENGTH = 7
 TREND_LENGTH = 7
 SHORT_SERIES = 12  # fewer points than this: trial limits (the package's warning)
 MIN_BASELINE = 12
+MAX_REASON = 120  # a process change's reason is a chart label
 
 VARIATION_LABELS = {
     "common_cause": "Common cause variation: no significant change",
@@ -140,6 +141,9 @@ def process_changes(series: str, *, path: Path | None = None) -> list[ProcessCha
             raise ProcessChangesError(f"{where}: 'date' must be a date such as 2025-09-01 (no quotes)")
         if not isinstance(reason, str) or not reason.strip():
             raise ProcessChangesError(f"{where}: give a 'reason' (what changed)")
+        if len(reason.strip()) > MAX_REASON:
+            raise ProcessChangesError(f"{where}: keep the 'reason' to {MAX_REASON} characters (it is shown on "
+                                      "the chart)")
         if applies is not None and not (isinstance(applies, list) and all(isinstance(a, str) for a in applies)):
             raise ProcessChangesError(f"{where}: 'applies_to' must be a list of indicator IDs or 'attendance'")
         if applies is None or series in applies:

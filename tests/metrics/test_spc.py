@@ -376,6 +376,15 @@ def test_process_changes_file(tmp_path):
     f.write_text('[[change]]\ndate = 2025-09-01\n', encoding="utf-8")
     with pytest.raises(spc.ProcessChangesError, match="reason"):
         spc.process_changes("x", path=f)
+    f.write_text(f'[[change]]\ndate = 2025-09-01\nreason = "{"x" * 121}"\n', encoding="utf-8")
+    with pytest.raises(spc.ProcessChangesError, match="120 characters"):
+        spc.process_changes("x", path=f)
+    f.write_text('[[change]]\ndate = 2025-09-01\nreason = "moved"\napplies_to = "DEN-01"\n', encoding="utf-8")
+    with pytest.raises(spc.ProcessChangesError, match="applies_to"):
+        spc.process_changes("x", path=f)
+    f.write_text('[[change]\n', encoding="utf-8")
+    with pytest.raises(spc.ProcessChangesError, match="not valid TOML"):
+        spc.process_changes("x", path=f)
 
 
 def test_the_shipped_process_changes_file_is_valid():

@@ -131,6 +131,19 @@ def test_engagement_page_has_spc_chart_with_making_data_count_captions(app_as):
     assert re.match(r"\d{2}/\d{2}/\d{4}$", sessions["Session"].iloc[0])
 
 
+def test_engagement_chart_starts_new_limits_at_a_recorded_process_change(app_as, monkeypatch, tmp_path):
+    changes = tmp_path / "changes.toml"
+    changes.write_text('[[change]]\ndate = 2026-03-03\nreason = "Drop-in moved to the new building"\n'
+                       'applies_to = ["attendance"]\n', encoding="utf-8")
+    monkeypatch.setenv("OUTCOMES_PROCESS_CHANGES_FILE", str(changes))
+    at = _open(app_as, "commissioner", "engagement")
+    _assert_healthy(at)
+    text = all_text(at)
+    assert "worked out afresh from 03/03/2026: Drop-in moved to the new building" in text
+    spc = next(c for c in at.get("plotly_chart") if "Process change" in c.proto.spec)
+    assert "Drop-in moved to the new building" in spc.proto.spec
+
+
 def test_every_chart_has_its_figures_in_a_table(app_as):
     at = _open(app_as, "author", "safety")
     _assert_healthy(at)
