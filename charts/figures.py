@@ -106,11 +106,13 @@ def breakdown_chart(frame: pd.DataFrame, *, title: str, unit: str = "count", cat
 
 
 def spc_chart(spc_frame: pd.DataFrame, *, title: str, unit: str = "count", target: float | None = None,
-              date_format: str = "%d/%m/%Y") -> go.Figure:
+              date_format: str = "%d/%m/%Y", changes: tuple[tuple[str, str], ...] = ()) -> go.Figure:
     """An XmR (individuals) chart in the Making Data Count style.
 
     ``spc_frame`` has ``date``, ``value``, ``mean``, ``upper``, ``lower``, ``special_cause`` and ``cause``
-    ('improvement' | 'concern' | 'neither'). Improvement points are blue, concern points orange, others grey.
+    ('improvement' | 'concern' | 'neither'), and optionally ``period`` (limits worked out afresh after a process
+    change: the mean and limit lines break there). ``changes``: (ISO date, reason) of each process change,
+    drawn as a labelled vertical line. Improvement points are blue, concern points orange, others grey.
     """
     df = spc_frame.reset_index(drop=True)
     x = pd.to_datetime(df["date"])
@@ -128,11 +130,21 @@ def spc_chart(spc_frame: pd.DataFrame, *, title: str, unit: str = "count", targe
                                     "symbol": "circle" if cause == "improvement" else "diamond"},
                             hovertext=[f"{d:{date_format}}: {_number(v, unit)} ({cause})"
                                        for d, v in zip(x[mask], values[mask], strict=True)], hoverinfo="text")
-    fig.add_scatter(x=x, y=df["mean"], mode="lines", name="Mean", line={"color": palette.BLACK, "width": 1.5},
-                    hoverinfo="skip")
-    for col, name in (("upper", "Upper process limit"), ("lower", "Lower process limit")):
-        fig.add_scatter(x=x, y=df[col], mode="lines", name=name, showlegend=col == "upper",
-                        line={"color": palette.GREY, "width": 1, "dash": "dash"}, hoverinfo="skip")
+    period = df["period"] if "period" in df.columns else pd.Series(0, index=df.index)
+    for k, (_, part) in enumerate(df.groupby(period, sort=True)):  # each period's lines stand alone
+        px = x[part.index]
+        fig.add_scatter(x=px, y=part["mean"], mode="lines", name="Mean", showlegend=k == 0, legendgroup="mean",
+                        line={"color": palette.BLACK, "width": 1.5}, hoverinfo="skip")
+        for col, name in (("upper", "Upper process limit"), ("lower", "Lower process limit")):
+            fig.add_scatter(x=px, y=part[col], mode="lines", name=name, showlegend=col == "upper" and k == 0,
+                            legendgroup="limits", line={"color": palette.GREY, "width": 1, "dash": "dash"},
+                            hoverinfo="skip")
+    for when, reason in changes:
+        at = pd.Timestamp(when)
+        fig.add_vline(x=at.to_pydatetime().timestamp() * 1000, line={"color": palette.REDDISH_PURPLE, "width": 1.5,
+                                                                      "dash": "dot"})
+        fig.add_annotation(x=at, y=1, yref="paper", text=f"Process change: {reason}", showarrow=False,
+                           xanchor="left", yanchor="bottom", font={"size": 11, "color": palette.REDDISH_PURPLE})
     if target is not None:
         fig.add_hline(y=target, line={"color": palette.BLUISH_GREEN, "dash": "dot", "width": 1.5},
                       annotation_text=f"Target {_number(target, unit)}", annotation_position="top left")

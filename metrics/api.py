@@ -24,7 +24,7 @@ from core.periods import (
     year_earlier,
 )
 from core.returns import DROP_IN_SERVICES, RETURNS
-from metrics import disclosure
+from metrics import disclosure, markers
 from metrics.catalogue import CATALOGUE, by_id
 from metrics.completeness import assess, covered_months, return_grid
 from metrics.compute import EXTRA_BREAKDOWNS, Calculator, Tables, compute_raw, tables_for
@@ -302,19 +302,59 @@ def compare(*, engine: sa.Engine, period: Period, public: bool, as_of: date | No
 def _comparisons(ev: _Evaluation, at: tuple[int, int, int]) -> pd.DataFrame:
     """``compare`` from an evaluation holding the period, the previous one and a year earlier at ``at``."""
     f = ev.figures
-    vals = {k: f[f["p"] == at[k]].set_index("id")["value"] for k in range(3)}
+    level = markers.confidence_level()
+    lo, hi = markers.judge_figures(unit=f["unit"], value=f["value"], numerator=f["numerator"],
+                                   denominator=f["denominator"], level=level)
+    f = f.assign(_lo=lo, _hi=hi)
+    by = {k: f[f["p"] == at[k]].set_index("id") for k in range(3)}
     prev, year = ev.periods[at[1]], ev.periods[at[2]]
     rows = []
     for ind in CATALOGUE:
-        now, before, ago = (_num(vals[k].get(ind.id)) for k in range(3))
+        now, before, ago = (_num(by[k]["value"].get(ind.id)) for k in range(3))
         ch_p = None if now is None or before is None else now - before
         ch_y = None if now is None or ago is None else now - ago
+        (lo0, hi0), (lo2, hi2) = ((_num(by[k]["_lo"].get(ind.id)), _num(by[k]["_hi"].get(ind.id))) for k in (0, 2))
+        target = _num(by[0]["target"].get(ind.id))
         rows.append({"id": ind.id, "value": now, "previous_value": before, "year_ago_value": ago,
                      "change_previous": ch_p, "change_year_ago": ch_y,
                      "direction_previous": _direction(ch_p, ind.polarity),
                      "direction_year_ago": _direction(ch_y, ind.polarity),
-                     "previous_period": prev.label(), "year_ago_period": year.label()})
+                     "previous_period": prev.label(), "year_ago_period": year.label(),
+                     "judged_year_ago": markers.against_earlier(value=now, lower=lo0, upper=hi0, earlier=ago,
+                                                                earlier_lower=lo2, earlier_upper=hi2,
+                                                                polarity=ind.polarity),
+                     "judged_target": markers.against_target(value=now, lower=lo0, upper=hi0, target=target,
+                                                             polarity=ind.polarity),
+                     "confidence": level})
     return pd.DataFrame(rows)
+
+
+def trend_markers(*, engine: sa.Engine, end: date, public: bool, as_of: date | None = None,
+                  ids: list[str] | None = None, freqs: tuple[str, ...] = ("month", "quarter")) -> pd.DataFrame:
+    """Fingertips' trend marker of each indicator's monthly and quarterly series ending by ``end``.
+
+    One row per indicator and frequency (``metrics.markers.MARKER_COLUMNS``), from the last five whole months
+    or financial-year quarters ending on or before ``end``. Public markers are worked out from the protected
+    series only: a hidden figure among the five gives "cannot be calculated".
+    """
+    wanted = _check_ids(ids)
+    out = []
+    for freq in freqs:
+        periods = _last_periods(freq, end, markers.POINTS)
+        t = trend(engine=engine, periods=periods, public=public, as_of=as_of, ids=wanted)
+        out.append(markers.markers_for(t, freq=freq))
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=markers.MARKER_COLUMNS)
+
+
+def _last_periods(freq: str, end: date, n: int) -> list[Period]:
+    """The last ``n`` whole months or financial-year quarters ending on or before ``end``."""
+    if freq == "month":
+        got = monthly(add_months(month_start(end), -n), end)
+    elif freq == "quarter":
+        got = quarterly(add_months(month_start(end), -3 * (n + 1)), end)
+    else:
+        raise ValueError("freq must be 'month' or 'quarter'")
+    return [p for p in got if p.end <= end][-n:]
 
 
 def weekly_attendance(*, engine: sa.Engine, start: date, end: date, as_of: date | None = None,
@@ -376,7 +416,13 @@ def _history(period: Period) -> list[Period]:
 def _attention(ev: _Evaluation, now_at: int, history_at: list[int], *, engine: sa.Engine,
                as_of: date | None) -> list[AttentionItem]:
     """``attention`` from an evaluation holding the period at ``now_at`` and its history at ``history_at``."""
-    from metrics.spc import xmr
+    from metrics.spc import ProcessChangesError, process_changes, xmr
+
+    def changes_of(series: str):
+        try:
+            return process_changes(series)
+        except ProcessChangesError:  # the chart itself says what is wrong with the file
+            return []
 
     period = ev.periods[now_at]
     history = [ev.periods[i] for i in history_at]
@@ -395,10 +441,11 @@ def _attention(ev: _Evaluation, now_at: int, history_at: list[int], *, engine: s
     for ind in CATALOGUE:
         h = hist[(hist["id"] == ind.id) & (hist["status"] != "not_reported")]
         h = h.iloc[np.argsort([where[p] for p in h["p"]], kind="stable")]  # in month order
-        series = pd.Series(h["value"].to_numpy(float), index=[history[where[p]].start for p in h["p"]]).dropna()
-        if len(series) < 8:
+        # Gaps (hidden or unreported months) keep their place: the moving ranges beside them are dropped.
+        series = pd.Series(h["value"].to_numpy(float), index=[history[where[p]].start for p in h["p"]])
+        if series.notna().sum() < 8 or pd.isna(series.iloc[-1]):
             continue
-        res = xmr(values=series, polarity=ind.polarity)
+        res = xmr(values=series, polarity=ind.polarity, changes=changes_of(ind.id))
         last = res.frame.iloc[-1]
         if bool(last["special_cause"]) and last["cause"] == "concern":
             items.append(AttentionItem("special_cause", ind.id,

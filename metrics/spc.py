@@ -1,26 +1,43 @@
-"""Statistical process control the NHS "Making Data Count" way: XmR charts, rules, variation and assurance.
+"""Statistical process control the NHS "Making Data Count" way, with the rules as NHSRplotthedots tests them.
 
 - centre line: the mean; process limits: mean ± 2.66 × mean moving range (no clipping at zero);
-- special cause rules: a point outside the limits; a run of 7 or more points on one side of the mean
-  (a point on the mean breaks a run); a trend of 7 or more points each rising (or each falling) from
-  the last (an equal value breaks a trend); two of three points in a row beyond 2 sigma
-  (2/3 of the way to a limit) on the same side;
-- a special-cause point is improvement or concern by the indicator's polarity: above the mean (or, for
-  a trend, rising) is improvement when higher is better; 'neither' for indicators without a direction;
-- variation (the icon) is read from the latest point; assurance compares the limits with the target.
-Missing values (suppressed or not reported) are left out of the calculation and keep their place.
+- moving ranges next to a gap (a suppressed or unreported point) are dropped, not bridged; moving-range
+  screening (on by default, ``OUTCOMES_SPC_SCREEN_OUTLIERS``) drops ranges at or above 3.267 × their mean
+  before the limits are worked out (Nelson 1982); the Making Data Count Excel tool does not screen;
+- a fixed baseline (``OUTCOMES_SPC_BASELINE_POINTS``, 12 or more) takes the mean and limits from the first
+  N points of each period; process changes (``config/process_changes.toml``) start a new period with its own
+  limits at the first point dated on or after the change;
+- rules, within each period: a point outside the limits; a trend of 7 points each rising (or each falling)
+  from the last; two of three points in a row on the same side of the mean with at least two of them
+  between two and three sigma (points beyond a limit do not count towards it); a run of 7 points on one side
+  of the mean. A point on the mean, an equal step or a gap breaks a run, a trend and a two-of-three window.
+  A point takes the first rule that holds in that order: outside > trend > two of three > run;
+- a special-cause point is improvement or concern by the indicator's polarity (its side of the mean, or for
+  a trend the trend's way); 'neither' for indicators without a direction;
+- variation (the icon) is read from the latest point; assurance compares the latest period's limits with the
+  target: a target exactly on a limit is hit-or-miss ("inconsistent" in the package).
+Missing values (suppressed or not reported) keep their place and are left out of the calculation.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from core import settings
+
 LIMIT_FACTOR = 2.66
+SCREEN_FACTOR = 3.267  # moving ranges at or above this times their mean are screened out
 RUN_LENGTH = 7
 TREND_LENGTH = 7
+SHORT_SERIES = 12  # fewer points than this: trial limits (the package's warning)
+MIN_BASELINE = 12
+MAX_REASON = 120  # a process change's reason is a chart label
 
 VARIATION_LABELS = {
     "common_cause": "Common cause variation: no significant change",
@@ -33,17 +50,46 @@ ASSURANCE_LABELS = {
     "fail": "The target will consistently not be met unless something changes",
     "hit_or_miss": "The target may or may not be met (hit and miss)",
 }
+SHORT_WARNING = (f"Fewer than {SHORT_SERIES} points: these are trial limits, which will change as each "
+                 "new point is added.")
+
+
+class ProcessChangesError(ValueError):
+    """The process changes file is not as expected."""
+
+
+@dataclass(frozen=True)
+class ProcessChange:
+    """A date when the process changed (the limits are worked out afresh from then), and why."""
+
+    date: date
+    reason: str
+
+
+@dataclass
+class SPCPeriod:
+    """One stretch of the chart with its own limits: from ``start`` (a process change, or the first point)."""
+
+    start: object
+    mean: float | None
+    upper: float | None
+    lower: float | None
+    points: int
+    change: ProcessChange | None = None
 
 
 @dataclass
 class SPCResult:
-    frame: pd.DataFrame  # date, value, mean, upper, lower, moving_range, special_cause, cause, rule
-    mean: float | None
+    frame: pd.DataFrame  # date, value, mean, upper, lower, moving_range, screened, period, special_cause, cause,
+    #                      rule
+    mean: float | None  # of the latest period
     upper: float | None
     lower: float | None
     variation: str
     assurance: str | None
     points: int
+    periods: list[SPCPeriod] = field(default_factory=list)
+    warning: str | None = None
 
     @property
     def variation_label(self) -> str:
@@ -53,95 +99,244 @@ class SPCResult:
     def assurance_label(self) -> str | None:
         return ASSURANCE_LABELS.get(self.assurance) if self.assurance else None
 
-
-def _runs(flags_key: np.ndarray, min_len: int) -> np.ndarray:
-    """Mark positions belonging to runs of equal, non-zero ``flags_key`` at least ``min_len`` long."""
-    n = len(flags_key)
-    out = np.zeros(n, dtype=bool)
-    if n == 0:
-        return out
-    change = np.concatenate([[True], flags_key[1:] != flags_key[:-1]])
-    group = np.cumsum(change)
-    sizes = np.bincount(group)
-    out = (sizes[group] >= min_len) & (flags_key != 0)
-    return out
+    @property
+    def changes(self) -> list[ProcessChange]:
+        """The process changes that start a period of this chart."""
+        return [p.change for p in self.periods if p.change is not None]
 
 
-def _two_of_three(beyond: np.ndarray) -> np.ndarray:
-    """Points beyond 2 sigma that sit in a window of three with at least two beyond on the same side."""
-    n = len(beyond)
+def screening_on() -> bool:
+    """Whether moving-range screening is on (``OUTCOMES_SPC_SCREEN_OUTLIERS``; 0 matches the Excel tool)."""
+    return str(settings.get("OUTCOMES_SPC_SCREEN_OUTLIERS")).strip().lower() not in {"0", "false", "no", "off"}
+
+
+def baseline_points() -> int | None:
+    """``OUTCOMES_SPC_BASELINE_POINTS``: limits from the first N (>= 12) points of each period, or None."""
+    n = settings.get("OUTCOMES_SPC_BASELINE_POINTS")
+    if n is None or int(n) <= 0:
+        return None
+    if int(n) < MIN_BASELINE:
+        raise ValueError(f"OUTCOMES_SPC_BASELINE_POINTS must be {MIN_BASELINE} or more (or 0 for none)")
+    return int(n)
+
+
+def process_changes(series: str, *, path: Path | None = None) -> list[ProcessChange]:
+    """The process changes recorded for ``series`` (an indicator ID or 'attendance'), oldest first.
+
+    ``config/process_changes.toml`` holds ``[[change]]`` tables with ``date``, ``reason`` and optionally
+    ``applies_to`` (a list of series; without it, a change applies to every chart).
+    """
+    p = Path(path or settings.get("OUTCOMES_PROCESS_CHANGES_FILE"))
+    if not p.exists():
+        return []
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ProcessChangesError(f"{p}: not valid TOML ({exc})") from None
+    out = []
+    for i, entry in enumerate(data.get("change") or [], start=1):
+        where = f"{p}: change {i}"
+        when, reason, applies = entry.get("date"), entry.get("reason"), entry.get("applies_to")
+        if not isinstance(when, date):
+            raise ProcessChangesError(f"{where}: 'date' must be a date such as 2025-09-01 (no quotes)")
+        if not isinstance(reason, str) or not reason.strip():
+            raise ProcessChangesError(f"{where}: give a 'reason' (what changed)")
+        if len(reason.strip()) > MAX_REASON:
+            raise ProcessChangesError(f"{where}: keep the 'reason' to {MAX_REASON} characters (it is shown on "
+                                      "the chart)")
+        if applies is not None and not (isinstance(applies, list) and all(isinstance(a, str) for a in applies)):
+            raise ProcessChangesError(f"{where}: 'applies_to' must be a list of indicator IDs or 'attendance'")
+        if applies is None or series in applies:
+            out.append(ProcessChange(when, reason.strip()))
+    return sorted(out, key=lambda c: c.date)
+
+
+def rule_run(side: np.ndarray) -> np.ndarray:
+    """Points in a run of 7 or more on one side of the mean (``side``: +1, -1, or 0 on the mean or a gap)."""
+    return _run_flags(np.asarray(side, dtype=float), RUN_LENGTH)
+
+
+def rule_trend(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points in a trend of 7 or more each rising (or each falling) from the last, and the trend's way there.
+
+    A point joining a falling trend to a rising one takes the way of the trend after it.
+    """
+    x = np.asarray(values, dtype=float)
+    n = len(x)
+    step = np.sign(np.diff(x)) if n > 1 else np.zeros(0)
+    step = np.where(np.isfinite(step), step, 0.0)  # an equal value or a gap breaks a trend
+    steps = _run_flags(step, TREND_LENGTH - 1)  # 7 points = 6 steps the same way
+    flags = np.zeros(n, dtype=bool)
+    flags[1:] |= steps
+    flags[:-1] |= steps
+    after = np.concatenate([np.where(steps, step, 0.0), [0.0]])
+    before = np.concatenate([[0.0], np.where(steps, step, 0.0)])
+    return flags, np.where(after != 0, after, before)
+
+
+def rule_two_of_three(close: np.ndarray, side: np.ndarray) -> np.ndarray:
+    """Close-to-limit points in a window of three all on one side of the mean, two or more of them close.
+
+    ``close``: between two and three sigma (not beyond a limit); ``side``: +1, -1, or 0 on the mean or a gap.
+    """
+    close = np.asarray(close, dtype=bool)
+    side = np.asarray(side, dtype=float)
+    n = len(close)
     out = np.zeros(n, dtype=bool)
     if n < 3:
         return out
-    windows = np.lib.stride_tricks.sliding_window_view(beyond.astype(int), 3)
-    hit = windows.sum(axis=1) >= 2
+    c = np.lib.stride_tricks.sliding_window_view(close.astype(int), 3).sum(axis=1)
+    s = np.lib.stride_tricks.sliding_window_view(side, 3).sum(axis=1)
+    hit = (c >= 2) & (np.abs(s) == 3)
     for offset in range(3):
-        out[offset:offset + len(hit)] |= hit & beyond[offset:offset + len(hit)]
-    return out
+        out[offset:offset + len(hit)] |= hit
+    return out & close
 
 
-def xmr(*, values: pd.Series, polarity: str, target: float | None = None) -> SPCResult:
-    """An XmR chart of ``values`` (index: dates, sorted) for an indicator of ``polarity`` ('up'|'down'|'none')."""
+def classify(*, outside, trend, two_of_three, run, side, trend_direction) -> tuple[np.ndarray, np.ndarray]:
+    """Each point's rule by priority (outside > trend > two of three > run; '' for none) and its direction.
+
+    The direction is the point's side of the mean, or for a trend the trend's way.
+    """
+    rule = np.select([np.asarray(outside, bool), np.asarray(trend, bool), np.asarray(two_of_three, bool),
+                      np.asarray(run, bool)], ["outside_limits", "trend", "two_of_three", "run"], default="")
+    direction = np.where(rule == "trend", np.asarray(trend_direction, float), np.asarray(side, float))
+    return rule, direction
+
+
+def assurance(*, lower: float | None, upper: float | None, target: float | None, polarity: str) -> str | None:
+    """Pass, fail or hit-or-miss: is the target outside the process limits? A target on a limit is hit-or-miss."""
+    if target is None or not np.isfinite(target) or polarity not in ("up", "down") or upper is None:
+        return None
+    above, below = target > upper, target < lower
+    if polarity == "up":
+        return "fail" if above else "pass" if below else "hit_or_miss"
+    return "pass" if above else "fail" if below else "hit_or_miss"
+
+
+def _run_flags(key: np.ndarray, min_len: int) -> np.ndarray:
+    """Positions in runs of equal, non-zero ``key`` at least ``min_len`` long."""
+    if len(key) == 0:
+        return np.zeros(0, dtype=bool)
+    change = np.concatenate([[True], key[1:] != key[:-1]])
+    group = np.cumsum(change)
+    sizes = np.bincount(group)
+    return (sizes[group] >= min_len) & (key != 0)
+
+
+def _limits(x: np.ndarray, *, screen: bool, fix_after: int | None) -> tuple[float, float, np.ndarray, np.ndarray]:
+    """Mean, mean moving range, the moving ranges (NaN next to a gap) and which were screened out."""
+    mr = np.concatenate([[np.nan], np.abs(np.diff(x))])
+    base = np.ones(len(x), dtype=bool)
+    if fix_after is not None:
+        base = np.cumsum(np.isfinite(x)) <= fix_after
+    xb = np.where(base, x, np.nan)
+    mrb = np.concatenate([[np.nan], np.abs(np.diff(xb))])
+    mean = float(np.nanmean(xb)) if np.isfinite(xb).any() else np.nan
+    amr = float(np.nanmean(mrb)) if np.isfinite(mrb).any() else np.nan
+    screened = np.zeros(len(x), dtype=bool)
+    if screen and np.isfinite(amr):
+        screened = np.isfinite(mrb) & (mrb >= SCREEN_FACTOR * amr)
+        kept = np.where(screened, np.nan, mrb)
+        amr = float(np.nanmean(kept)) if np.isfinite(kept).any() else np.nan
+    return mean, amr, mr, screened
+
+
+def _signals(x: np.ndarray, mean: float, amr: float) -> tuple[np.ndarray, np.ndarray]:
+    """For one period: the rule of each point ('' for none) and its direction (+1 up, -1 down)."""
+    ok = np.isfinite(x)
+    side = np.where(ok, np.sign(np.where(ok, x, mean) - mean), 0.0)
+    outside = close = np.zeros(len(x), dtype=bool)
+    if np.isfinite(amr):
+        upper, lower = mean + LIMIT_FACTOR * amr, mean - LIMIT_FACTOR * amr
+        near = 2 / 3 * LIMIT_FACTOR * amr
+        with np.errstate(invalid="ignore"):
+            outside = ok & ((x > upper) | (x < lower))
+            close = ok & ~outside & ((x > mean + near) | (x < mean - near))
+    trend, trend_dir = rule_trend(x)
+    return classify(outside=outside, trend=trend, two_of_three=rule_two_of_three(close, side), run=rule_run(side),
+                    side=side, trend_direction=trend_dir)
+
+
+def xmr(*, values: pd.Series, polarity: str, target: float | None = None,
+        changes: list[ProcessChange] | tuple[ProcessChange, ...] = (), screen: bool | None = None,
+        fix_after: int | None = None) -> SPCResult:
+    """An XmR chart of ``values`` (index: dates, sorted) for an indicator of ``polarity`` ('up'|'down'|'none').
+
+    ``changes``: process changes (a new period with its own limits starts at the first point dated on or
+    after each). ``screen``: moving-range screening (default: the setting). ``fix_after``: limits from the
+    first N points of each period (N >= 12; default: the setting).
+    """
     s = pd.Series(values, dtype=float)
-    present = s.dropna()
-    x = present.to_numpy(float)
-    n = len(x)
-    frame = pd.DataFrame({"date": list(s.index), "value": s.to_numpy(float)})
+    x = s.to_numpy(float)
+    n = int(np.isfinite(x).sum())
+    screen = screening_on() if screen is None else screen
+    fix_after = baseline_points() if fix_after is None else fix_after
+    if fix_after is not None and fix_after < MIN_BASELINE:
+        raise ValueError(f"a fixed baseline needs {MIN_BASELINE} or more points")
+    frame = pd.DataFrame({"date": list(s.index), "value": x})
     for col in ("mean", "upper", "lower", "moving_range"):
         frame[col] = np.nan
+    frame["screened"] = False
+    frame["period"] = 0
     frame["special_cause"] = False
-    frame["cause"] = None
-    frame["rule"] = None
-    if n < 2:
-        return SPCResult(frame, float(x[0]) if n else None, None, None, "common_cause", None, n)
+    frame["cause"] = pd.Series([None] * len(frame), dtype=object)
+    frame["rule"] = pd.Series([None] * len(frame), dtype=object)
 
-    mean = float(x.mean())
-    mr = np.abs(np.diff(x))
-    amr = float(mr.mean())
-    upper, lower = mean + LIMIT_FACTOR * amr, mean - LIMIT_FACTOR * amr
-    two_sigma = 2 / 3 * LIMIT_FACTOR * amr
+    # Periods: a change opens one at the first point dated on or after it (none before the first point).
+    dates = pd.to_datetime(pd.Series(list(s.index), dtype=object)) if len(s) else pd.Series([], dtype="datetime64[ns]")
+    starts: list[tuple[int, ProcessChange | None]] = [(0, None)]
+    for ch in changes:
+        at = int(np.searchsorted(dates.to_numpy(), np.datetime64(pd.Timestamp(ch.date)), side="left"))
+        if 0 < at < len(s):
+            if at == starts[-1][0]:
+                starts[-1] = (at, ch)  # two changes before the same point: the later one names it
+            elif at > starts[-1][0]:
+                starts.append((at, ch))
+    bounds = [a for a, _ in starts] + [len(s)]
 
-    side = np.sign(x - mean)
-    outside = (x > upper) | (x < lower)
-    run = _runs(side, RUN_LENGTH)
-    step = np.sign(np.diff(x))
-    trend_steps = _runs(step, TREND_LENGTH - 1)  # 7 points = 6 steps the same way
-    trend = np.zeros(n, dtype=bool)
-    trend[1:] |= trend_steps
-    trend[:-1] |= trend_steps
-    trend_dir = np.zeros(n)
-    k = np.flatnonzero(trend_steps)
-    trend_dir[k] = step[k]
-    trend_dir[k + 1] = step[k]
-    high = _two_of_three(x > mean + two_sigma)
-    low = _two_of_three(x < mean - two_sigma)
-    two3 = high | low
+    periods: list[SPCPeriod] = []
+    special = np.zeros(len(s), dtype=bool)
+    cause = np.full(len(s), None, dtype=object)
+    rules = np.full(len(s), None, dtype=object)
+    good = {"up": 1, "down": -1}.get(polarity, 0)
+    for k, (lo, ch) in enumerate(starts):
+        hi = bounds[k + 1]
+        xs = x[lo:hi]
+        pts = int(np.isfinite(xs).sum())
+        mean, amr, mr, screened = _limits(xs, screen=screen, fix_after=fix_after)
+        frame.loc[lo:hi - 1, "period"] = k
+        frame.loc[lo:hi - 1, "moving_range"] = mr
+        frame.loc[lo:hi - 1, "screened"] = screened
+        upper = mean + LIMIT_FACTOR * amr if np.isfinite(amr) else None
+        lower = mean - LIMIT_FACTOR * amr if np.isfinite(amr) else None
+        periods.append(SPCPeriod(start=s.index[lo] if len(s) else None, mean=mean if np.isfinite(mean) else None,
+                                 upper=upper, lower=lower, points=pts, change=ch))
+        if not np.isfinite(mean):
+            continue
+        frame.loc[lo:hi - 1, "mean"] = mean
+        if upper is not None:
+            frame.loc[lo:hi - 1, "upper"] = upper
+            frame.loc[lo:hi - 1, "lower"] = lower
+        if pts < 2:
+            continue
+        rule, direction = _signals(xs, mean, amr)
+        hit = rule != ""
+        special[lo:hi] = hit
+        rules[lo:hi] = np.where(hit, rule, None)
+        if good == 0:
+            cause[lo:hi] = np.where(hit, "neither", None)
+        else:
+            cause[lo:hi] = np.where(hit, np.where(direction == good, "improvement", "concern"), None)
+    frame["special_cause"] = special
+    frame["cause"] = pd.Series(cause, dtype=object)
+    frame["rule"] = pd.Series(rules, dtype=object)
 
-    special = outside | run | trend | two3
-    rule = np.select([outside, two3, run, trend], ["outside_limits", "two_of_three", "run", "trend"], default="")
-    # Direction of each special point: its side of the mean, or for a trend-only point, the trend's way.
-    direction = np.where(trend & ~(outside | run | two3), trend_dir, side)
-    if polarity == "none":
-        cause = np.where(special, "neither", None)
-    else:
-        good = 1 if polarity == "up" else -1
-        cause = np.where(special, np.where(direction == good, "improvement", "concern"), None)
-
-    pos = np.flatnonzero(s.notna().to_numpy())
-    frame.loc[:, "mean"] = mean
-    frame.loc[:, "upper"] = upper
-    frame.loc[:, "lower"] = lower
-    frame.loc[pos[1:], "moving_range"] = mr
-    frame.loc[pos, "special_cause"] = special
-    frame["cause"] = frame["cause"].astype(object)
-    frame["rule"] = frame["rule"].astype(object)
-    frame.loc[pos, "cause"] = cause
-    frame.loc[pos, "rule"] = np.where(rule == "", None, rule)
-
-    variation = str(cause[-1]) if special[-1] else "common_cause"
-    assurance = None
-    if target is not None and np.isfinite(target) and polarity in ("up", "down"):
-        meets_all = lower >= target if polarity == "up" else upper <= target
-        misses_all = upper < target if polarity == "up" else lower > target
-        assurance = "pass" if meets_all else "fail" if misses_all else "hit_or_miss"
-    return SPCResult(frame, mean, upper, lower, variation, assurance, n)
+    last = periods[-1] if periods else SPCPeriod(None, None, None, None, 0)
+    present = np.flatnonzero(np.isfinite(x))
+    variation = "common_cause"
+    if len(present) and special[present[-1]]:
+        variation = str(cause[present[-1]])
+    assured = assurance(lower=last.lower, upper=last.upper, target=target, polarity=polarity)
+    warning = SHORT_WARNING if any(p.points < SHORT_SERIES for p in periods) and n else None
+    return SPCResult(frame, last.mean, last.upper, last.lower, variation, assured, n, periods, warning)

@@ -16,14 +16,15 @@ results, comparisons = figures.indicators, figures.comparisons
 st.header("Headline figures")
 st.caption("Arrows show the change; blue means better and orange-red means worse for the women, "
            "judged by whether higher or lower is better for that figure.")
+marks = data.trend_markers(ctx.engine, end=ctx.period.end, public=ctx.public, freq=c.trend_frequency(ctx)[0])
 c.tiles([r for r in results.results if catalogue.by_id(r.id).headline], comparisons=comparisons,
-        period=ctx.period)
+        period=ctx.period, markers=marks)
 
 st.header("What needs attention")
 c.attention_list(figures.attention)
 
 st.header("Every indicator")
-summary = c.summary_table(results.results, comparisons)
+summary = c.summary_table(results.results, comparisons, marks)
 c.table(summary, key="summary")
 c.download(ctx, summary, name=f"indicators-{ctx.period.code()}", key="summary")
 st.caption("\\* a number from 1 to 4, not published to protect the women's privacy. "

@@ -94,9 +94,10 @@ def chart_with_table(ctx: PageContext, fig: go.Figure, frame: pd.DataFrame, *, n
         st.caption(caption)
 
 
-def tile(result, *, comparison: pd.Series | None = None, show_id: bool = True, versus: tuple[str, str] = ("", "")
-         ) -> None:
-    """One headline figure: value, status, RAG and change against the previous period and a year earlier."""
+def tile(result, *, comparison: pd.Series | None = None, show_id: bool = True, versus: tuple[str, str] = ("", ""),
+         marker: pd.Series | None = None, span: str = "") -> None:
+    """One headline figure: value, status, RAG, change against the previous period and a year earlier,
+    whether it is better, similar or worse by its interval, and its trend marker (over ``span``)."""
     ind = catalogue.by_id(result.id)
     value = fmt.value_text(result.value, result.unit, suppressed=result.suppressed, status=result.status)
     parts = [f'<div class="tile"><div class="tile-name">{escape(result.name)}'
@@ -120,25 +121,41 @@ def tile(result, *, comparison: pd.Series | None = None, show_id: bool = True, v
             parts.append('<div class="tile-change">'
                          + fmt.direction_html(comparison.get(dcol), comparison.get(col), result.unit,
                                               words or str(comparison.get(pcol) or "")) + "</div>")
+        judged = fmt.judged_text(target=comparison.get("judged_target"), year_ago=comparison.get("judged_year_ago"),
+                                 level=comparison.get("confidence"))
+        if judged:
+            parts.append(f'<div class="tile-sub">{escape(judged[0].upper() + judged[1:])}</div>')
+    if marker is not None:
+        parts.append('<div class="tile-change">' + fmt.trend_marker_html(marker.get("marker"), marker.get("words"),
+                                                                         span=span) + "</div>")
     parts.append("<div>" + fmt.rag_badge(result.rag)
                  + fmt.status_badges(status=result.status, suppressed=result.suppressed) + "</div></div>")
     st.markdown("".join(parts), unsafe_allow_html=True)
 
 
-def tiles(results: list, *, comparisons: pd.DataFrame | None = None, per_row: int = 4, period=None) -> None:
-    """A grid of tiles (``period``: the period shown, to name what each change is measured against)."""
+def tiles(results: list, *, comparisons: pd.DataFrame | None = None, per_row: int = 4, period=None,
+          markers: pd.DataFrame | None = None) -> None:
+    """A grid of tiles (``period``: the period shown, to name what each change is measured against;
+    ``markers``: ``metrics.markers.markers_for`` rows, the trend marker of each)."""
     versus = ("", "")
     if period is not None:
         from core.periods import previous, year_earlier
 
         versus = (fmt.short_label(previous(period)), fmt.short_label(year_earlier(period)))
     by_id = comparisons.set_index("id") if comparisons is not None and not comparisons.empty else None
+    by_marker = markers.set_index("id") if markers is not None and not markers.empty else None
+    span = ""
+    if by_marker is not None:
+        from metrics.markers import FREQ_WORDS, POINTS
+
+        span = f"last {POINTS} {FREQ_WORDS.get(str(by_marker['freq'].iloc[0]), 'periods')}"
     for i in range(0, len(results), per_row):
         cols = st.columns(per_row, gap="small")
         for col, r in zip(cols, results[i:i + per_row], strict=False):
             with col:
                 tile(r, comparison=by_id.loc[r.id] if by_id is not None and r.id in by_id.index else None,
-                     versus=versus)
+                     versus=versus, span=span,
+                     marker=by_marker.loc[r.id] if by_marker is not None and r.id in by_marker.index else None)
         st.write("")
 
 
@@ -220,16 +237,27 @@ def theme_sections(ctx: PageContext, ids: list[str]) -> None:
     results = data.indicators(ctx.engine, period=ctx.period, public=ctx.public, ids=ids)
     comparisons = data.compare(ctx.engine, period=ctx.period, public=ctx.public)
     ordered = [results.by_id(i) for i in ids]
-    tiles(ordered, comparisons=comparisons[comparisons["id"].isin(ids)], period=ctx.period)
     freq, n, _ = trend_frequency(ctx)
     periods = data.trend_periods(ctx.engine, freq=freq, end=ctx.period.end, last=n)
     trend = data.trend(ctx.engine, periods=periods, public=ctx.public, ids=ids, shown_totals=shown_totals(ctx)) if periods else pd.DataFrame(
         columns=["id"])
+    # The markers are worked out from the very series shown below (so never from a figure hidden there).
+    marks = built(trend_markers_of, trend, freq=freq)
+    tiles(ordered, comparisons=comparisons[comparisons["id"].isin(ids)], period=ctx.period, markers=marks)
     for r in ordered:
         if catalogue.by_id(r.id).unit == "breakdown":
             continue
         st.divider()
         indicator_section(ctx, r, trend)
+
+
+def trend_markers_of(trend: pd.DataFrame, *, freq: str) -> pd.DataFrame:
+    """Fingertips' trend marker of each indicator in a trend frame (of ``freq`` periods, in period order)."""
+    from metrics.markers import MARKER_COLUMNS, markers_for
+
+    if trend.empty or "period_start" not in trend.columns:
+        return pd.DataFrame(columns=MARKER_COLUMNS)
+    return markers_for(trend, freq=freq)
 
 
 def shown_totals(ctx: PageContext) -> list:
@@ -274,9 +302,11 @@ def attention_list(items: list) -> None:
                     unsafe_allow_html=True)
 
 
-def summary_table(results: list, comparisons: pd.DataFrame) -> pd.DataFrame:
-    """Every indicator in one table: value, interval, target, RAG, completeness and change."""
+def summary_table(results: list, comparisons: pd.DataFrame, markers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every indicator in one table: value, interval, target, RAG, completeness, change and, given
+    ``markers``, better/similar/worse against the target and a year earlier and the trend marker."""
     comp = comparisons.set_index("id") if not comparisons.empty else pd.DataFrame()
+    marks = markers.set_index("id")["words"] if markers is not None and not markers.empty else None
     rows = []
     for r in results:
         ind = catalogue.by_id(r.id)
@@ -293,6 +323,11 @@ def summary_table(results: list, comparisons: pd.DataFrame) -> pd.DataFrame:
             "Change on a year ago": fmt.change_text(c.get("change_year_ago") if len(c) else None, r.unit),
             "Data": fmt.label(r.status),
         })
+        if marks is not None:
+            rows[-1]["Against target"] = fmt.JUDGED_WORDS.get(c.get("judged_target") if len(c) else None, "")
+            rows[-1]["Against a year earlier"] = fmt.JUDGED_WORDS.get(c.get("judged_year_ago") if len(c) else None,
+                                                                      "")
+            rows[-1]["Trend"] = str(marks.get(r.id, ""))
     return pd.DataFrame(rows)
 
 
@@ -303,14 +338,15 @@ def _mdc_icon(letter: str, colour: str, title: str) -> str:
             f'font-family="Arial" fill="{colour}">{escape(letter)}</text></svg>')
 
 
-def _xmr(series: pd.Series, polarity: str, target: float | None):
+def _xmr(series: pd.Series, polarity: str, target: float | None, changes: tuple = ()):
     from metrics import spc
 
-    return spc.xmr(values=series, polarity=polarity, target=target)
+    return spc.xmr(values=series, polarity=polarity, target=target,
+                   changes=[spc.ProcessChange(pd.Timestamp(d).date(), r) for d, r in changes])
 
 
 def spc_section(ctx: PageContext, series: pd.Series, *, title: str, what: str, polarity: str = "up",
-                target: float | None = None) -> None:
+                target: float | None = None, series_key: str = "attendance") -> None:
     """An XmR chart with Making Data Count variation and assurance icons, captions and the figures beside it."""
     from charts import palette
 
@@ -319,7 +355,15 @@ def spc_section(ctx: PageContext, series: pd.Series, *, title: str, what: str, p
         st.info(f"{title}: not enough sessions in the last 12 months to draw a control chart "
                 "(at least 6 are needed).")
         return
-    result = built(_xmr, series, polarity=polarity, target=target)
+    from metrics.spc import ProcessChangesError, process_changes
+
+    try:
+        recorded = tuple((c.date.isoformat(), c.reason) for c in process_changes(series_key))
+    except ProcessChangesError as exc:
+        st.warning(f"The process changes file could not be read, so none is shown: {exc}")
+        recorded = ()
+    result = built(_xmr, series, polarity=polarity, target=target, changes=recorded)
+    shown_changes = tuple((c.date.isoformat(), c.reason) for c in result.changes)
     var_letter = {"improvement": "H" if polarity == "up" else "L", "concern": "L" if polarity == "up" else "H",
                   "neither": "~", "common_cause": "~"}.get(result.variation, "~")
     var_colour = palette.VARIATION.get(result.variation, palette.GREY)
@@ -335,7 +379,7 @@ def spc_section(ctx: PageContext, series: pd.Series, *, title: str, what: str, p
              f"</div>")
     st.markdown(icons, unsafe_allow_html=True)
     frame = result.frame
-    fig = figure("spc_chart", frame, title=title, target=target)
+    fig = figure("spc_chart", frame, title=title, target=target, changes=shown_changes)
     shown = pd.DataFrame({
         "Session": [fmt.uk_date(d) for d in frame["date"]],
         what: [fmt.value_text(v, "count") if not fmt.is_missing(v) else fmt.SUPPRESSED for v in frame["value"]],
@@ -343,9 +387,19 @@ def spc_section(ctx: PageContext, series: pd.Series, *, title: str, what: str, p
                    zip(frame["cause"], frame["special_cause"].fillna(False), strict=True)],
     }).iloc[::-1]
     chart_with_table(ctx, fig, shown, name="weekly-attendance-spc", key="spc",
-                     caption=f"Mean {result.mean:.1f}; process limits {result.lower:.1f} to {result.upper:.1f}. "
-                             "Points outside the limits, or runs of points on one side of the mean, are "
-                             "'special cause' signals worth discussing; everything else is ordinary variation.")
+                     caption=spc_caption(result))
+    if result.warning:
+        st.caption(result.warning)
+
+
+def spc_caption(result) -> str:
+    """The limits of an XmR chart in words, with each process change and why the limits were worked out again."""
+    text = (f"Mean {result.mean:.1f}; process limits {result.lower:.1f} to {result.upper:.1f}"
+            if result.upper is not None else f"Mean {result.mean:.1f}; too few points for process limits")
+    for change in result.changes:
+        text += f" (worked out afresh from {fmt.uk_date(change.date)}: {change.reason})"
+    return (text + ". Points outside the limits, a trend or run of seven points, or two of three points close to "
+            "a limit are 'special cause' signals worth discussing; everything else is ordinary variation.")
 
 
 def indicator_breakdown(ctx: PageContext, indicator_id: str, *, title: str, heading: str,

@@ -160,6 +160,17 @@ def overview(eng: sa.Engine, *, period: Period, public: bool):
     return _overview(url, v, period.start, period.end, public)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _trend_markers(url: str, version: tuple[int, int], end: date, public: bool, freq: str) -> pd.DataFrame:
+    return metrics.trend_markers(engine=_engine_for(url), end=end, public=public, freqs=(freq,))
+
+
+def trend_markers(eng: sa.Engine, *, end: date, public: bool, freq: str) -> pd.DataFrame:
+    """Fingertips' trend marker of every indicator's monthly or quarterly series ending by ``end``."""
+    url, v = _key(eng)
+    return _trend_markers(url, v, end, public, freq)
+
+
 def return_grid(eng: sa.Engine, *, start: date, end: date, today: date) -> pd.DataFrame:
     url, v = _key(eng)
     return _return_grid(url, v, start, end, today)

@@ -177,3 +177,36 @@ def missing_text(missing: list[str], *, limit: int = 6) -> str:
             words.append(m)
     more = len(missing) - limit
     return "; ".join(words) + (f"; and {more} more" if more > 0 else "")
+
+
+# Fingertips' trend markers as an arrow (its colour follows the polarity) with the words beside it.
+TREND_ICONS = {
+    "increasing_better": ("▲", "arrow-better"), "increasing_worse": ("▲", "arrow-worse"),
+    "decreasing_better": ("▼", "arrow-better"), "decreasing_worse": ("▼", "arrow-worse"),
+    "increasing": ("▲", "arrow-neutral"), "decreasing": ("▼", "arrow-neutral"),
+    "no_change": ("▶", "arrow-neutral"), "cannot_be_calculated": ("✕", "arrow-neutral"),
+}
+JUDGED_WORDS = {"better": "better", "similar": "similar", "worse": "worse", "higher": "higher", "lower": "lower"}
+
+
+def trend_marker_html(marker: str | None, words: str | None, *, span: str = "") -> str:
+    """'▲ Increasing and getting better (last five quarters)': Fingertips' trend marker, icon and words."""
+    if not marker or marker not in TREND_ICONS:
+        return ""
+    arrow, css = TREND_ICONS[marker]
+    tail = f" ({span})" if span else ""
+    return (f'<span class="{css}" role="img" aria-label="trend">{arrow}</span> '
+            f"Trend: {escape(str(words or ''))}{escape(tail)}")
+
+
+def judged_text(*, target: object, year_ago: object, level: object) -> str:
+    """'against the target: similar · against a year earlier: better (95% intervals)', or ''."""
+    parts = []
+    if isinstance(target, str) and target in JUDGED_WORDS:
+        parts.append(f"against the target: {JUDGED_WORDS[target]}")
+    if isinstance(year_ago, str) and year_ago in JUDGED_WORDS:
+        parts.append(f"against a year earlier: {JUDGED_WORDS[year_ago]}")
+    if not parts:
+        return ""
+    lvl = f"{float(level):g}%" if not is_missing(level) else "95%"
+    return " · ".join(parts) + f" ({lvl} intervals)"

@@ -46,6 +46,25 @@ def test_spc_chart_colours_special_causes():
     assert "20/01/2026: 25" in special.hovertext[0]
 
 
+def test_spc_chart_breaks_its_lines_and_names_each_process_change():
+    from datetime import date
+
+    from metrics.spc import ProcessChange, xmr
+
+    values = pd.Series([10, 12, 11, 13, 12, 11, 20, 21, 22, 19, 20, 21],
+                       index=pd.date_range("2025-01-01", periods=12, freq="MS"))
+    change = ProcessChange(date(2025, 7, 1), "Drop-in moved to the new building")
+    r = xmr(values=values, polarity="up", changes=[change])
+    fig = figures.spc_chart(r.frame, title="S", changes=(("2025-07-01", change.reason),))
+    means = [t for t in fig.data if t.name == "Mean"]
+    assert len(means) == 2  # one line per period, not joined across the change
+    assert [len(t.y) for t in means] == [6, 6] and means[0].y[0] != means[1].y[0]
+    assert sum(bool(t.showlegend) for t in fig.data if t.name == "Mean") == 1
+    texts = [a.text for a in fig.layout.annotations]
+    assert "Process change: Drop-in moved to the new building" in texts
+    assert any(s.type == "line" for s in fig.layout.shapes)
+
+
 def test_grouped_trend_chart_one_trace_per_series():
     frame = pd.DataFrame({"period_label": ["Q1", "Q1", "Q2"], "category": ["Ready", "Referred", "Ready"],
                           "value": [5, 6, 7]})

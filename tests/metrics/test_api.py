@@ -492,3 +492,70 @@ def test_kerb_crawling_by_month_and_published(golden_engine):
     # March's single action is a small number; April's zero is shown.
     assert published["suppressed"].tolist() == [True, False]
     assert pd.isna(published["value"][0]) and published["value"][1] == 0
+
+
+def test_compare_judges_by_intervals(golden_engine, monkeypatch):
+    c = metrics.compare(engine=golden_engine, period=APRIL, public=False).set_index("id")
+    # ENG-01: 6 women, Byar's 95% limits 2.2 to 13.1, against a target of 60: worse
+    assert c.loc["ENG-01", "judged_target"] == "worse"
+    # HLT-01: 2 of 6 (Wilson 9.7% to 70.0%) against 65%: the target lies inside the interval: similar
+    assert c.loc["HLT-01", "judged_target"] == "similar"
+    # HLT-04: 2 against 0 a year earlier: the intervals (0.24..7.2 and 0..3.7) overlap: similar
+    assert c.loc["HLT-04", "judged_year_ago"] == "similar"
+    assert pd.isna(c.loc["ENG-01", "judged_year_ago"])  # April 2025 was not reported
+    assert set(c["confidence"]) == {95.0}
+    pub = metrics.compare(engine=golden_engine, period=APRIL, public=True).set_index("id")
+    assert pd.isna(pub.loc["HLT-01", "judged_target"])  # suppressed: no judgement that could hint at it
+    monkeypatch.setenv("OUTCOMES_CONFIDENCE", "99.8")
+    assert set(metrics.compare(engine=golden_engine, period=APRIL, public=False)["confidence"]) == {99.8}
+
+
+def test_trend_markers_say_why_they_cannot_be_calculated(golden_engine):
+    m = metrics.trend_markers(engine=golden_engine, end=APRIL.end, public=False)
+    assert len(m) == 2 * len(metrics.CATALOGUE) and set(m["freq"]) == {"month", "quarter"}
+    by = m.set_index(["id", "freq"])
+    assert by.loc[("ENG-01", "month"), "marker"] == "cannot_be_calculated"
+    assert "not reported" in by.loc[("ENG-01", "month"), "reason"]
+    assert "overlap" in by.loc[("HLT-01", "quarter"), "reason"]
+    assert by.loc[("RHB-03", "month"), "words"].startswith("Cannot be calculated: a breakdown")
+
+
+@pytest.fixture(scope="module")
+def sample_engine(tmp_path_factory):
+    """A year and a half of synthetic returns (the page tests' database)."""
+    from storage.db import ensure_schema, get_engine
+    from tests.pages import sample_db
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('sample') / 'sample.db'}"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OUTCOMES_TODAY", "2026-11-20")
+        sample_db.build(url)
+    eng = ensure_schema(url)
+    yield eng
+    eng.dispose()
+    get_engine.cache_clear()
+
+
+def test_public_trend_markers_never_use_a_hidden_figure(sample_engine):
+    end = parse("2026-27-Q2").end
+    exact = metrics.trend_markers(engine=sample_engine, end=end, public=False).set_index(["id", "freq"])
+    public = metrics.trend_markers(engine=sample_engine, end=end, public=True).set_index(["id", "freq"])
+    assert (exact["marker"] != "cannot_be_calculated").sum() > 30  # the sample data have five whole periods
+    hidden = 0
+    for freq in ("month", "quarter"):
+        periods = metrics.api._last_periods(freq, end, 5)
+        assert len(periods) == 5 and periods[-1].end == end
+        t = metrics.trend(engine=sample_engine, periods=periods, public=True)
+        for ind in metrics.CATALOGUE:
+            mine = t[t["id"] == ind.id]
+            got = public.loc[(ind.id, freq)]
+            if ind.unit == "breakdown" or ind.id in metrics.markers.OVERLAPPING:
+                assert got["marker"] == "cannot_be_calculated"
+            elif mine["suppressed"].any():
+                hidden += 1
+                assert got["marker"] == "cannot_be_calculated" and "hidden" in got["reason"]
+            elif ind.unit == "mean":  # the sessions behind a public mean are not published
+                assert got["marker"] == "cannot_be_calculated" and "not published" in got["reason"]
+            else:  # worked out from the same published figures as the restricted marker
+                assert got["marker"] == exact.loc[(ind.id, freq), "marker"]
+    assert hidden > 0

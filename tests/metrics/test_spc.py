@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from metrics.spc import xmr
+from metrics import spc
+from metrics.spc import ProcessChange, xmr
 
 # NHSRplotthedots (nhs-r-community), tests/testthat/_snaps/ptd_spc.md "it returns expected values": its
 # 20-point example is R's set.seed(123); rnorm(20), dated 2020-01-02 onwards. Published: mean_col 0.1416238,
@@ -36,8 +39,11 @@ def test_nhsrplotthedots_published_vector():
 def test_point_outside_limits():
     # 12 points alternating 5, 6 then 12: mean 78/13 = 6; moving ranges 11 x 1 and 6 -> 17/12;
     # limits 6 -/+ 2.66 x 17/12 = 2.232 .. 9.768
-    r = xmr(values=_series([5, 6] * 6 + [12]), polarity="up")
+    r = xmr(values=_series([5, 6] * 6 + [12]), polarity="up", screen=False)
     assert (r.mean, r.lower, r.upper) == pytest.approx((6.0, 6 - 2.66 * 17 / 12, 6 + 2.66 * 17 / 12))
+    # screened (the default): the range of 6 is at least 3.267 x 17/12, so it is left out: 6 -/+ 2.66 x 1
+    screened = xmr(values=_series([5, 6] * 6 + [12]), polarity="up")
+    assert (screened.lower, screened.upper) == pytest.approx((6 - 2.66, 6 + 2.66))
     last = r.frame.iloc[-1]
     assert last["special_cause"] and last["rule"] == "outside_limits" and last["cause"] == "improvement"
     assert r.frame["special_cause"].sum() == 1
@@ -105,14 +111,283 @@ def test_assurance():
     assert "consistently" in r.assurance_label
 
 
-def test_missing_values_keep_their_place_and_are_left_out():
-    v = [5, 6, np.nan, 5, 6, 5]
-    r = xmr(values=_series(v), polarity="up")
-    assert r.mean == pytest.approx(27 / 5) and r.points == 5
-    assert np.isnan(r.frame["moving_range"].iloc[2]) and r.frame["moving_range"].iloc[3] == pytest.approx(1)
+def test_missing_values_keep_their_place_and_gaps_drop_the_moving_ranges_beside_them():
+    # As NHSRplotthedots: the ranges 6 -> gap and gap -> 5 are dropped (not bridged as 6 -> 5), so the mean
+    # moving range is that of 5-6, 5-6, 6-5 = 1 (bridging would add |5-6| = 1 too; use values that differ)
+    v = [5, 6, np.nan, 9, 8, 9]
+    r = xmr(values=_series(v), polarity="up", screen=False)
+    assert r.mean == pytest.approx(37 / 5) and r.points == 5
+    mr = r.frame["moving_range"]
+    assert np.isnan(mr.iloc[2]) and np.isnan(mr.iloc[3]) and mr.iloc[4] == pytest.approx(1)
+    assert r.upper == pytest.approx(37 / 5 + 2.66 * 1.0)  # bridged: (1 + 3 + 1 + 1) / 4 = 1.5
     assert len(r.frame) == 6 and r.frame["cause"].iloc[2] is None
 
 
 def test_too_few_points():
     r = xmr(values=_series([5.0]), polarity="up")
     assert r.upper is None and r.variation == "common_cause"
+    for values in ([], [np.nan, np.nan], [np.nan, 3.0, np.nan]):
+        r = xmr(values=_series(values).astype(float), polarity="up", target=3)
+        assert r.upper is None and r.assurance is None and not r.frame["special_cause"].any()
+
+
+# --- The NHSRplotthedots test cases, re-expressed as data (tests/testthat, release 0.2.0) -------------------
+# test-ptd_calculate_point_type.R "ptd_seven_point_one_side_mean" with "ptd_part_of_seven_trend": the side of
+# the mean of each point -> the points that are part of a run of seven.
+RUN_CASES = [
+    ([], []),
+    ([1] * 6, []),
+    ([1] * 6 + [-1], []),
+    ([1] * 8 + [-1], list(range(8))),
+    ([-1] * 8 + [1], list(range(8))),
+]
+
+
+@pytest.mark.parametrize(("side", "flagged"), RUN_CASES)
+def test_package_run_cases(side, flagged):
+    assert np.flatnonzero(spc.rule_run(np.array(side, dtype=float))).tolist() == flagged
+
+
+# "ptd_seven_point_trend" with "ptd_part_of_seven_trend": values -> points in a trend, and its way
+TREND_CASES = [
+    (list(range(1, 7)), [], 0),
+    ([1, 2, 3, 3, 4, 5, 6], [], 0),
+    (list(range(1, 8)), list(range(7)), 1),
+    ([2, *range(1, 8), 3], list(range(1, 8)), 1),
+    (list(range(7, 0, -1)), list(range(7)), -1),
+    ([2, *range(7, 0, -1), 3], list(range(1, 8)), -1),
+]
+
+
+@pytest.mark.parametrize(("values", "flagged", "way"), TREND_CASES)
+def test_package_trend_cases(values, flagged, way):
+    flags, direction = spc.rule_trend(np.array(values, dtype=float))
+    assert np.flatnonzero(flags).tolist() == flagged
+    assert set(direction[flags].tolist()) <= {way}
+
+
+# "ptd_two_in_three" with "ptd_part_of_two_in_three", and "... when points are on opposite sides of the mean"
+# (the package's issue 143): close to a limit, side of the mean -> points flagged.
+TWO_OF_THREE_CASES = [
+    ([1, 0, 1], [1, 1, 1], [0, 2]),
+    ([0, 1, 1], [1, 1, 1], [1, 2]),
+    ([1, 1, 0], [1, 1, 1], [0, 1]),
+    ([0, 0, 1, 0, 1, 0, 0], [1] * 7, [2, 4]),
+    ([0, 0, 1, 1, 0, 0, 0], [1] * 7, [2, 3]),
+    ([1, 0, 0, 1], [1] * 4, []),
+    ([1, 0, 0, 1, 1], [1] * 5, [3, 4]),
+    ([1, 0, 1], [1, -1, 1], []),
+    ([0, 1, 1], [1, -1, 1], []),
+    ([1, 1, 0], [1, -1, 1], []),
+    ([0, 0, 1, 0, 1, 0, 0], [1, -1, 1, -1, 1, -1, 1], []),
+    ([0, 0, 1, 1, 0, 0, 0], [-1, 1, -1, 1, -1, 1, -1], []),
+]
+
+
+@pytest.mark.parametrize(("close", "side", "flagged"), TWO_OF_THREE_CASES)
+def test_package_two_of_three_cases(close, side, flagged):
+    got = spc.rule_two_of_three(np.array(close, dtype=bool), np.array(side, dtype=float))
+    assert np.flatnonzero(got).tolist() == flagged
+
+
+def test_package_label_priority():
+    # "ptd_special_cause_type works as expected": y = 1..8, sides + + + + - - - -, a trend at points 1-2,
+    # a run at 3-4, two-of-three at 5, outside at 6-7 -> trend (increasing) x2, run above x2, 2-in-3 below,
+    # below the lower limit x2, common cause.
+    side = np.array([1, 1, 1, 1, -1, -1, -1, -1], dtype=float)
+    trend, way = spc.rule_trend(np.arange(1, 9, dtype=float))  # every point rises
+    rule, direction = spc.classify(outside=[0, 0, 0, 0, 0, 1, 1, 0], trend=[1, 1, 0, 0, 0, 0, 0, 0],
+                                   two_of_three=[0, 0, 0, 0, 1, 0, 0, 0], run=[0, 0, 1, 1, 0, 0, 0, 0],
+                                   side=side, trend_direction=way)
+    assert rule.tolist() == ["trend", "trend", "run", "run", "two_of_three", "outside_limits", "outside_limits", ""]
+    assert direction.tolist()[:7] == [1, 1, 1, 1, -1, -1, -1]
+    # every rule also set: outside wins, then trend, then two-of-three, then run
+    rule, _ = spc.classify(outside=[1, 0, 0, 0], trend=[1, 1, 0, 0], two_of_three=[1, 1, 1, 0], run=[1, 1, 1, 1],
+                           side=[1, 1, 1, 1], trend_direction=[1, 1, 0, 0])
+    assert rule.tolist() == ["outside_limits", "trend", "two_of_three", "run"]
+
+
+def test_seven_rising_points_below_the_mean_are_a_trend_not_a_run():
+    # A trend outranks a run: rising points below the mean are improvement when higher is better.
+    v = [10, 12] * 6 + [3, 3.5, 4, 4.5, 5, 5.5, 6]
+    r = xmr(values=_series(v), polarity="up", screen=False)
+    tail = r.frame.iloc[-7:]
+    assert (tail["value"] < r.mean).all()
+    assert set(tail["rule"]) <= {"trend", "outside_limits"} and "trend" in set(tail["rule"])
+    assert set(tail.loc[tail["rule"] == "trend", "cause"]) == {"improvement"}
+
+
+def test_package_two_of_three_on_opposite_sides_through_the_chart():
+    # test-ptd_spc_standard.R: 1, -1 alternating (16 points), the last two 5.5 and -5.5 -> common cause
+    v = [1, -1] * 8
+    v[14], v[15] = 5.5, -5.5
+    r = xmr(values=pd.Series(v, index=pd.date_range("2020-01-02", periods=16)), polarity="up")
+    assert not r.frame["special_cause"].iloc[-2:].any()
+    # the issue's example: 1, 0, 1 close to a limit on sides +, -, + flags nothing
+    assert not spc.rule_two_of_three(np.array([1, 0, 1], bool), np.array([1, -1, 1.0])).any()
+
+
+def test_points_beyond_a_limit_do_not_count_towards_two_of_three():
+    # Limits from the first 20 points (0, 1 alternating): mean 0.5, mean moving range 1, upper limit 3.16,
+    # two sigma 2.27. Then 5 (outside), 2.5 (close), 0.6: only one point of the window is close to the limit.
+    base = [0, 1] * 10
+    r = xmr(values=_series([*base, 5, 2.5, 0.6]), polarity="up", screen=False, fix_after=20)
+    assert (r.mean, r.upper) == pytest.approx((0.5, 0.5 + 2.66))
+    assert r.frame["rule"].iloc[-3] == "outside_limits"
+    assert r.frame["rule"].iloc[-2] is None and r.frame["rule"].iloc[-1] is None
+    # two close points on the same side do signal
+    r2 = xmr(values=_series([*base, 2.5, 0.6, 2.6]), polarity="up", screen=False, fix_after=20)
+    assert r2.frame["rule"].iloc[-3:].tolist() == ["two_of_three", None, "two_of_three"]
+
+
+# test-ptd_spc_standard.R / _snaps/ptd_spc_standard.md: rnorm(20) of set.seed(123) with point 15 set to 10
+R2 = [*RNORM_123[:14], 10.0, *RNORM_123[15:]]
+LIMIT_CASES = [
+    ("r1, screened", RNORM_123, True, 0.1416238, -3.01138, 3.294627),
+    ("r2, screened", R2, True, 0.6694159, -2.383666, 3.722497),
+    ("r3, not screened", R2, False, 0.6694159, -4.596625, 5.935457),
+]
+
+
+@pytest.mark.parametrize(("name", "values", "screen", "mean", "lower", "upper"), LIMIT_CASES)
+def test_package_limits_with_and_without_screening(name, values, screen, mean, lower, upper):
+    r = xmr(values=pd.Series(values, index=pd.date_range("2020-01-02", periods=20)), polarity="up", screen=screen)
+    assert (r.mean, r.lower, r.upper) == pytest.approx((mean, lower, upper), abs=5e-7), name
+
+
+def test_screening_is_the_default_and_a_setting_turns_it_off(monkeypatch):
+    s = pd.Series(R2, index=pd.date_range("2020-01-02", periods=20))
+    assert xmr(values=s, polarity="up").lower == pytest.approx(-2.383666, abs=5e-7)
+    assert xmr(values=s, polarity="up").frame["screened"].sum() == 2  # the ranges into and out of the 10
+    monkeypatch.setenv("OUTCOMES_SPC_SCREEN_OUTLIERS", "0")
+    assert xmr(values=s, polarity="up").lower == pytest.approx(-4.596625, abs=5e-7)
+
+
+@pytest.mark.parametrize(("screen", "upper", "mean", "lower"), [(True, 4.6, 1.94, -0.72), (False, 6.95, 1.94, -3.06)])
+def test_package_deviations_vignette(screen, upper, mean, lower):
+    # vignettes/deviations.Rmd: 1, 2, 1, 2, 10, then 1, 2 alternating (18 points): the captions' limits; the 10 is
+    # the one special-cause point (improvement) either way
+    data = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
+    r = xmr(values=pd.Series(data, index=pd.date_range("2021-03-22", periods=18)), polarity="up", screen=screen)
+    assert (round(r.upper, 2), round(r.mean, 2), round(r.lower, 2)) == (upper, mean, lower)
+    assert r.frame.index[r.frame["special_cause"]].tolist() == [4]
+    assert r.frame["cause"].iloc[4] == "improvement"
+
+
+# test-ptd_calculate_assurance_type.R: (lower, upper) with target 4
+ASSURANCE_CASES = [
+    (1, 3, "up", "fail"), (5, 7, "up", "pass"), (1, 5, "up", "hit_or_miss"),
+    (1, 3, "down", "pass"), (5, 7, "down", "fail"), (1, 5, "down", "hit_or_miss"),
+    (1, 3, "none", None),
+    (4, 7, "up", "hit_or_miss"), (1, 4, "up", "hit_or_miss"), (4, 7, "down", "hit_or_miss"),  # on a limit
+]
+
+
+@pytest.mark.parametrize(("lower", "upper", "polarity", "expected"), ASSURANCE_CASES)
+def test_package_assurance_cases(lower, upper, polarity, expected):
+    assert spc.assurance(lower=lower, upper=upper, target=4, polarity=polarity) == expected
+
+
+def test_a_target_exactly_on_a_limit_is_hit_or_miss_on_the_chart():
+    v = [50, 52, 48, 51, 49, 50, 52, 48, 50, 51, 49, 50]
+    r = xmr(values=_series(v), polarity="up")
+    assert xmr(values=_series(v), polarity="up", target=r.lower).assurance == "hit_or_miss"
+    assert xmr(values=_series(v), polarity="up", target=r.lower - 1e-9).assurance == "pass"
+
+
+# test-ptd_add_short_group_warnings.R: 11 points warn, 12 do not; a short period after a change warns
+@pytest.mark.parametrize(("n", "warns"), [(11, True), (12, False), (20, False), (2, True)])
+def test_package_short_series_warning(n, warns):
+    r = xmr(values=_series(RNORM_123[:n]), polarity="up")
+    assert (r.warning is not None) is warns
+    if warns:
+        assert "trial limits" in r.warning
+
+
+def test_short_period_after_a_process_change_warns():
+    s = _series(RNORM_123)  # monthly from January 2024
+    r = xmr(values=s, polarity="up", changes=[ProcessChange(date(2025, 4, 1), "drop-in moved")])
+    assert [p.points for p in r.periods] == [15, 5]
+    assert r.warning is not None
+
+
+def test_package_rebase_limits_match_the_facet_summary():
+    # test-ptd_spc.R summary snapshot: the 20 points in two groups of 10 have means 0.0746 and 0.209,
+    # limits -2.60 .. 2.75 and -3.28 .. 3.70; rebasing at point 11 gives the same two periods.
+    s = pd.Series(RNORM_123, index=pd.date_range("2020-01-02", periods=20))
+    change = ProcessChange(date(2020, 1, 12), "dental service started")
+    r = xmr(values=s, polarity="up", changes=[change])
+    assert r.frame["period"].tolist() == [0] * 10 + [1] * 10
+    got = [(round(p.mean, 4), round(p.lower, 2), round(p.upper, 2)) for p in r.periods]
+    assert got == [(0.0746, -2.60, 2.75), (0.2086, -3.28, 3.70)]
+    assert r.changes == [change] and r.periods[1].start == pd.Timestamp("2020-01-12")
+    assert (r.mean, r.lower, r.upper) == (r.periods[1].mean, r.periods[1].lower, r.periods[1].upper)
+    # a change dated between points starts at the next point; one before the first point changes nothing
+    r_mid = xmr(values=_series(RNORM_123), polarity="up", changes=[ProcessChange(date(2024, 10, 15), "moved")])
+    assert r_mid.frame["period"].tolist() == [0] * 10 + [1] * 10
+    r_before = xmr(values=s, polarity="up", changes=[ProcessChange(date(2019, 1, 1), "older")])
+    assert r_before.changes == [] and r_before.lower == pytest.approx(-3.01138, abs=5e-6)
+
+
+def test_rules_do_not_run_across_a_process_change():
+    # 4 points above the mean before the change and 4 after would be a run of 8 without it
+    v = [1, 5] * 5 + [4.5] * 4 + [4.5] * 4 + [3, 7] * 5
+    plain = xmr(values=_series(v), polarity="up", screen=False)
+    assert (plain.frame["rule"] == "run").any()
+    split = xmr(values=_series(v), polarity="up", screen=False,
+                changes=[ProcessChange(date(2025, 3, 1), "new service")])
+    assert not (split.frame["rule"] == "run").any()
+
+
+def test_fixed_baseline_takes_the_limits_from_the_first_points():
+    # "setting fix_after_n_points changes the calculations": limits from the first 12 points only
+    s = pd.Series(RNORM_123, index=pd.date_range("2020-01-02", periods=20))
+    fixed = xmr(values=s, polarity="up", fix_after=12)
+    first = np.array(RNORM_123[:12])
+    amr = np.abs(np.diff(first)).mean()
+    assert fixed.mean == pytest.approx(first.mean())
+    assert (fixed.lower, fixed.upper) == pytest.approx((first.mean() - 2.66 * amr, first.mean() + 2.66 * amr))
+    assert fixed.lower != pytest.approx(-3.01138, abs=1e-3)
+    with pytest.raises(ValueError):
+        xmr(values=s, polarity="up", fix_after=11)
+
+
+def test_fixed_baseline_setting(monkeypatch):
+    s = pd.Series(RNORM_123, index=pd.date_range("2020-01-02", periods=20))
+    monkeypatch.setenv("OUTCOMES_SPC_BASELINE_POINTS", "12")
+    assert xmr(values=s, polarity="up").mean == pytest.approx(np.mean(RNORM_123[:12]))
+    monkeypatch.setenv("OUTCOMES_SPC_BASELINE_POINTS", "5")
+    with pytest.raises(ValueError, match="12 or more"):
+        xmr(values=s, polarity="up")
+
+
+def test_process_changes_file(tmp_path):
+    f = tmp_path / "changes.toml"
+    f.write_text('[[change]]\ndate = 2025-09-01\nreason = "Dental service started"\napplies_to = ["DEN-01"]\n\n'
+                 '[[change]]\ndate = 2025-03-03\nreason = "Drop-in moved to a new building"\n', encoding="utf-8")
+    assert spc.process_changes("DEN-01", path=f) == [ProcessChange(date(2025, 3, 3), "Drop-in moved to a new building"),
+                                                      ProcessChange(date(2025, 9, 1), "Dental service started")]
+    assert spc.process_changes("attendance", path=f) == [ProcessChange(date(2025, 3, 3),
+                                                                       "Drop-in moved to a new building")]
+    assert spc.process_changes("x", path=tmp_path / "none.toml") == []
+    f.write_text('[[change]]\ndate = "1 Sept"\nreason = "x"\n', encoding="utf-8")
+    with pytest.raises(spc.ProcessChangesError, match="change 1: 'date'"):
+        spc.process_changes("x", path=f)
+    f.write_text('[[change]]\ndate = 2025-09-01\n', encoding="utf-8")
+    with pytest.raises(spc.ProcessChangesError, match="reason"):
+        spc.process_changes("x", path=f)
+    f.write_text(f'[[change]]\ndate = 2025-09-01\nreason = "{"x" * 121}"\n', encoding="utf-8")
+    with pytest.raises(spc.ProcessChangesError, match="120 characters"):
+        spc.process_changes("x", path=f)
+    f.write_text('[[change]]\ndate = 2025-09-01\nreason = "moved"\napplies_to = "DEN-01"\n', encoding="utf-8")
+    with pytest.raises(spc.ProcessChangesError, match="applies_to"):
+        spc.process_changes("x", path=f)
+    f.write_text('[[change]\n', encoding="utf-8")
+    with pytest.raises(spc.ProcessChangesError, match="not valid TOML"):
+        spc.process_changes("x", path=f)
+
+
+def test_the_shipped_process_changes_file_is_valid():
+    for series in ("attendance", "ENG-01", "DEN-01"):
+        for ch in spc.process_changes(series):
+            assert ch.reason

@@ -62,3 +62,36 @@ def test_edges():
     assert hi == pytest.approx(100) and 0 < lo < 100
     assert wilson_one(numerator=0, denominator=0) == (None, None)
     assert wilson_one(numerator=None, denominator=5) == (None, None)
+
+
+def test_byars_reference_rows():
+    from metrics.stats import byars
+
+    df = _sheet("testdata_Byars_Wilson.xlsx", "testdata_B_W")
+    df = df[df["method"] == "Byars"]
+    assert len(df) == 7
+    for _, row in df.iterrows():
+        z = Z95 if row["confidence"] == "95%" else Z998
+        lo, hi = byars(count=[row["x"]], z=z)
+        if pd.isna(row["lowercl"]):
+            assert np.isnan(lo[0])
+        else:
+            assert lo[0] == pytest.approx(row["lowercl"], rel=1e-5)
+        assert hi[0] == pytest.approx(row["uppercl"], rel=1e-5)
+
+
+def test_limits_by_unit_and_levels():
+    from metrics.stats import byars, limits, z_for
+
+    assert z_for(95) == Z95 and z_for("99.8") == pytest.approx(Z998)
+    with pytest.raises(ValueError, match="95 or 99.8"):
+        z_for(90)
+    lo, hi = limits(unit="count", numerator=[0, 1, 65], denominator=[None] * 3, z=Z998)
+    assert lo[0] == 0 and lo[1] == 0  # Byar's lower limit of 1 at 99.8% is undefined: a count is never below 0
+    assert hi[2] == pytest.approx(94.000291, rel=1e-6)
+    lo, hi = limits(unit="mean", numerator=[65], denominator=[5])
+    blo, bhi = byars(count=[65])
+    assert (lo[0], hi[0]) == pytest.approx((blo[0] / 5, bhi[0] / 5))
+    lo, hi = limits(unit="percent", numerator=[65], denominator=[100])
+    assert (lo[0], hi[0]) == pytest.approx((55.2544, 73.6358), rel=1e-5)
+    assert np.isnan(limits(unit="breakdown", numerator=[3], denominator=[None])[0][0])

@@ -90,7 +90,20 @@ def test_overview_shows_headline_tiles_attention_and_every_indicator(app_as):
     assert all("vs Q" in t for t in tiles)  # change against the previous quarter and a year earlier
     summary = at.dataframe[0].value
     assert len(summary) == 26  # every indicator but the pathway breakdown
+    assert {"Against target", "Against a year earlier", "Trend"} <= set(summary.columns)
+    assert summary.set_index("ID").loc["HLT-01", "Trend"].startswith("Cannot be calculated: each figure covers")
     assert "Off target (" in all_text(at)  # the attention list names off-target indicators
+
+
+@pytest.mark.parametrize(("role", "key"), [("chair", "overview"), ("commissioner", "overview"), ("chair", "health")])
+def test_tiles_show_the_trend_marker_in_words_and_as_an_icon(app_as, role, key):
+    at = _open(app_as, role, key)
+    _assert_healthy(at)
+    tiles = [m.value for m in at.markdown if 'class="tile"' in m.value]
+    assert tiles and all("Trend: " in t and 'aria-label="trend"' in t for t in tiles)
+    assert all("(last 5 quarters)" in t for t in tiles)  # the default period is a quarter
+    words = ("No significant change", "Increasing", "Decreasing", "Cannot be calculated: ")
+    assert all(any(w in t for w in words) for t in tiles)
 
 
 def test_chair_sees_exact_small_counts_the_commissioner_does_not(app_as):
@@ -116,6 +129,19 @@ def test_engagement_page_has_spc_chart_with_making_data_count_captions(app_as):
     sessions = next(df.value for df in at.dataframe if "Session" in df.value.columns)
     assert len(sessions) > 40  # a year of weekly sessions, dates written the UK way
     assert re.match(r"\d{2}/\d{2}/\d{4}$", sessions["Session"].iloc[0])
+
+
+def test_engagement_chart_starts_new_limits_at_a_recorded_process_change(app_as, monkeypatch, tmp_path):
+    changes = tmp_path / "changes.toml"
+    changes.write_text('[[change]]\ndate = 2026-03-03\nreason = "Drop-in moved to the new building"\n'
+                       'applies_to = ["attendance"]\n', encoding="utf-8")
+    monkeypatch.setenv("OUTCOMES_PROCESS_CHANGES_FILE", str(changes))
+    at = _open(app_as, "commissioner", "engagement")
+    _assert_healthy(at)
+    text = all_text(at)
+    assert "worked out afresh from 03/03/2026: Drop-in moved to the new building" in text
+    spc = next(c for c in at.get("plotly_chart") if "Process change" in c.proto.spec)
+    assert "Drop-in moved to the new building" in spc.proto.spec
 
 
 def test_every_chart_has_its_figures_in_a_table(app_as):

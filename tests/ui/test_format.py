@@ -50,3 +50,23 @@ def test_badges_say_what_the_colour_means():
     assert fmt.rag_badge(None) == ""
     assert "Not reported" in fmt.status_badges(status="not_reported", suppressed=False)
     assert "Suppressed" in fmt.status_badges(status="complete", suppressed=True)
+
+
+def test_trend_marker_html_has_an_icon_and_the_words():
+    from ui.format import trend_marker_html
+
+    html = trend_marker_html("increasing_better", "Increasing and getting better", span="last 5 quarters")
+    assert "▲" in html and "arrow-better" in html and "Increasing and getting better (last 5 quarters)" in html
+    assert "arrow-worse" in trend_marker_html("decreasing_worse", "Decreasing and getting worse")
+    cannot = trend_marker_html("cannot_be_calculated", "Cannot be calculated: a figure <hidden>")
+    assert "✕" in cannot and "&lt;hidden&gt;" in cannot
+    assert trend_marker_html(None, None) == ""
+
+
+def test_judged_text():
+    from ui.format import judged_text
+
+    assert judged_text(target="similar", year_ago="better", level=95.0) == (
+        "against the target: similar · against a year earlier: better (95% intervals)")
+    assert judged_text(target=None, year_ago="worse", level=99.8) == "against a year earlier: worse (99.8% intervals)"
+    assert judged_text(target=float("nan"), year_ago=None, level=95) == ""
