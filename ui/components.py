@@ -223,20 +223,13 @@ def theme_sections(ctx: PageContext, ids: list[str]) -> None:
     tiles(ordered, comparisons=comparisons[comparisons["id"].isin(ids)], period=ctx.period)
     freq, n, _ = trend_frequency(ctx)
     periods = data.trend_periods(ctx.engine, freq=freq, end=ctx.period.end, last=n)
-    trend = data.trend(ctx.engine, periods=periods, public=ctx.public, ids=ids, shown_totals=shown_totals(ctx)) if periods else pd.DataFrame(
+    trend = data.trend(ctx.engine, periods=periods, public=ctx.public, ids=ids) if periods else pd.DataFrame(
         columns=["id"])
     for r in ordered:
         if catalogue.by_id(r.id).unit == "breakdown":
             continue
         st.divider()
         indicator_section(ctx, r, trend)
-
-
-def shown_totals(ctx: PageContext) -> list:
-    """The period figures a page shows beside a trend: the period, the previous one and a year earlier."""
-    from core.periods import previous, year_earlier
-
-    return [ctx.period, previous(ctx.period), year_earlier(ctx.period)]
 
 
 def no_period() -> None:
