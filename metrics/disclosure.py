@@ -485,12 +485,15 @@ def secure(t: Table, *, threshold: int | None = None) -> Verdict:
         if not narrow:
             break
         log.debug("round %d: %d of %d found out", v.rounds, len(narrow), len(found))
-        picked = False
+        picked: set[int] = set()
         for cells, _ in narrow:
-            j = _smallest(t, [k for c in cells for k in member.get(int(c), [])])
+            mates = [k for c in cells for k in member.get(int(c), [])]
+            if picked & set(mates):  # a figure beside it was just hidden: check again before hiding more
+                continue
+            j = _smallest(t, mates)
             if j is not None:
                 t.hide(j)
-                picked = True
+                picked.add(j)
         if not picked:
             if not t.can_hide().any():
                 v.safe = False

@@ -50,3 +50,11 @@ def test_badges_say_what_the_colour_means():
     assert fmt.rag_badge(None) == ""
     assert "Not reported" in fmt.status_badges(status="not_reported", suppressed=False)
     assert "Suppressed" in fmt.status_badges(status="complete", suppressed=True)
+
+
+def test_the_suppression_badge_reads_the_threshold(monkeypatch):
+    from ui import format as fmt
+
+    assert "1 to 4" in fmt.status_badges(status="complete", suppressed=True)
+    monkeypatch.setenv("OUTCOMES_SUPPRESSION_THRESHOLD", "10")
+    assert "1 to 9" in fmt.status_badges(status="complete", suppressed=True)
