@@ -503,9 +503,9 @@ def _sessions(att: pd.DataFrame) -> pd.Series:
 
 def service_mix(*, engine: sa.Engine, period: Period, public: bool, as_of: date | None = None) -> pd.DataFrame:
     """Women using each drop-in service in the period: category, value, suppressed (every service listed)."""
+    _refuse(public, period)
     ev = _evaluate(engine=engine, periods=[period], public=False, as_of=as_of, ids=["ENG-04"], extra="services")
     cols = ["category", "value", "suppressed"]
-    _refuse(public, period)
     if ev.figures["status"].iloc[0] == "not_reported":
         return pd.DataFrame(columns=cols)
     got = dict(zip(ev.cells["category"], ev.cells["value"], strict=True))

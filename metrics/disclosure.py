@@ -313,15 +313,14 @@ def _objectives(t: Table) -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 def _matrix(rows, rhs, *, keep, local, width):
-    """The rows ``keep`` over one component's own columns (a sparse matrix, or None when there are none)."""
-    from scipy import sparse
-
+    """The rows ``keep`` over one component's own columns (None when there are none). Dense: a component
+    has at most a few hundred cells, and SciPy checks a dense matrix much faster than a sparse one."""
     if not keep:
         return None, None
-    r = np.concatenate([np.full(len(rows[k][0]), n) for n, k in enumerate(keep)])
-    c = np.concatenate([local[rows[k][0]] for k in keep])
-    v = np.concatenate([rows[k][1] for k in keep])
-    return sparse.csr_matrix((v, (r, c)), shape=(len(keep), width)), np.array([rhs[k] for k in keep])
+    a = np.zeros((len(keep), width))
+    for n, k in enumerate(keep):
+        np.add.at(a[n], local[rows[k][0]], rows[k][1])
+    return a, np.array([rhs[k] for k in keep])
 
 
 def _components(n: int, rows: list[np.ndarray]) -> np.ndarray:
@@ -411,7 +410,7 @@ def attack(t: Table, *, need: float | None = None, only: set | None = None) -> l
         # so each program's answer is kept and tried on the figures after it.
         points = [t.value[hid[members]]]  # the true values are one
         if need is not None and len(ks) > 2:
-            for d in (np.ones(m), rng.choice([-1.0, 1.0], m)):
+            for d in (np.ones(m), *(rng.choice([-1.0, 1.0], m) for _ in range(PROBES - 1))):
                 points += [x for x in (solve(d), solve(-d)) if x is not None]
         for k in ks:
             c = coef[k]
@@ -454,6 +453,7 @@ def _hide_where_alone(t: Table) -> None:
 
 
 MAX_ROUNDS = 50
+PROBES = 2  # pairs of probe programs per component: each gives two feasible points far apart
 
 
 def secure(t: Table, *, threshold: int | None = None) -> Verdict:
@@ -564,10 +564,18 @@ def year_table(*, exact: pd.DataFrame, hidden: pd.DataFrame, cells_exact: pd.Dat
     one shown before with the same value is known to every reader, so it cannot protect another.
     """
     by = {i.id: i for i in CATALOGUE}
-    ex = exact.set_index(["p", "id"])
-    sup = hidden.set_index(["p", "id"])["suppressed"]
-    cx = cells_exact.set_index(["p", "id", "category"])["value"] if len(cells_exact) else pd.Series(dtype=float)
-    ch = cells_hidden.set_index(["p", "id", "category"])["suppressed"] if len(cells_hidden) else pd.Series(dtype=bool)
+    wanted = set(slots.all)
+    rows = exact[exact["p"].isin(slots.all) & exact["id"].isin(ids)]
+    ex = {(p, i): r for p, i, r in zip(rows["p"], rows["id"], rows.to_dict("records"), strict=True)}
+    sup = {(p, i): bool(s) for p, i, s in zip(hidden["p"], hidden["id"], hidden["suppressed"], strict=True)
+           if p in wanted and i in ids}
+    mine = cells_exact[cells_exact["id"].isin(ids) & cells_exact["p"].isin(slots.all)] if len(cells_exact) else \
+        cells_exact
+    cx = {(p, i, str(c)): v for p, i, c, v in zip(mine["p"], mine["id"], mine["category"], mine["value"], strict=True)} \
+        if len(mine) else {}
+    shown = cells_hidden[cells_hidden["id"].isin(ids)] if len(cells_hidden) else cells_hidden
+    ch = {(p, i, str(c)): bool(s) for p, i, c, s in zip(shown["p"], shown["id"], shown["category"],
+                                                          shown["suppressed"], strict=True)} if len(shown) else {}
     keys, value, hid, known, lower, together = [], [], [], [], [], []
     at: dict[tuple, int] = {}
 
@@ -587,11 +595,10 @@ def year_table(*, exact: pd.DataFrame, hidden: pd.DataFrame, cells_exact: pd.Dat
     cats: dict[str, list[str]] = {}
     for i in ids:
         ind = by[i]
-        if ind.adds.cells and len(cells_exact):
-            mine = cells_exact[(cells_exact["id"] == i) & cells_exact["p"].isin(slots.all)]
-            cats[i] = sorted(dict.fromkeys(mine["category"].astype(str)))
+        if ind.adds.cells:
+            cats[i] = sorted({c for (_, j, c) in cx if j == i})
         for p in slots.all:
-            row = ex.loc[(p, i)]
+            row = ex[(p, i)]
             not_rep = row["status"] == "not_reported"
             grp = group_of.setdefault((p, i), len(group_of))
             for f in ind.adds.over_time or ("value",):
@@ -599,7 +606,7 @@ def year_table(*, exact: pd.DataFrame, hidden: pd.DataFrame, cells_exact: pd.Dat
                 add((p, i, f), row[f], sup.get((p, i), False), not_rep, lo, grp)
             for c in cats.get(i, []):
                 v = cx.get((p, i, c), 0.0)
-                shown_zero = (p, i, c) not in cx.index
+                shown_zero = (p, i, c) not in cx
                 add((p, i, "cell", c), v, ch.get((p, i, c), False), not_rep or shown_zero, 1.0,
                     group_of.setdefault((p, i, c), len(group_of)))
     sums: list[tuple[int, list[int]]] = []
