@@ -44,7 +44,7 @@ else:
 
     with st.sidebar:
         if shown is not None and shown.needs_period:
-            periods.period_controls()
+            periods.period_controls(public=frame.is_public(user))
             st.divider()
         who = f"**{user.username}**  \n{ROLE_LABELS.get(user.role, user.role)}"
         if user.partner:

@@ -50,14 +50,15 @@ def _app(role: str, partner: str | None = None):
 
 
 def _empty_caches() -> None:
-    """Every cache a cold render starts without: Streamlit's and the shared tables."""
+    """Every cache a cold render starts without: Streamlit's, the shared tables and the publications."""
     import streamlit as st
 
-    from metrics import compute
+    from metrics import api, compute
 
     st.cache_data.clear()
     st.cache_resource.clear()
     compute.SHARED.clear()
+    api.PUBLICATIONS.clear()  # each financial year's protected publication
 
 
 def _failed(at) -> list[str]:

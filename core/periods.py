@@ -115,6 +115,24 @@ def financial_year(fy: int) -> Period:
     return Period(fy_start(fy), fy_start(fy + 1) - timedelta(days=1))
 
 
+def year_to_date(fy: int, q: int) -> Period:
+    """The financial year ``fy`` from its start to the end of its quarter ``q``."""
+    return Period(fy_start(fy), quarter(fy, q).end)
+
+
+def standard_periods(fy: int) -> list[Period]:
+    """The periods figures are published for in a financial year: its months, its quarters, the year to
+    date at the end of Q2 and Q3 (at Q1's end it is Q1, at Q4's the year) and the year."""
+    months = monthly(fy_start(fy), financial_year(fy).end)
+    return [*months, *(quarter(fy, q) for q in (1, 2, 3, 4)), year_to_date(fy, 2), year_to_date(fy, 3),
+            financial_year(fy)]
+
+
+def is_standard(p: Period) -> bool:
+    """Whether ``p`` is a month, a financial-year quarter, a year to date at a quarter's end or a year."""
+    return p in standard_periods(fy_of(p.start))
+
+
 def quarter_of(d: date) -> Period:
     fy = fy_of(d)
     q = (d.month - 4) % 12 // 3 + 1

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -14,13 +18,17 @@ from core.partners import partners
 from core.periods import (
     Period,
     add_months,
+    financial_year,
+    fy_label,
     fy_of,
+    fy_start,
+    is_standard,
     latest_complete_quarter,
     month_start,
     monthly,
     previous,
-    quarter_of,
     quarterly,
+    standard_periods,
     year_earlier,
 )
 from core.returns import DROP_IN_SERVICES, RETURNS
@@ -31,14 +39,18 @@ from metrics.compute import EXTRA_BREAKDOWNS, Calculator, Tables, compute_raw, t
 from metrics.results import BreakdownCell, IndicatorResult, IndicatorSet
 from metrics.stats import wilson
 from metrics.targets import all_targets, rag
-from storage.repository import end_of_day, read_coverage, read_return
+from storage.repository import (
+    data_version,
+    end_of_day,
+    read_coverage,
+    read_published,
+    read_return,
+    record_published,
+)
 
 ALL_IDS: tuple[str, ...] = tuple(i.id for i in CATALOGUE)
-# Indicators whose figures add up across periods (a quarter's = the sum of its months'): in a public
-# series a single suppressed month could be worked out from its quarter or year.
-ADDITIVE: frozenset[str] = frozenset({"ENG-05", "HLT-03", "HLT-04", "DEN-02", "RHB-02", "SAF-02", "WKF-01",
-                                      "SUP-01", "CJS-01", "VOI-01"})
 FIGURES = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
+log = logging.getLogger("outcomes.disclosure")
 
 
 def _as_of_dt(as_of: date | None):
@@ -61,12 +73,27 @@ class _Evaluation:
     #                        suppressed, status, missing, target, rag
     cells: pd.DataFrame  # p, id, category, value, suppressed
     threshold: int
+    # Exact evaluations only: the figures and cells as computed, even where not reported (the sums a reader
+    # can write down hold for these).
+    computed: pd.DataFrame | None = None
+    computed_cells: pd.DataFrame | None = None
 
 
 def _evaluate(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: date | None,
-              ids: list[str] | tuple[str, ...] | None, extra: str | None = None, tables: Tables | None = None,
-              series: bool = False) -> _Evaluation:
-    """Every requested indicator for every period: one read of each return, then vectorised by period."""
+              ids: list[str] | tuple[str, ...] | None, extra: str | None = None,
+              tables: Tables | None = None) -> _Evaluation:
+    """Every requested indicator for every period. Public figures come from each financial year's
+    protected publication (``_publications``); a period that is not standard has none (all null)."""
+    if not public:
+        return _exact(engine=engine, periods=periods, as_of=as_of, ids=ids, extra=extra, tables=tables)
+    if extra is not None:
+        return _public_extra(engine=engine, periods=periods, as_of=as_of, ids=ids, extra=extra, tables=tables)
+    return _published(engine=engine, periods=periods, as_of=as_of, ids=ids, tables=tables)
+
+
+def _exact(*, engine: sa.Engine, periods: list[Period], as_of: date | None, ids: list[str] | tuple[str, ...] | None,
+           extra: str | None = None, tables: Tables | None = None) -> _Evaluation:
+    """Exact figures: one read of each return, then vectorised by period."""
     wanted = _check_ids(ids)
     threshold = disclosure.threshold_value()
     as_dt = _as_of_dt(as_of)
@@ -87,6 +114,8 @@ def _evaluate(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: 
                 for p, i in zip(raw["p"], raw["id"], strict=True)]
     raw["status"] = [a[0] for a in assessed]
     raw["missing"] = [a[1] for a in assessed]
+    computed = raw[["p", "id", "numerator", "denominator", "value", "status"]].copy()
+    computed_cells = cells.copy()
     not_rep = raw["status"].to_numpy() == "not_reported"
     raw.loc[not_rep, ["numerator", "denominator", "value", "women"]] = np.nan
 
@@ -94,10 +123,7 @@ def _evaluate(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: 
     lo, hi = wilson(numerator=raw["numerator"].to_numpy(float), denominator=raw["denominator"].to_numpy(float))
     raw["lower_ci"] = np.where(pct, lo, np.nan)
     raw["upper_ci"] = np.where(pct, hi, np.nan)
-
-    fys = [fy_of(p.end) for p in periods]
-    targets = all_targets(engine=engine, financial_years=fys) if periods else {}
-    raw["target"] = [targets[fys[p]].get(i, np.nan) for p, i in zip(raw["p"], raw["id"], strict=True)]
+    _targets(raw, engine=engine, periods=periods)
 
     # Breakdowns of indicators that were not reported are empty.
     if len(cells):
@@ -106,60 +132,163 @@ def _evaluate(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: 
             keep = [status_of.get((p, i)) != "not_reported" for p, i in zip(cells["p"], cells["id"], strict=True)]
             cells = cells[np.asarray(keep, dtype=bool)]
     cells = cells.assign(suppressed=False)
-
-    if public:
-        exact = raw
-        totals = raw[["p", "id", "value"]].rename(columns={"value": "total"})
-        if extra is not None:
-            totals = cells.groupby(["p", "id"], as_index=False)["value"].sum().rename(columns={"value": "total"})
-            if extra == "services":  # a woman may use several services: the total is the women attending
-                totals["total"] = np.inf
-        raw = disclosure.protect_frame(frame=raw, threshold=threshold)
-        if len(cells):
-            cells, hide = disclosure.protect_cells_frame(cells=cells, totals=totals, threshold=threshold)
-            if len(hide) and extra is None:
-                idx = raw.set_index(["p", "id"]).index.isin(list(hide.itertuples(index=False, name=None)))
-                raw.loc[idx, list(FIGURES)] = np.nan
-                raw.loc[idx, "suppressed"] = True
-        if series and len(periods) > 1:
-            raw = protect_across_periods(exact=exact, protected=raw, periods=periods, threshold=threshold)
-    else:
-        raw["suppressed"] = False
-    raw["rag"] = rag(value=raw["value"].to_numpy(float), target=raw["target"].to_numpy(float),
-                     polarity=raw["polarity"].to_numpy(object))
-    return _Evaluation(periods, raw.reset_index(drop=True), cells.reset_index(drop=True), threshold)
+    raw["suppressed"] = False
+    _rag(raw)
+    return _Evaluation(periods, raw.reset_index(drop=True), cells.reset_index(drop=True), threshold,
+                       computed=computed.reset_index(drop=True), computed_cells=computed_cells.reset_index(drop=True))
 
 
-def protect_across_periods(*, exact: pd.DataFrame, protected: pd.DataFrame, periods: list[Period],
-                           threshold: int) -> pd.DataFrame:
-    """Secondary suppression along a public series of additive indicators.
+def _targets(figures: pd.DataFrame, *, engine: sa.Engine, periods: list[Period]) -> None:
+    fys = [fy_of(p.end) for p in periods]
+    targets = all_targets(engine=engine, financial_years=fys) if periods else {}
+    figures["target"] = [targets[fys[p]].get(i, np.nan) for p, i in zip(figures["p"], figures["id"], strict=True)]
 
-    Periods are grouped by financial-year quarter and by financial year; in each group no
-    additive indicator may have exactly one suppressed period (or only suppressed periods that could all be
-    1), so no suppressed month can be worked out from a quarter or year shown elsewhere.
-    """
-    keys = [[quarter_of(p.start).code() for p in periods], [fy_of(p.start) for p in periods]]
-    groups = [np.flatnonzero(np.asarray(k, dtype=object) == g) for k in keys for g in dict.fromkeys(k)]
-    groups = [g for g in groups if len(g) > 1]
-    if not groups:
-        return protected
-    out = protected.copy()
-    ids = out["id"].to_numpy()
-    for ind_id in ADDITIVE & set(ids):
-        rows = np.flatnonzero(ids == ind_id)
-        rows = rows[np.argsort(out["p"].to_numpy()[rows])]
-        if len(rows) != len(periods):
-            continue
-        basis_col = "denominator" if by_id(ind_id).unit == "percent" else "value"
-        basis = exact[basis_col].to_numpy(float)[rows]
-        flags = out["suppressed"].to_numpy(bool)[rows]
-        new = disclosure.protect_series_by_groups(values=basis, groups=groups, threshold=threshold,
-                                                  suppressed=flags)
-        hide = rows[new & ~flags]
-        if len(hide):
-            out.loc[out.index[hide], list(FIGURES)] = np.nan
-            out.loc[out.index[hide], "suppressed"] = True
-    return out
+
+def _rag(figures: pd.DataFrame) -> None:
+    figures["rag"] = rag(value=figures["value"].to_numpy(float), target=figures["target"].to_numpy(float),
+                         polarity=figures["polarity"].to_numpy(object))
+
+
+def _protect_outputs(ev: _Evaluation, *, extra: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The output-by-output rules (``disclosure.protect_frame``, breakdowns with their totals)."""
+    raw, cells = ev.figures, ev.cells
+    totals = raw[["p", "id", "value"]].rename(columns={"value": "total"})
+    if extra is not None:
+        totals = cells.groupby(["p", "id"], as_index=False)["value"].sum().rename(columns={"value": "total"})
+        if extra == "services":  # a woman may use several services: the total is the women attending
+            totals["total"] = np.inf
+    raw = disclosure.protect_frame(frame=raw, threshold=ev.threshold)
+    if len(cells):
+        cells, hide = disclosure.protect_cells_frame(cells=cells, totals=totals, threshold=ev.threshold)
+        if len(hide) and extra is None:
+            idx = raw.set_index(["p", "id"]).index.isin(list(hide.itertuples(index=False, name=None)))
+            raw.loc[idx, list(FIGURES)] = np.nan
+            raw.loc[idx, "suppressed"] = True
+    return raw, cells
+
+
+def _public_extra(*, engine: sa.Engine, periods: list[Period], as_of: date | None,
+                  ids: list[str] | tuple[str, ...] | None, extra: str, tables: Tables | None) -> _Evaluation:
+    """A page's extra breakdown (women by current accommodation, working status, services), period by period."""
+    ev = _exact(engine=engine, periods=periods, as_of=as_of, ids=ids, extra=extra, tables=tables)
+    raw, cells = _protect_outputs(ev, extra=extra)
+    _rag(raw)
+    return _Evaluation(periods, raw.reset_index(drop=True), cells.reset_index(drop=True), ev.threshold)
+
+
+@dataclass(frozen=True)
+class _Publication:
+    """One financial year's public figures for every standard period (``p`` = position in ``periods``)."""
+
+    periods: list[Period]
+    figures: pd.DataFrame
+    cells: pd.DataFrame
+    verdict: disclosure.Verdict
+
+
+class _PublicationCache:
+    """Publications kept per engine, data version, as-of date, threshold and financial year (a new upload
+    changes the data version, so a publication is never served from older data)."""
+
+    def __init__(self, max_years: int = 16) -> None:
+        self._lock = threading.Lock()
+        self._held: weakref.WeakKeyDictionary[sa.Engine, OrderedDict] = weakref.WeakKeyDictionary()
+        self._max = max_years
+
+    def get(self, engine: sa.Engine, keys: list[tuple]) -> dict[tuple, _Publication]:
+        with self._lock:
+            held = self._held.setdefault(engine, OrderedDict())
+            return {k: held[k] for k in keys if k in held}
+
+    def put(self, engine: sa.Engine, got: dict[tuple, _Publication]) -> None:
+        with self._lock:
+            held = self._held.setdefault(engine, OrderedDict())
+            held.update(got)
+            while len(held) > self._max:
+                held.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._held.clear()
+
+
+PUBLICATIONS = _PublicationCache()
+
+
+def _publications(*, engine: sa.Engine, fys: list[int], as_of: date | None,
+                  tables: Tables | None = None) -> dict[int, _Publication]:
+    """Each financial year's protected publication, worked out once per data version (all the years not held
+    are evaluated together, in one evaluation)."""
+    threshold = disclosure.threshold_value()
+    version = data_version(engine)
+    keys = {fy: (version, as_of, threshold, fy) for fy in fys}
+    held = {} if tables is not None else PUBLICATIONS.get(engine, list(keys.values()))
+    out = {fy: held[k] for fy, k in keys.items() if k in held}
+    missing = [fy for fy in fys if fy not in out]
+    if not missing:
+        return out
+    periods = [p for fy in missing for p in standard_periods(fy)]
+    ev = _exact(engine=engine, periods=periods, as_of=as_of, ids=None, tables=tables)
+    figures, cells = _protect_outputs(ev)
+    made = {}
+    for k, fy in enumerate(missing):
+        n = len(standard_periods(fy))
+        base = k * n
+        slots = disclosure.YearSlots(months=tuple(range(base, base + 12)), quarters=tuple(range(base + 12, base + 16)),
+                                     ytd2=base + 16, ytd3=base + 17, year=base + 18)
+        codes = {base + j: p.code() for j, p in enumerate(standard_periods(fy))}
+        prior = read_published(engine, financial_year=fy) if tables is None else None
+        figures, cells, verdict, shows = disclosure.protect_year(
+            exact=ev.computed, figures=figures, cells_exact=ev.computed_cells, cells=cells, slots=slots,
+            threshold=threshold, codes=codes, prior=prior)
+        if tables is None:  # what is served is recorded: a later version never undoes it
+            record_published(engine, financial_year=fy,
+                             figures={k: s for k, s in shows.items() if prior.get(k) != s})
+        log.info("disclosure check, financial year %s, data version %s%s: %s; %d additive figures hidden (%d by "
+                 "the threshold or by an earlier publication), %d checked by %d linear programs in %.2f s", fy_label(fy), version,
+                 f", as of {as_of}" if as_of else "", "safe" if verdict.safe else "NOT SAFE: the year's additive "
+                 "figures are withheld", verdict.hidden, verdict.primary, verdict.checked, verdict.programs,
+                 verdict.seconds)
+        made[fy] = _Publication(periods=standard_periods(fy), figures=_rows_of(figures, base, n),
+                                cells=_rows_of(cells, base, n), verdict=verdict)
+    if tables is None:
+        PUBLICATIONS.put(engine, {keys[fy]: pub for fy, pub in made.items()})
+    return {**out, **made}
+
+
+def _rows_of(frame: pd.DataFrame, base: int, n: int) -> pd.DataFrame:
+    """The rows of periods ``base`` .. ``base + n - 1``, renumbered from 0."""
+    out = frame[(frame["p"] >= base) & (frame["p"] < base + n)]
+    return out.assign(p=out["p"] - base).reset_index(drop=True)
+
+
+def _published(*, engine: sa.Engine, periods: list[Period], as_of: date | None,
+               ids: list[str] | tuple[str, ...] | None, tables: Tables | None = None) -> _Evaluation:
+    """Public figures for ``periods``, taken from the financial years' publications."""
+    wanted = _check_ids(ids)
+    fys = sorted({fy_of(p.start) for p in periods if is_standard(p)})
+    pubs = _publications(engine=engine, fys=fys, as_of=as_of, tables=tables) if fys else {}
+    figures, cells = [], []
+    for k, p in enumerate(periods):
+        if is_standard(p):
+            pub = pubs[fy_of(p.start)]
+            j = pub.periods.index(p)
+            f = pub.figures[(pub.figures["p"] == j) & pub.figures["id"].isin(wanted)]
+            figures.append(f.assign(p=k))
+            cells.append(pub.cells[(pub.cells["p"] == j) & pub.cells["id"].isin(wanted)].assign(p=k))
+        else:  # not published: every figure null (e.g. the period before a year to date, in a comparison)
+            figures.append(pd.DataFrame({
+                "p": k, "id": wanted, "unit": [by_id(i).unit for i in wanted],
+                "polarity": [by_id(i).polarity for i in wanted], **{c: np.nan for c in FIGURES},
+                "suppressed": False, "status": "not_reported", "missing": [[] for _ in wanted]}))
+    f = pd.concat(figures, ignore_index=True)
+    f["id"] = pd.Categorical(f["id"], categories=list(ALL_IDS))
+    f = f.sort_values(["p", "id"], kind="stable").assign(id=lambda d: d["id"].astype(str)).reset_index(drop=True)
+    _targets(f, engine=engine, periods=periods)
+    _rag(f)
+    c = pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(columns=["p", "id", "category", "value",
+                                                                                 "suppressed"])
+    return _Evaluation(periods, f, c, disclosure.threshold_value())
 
 
 def _num(x, *, integer: bool = False):
@@ -187,9 +316,18 @@ def _result(row, cells: pd.DataFrame) -> IndicatorResult:
 
 def compute_indicators(*, engine: sa.Engine, period: Period, public: bool, as_of: date | None = None,
                        ids: list[str] | None = None) -> IndicatorSet:
-    """Every indicator (or ``ids``) for one period; public sets are disclosure-controlled."""
+    """Every indicator (or ``ids``) for one period; public sets are disclosure-controlled (standard periods
+    only: ``disclosure.NotPublished`` for any other)."""
+    _refuse(public, period)
     ev = _evaluate(engine=engine, periods=[period], public=public, as_of=as_of, ids=ids)
     return _indicator_set(ev, 0, public=public, as_of=as_of)
+
+
+def _refuse(public: bool, *periods: Period) -> None:
+    """Public figures exist for standard periods only (``disclosure.check_published``)."""
+    if public:
+        for p in periods:
+            disclosure.check_published(p)
 
 
 def _indicator_set(ev: _Evaluation, p: int, *, public: bool, as_of: date | None) -> IndicatorSet:
@@ -210,7 +348,8 @@ def trend(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: date
     """Tidy long frame: one row per indicator and period, every period from one read of each return."""
     if not periods:
         return pd.DataFrame(columns=TREND_COLUMNS)
-    ev = _evaluate(engine=engine, periods=list(periods), public=public, as_of=as_of, ids=ids, series=True)
+    _refuse(public, *periods)
+    ev = _evaluate(engine=engine, periods=list(periods), public=public, as_of=as_of, ids=ids)
     f = ev.figures
     p = f["p"].to_numpy()
     f = f.assign(period_start=[periods[i].start for i in p], period_end=[periods[i].end for i in p],
@@ -237,6 +376,7 @@ def trend_breakdown(*, engine: sa.Engine, periods: list[Period], public: bool, a
     cols = ["period_start", "period_label", "category", "value", "suppressed"]
     if not periods:
         return pd.DataFrame(columns=cols)
+    _refuse(public, *periods)
     if id in EXTRA_FOR:
         extra = EXTRA_FOR[id]
         ev = _evaluate(engine=engine, periods=list(periods), public=public, as_of=as_of,
@@ -291,9 +431,11 @@ def _direction(change: float | None, polarity: str) -> str | None:
 def compare(*, engine: sa.Engine, period: Period, public: bool, as_of: date | None = None) -> pd.DataFrame:
     """Each indicator against the previous period and the same period a year earlier.
 
-    Public comparisons are built only from disclosure-controlled values (a suppressed side gives no change).
+    Public comparisons are built only from disclosure-controlled values (a suppressed side gives no change;
+    so does a previous period that is not a standard one, such as the months before a year to date).
     Percent changes are in percentage points.
     """
+    _refuse(public, period)
     prev, year = previous(period), year_earlier(period)
     ev = _evaluate(engine=engine, periods=[period, prev, year], public=public, as_of=as_of, ids=None)
     return _comparisons(ev, (0, 1, 2))
@@ -361,24 +503,47 @@ def weekly_attendance(*, engine: sa.Engine, start: date, end: date, as_of: date 
                       public: bool) -> pd.Series:
     """Distinct women at each drop-in session date from ``start`` to ``end``.
 
-    Public: sessions with 1-4 women are suppressed (NaN), and more where needed so that no suppressed
-    session can be worked out from a month's, quarter's or the whole range's total (ENG-04's mean times
-    the number of sessions gives those totals).
+    Public: each financial year's sessions are protected once, as a whole (``disclosure.protect_sessions``):
+    sessions with 1 to threshold - 1 women are suppressed (NaN), and more where needed so that none can be
+    worked out from a standard period's total (ENG-04's mean times its sessions). Every window over the
+    year shows the same pattern.
     """
-    att = read_return(engine, "attendance", as_of=_as_of_dt(as_of), start=start, end=end)
+    if not public:
+        att = read_return(engine, "attendance", as_of=_as_of_dt(as_of), start=start, end=end)
+        return _sessions(att)
+    fys = list(range(fy_of(start), fy_of(end) + 1))
+    pubs = _publications(engine=engine, fys=fys, as_of=as_of)
+    att = read_return(engine, "attendance", as_of=_as_of_dt(as_of), start=fy_start(fys[0]),
+                      end=financial_year(fys[-1]).end)
+    s = _sessions(att)
+    for fy in fys:
+        pub = pubs[fy]
+        days = s.index.date
+        inside = np.flatnonzero([financial_year(fy).contains(d) for d in days])
+        if not len(inside):
+            continue
+        eng04 = pub.figures[pub.figures["id"] == "ENG-04"].set_index("p")["suppressed"]
+        periods_of = [np.flatnonzero([p.contains(days[i]) for i in inside]) for p in pub.periods]
+        hidden, verdict = disclosure.protect_sessions(
+            values=s.to_numpy()[inside], periods_of=periods_of,
+            shown=[not bool(eng04.get(j, True)) for j in range(len(pub.periods))])
+        log.info("disclosure check, drop-in sessions of %s, data version %s: %s; %d of %d sessions hidden",
+                 fy_label(fy), data_version(engine), "safe" if verdict.safe else "NOT SAFE: every session hidden",
+                 int(hidden.sum()), len(inside))
+        s.iloc[inside[hidden]] = np.nan
+    return s[(s.index >= pd.Timestamp(start)) & (s.index <= pd.Timestamp(end))]
+
+
+def _sessions(att: pd.DataFrame) -> pd.Series:
     s = att.drop_duplicates(["session_date", "person_id"]).groupby("session_date").size().astype(float)
     s.index = pd.DatetimeIndex(s.index, name="session_date")
     s.name = "women"
-    if public and len(s):
-        idx = s.index
-        keys = [idx.to_period("M").astype(str), [quarter_of(d.date()).code() for d in idx], np.zeros(len(s))]
-        groups = [np.flatnonzero(np.asarray(k) == g) for k in keys for g in pd.unique(np.asarray(k))]
-        s[disclosure.protect_series_by_groups(values=s.to_numpy(), groups=groups)] = np.nan
     return s
 
 
 def service_mix(*, engine: sa.Engine, period: Period, public: bool, as_of: date | None = None) -> pd.DataFrame:
     """Women using each drop-in service in the period: category, value, suppressed (every service listed)."""
+    _refuse(public, period)
     ev = _evaluate(engine=engine, periods=[period], public=False, as_of=as_of, ids=["ENG-04"], extra="services")
     cols = ["category", "value", "suppressed"]
     if ev.figures["status"].iloc[0] == "not_reported":
@@ -403,6 +568,7 @@ class AttentionItem:
 
 def attention(*, engine: sa.Engine, period: Period, public: bool, as_of: date | None = None) -> list[AttentionItem]:
     """What needs the group's attention for a period, in plain words (never a suppressed number)."""
+    _refuse(public, period)
     history = _history(period)
     ev = _evaluate(engine=engine, periods=[period, *history], public=public, as_of=as_of, ids=None)
     return _attention(ev, 0, list(range(1, len(history) + 1)), engine=engine, as_of=as_of)
@@ -475,6 +641,7 @@ def overview(*, engine: sa.Engine, period: Period, public: bool, as_of: date | N
     last 24 months); evaluating them together does each period's work once. Each period's figures are
     computed and protected on their own, so every answer equals the separate call's (a test holds that).
     """
+    _refuse(public, period)
     prev, year, history = previous(period), year_earlier(period), _history(period)
     periods = list(dict.fromkeys([period, prev, year, *history]))
     at = {p: i for i, p in enumerate(periods)}
@@ -489,6 +656,7 @@ def kerb_crawling(*, engine: sa.Engine, period: Period, public: bool) -> pd.Data
 
     Not an indicator (no total is shown anywhere), so one hidden month cannot be worked out.
     """
+    _refuse(public, period)
     rows = read_return(engine, "police_monthly", start=period.start, end=period.end)
     out = pd.DataFrame({"month": rows["month"], "value": pd.to_numeric(rows["kerb_crawling_actions"],
                                                                         errors="coerce")})

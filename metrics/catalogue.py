@@ -31,6 +31,35 @@ _SYMBOL = {"up": "↑", "down": "↓", "none": "·"}
 
 
 @dataclass(frozen=True)
+class Part:
+    """One of an indicator's figures equals the sum of some cells of a breakdown published elsewhere.
+
+    ``figure`` is "value", "numerator" or "complement" (denominator - numerator); ``breakdown`` is an
+    indicator ID or one of the pages' extra breakdowns ("accommodation", "working_status").
+    """
+
+    figure: str
+    breakdown: str
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Adds:
+    """What of an indicator adds up, and how (disclosure control works from this).
+
+    - ``over_time``: the figures whose value for a quarter, a year to date or a year is the sum of the
+      months' ("value" for a count; "numerator" and "denominator" for a percent of summed rows);
+    - ``cells``: the breakdown's cells add up to the value (and, with ``over_time``, across periods too);
+    - ``parts``: figures that are sums of cells of a breakdown shown elsewhere.
+    Figures not named here (distinct women, current status) are protected output by output.
+    """
+
+    over_time: tuple[str, ...] = ()
+    cells: bool = False
+    parts: tuple[Part, ...] = ()
+
+
+@dataclass(frozen=True)
 class Indicator:
     """One strategy indicator and everything needed to compute and explain it."""
 
@@ -45,6 +74,7 @@ class Indicator:
     notes: str
     breakdown_by: str | None = None
     headline: bool = False
+    adds: Adds = Adds()
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -100,6 +130,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Outreach contacts in the period where no reference was recorded.",
         "count", "none", "engagement", ("aspirations/outreach", "vineyard/outreach"), False,
         "More anonymous contacts can mean more outreach, or fewer women willing to give a reference.",
+        adds=Adds(over_time=("value",)),
     ),
     Indicator(
         "HLT-01", "Sexual health screen in last 12 months",
@@ -121,12 +152,14 @@ CATALOGUE: tuple[Indicator, ...] = (
         "count", "none", "health", ("nurse_prescriber/health_contacts",), False,
         "Counts consultations, not women: one woman seen often raises the count.",
         breakdown_by="reason",
+        adds=Adds(over_time=("value",), cells=True),
     ),
     Indicator(
         "HLT-04", "Screening referrals",
         "Health contacts in the period that led to a referral to breast or cervical screening.",
         "count", "up", "health", _HEALTH, False,
         "A referral is not an attendance: it says nothing about whether the screen happened.",
+        adds=Adds(over_time=("value",)),
     ),
     Indicator(
         "DEN-01", "Dental access in last 12 months",
@@ -141,6 +174,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Nurse prescriber consultations in the period recorded with the reason 'oral health'.",
         "count", "none", "dental", ("nurse_prescriber/health_contacts",), False,
         "A rise can mean unmet dental need rather than better care.",
+        adds=Adds(over_time=("value",), parts=(Part("value", "HLT-03", ("oral_health",)),)),
     ),
     Indicator(
         "DRG-01", "In drug or alcohol treatment",
@@ -156,6 +190,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "'referred'.",
         "count", "up", "recovery", ("drug_alcohol/treatment",), False,
         "A fall can be good news (women admitted to rehab) or bad (women disengaged).",
+        adds=Adds(parts=(Part("value", "RHB-03", ("ready", "referred")),)),
     ),
     Indicator(
         "RHB-02", "Rehab admissions",
@@ -163,6 +198,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "the period.",
         "count", "up", "recovery", ("drug_alcohol/treatment",), False,
         "'First-ever' is judged on the data held: early on, women already in rehab look newly admitted.",
+        adds=Adds(over_time=("value",)),
     ),
     Indicator(
         "RHB-03", "Rehab pathway",
@@ -170,6 +206,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "breakdown", "none", "recovery", ("drug_alcohol/treatment",), False,
         "A snapshot, not a flow: it does not show how women moved between stages.",
         breakdown_by="stage",
+        adds=Adds(cells=True),
     ),
     Indicator(
         "FAM-01", "Child contact restarted",
@@ -192,12 +229,14 @@ CATALOGUE: tuple[Indicator, ...] = (
         "percent", "up", "housing", ("aspirations/keywork_review",), False,
         "Women whose accommodation is unknown are left out of both parts, which can flatter the figure.",
         headline=True,
+        adds=Adds(parts=(Part("numerator", "accommodation", ("temporary", "supported", "settled")),)),
     ),
     Indicator(
         "HSG-02", "Rough sleeping",
         "Women whose current key-work review records rough sleeping.",
         "count", "down", "housing", ("aspirations/keywork_review",), False,
         "Only women reviewed in the last 91 days are counted; women out of touch are not seen.",
+        adds=Adds(parts=(Part("value", "accommodation", ("rough_sleeping",)),)),
     ),
     Indicator(
         "EXT-01", "Reduced or stopped street work",
@@ -207,6 +246,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Self-reported; women who have stopped may stop coming to reviews, so the figure can fall as things "
         "improve.",
         headline=True,
+        adds=Adds(parts=(Part("numerator", "working_status", ("reduced", "stopped")),
+                        Part("complement", "working_status", ("active",)))),
     ),
     Indicator(
         "SAF-01", "High-risk women with a care plan",
@@ -220,6 +261,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Crimes against the women reported to police, summed over the months that start in the period.",
         "count", "none", "safety", ("police/police_monthly",), False,
         "A rise can mean more trust in the police and more reporting, not more crime.",
+        adds=Adds(over_time=("value",)),
     ),
     Indicator(
         "CJS-01", "Referred to support instead of arrest",
@@ -228,6 +270,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "percent", "up", "safety", ("police/police_monthly",), False,
         "Counts police decisions, not distinct women: one woman can appear more than once.",
         headline=True,
+        adds=Adds(over_time=("numerator", "denominator")),
     ),
     Indicator(
         "WKF-01", "Staff trained in trauma-informed care",
@@ -235,6 +278,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "count", "up", "workforce", ("trauma_alliance/training",), False,
         "Counts places on courses; one person trained twice counts twice.",
         breakdown_by="agency",
+        adds=Adds(over_time=("value",), cells=True),
     ),
     Indicator(
         "WID-01", "Wider offer uptake",
@@ -248,6 +292,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Condoms handed out or left at supply points in the period.",
         "count", "none", "workforce", ("aspirations/supplies", "vineyard/supplies"), False,
         "Supplies left at supply points are counted when left, not when taken.",
+        adds=Adds(over_time=("value",)),
     ),
     Indicator(
         "VOI-01", "Women who feel heard",
@@ -256,6 +301,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "percent", "up", "voice", ("aspirations/feedback",), False,
         "Counts answers, not women; women who answer are not all the women who come.",
         headline=True,
+        adds=Adds(over_time=("numerator", "denominator")),
     ),
 )
 

@@ -37,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     ind = sub.add_parser("indicators", help="every indicator for a period")
     ind.add_argument("--start", type=_date, required=True, help="first day of the period (YYYY-MM-DD)")
     ind.add_argument("--end", type=_date, required=True, help="last day of the period (YYYY-MM-DD)")
-    ind.add_argument("--public", action="store_true", help="apply disclosure control (published figures)")
+    ind.add_argument("--public", action="store_true",
+                     help="apply disclosure control (published figures: a month, a financial-year quarter, the year "
+                          "to date at the end of Q2 or Q3, or a financial year)")
     ind.add_argument("--as-of", type=_date, dest="as_of", help="figures as the data stood at the end of this day")
     ind.add_argument("--db", help="SQLAlchemy database URL (default: OUTCOMES_DATABASE_URL or the app's SQLite)")
     ind.add_argument("--format", choices=("json", "csv"), default="json", help="output format (default json)")
@@ -66,6 +68,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.end < args.start:
         parser.error(f"--end ({args.end}) is before --start ({args.start})")
     from metrics.api import compute_indicators
+    from metrics.disclosure import NotPublished, check_published
+
+    if args.public:
+        try:
+            check_published(Period(args.start, args.end))
+        except NotPublished as exc:
+            parser.error(f"--public: {exc}")
 
     try:
         engine = _engine(args.db, parser)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from metrics import catalogue
+from metrics import catalogue, disclosure
 from ui import components as c
 from ui import data
 
@@ -27,5 +27,6 @@ st.header("Every indicator")
 summary = c.summary_table(results.results, comparisons, marks)
 c.table(summary, key="summary")
 c.download(ctx, summary, name=f"indicators-{ctx.period.code()}", key="summary")
-st.caption("\\* a number from 1 to 4, not published to protect the women's privacy. "
+st.caption(f"\\* a number from {disclosure.small_range()}, or a figure that would give one away, not published to "
+           "protect the women's privacy. "
            "— not reported: no return covers the period, which is not the same as zero.")

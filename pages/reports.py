@@ -11,9 +11,10 @@ import logging
 
 import streamlit as st
 
+from metrics import disclosure
 from reports.export import KINDS, MIME, export, file_name
 from reports.render import chromium_path
-from ui import auth, data, navigation, periods
+from ui import auth, data, frame, navigation, periods
 
 ROLES = frozenset({"chair", "author"})
 LABELS = {"pack": "Meeting pack", "workbook": "Workbook", "csv": "CSV", "charts": "Charts"}
@@ -36,7 +37,7 @@ if user.role not in ROLES:  # the page checks the role itself, whatever the menu
 registered = next((p for p in navigation.PAGES if p.file == "pages/reports.py"), None)
 period = st.session_state.get("period") if registered is not None and registered.needs_period else None
 if period is None:
-    period = periods.period_controls()
+    period = periods.period_controls(public=frame.is_public(user))
 
 st.title("Reports and exports")
 st.caption(f"Period: **{period.label()}**")
@@ -86,7 +87,13 @@ if user.role == "chair":
                 "never gives a small number, even here.")
     _buttons(False, primary="pack")
 st.header("Public: disclosure control applied")
-st.markdown("For council reports and commissioners. Counts from 1 to 4 are not shown, nor any figure that would let "
-            "one be worked out. The wording, tables and charts all come from these published figures.")
-_buttons(True, primary=None if user.role == "chair" else "pack")
+st.markdown(f"For council reports and commissioners. Counts from {disclosure.small_range()} are not shown, nor any "
+            "figure that would let one be worked out from all the published figures together. The wording, tables "
+            "and charts all come from these published figures.")
+try:
+    disclosure.check_published(period)
+except disclosure.NotPublished as exc:  # the chair's custom dates: exact files only
+    st.warning(str(exc), icon=":material/info:")
+else:
+    _buttons(True, primary=None if user.role == "chair" else "pack")
 st.caption("The meeting pack takes up to a minute to build: it draws a chart for every indicator.")

@@ -9,14 +9,13 @@ import pandas as pd
 import sqlalchemy as sa
 
 import metrics
-from core.periods import Period, previous, year_earlier
+from core.periods import Period
 from metrics.catalogue import CATALOGUE, THEMES
 from metrics.results import IndicatorSet
 from storage.repository import end_of_day, read_coverage, utcnow
 
 # Months of history in the trend sheet and charts: enough for two years and a quarter.
 TREND_MONTHS = 27
-_FIGURE_COLUMNS = ["numerator", "denominator", "value", "lower_ci", "upper_ci", "rag"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,8 @@ class ReportData:
 
 
 def gather(*, engine: sa.Engine, period: Period, public: bool, as_of: date | None = None) -> ReportData:
-    """Compute what an export needs. Public data comes only from the public metrics calls."""
+    """Compute what an export needs. Public data comes only from the public metrics calls, which protect
+    every public figure over all public outputs together (``metrics.disclosure``); nothing is hidden here."""
     indicators = metrics.compute_indicators(engine=engine, period=period, public=public, as_of=as_of)
     comparison = metrics.compare(engine=engine, period=period, public=public, as_of=as_of)
     if public:
@@ -57,42 +57,11 @@ def gather(*, engine: sa.Engine, period: Period, public: bool, as_of: date | Non
         public_comparison = metrics.compare(engine=engine, period=period, public=True, as_of=as_of)
     periods = metrics.trend_periods(engine=engine, freq="month", end=period.end, as_of=as_of)[-TREND_MONTHS:]
     trend = metrics.trend(engine=engine, periods=periods, public=public, as_of=as_of)
-    if public:
-        trend = protect_months_against_totals(trend, totals=[period, previous(period), year_earlier(period)])
     cov = read_coverage(engine, as_of=end_of_day(as_of) if as_of else None)
     data_as_at = None if cov.empty else cov["loaded_at"].max().to_pydatetime()
     return ReportData(period=period, public=public, threshold=int(indicators.threshold), as_of=as_of,
                       data_as_at=data_as_at, generated_at=utcnow(), indicators=indicators, comparison=comparison,
                       trend=trend, public_indicators=public_indicators, public_comparison=public_comparison)
-
-
-def protect_months_against_totals(trend: pd.DataFrame, *, totals: list[Period]) -> pd.DataFrame:
-    """Hide a second month where exactly one month inside a published period total is suppressed.
-
-    A public export shows the period's figure (and the previous and year-earlier
-    figures in its comparison) beside the monthly trend. For a summed count,
-    one hidden month could be worked out as the total minus the other months,
-    so, as for a breakdown shown with its total, the smallest other non-zero
-    month is hidden too.
-    """
-    if trend.empty:
-        return trend
-    out = trend.copy()
-    starts = pd.to_datetime(out["period_start"])
-    ends = pd.to_datetime(out["period_end"])
-    size = out["denominator"].where(out["denominator"].notna(), out["value"])
-    for p in totals:
-        inside = (starts >= pd.Timestamp(p.start)) & (ends <= pd.Timestamp(p.end))
-        sub = out[inside]
-        hidden = sub.groupby("id")["suppressed"].sum()
-        for ind in hidden[hidden == 1].index:
-            candidates = size[inside & (out["id"] == ind) & ~out["suppressed"].astype(bool) & (size.fillna(0) > 0)]
-            if candidates.empty:
-                continue
-            idx = candidates.astype(float).idxmin()
-            out.loc[idx, "suppressed"] = True
-            out.loc[idx, [c for c in _FIGURE_COLUMNS if c in out]] = None
-    return out
 
 
 def indicator_frame(data: ReportData) -> pd.DataFrame:

@@ -556,3 +556,34 @@ def write_target(engine: sa.Engine, *, financial_year: int, indicator_id: str, v
         if value is not None:
             conn.execute(t.insert().values(financial_year=financial_year, indicator_id=indicator_id,
                                            value=float(value), set_by=set_by[:80], set_at=utcnow()))
+
+
+def read_published(conn: sa.Connection | sa.Engine, *, financial_year: int) -> dict[str, tuple[bool, float | None]]:
+    """What public outputs have shown of a financial year: key -> (hidden, value shown)."""
+    t = schema.published_figures
+    with _connection(conn) as c:
+        rows = c.execute(sa.select(t.c.key, t.c.hidden, t.c.value).where(t.c.financial_year == financial_year)).all()
+    return {k: (bool(h), None if v is None else float(v)) for k, h, v in rows}
+
+
+def record_published(engine: sa.Engine, *, financial_year: int, figures: dict[str, tuple[bool, float | None]]) -> None:
+    """Record figures of a financial year as published: key -> (hidden, value shown). A figure once recorded
+    hidden stays hidden, whatever a later (or concurrent) call records."""
+    if not figures:
+        return
+    t = schema.published_figures
+    now = utcnow()
+    rows = [{"financial_year": financial_year, "key": k[:120], "hidden": bool(h), "value": None if h else v,
+             "recorded_at": now} for k, (h, v) in figures.items()]
+    with write_transaction(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(t)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[t.c.financial_year, t.c.key],
+            set_={"hidden": t.c.hidden | stmt.excluded.hidden,
+                  "value": sa.case((t.c.hidden | stmt.excluded.hidden, None), else_=stmt.excluded.value),
+                  "recorded_at": stmt.excluded.recorded_at})
+        conn.execute(stmt, rows)

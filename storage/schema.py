@@ -103,6 +103,18 @@ targets = sa.Table(
     sa.Column("set_at", sa.DateTime, nullable=False),
 )
 
+# What public outputs have shown of each financial year, figure by figure (disclosure control over time):
+# a figure once hidden stays hidden; a shown one's value is kept, so an unchanged figure counts as known.
+published_figures = sa.Table(
+    "published_figures",
+    metadata,
+    sa.Column("financial_year", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(120), primary_key=True),
+    sa.Column("hidden", sa.Boolean, nullable=False),
+    sa.Column("value", sa.Float, nullable=True),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+)
+
 _SA_TYPE = {
     "date": sa.Date,
     "month": sa.Date,

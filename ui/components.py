@@ -239,7 +239,7 @@ def theme_sections(ctx: PageContext, ids: list[str]) -> None:
     ordered = [results.by_id(i) for i in ids]
     freq, n, _ = trend_frequency(ctx)
     periods = data.trend_periods(ctx.engine, freq=freq, end=ctx.period.end, last=n)
-    trend = data.trend(ctx.engine, periods=periods, public=ctx.public, ids=ids, shown_totals=shown_totals(ctx)) if periods else pd.DataFrame(
+    trend = data.trend(ctx.engine, periods=periods, public=ctx.public, ids=ids) if periods else pd.DataFrame(
         columns=["id"])
     # The markers are worked out from the very series shown below (so never from a figure hidden there).
     marks = built(trend_markers_of, trend, freq=freq)
@@ -258,13 +258,6 @@ def trend_markers_of(trend: pd.DataFrame, *, freq: str) -> pd.DataFrame:
     if trend.empty or "period_start" not in trend.columns:
         return pd.DataFrame(columns=MARKER_COLUMNS)
     return markers_for(trend, freq=freq)
-
-
-def shown_totals(ctx: PageContext) -> list:
-    """The period figures a page shows beside a trend: the period, the previous one and a year earlier."""
-    from core.periods import previous, year_earlier
-
-    return [ctx.period, previous(ctx.period), year_earlier(ctx.period)]
 
 
 def no_period() -> None:

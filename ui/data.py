@@ -129,14 +129,10 @@ def trend_periods(eng: sa.Engine, *, freq: str, end: date, last: int) -> list[Pe
     return [Period(s, e) for s, e in got]
 
 
-def trend(eng: sa.Engine, *, periods: list[Period], public: bool, ids: list[str] | None = None,
-          shown_totals: list[Period] | None = None) -> pd.DataFrame:
-    """Indicators over ``periods``; in public, protected against the period totals shown on the same page."""
+def trend(eng: sa.Engine, *, periods: list[Period], public: bool, ids: list[str] | None = None) -> pd.DataFrame:
+    """Indicators over ``periods`` (public figures come protected from ``metrics``, over all outputs)."""
     url, v = _key(eng)
-    out = _trend(url, v, tuple((p.start, p.end) for p in periods), public, tuple(ids) if ids else None)
-    if public and shown_totals:
-        out = metrics.disclosure.protect_against_totals(out, totals=shown_totals)
-    return out
+    return _trend(url, v, tuple((p.start, p.end) for p in periods), public, tuple(ids) if ids else None)
 
 
 def trend_breakdown(eng: sa.Engine, *, periods: list[Period], public: bool, id: str) -> pd.DataFrame:  # noqa: A002

@@ -25,8 +25,10 @@ def general_rules() -> None:
 
 - **Published figures** (commissioners, council reports): any count from 1 to {t - 1} is shown as \\*. A
   percentage is hidden when the number of women it counts, the number it is out of, or the difference between
-  them is from 1 to {t - 1}. Where one figure in a breakdown is hidden, the next smallest is hidden too, so no
-  hidden figure can be worked out by subtraction. The group's own meeting view shows exact figures.
+  them is from 1 to {t - 1}. More figures are hidden where needed so that no hidden figure can be worked out,
+  or narrowed down, from all the published figures together (other months, quarters, the year to date, the
+  year, totals and breakdowns). Published figures are given for months, financial-year quarters, the year to
+  date at the end of September and December, and financial years only. The group's own meeting view shows exact figures.
 - **Not reported is not zero.** When no return covers a period the figure is shown as —, never 0. A figure is
   *incomplete* when some returns it needs are missing for some months.
 - **Engaged women** are the women with a drop-in attendance or an outreach contact (with a reference) in the
@@ -63,9 +65,10 @@ def definition_card(ind: Indicator, *, target: float | None) -> None:
             st.markdown(f"**Broken down by** {ind.breakdown_by}.")
         if ind.notes:
             st.markdown(f"**Read with care.** {ind.notes}")
-        rule = ("hidden when the women counted, the women it is out of, or the difference is from 1 to 4"
+        t = settings.suppression_threshold()
+        rule = (f"hidden when the women counted, the women it is out of, or the difference is from 1 to {t - 1}"
                 if ind.unit == "percent" else
-                "hidden when fewer than 5 women are behind it" if ind.unit == "mean" else
-                "each count from 1 to 4 hidden, with a second figure hidden where needed"
-                if ind.unit == "breakdown" else "hidden when from 1 to 4")
+                f"hidden when fewer than {t} women are behind it" if ind.unit == "mean" else
+                f"each count from 1 to {t - 1} hidden, with a second figure hidden where needed"
+                if ind.unit == "breakdown" else f"hidden when from 1 to {t - 1}")
         st.markdown(f"**In published figures** {rule}.")

@@ -8,6 +8,8 @@ from html import escape
 
 import pandas as pd
 
+from metrics import disclosure
+
 SUPPRESSED = "*"
 NOT_REPORTED = "—"
 
@@ -144,7 +146,7 @@ def status_badges(*, status: str | None, suppressed: bool) -> str:
     elif status == "incomplete":
         out.append(badge("Incomplete", "amber"))
     if suppressed:
-        out.append(badge("Suppressed (1 to 4)", "grey"))
+        out.append(badge(f"Suppressed ({disclosure.small_range()} or would give one away)", "grey"))
     return "".join(out)
 
 

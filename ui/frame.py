@@ -10,6 +10,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from core.periods import Period
+from metrics import disclosure
 from storage.users import User
 from ui import auth, config, data, navigation
 
@@ -87,7 +88,12 @@ def page_context(key: str) -> PageContext:
         st.stop()
     period = st.session_state.get("period") if navigation.page(key).needs_period else None
     data.begin_run()  # this run's figures all use one reading of the data version
-    return PageContext(user=user, engine=data.engine(), period=period, public=user.role != "chair")
+    return PageContext(user=user, engine=data.engine(), period=period, public=is_public(user))
+
+
+def is_public(user: User) -> bool:
+    """Whether this person sees published (disclosure-controlled) figures: everyone but the chair."""
+    return user.role != "chair"
 
 
 def page_header(title: str, intro: str | None = None, *, ctx: PageContext | None = None) -> None:
@@ -97,7 +103,7 @@ def page_header(title: str, intro: str | None = None, *, ctx: PageContext | None
     if ctx is not None and ctx.period is not None:
         bits.append(f"Period: **{ctx.period.label()}**")
     if ctx is not None and ctx.user.role in navigation.INDICATOR_ROLES:
-        bits.append("Published figures: numbers from 1 to 4 are shown as \\*" if ctx.public
+        bits.append(f"Published figures: numbers from {disclosure.small_range()} are shown as \\*" if ctx.public
                     else "Exact figures for the group's meeting — not for publication")
     if bits:
         st.caption(" · ".join(bits))
@@ -106,7 +112,11 @@ def page_header(title: str, intro: str | None = None, *, ctx: PageContext | None
 
 
 def page_failed(title: str, exc: Exception) -> None:
-    """Say plainly that a page failed; log where it failed (never the message, which could hold data)."""
+    """Say plainly that a page failed; log where it failed (never the message, which could hold data).
+    A public request for a period that has no published figures is not a failure: say which periods have."""
+    if isinstance(exc, disclosure.NotPublished):
+        st.warning(str(exc), icon=":material/info:")
+        return
     where = "".join(traceback.format_tb(exc.__traceback__)[-3:])
     log.error("page %r failed with %s at:\n%s", title, type(exc).__name__, where)
     st.error(f"{FAILED} Please try again, or choose another period. If it keeps happening, tell the dashboard "

@@ -10,7 +10,9 @@ from core import clock
 from core import periods as P
 from core.periods import Period
 
-KINDS = ("Quarter", "Month", "Financial year", "Custom dates")
+KINDS = ("Quarter", "Month", "Year to date", "Financial year", "Custom dates")
+# Published figures exist for standard periods only (metrics.disclosure.check_published): no custom dates.
+PUBLIC_KINDS = KINDS[:-1]
 
 
 def quarter_options(today: date, *, years: int = 3) -> list[Period]:
@@ -27,16 +29,30 @@ def fy_options(today: date, *, years: int = 3) -> list[Period]:
     return [P.financial_year(fy) for fy in range(P.fy_of(today), P.fy_of(today) - years - 1, -1)]
 
 
+def ytd_options(today: date, *, years: int = 3) -> list[Period]:
+    """Years to date at the end of Q2 and Q3 (at Q1's end it is Q1, at Q4's the year), newest first."""
+    return [P.year_to_date(fy, q) for fy in range(P.fy_of(today), P.fy_of(today) - years - 1, -1) for q in (3, 2)
+            if P.quarter(fy, q).start <= today]
+
+
+def _ytd_label(p: Period) -> str:
+    return f"{P.fy_label(P.fy_of(p.start))} to the end of {p.end:%B %Y}"
+
+
 def _quarter_label(p: Period) -> str:
     fy, q = P.as_quarter(p)  # type: ignore[misc]
     return f"Q{q} {P.fy_label(fy)} ({p.start:%b} to {p.end:%b %Y})"
 
 
-def period_controls(*, today: date | None = None) -> Period:
-    """Pick the period: a quarter (default: the latest complete one), a month, a financial year or custom dates."""
+def period_controls(*, public: bool, today: date | None = None) -> Period:
+    """Pick the period: a quarter (default: the latest complete one), a month, a year to date, a financial year
+    or, for exact figures only, custom dates."""
     today = today or clock.today()
+    kinds = PUBLIC_KINDS if public else KINDS
+    if st.session_state.get("period_kind") not in kinds:  # e.g. custom dates left from an exact-figures session
+        st.session_state.pop("period_kind", None)
     st.sidebar.markdown("**Reporting period**")
-    kind = st.sidebar.radio("Show figures for", KINDS, key="period_kind", horizontal=False,
+    kind = st.sidebar.radio("Show figures for", kinds, key="period_kind", horizontal=False,
                             label_visibility="collapsed")
     if kind == "Quarter":
         opts = quarter_options(today)
@@ -48,11 +64,14 @@ def period_controls(*, today: date | None = None) -> Period:
         last_complete = P.last_complete_month(today)
         chosen = st.sidebar.selectbox("Month", opts, index=opts.index(last_complete), key="period_month",
                                       format_func=lambda p: f"{p.start:%B %Y}")
+    elif kind == "Year to date":
+        opts = ytd_options(today)
+        chosen = st.sidebar.selectbox("Year to date", opts, key="period_ytd", format_func=_ytd_label)
     elif kind == "Financial year":
         opts = fy_options(today)
         chosen = st.sidebar.selectbox("Financial year", opts, index=1 if today.month in (4, 5, 6) else 0,
                                       key="period_fy", format_func=lambda p: P.fy_label(p.start.year))
-    else:
+    else:  # custom dates: exact figures only
         default = P.latest_complete_quarter(today)
         picked = st.sidebar.date_input("From and to (inclusive)", value=(default.start, default.end),
                                        max_value=today, format="DD/MM/YYYY", key="period_custom")

@@ -11,7 +11,7 @@ from charts import palette
 from core import clock
 from core.partners import partners
 from core.periods import last_complete_month
-from metrics import catalogue, disclosure
+from metrics import catalogue
 from ui import data
 from ui import format as fmt
 from ui.frame import PageContext
@@ -81,12 +81,13 @@ def still_owed(grid: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _rows_text(n: object, public: bool) -> str:
+def _rows_text(n: object, counted: bool) -> str:
+    """A file's rows, or only that it held data. A file's row count can equal a published figure (a month's
+    nurse prescriber consultations are HLT-03), so it is given only to those who may see exact figures and
+    to the partner who sent the file."""
     if fmt.is_missing(n):
         return ""
-    if public and disclosure.is_small(n):
-        return "fewer than 5"
-    return f"{int(n):,}"  # type: ignore[call-overload]
+    return f"{int(n):,}" if counted else "With data"  # type: ignore[call-overload]
 
 
 def submission_history(ctx: PageContext, *, partner: str | None) -> pd.DataFrame:
@@ -104,7 +105,8 @@ def submission_history(ctx: PageContext, *, partner: str | None) -> pd.DataFrame
         "Period": [f"{fmt.uk_date(s)} to {fmt.uk_date(e)}" for s, e in zip(subs["period_start"], subs["period_end"],
                                                                          strict=True)],
         "Returns": [returns.get(i, "") for i in subs["id"]],
-        "Rows": [_rows_text(rows.get(i, 0), ctx.public) if rows.get(i, 0) else "Nil return" for i in subs["id"]],
+        "Rows": [_rows_text(rows.get(i, 0), not ctx.public or partner is not None) if rows.get(i, 0) else "Nil return"
+                 for i in subs["id"]],
         "Warnings": [len(w or []) for w in subs["warnings"]],
         "Loaded by": subs["loaded_by"],
         "SHA-256": subs["sha256"],

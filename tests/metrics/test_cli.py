@@ -77,3 +77,18 @@ def test_as_a_process_no_traceback():
     p = subprocess.run([sys.executable, "-m", "metrics", "indicators", "--start", "yesterday", "--end", "x"],
                        cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert p.returncode == 2 and "Traceback" not in p.stderr and "YYYY-MM-DD" in p.stderr
+
+
+@pytest.mark.parametrize(("start", "end"), [("2026-04-08", "2026-06-30"), ("2026-03-01", "2026-04-30")])
+def test_public_figures_for_a_non_standard_period_are_refused(url, capsys, start, end):
+    """A quarter less its first week would give that week by subtraction: refused, naming what is published."""
+    with pytest.raises(SystemExit) as e:
+        main(["indicators", "--start", start, "--end", end, "--db", url, "--public"])
+    err = capsys.readouterr().err
+    assert e.value.code == 2
+    assert "--public" in err and "a month, a financial-year quarter" in err and "year to date" in err
+    assert "Traceback" not in err
+    # The same range with exact figures still works; a year to date is published.
+    assert main(["indicators", "--start", start, "--end", end, "--db", url]) == 0
+    capsys.readouterr()
+    assert main(["indicators", "--start", "2026-04-01", "--end", "2026-09-30", "--db", url, "--public"]) == 0

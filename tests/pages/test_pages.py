@@ -263,12 +263,13 @@ def test_sample_banner_on_every_page(app_as):
         assert any("Sample data" in h.value for h in at.html)
 
 
-@pytest.mark.parametrize("kind", ["Month", "Financial year", "Custom dates"])
-def test_period_kinds(app_env, kind):
+@pytest.mark.parametrize(("role", "kind"), [("commissioner", "Month"), ("commissioner", "Year to date"),
+                                          ("commissioner", "Financial year"), ("chair", "Custom dates")])
+def test_period_kinds(app_env, role, kind):
     from tests.pages.conftest import USERS, signed_in
 
     # (Chosen through the widget's state before the first run: AppTest re-runs only the page afterwards.)
-    at = signed_in(USERS["commissioner"])
+    at = signed_in(USERS[role])
     at.session_state["period_kind"] = kind
     at.run()
     _assert_healthy(at)
@@ -280,7 +281,7 @@ def test_period_kinds(app_env, kind):
         assert "financial year" in caption
     else:
         assert "Q" in caption or " to " in caption
-    assert not _small_cells(at)
+    assert role == "chair" or not _small_cells(at)
 
 
 @pytest.mark.parametrize("key", ["overview", "engagement", "returns"])
@@ -305,3 +306,38 @@ def test_an_empty_database_shows_not_reported_not_zero(tmp_path, monkeypatch, ke
         assert tiles and not any('tile-value">0<' in t for t in tiles)
     if key == "returns":
         assert "No files have been loaded yet." in text
+
+
+@pytest.mark.parametrize(("role", "custom"), [("chair", True), ("commissioner", False), ("author", False)])
+def test_only_exact_figures_may_be_asked_for_custom_dates(app_env, role, custom):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.conftest import ROOT, USERS
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["auth_user"] = {"active": True, "partner": None, **USERS[role]}
+    at.session_state["period_kind"] = "Custom dates"  # left from an earlier session: not offered in public
+    at.run()
+    _assert_healthy(at)
+    kinds = list(at.sidebar.radio[0].options)
+    assert ("Custom dates" in kinds) == custom
+    assert "Year to date" in kinds and "Quarter" in kinds
+    if not custom:
+        assert "Period: **Q" in all_text(at)  # back on the default quarter
+
+
+def test_a_page_asked_for_an_unpublished_period_says_which_periods_are_published():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(
+        "from datetime import date\n"
+        "from core.periods import Period\n"
+        "from metrics import disclosure\n"
+        "from ui import frame\n"
+        "try:\n"
+        "    disclosure.check_published(Period(date(2026, 4, 8), date(2026, 6, 30)))\n"
+        "except disclosure.NotPublished as exc:\n"
+        "    frame.page_failed('Meeting overview', exc)\n")
+    at.run()
+    assert not at.exception and not at.error
+    assert "a month, a financial-year quarter" in at.warning[0].value

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from core.periods import quarter
+from core.periods import Period, quarter
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "reports.py")
 
 
-def _run(role: str | None):
+def _run(role: str | None, period: Period | None = None):
     from streamlit.testing.v1 import AppTest
 
     # Run the page through a launcher: run as the main script, pages/ would come first on sys.path and the
@@ -19,7 +20,7 @@ def _run(role: str | None):
     at = AppTest.from_string(f"import runpy\nrunpy.run_path({PAGE!r})", default_timeout=120)
     if role:
         at.session_state["auth_user"] = {"username": f"{role}1", "role": role, "partner": None, "active": True}
-    at.session_state["period"] = quarter(2025, 4)
+    at.session_state["period"] = period or quarter(2025, 4)
     at.run()
     return at
 
@@ -53,3 +54,12 @@ def test_other_roles_see_no_download(app_env, role):
     assert not at.exception
     assert _downloads(at) == []
     assert at.error or at.warning
+
+
+def test_chair_with_custom_dates_gets_exact_files_and_a_refusal_for_public_ones(app_env):
+    """Public figures exist for standard periods only: a quarter less its first week has none."""
+    at = _run("chair", period=Period(date(2026, 1, 8), date(2026, 3, 31)))
+    assert not at.exception
+    assert len(_downloads(at)) == 4  # the restricted files only
+    refusal = " ".join(w.value for w in at.warning)
+    assert "financial-year quarter" in refusal and "8 January 2026 to 31 March 2026" in refusal

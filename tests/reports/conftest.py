@@ -14,7 +14,7 @@ from metrics.catalogue import CATALOGUE
 from metrics.disclosure import apply_to_set, protect_frame
 from metrics.results import BreakdownCell, IndicatorResult, IndicatorSet
 from metrics.stats import wilson_one
-from reports.data import ReportData, protect_months_against_totals
+from reports.data import ReportData
 
 PERIOD = quarter(2026, 1)  # April to June 2026
 PREVIOUS = quarter(2025, 4)
@@ -123,7 +123,6 @@ def trend(public: bool) -> pd.DataFrame:
         df[c] = df[c].astype(float)
     if public:
         df = protect_frame(frame=df, threshold=THRESHOLD)
-        df = protect_months_against_totals(df, totals=[PERIOD, PREVIOUS])
     else:
         df = df.drop(columns=["women"]).assign(suppressed=False)
     return df.drop(columns=["unit"])

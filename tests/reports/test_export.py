@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from core.periods import Period, month, quarter
 from metrics.catalogue import CATALOGUE
-from reports.data import gather, protect_months_against_totals
+from reports.data import gather
 from reports.export import export, file_name
 from storage import schema
 from tests.reports.conftest import require_chromium
@@ -57,23 +57,6 @@ def test_public_exports_from_the_database_hold_no_small_count(populated):
     # The exact anonymous-contact months (2 or 3 a month) are gone from the public trend.
     eng05 = public.trend[public.trend["id"] == "ENG-05"]
     assert eng05["value"].isna().all() and eng05["suppressed"].all()
-
-
-def test_one_hidden_month_inside_a_published_total_hides_another():
-    import pandas as pd
-
-    months = [month(2026, m) for m in (4, 5, 6)]
-    trend = pd.DataFrame({"id": "SAF-02", "period_start": [m.start for m in months],
-                          "period_end": [m.end for m in months], "numerator": [12.0, None, 9.0],
-                          "denominator": None, "value": [12.0, None, 9.0], "lower_ci": None, "upper_ci": None,
-                          "suppressed": [False, True, False], "rag": None})
-    out = protect_months_against_totals(trend, totals=[Q1])
-    # Total 24 minus 12 and 9 would give the hidden 3: the smaller other month goes too.
-    assert out["suppressed"].tolist() == [False, True, True]
-    assert out["value"].isna().tolist() == [False, True, True]
-    # Two hidden months already: nothing more to hide.
-    again = protect_months_against_totals(out, totals=[Q1])
-    assert again["suppressed"].tolist() == [False, True, True]
 
 
 @pytest.fixture

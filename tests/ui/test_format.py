@@ -70,3 +70,11 @@ def test_judged_text():
         "against the target: similar · against a year earlier: better (95% intervals)")
     assert judged_text(target=None, year_ago="worse", level=99.8) == "against a year earlier: worse (99.8% intervals)"
     assert judged_text(target=float("nan"), year_ago=None, level=95) == ""
+
+
+def test_the_suppression_badge_reads_the_threshold(monkeypatch):
+    from ui import format as fmt
+
+    assert "1 to 4" in fmt.status_badges(status="complete", suppressed=True)
+    monkeypatch.setenv("OUTCOMES_SUPPRESSION_THRESHOLD", "10")
+    assert "1 to 9" in fmt.status_badges(status="complete", suppressed=True)
