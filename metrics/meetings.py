@@ -7,7 +7,7 @@ See ``docs/meetings.md``. Storage is in ``storage.meetings``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import sqlalchemy as sa
@@ -102,19 +102,20 @@ def _check_ids(ids: list[str]) -> list[str]:
 # --------------------------------------------------------------------------- writes
 
 
-def create_meeting(engine: sa.Engine, user: User, *, held_on: date, period: Period) -> int:
+def create_meeting(engine: sa.Engine, user: User, *, held_on: date, period: Period, at: datetime | None = None) -> int:
     """A meeting reviewing ``period``; it keeps the data version and time the figures stand at now."""
     by = _require(user, "create_meeting")
     return store.create_meeting(engine, held_on=held_on, period=period, data_version=data_version(engine),
-                                data_as_of=utcnow(), by=by)
+                                data_as_of=at or utcnow(), by=by, at=at)
 
 
-def add_commentary(engine: sa.Engine, user: User, *, indicator_id: str, period: Period, text: str) -> int:
+def add_commentary(engine: sa.Engine, user: User, *, indicator_id: str, period: Period, text: str,
+                   at: datetime | None = None) -> int:
     by_id(indicator_id)
     by = _require(user, "comment", indicator_id=indicator_id)
     text = checked_text(text, field_name="commentary")
     return store.add_commentary(engine, indicator_id=indicator_id, period=period, text=text,
-                                partner=user.partner if user.role == "partner" else None, by=by)
+                                partner=user.partner if user.role == "partner" else None, by=by, at=at)
 
 
 def mark_public(engine: sa.Engine, user: User, *, commentary_id: int, public: bool = True) -> None:
@@ -123,7 +124,8 @@ def mark_public(engine: sa.Engine, user: User, *, commentary_id: int, public: bo
 
 
 def raise_action(engine: sa.Engine, user: User, *, meeting_id: int, text: str, indicator_ids: list[str],
-                 due_on: date, owner_partner: str | None = None, owner_role: str | None = None) -> int:
+                 due_on: date, owner_partner: str | None = None, owner_role: str | None = None,
+                 at: datetime | None = None) -> int:
     """An action from a meeting, owned by one partner organisation or one named role."""
     by = _require(user, "raise_action")
     if bool(owner_partner) == bool(owner_role):
@@ -134,11 +136,13 @@ def raise_action(engine: sa.Engine, user: User, *, meeting_id: int, text: str, i
         owner_role = checked_text(owner_role, field_name="owner")[:80]
     text = checked_text(text, field_name="action")
     return store.raise_action(engine, meeting_id=meeting_id, text=text, indicator_ids=_check_ids(indicator_ids),
-                              owner_partner=owner_partner or None, owner_role=owner_role, due_on=due_on, by=by)
+                              owner_partner=owner_partner or None, owner_role=owner_role, due_on=due_on, by=by,
+                              at=at)
 
 
-def update_action(engine: sa.Engine, user: User, *, action_id: int, status: str, note: str) -> None:
-    """A dated note on an action (today), setting its status."""
+def update_action(engine: sa.Engine, user: User, *, action_id: int, status: str, note: str,
+                  at: datetime | None = None) -> None:
+    """A dated note on an action (today, or the day of ``at``), setting its status."""
     action = next((a for a in store.read_actions(engine) if a["id"] == action_id), None)
     if action is None:
         raise KeyError(f"no action {action_id}")
@@ -146,31 +150,32 @@ def update_action(engine: sa.Engine, user: User, *, action_id: int, status: str,
     if status not in STATUSES:
         raise TextRefused("Choose open, done or dropped.")
     note = checked_text(note, field_name="note")
-    store.update_action(engine, action_id=action_id, status=status, note=note, noted_on=clock.today(), by=by)
+    store.update_action(engine, action_id=action_id, status=status, note=note, noted_on=at.date() if at else clock.today(),
+                       by=by, at=at)
 
 
 def record_decision(engine: sa.Engine, user: User, *, meeting_id: int, text: str, indicator_ids: list[str],
-                    decided_on: date | None = None) -> int:
+                    decided_on: date | None = None, at: datetime | None = None) -> int:
     by = _require(user, "record_decision")
     text = checked_text(text, field_name="decision")
     meeting = next((m for m in store.list_meetings(engine) if m["id"] == meeting_id), None)
     if meeting is None:
         raise KeyError(f"no meeting {meeting_id}")
     return store.record_decision(engine, meeting_id=meeting_id, decided_on=decided_on or meeting["held_on"],
-                                 text=text, indicator_ids=_check_ids(indicator_ids), by=by)
+                                 text=text, indicator_ids=_check_ids(indicator_ids), by=by, at=at)
 
 
 def _snapshot(s: IndicatorSet) -> dict:
     return {r.id: {"value": r.value, "suppressed": r.suppressed} for r in s.results}
 
 
-def sign_off(engine: sa.Engine, user: User, *, period: Period) -> int:
+def sign_off(engine: sa.Engine, user: User, *, period: Period, at: datetime | None = None) -> int:
     """The chair signs off a period's figures: the data version and the figures (exact and published) are kept."""
     by = _require(user, "sign_off")
     version = data_version(engine)
     figures = {"exact": _snapshot(compute_indicators(engine=engine, period=period, public=False)),
                "public": _snapshot(compute_indicators(engine=engine, period=period, public=True))}
-    return store.store_signoff(engine, period=period, data_version=version, figures=figures, by=by)
+    return store.store_signoff(engine, period=period, data_version=version, figures=figures, by=by, at=at)
 
 
 # --------------------------------------------------------------------------- reads

@@ -31,13 +31,13 @@ def _audit(conn: sa.Connection, by: tuple[str, str | None], action: str, detail:
 
 
 def create_meeting(engine: sa.Engine, *, held_on: date, period: Period, data_version: tuple[int, int],
-                   data_as_of: datetime, by: tuple[str, str | None]) -> int:
+                   data_as_of: datetime, by: tuple[str, str | None], at: datetime | None = None) -> int:
     """A meeting on ``held_on`` reviewing ``period``, with the data version its figures came from."""
     m = schema.meetings
     with write_transaction(engine) as conn:
         mid = conn.execute(m.insert().values(
             held_on=held_on, period_start=period.start, period_end=period.end, data_version=list(data_version),
-            data_as_of=data_as_of, created_by=by[0][:80], created_at=utcnow())).inserted_primary_key[0]
+            data_as_of=data_as_of, created_by=by[0][:80], created_at=at or utcnow())).inserted_primary_key[0]
         _audit(conn, by, "meeting_created", {"meeting": mid, "held_on": held_on.isoformat(),
                                             "period": period.code()})
     return int(mid)
@@ -55,13 +55,13 @@ def list_meetings(conn: sa.Connection | sa.Engine) -> list[dict]:
 
 
 def add_commentary(engine: sa.Engine, *, indicator_id: str, period: Period, text: str, partner: str | None,
-                   by: tuple[str, str | None]) -> int:
+                   by: tuple[str, str | None], at: datetime | None = None) -> int:
     c = schema.commentary
     with write_transaction(engine) as conn:
         cid = conn.execute(c.insert().values(
             indicator_id=indicator_id, period_start=period.start, period_end=period.end, author=by[0][:80],
             author_role=by[1] or "", partner=partner, text=text, public=False,
-            written_at=utcnow())).inserted_primary_key[0]
+            written_at=at or utcnow())).inserted_primary_key[0]
         _audit(conn, by, "commentary_written", {"commentary": cid, "indicator": indicator_id,
                                                "period": period.code(), "characters": len(text)})
     return int(cid)
@@ -105,20 +105,20 @@ def get_commentary(conn: sa.Connection | sa.Engine, commentary_id: int) -> dict 
 
 def raise_action(engine: sa.Engine, *, meeting_id: int, text: str, indicator_ids: list[str],
                  owner_partner: str | None, owner_role: str | None, due_on: date,
-                 by: tuple[str, str | None]) -> int:
+                 by: tuple[str, str | None], at: datetime | None = None) -> int:
     a = schema.actions
     with write_transaction(engine) as conn:
         aid = conn.execute(a.insert().values(
             meeting_id=meeting_id, text=text, indicator_ids=list(indicator_ids), owner_partner=owner_partner,
             owner_role=owner_role, due_on=due_on, status="open", raised_by=by[0][:80],
-            raised_at=utcnow())).inserted_primary_key[0]
+            raised_at=at or utcnow())).inserted_primary_key[0]
         _audit(conn, by, "action_raised", {"action": aid, "meeting": meeting_id, "indicators": list(indicator_ids),
                                           "owner": owner_partner or "role", "due_on": due_on.isoformat()})
     return int(aid)
 
 
 def update_action(engine: sa.Engine, *, action_id: int, status: str, note: str, noted_on: date,
-                  by: tuple[str, str | None]) -> None:
+                  by: tuple[str, str | None], at: datetime | None = None) -> None:
     """A dated note on an action, setting its status (open, done or dropped)."""
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}")
@@ -127,7 +127,7 @@ def update_action(engine: sa.Engine, *, action_id: int, status: str, note: str, 
         if not conn.execute(a.update().where(a.c.id == action_id).values(status=status)).rowcount:
             raise KeyError(f"no action {action_id}")
         conn.execute(n.insert().values(action_id=action_id, status=status, note=note, noted_on=noted_on,
-                                       noted_by=by[0][:80], noted_at=utcnow()))
+                                       noted_by=by[0][:80], noted_at=at or utcnow()))
         _audit(conn, by, "action_updated", {"action": action_id, "status": status})
 
 
@@ -150,12 +150,12 @@ def read_actions(conn: sa.Connection | sa.Engine) -> list[dict]:
 
 
 def record_decision(engine: sa.Engine, *, meeting_id: int, decided_on: date, text: str, indicator_ids: list[str],
-                    by: tuple[str, str | None]) -> int:
+                    by: tuple[str, str | None], at: datetime | None = None) -> int:
     d = schema.decisions
     with write_transaction(engine) as conn:
         did = conn.execute(d.insert().values(
             meeting_id=meeting_id, decided_on=decided_on, text=text, indicator_ids=list(indicator_ids),
-            recorded_by=by[0][:80], recorded_at=utcnow())).inserted_primary_key[0]
+            recorded_by=by[0][:80], recorded_at=at or utcnow())).inserted_primary_key[0]
         _audit(conn, by, "decision_recorded", {"decision": did, "meeting": meeting_id,
                                               "indicators": list(indicator_ids)})
     return int(did)
@@ -175,12 +175,12 @@ def read_decisions(conn: sa.Connection | sa.Engine) -> list[dict]:
 
 
 def store_signoff(engine: sa.Engine, *, period: Period, data_version: tuple[int, int], figures: dict,
-                  by: tuple[str, str | None]) -> int:
+                  by: tuple[str, str | None], at: datetime | None = None) -> int:
     """The chair's sign-off of a period's figures, with the data version and the figures signed off."""
     s = schema.signoffs
     with write_transaction(engine) as conn:
         sid = conn.execute(s.insert().values(
-            period_start=period.start, period_end=period.end, signed_by=by[0][:80], signed_at=utcnow(),
+            period_start=period.start, period_end=period.end, signed_by=by[0][:80], signed_at=at or utcnow(),
             data_version=list(data_version), figures=figures)).inserted_primary_key[0]
         _audit(conn, by, "period_signed_off", {"signoff": sid, "period": period.code(),
                                                "data_version": list(data_version)})
