@@ -50,6 +50,11 @@ if partner:
            "Since then": ["Your files for this month changed: revised since sign-off" if ch else ""
                           for ch in signed["changed_since"]]})[["Month", "Signed off", "Since then"]],
         hide_index=True, width="stretch", key="signed-months")
+    changed = [fmt.month_label(x) for x, ch in zip(signed["month"], signed["changed_since"], strict=True) if ch]
+    if changed:
+        st.warning(f"Revised since sign-off: {', '.join(changed)}. Files you sent for "
+                   f"{'these months' if len(changed) > 1 else 'this month'} changed after the chair signed the "
+                   "figures off; they stay marked until the chair signs off again.")
     shown = ids
 else:
     shown = [st.selectbox("Indicator", ids, format_func=lambda i: f"{i} {by_id(i).name}", key="commentary-pick")]
