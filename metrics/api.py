@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 import numpy as np
@@ -42,6 +42,8 @@ FIGURES = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
 
 
 def _as_of_dt(as_of: date | None):
+    if isinstance(as_of, datetime):  # an exact stored instant (naive UTC): a meeting's figures as they stood
+        return as_of
     return end_of_day(as_of) if as_of else None
 
 

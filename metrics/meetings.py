@@ -186,6 +186,11 @@ def meetings(engine: sa.Engine) -> list[dict]:
     return store.list_meetings(engine)
 
 
+def figures_seen(engine: sa.Engine, meeting: dict, *, public: bool) -> IndicatorSet:
+    """The period's figures exactly as they stood when the meeting was set up (its ``data_as_of``)."""
+    return compute_indicators(engine=engine, period=meeting["period"], public=public, as_of=meeting["data_as_of"])
+
+
 def commentary(engine: sa.Engine, *, period: Period, indicator_id: str | None = None,
                public_only: bool = False) -> list[dict]:
     """Commentary on a period (newest first); ``public_only`` for anything that leaves the group."""
@@ -241,18 +246,19 @@ class PackItems:
     changes: list[dict] = field(default_factory=list)
 
 
-def pack_items(engine: sa.Engine, *, period: Period, today: date | None = None) -> PackItems:
-    """For the pack: open actions and those raised at or closed since meetings on the period, the decisions of
-    its meetings, commentary marked for publication (never restricted text), and its sign-off state."""
+def pack_items(engine: sa.Engine, *, period: Period, public: bool = True, today: date | None = None) -> PackItems:
+    """For the pack: open actions and those raised at meetings on the period, the decisions of its meetings,
+    the commentary (a public pack: only what is marked for publication, never restricted text) and its
+    sign-off state (revised or not, in the pack's own view: published or exact figures)."""
     today = today or clock.today()
     reviewing = {m["id"] for m in store.list_meetings(engine) if m["period"] == period}
     acts = [a for a in actions(engine, today=today) if a["status"] == "open" or a["meeting_id"] in reviewing]
     decs = [d for d in decisions(engine) if d["meeting_id"] in reviewing]
     so = signed_off(engine, period=period)
     revision = revision_of(engine, period=period, current=compute_indicators(engine=engine, period=period,
-                                                                               public=True)) if so else None
+                                                                               public=public)) if so else None
     return PackItems(period=period, actions=acts, decisions=decs,
-                     commentary=commentary(engine, period=period, public_only=True), signoff=so,
+                     commentary=commentary(engine, period=period, public_only=public), signoff=so,
                      revised=bool(revision and revision.revised), changes=revision.changes if revision else [])
 
 

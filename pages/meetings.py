@@ -51,6 +51,9 @@ meeting = st.selectbox("Meeting", held, key="meeting-pick",
                        format_func=lambda x: f"{fmt.uk_date(x['held_on'], long=True)} — reviewing {x['period'].label()}")
 st.caption(f"The figures of this meeting are the data as it stood on {fmt.uk_date(meeting['data_as_of'])} "
            f"(data version {meeting['data_version'][0]}.{meeting['data_version'][1]}).")
+with st.expander(f"The figures as they stood for this meeting ({meeting['period'].label()})"):
+    seen = m.figures_seen(ctx, meeting)
+    c.table(c.summary_table(seen.results, pd.DataFrame()), key="figures-seen")
 
 if loop.may(user, "raise_action"):
     names = {p.code: p.name for p in partners().values()}

@@ -72,7 +72,7 @@ def _commentary_html(c: dict) -> str:
     who = partners()[c["partner"]].name if c.get("partner") in partners() else c["author"]
     mark = fmt.badge("For the public pack", "blue") if c["public"] else fmt.badge("Restricted to the group", "grey")
     return (f'<div class="attention attention-missing"><div>{escape(c["text"])}</div>'
-            f'<div class="muted">{escape(who)} · {escape(fmt.uk_date(c["written_at"]))} {mark}</div></div>')
+            f'<div class="muted">{escape(who)} · {escape(fmt.uk_date(clock.local(c["written_at"])))} {mark}</div></div>')
 
 
 def commentary_list(ctx: PageContext, indicator_id: str, *, period: Period | None = None) -> None:
@@ -225,7 +225,7 @@ def signoff_marking(ctx: PageContext, current=None) -> None:
     if rev is None:
         st.caption(f"{ctx.period.label()} has not been signed off yet.")
     elif not rev.revised:
-        st.caption(f"Signed off by the chair ({rev.signoff['signed_by']}) on {fmt.uk_date(rev.signoff['signed_at'])}.")
+        st.caption(f"Signed off by the chair ({rev.signoff['signed_by']}) on {fmt.uk_date(clock.local(rev.signoff['signed_at']))}.")
     else:
         _revised(rev, key="revised-changes")
 
@@ -238,7 +238,7 @@ def revised_warning(ctx: PageContext, current) -> None:
 
 
 def _revised(rev, *, key: str) -> None:
-    when = fmt.uk_date(rev.signoff["signed_at"])
+    when = fmt.uk_date(clock.local(rev.signoff["signed_at"]))
     changes = pd.DataFrame([{
         "Indicator": f"{c['name']} ({c['id']})",
         "Signed off": fmt.value_text(c["before"], c["unit"], suppressed=c["before_suppressed"]),
@@ -248,6 +248,18 @@ def _revised(rev, *, key: str) -> None:
                f"{len(rev.changes)} figure{'s' if len(rev.changes) != 1 else ''}. They stay marked until the chair "
                "signs the period off again.", icon=":material/published_with_changes:")
     st.dataframe(changes, hide_index=True, width="stretch", key=key)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _figures_seen(url: str, meeting_id: int, as_of, public: bool, _engine, _meeting):
+    # A meeting's figures are as the data stood at an instant that has passed: they never change.
+    return loop.figures_seen(_engine, _meeting, public=public)
+
+
+def figures_seen(ctx: PageContext, meeting: dict):
+    """A meeting's figures exactly as they stood when it was set up (in the session's own view)."""
+    return _figures_seen(ctx.engine.url.render_as_string(hide_password=True), meeting["id"], meeting["data_as_of"],
+                         ctx.public, ctx.engine, meeting)
 
 
 def indicator_choices() -> list[str]:

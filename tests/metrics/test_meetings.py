@@ -132,6 +132,8 @@ def test_open_actions_are_carried_forward_overdue_first_and_the_pack_lists_them(
     assert {a["id"] for a in items.actions} == {later, late, done}  # raised at the period's meeting
     assert [d["text"] for d in items.decisions] == ["Commission a mobile dental clinic"]
     assert [c["id"] for c in items.commentary] == [public] and restricted not in [c["id"] for c in items.commentary]
+    group = loop.pack_items(engine, period=APRIL, public=False, today=date(2026, 7, 1))  # the group's own pack
+    assert {c["id"] for c in group.commentary} == {public, restricted}
     other = loop.pack_items(engine, period=parse("2026-05"), today=date(2026, 7, 1))
     assert {a["id"] for a in other.actions} == {later, late} and other.decisions == []
 
@@ -186,3 +188,15 @@ def test_movement_says_which_way_the_figure_went(golden_engine):
     m = loop.Movement(then=march.by_id("ENG-01"), now=april.by_id("ENG-01"))
     assert m.change == april.by_id("ENG-01").value - march.by_id("ENG-01").value
     assert m.direction == ("better" if m.change > 0 else "worse" if m.change < 0 else "same")
+
+
+def test_a_meeting_shows_again_the_figures_exactly_as_they_stood(built, monkeypatch):
+    from datetime import datetime
+
+    monkeypatch.setenv("OUTCOMES_TODAY", "2026-05-20T09:00")  # the morning of the day the correction comes (10:00)
+    mid = _meeting(built, date(2026, 5, 20))
+    dataset.correct_attendance(built)
+    meeting = next(m for m in loop.meetings(built) if m["id"] == mid)
+    assert meeting["data_as_of"] < datetime(2026, 5, 20, 10, 0)
+    seen = loop.figures_seen(built, meeting, public=False)
+    assert seen.by_id("ENG-01").value == 6  # as it stood at 09:00, not at the end of that day (5)
