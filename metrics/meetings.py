@@ -287,6 +287,15 @@ def signed_off(engine: sa.Engine, *, period: Period) -> dict | None:
     return got[0] if got else None
 
 
+def signed_off_figures(engine: sa.Engine, *, period: Period, public: bool) -> IndicatorSet | None:
+    """The period's figures exactly as the chair signed them off (the data as it stood at the sign-off), for
+    public outputs that must come from the signed-off data; None when the period was never signed off."""
+    so = signed_off(engine, period=period)
+    if so is None:
+        return None
+    return compute_indicators(engine=engine, period=period, public=public, as_of=so["signed_at"])
+
+
 @dataclass(frozen=True)
 class Revision:
     """A signed-off period against its figures now: what changed since the sign-off."""

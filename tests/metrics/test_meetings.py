@@ -175,8 +175,11 @@ def test_sign_off_then_a_correction_shows_as_revised_until_signed_off_again(buil
     for c in loop.revision_of(built, period=APRIL, current=public).changes:  # the published view's own changes
         assert c["after_suppressed"] or c["after"] == public.by_id(c["id"]).value
 
+    assert loop.signed_off_figures(built, period=APRIL, public=False).by_id("ENG-01").value == 6  # as signed off
+    assert loop.signed_off_figures(built, period=parse("2026-03"), public=False) is None
     monkeypatch.setenv("OUTCOMES_TODAY", "2026-05-21")
     loop.sign_off(built, CHAIR, period=APRIL)
+    assert loop.signed_off_figures(built, period=APRIL, public=False).by_id("ENG-01").value == 5
     assert not loop.revision_of(built, period=APRIL, current=exact).revised
 
 
