@@ -17,7 +17,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core.personal import (  # the detection itself is pure; the loader and free text share it
+    EMAIL,
+    KIND_TEXT,
+    NHS,
+    PHONE,
+    POSTCODE_SPACED,
+    POSTCODE_TIGHT,
+)
+from core.personal import nhs_check_digit_ok as _nhs_valid_one
+from core.personal import text_kind as _text_kind
 from data_loaders.values import Kinds, _types_of_pandas, kinds_of
+
+__all__ = ["EMAIL", "KIND_TEXT", "NHS", "PHONE", "POSTCODE_SPACED", "POSTCODE_TIGHT", "classify", "classify_columns",
+           "identifier_header", "nhs_number", "nhs_valid", "place_header", "scan_column", "scan_columns"]
 
 # Words (after splitting a header into words) that name a direct identifier.
 _IDENTIFIER_WORDS = frozenset({
@@ -35,26 +48,9 @@ _PLACE_WORDS = frozenset({"location", "locations", "site", "sites", "place", "pl
                           "lat", "lng", "lon", "easting", "northing"})
 _PLACE_RUNS = ("gridref", "gridreference", "what3words", "postcode", "supplypoint", "workingarea")
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-PHONE = re.compile(
-    r"(?:(?:\+|\b00)\s?44\s?(?:\(0\)\s?)?|(?<![\w])0)(?:7(?:[\s-]?\d){9}|[123](?:[\s-]?\d){8,9})(?![\d])"
-    r"|\(0[123]\d{2,4}\)\s?\d{3,4}[\s-]?\d{3,4}(?![\d])"
-)
-NHS = re.compile(r"(?<![\d])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d])")
-_OUTWARD = r"(?:[A-PR-UWYZ][A-HK-Y]?[0-9][A-HJKPSTUW0-9]?|GIR)"
-_INWARD = r"[0-9][ABD-HJLNP-UW-Z]{2}"
-POSTCODE_SPACED = re.compile(rf"\b{_OUTWARD}\s+{_INWARD}\b", re.IGNORECASE)
-POSTCODE_TIGHT = re.compile(rf"\b{_OUTWARD}{_INWARD}\b")
 # Cheap first pass (RE2 in pyarrow, over every distinct text): only what could hold an email (@), a phone or
 # NHS number (nine digits apart from spaces, hyphens, brackets) or a postcode's inward code goes further.
 _PREFILTER = r"@|(?:[0-9][\s\-()]*){9}|[0-9][A-Za-z]{2}\b"
-
-KIND_TEXT = {
-    "email": "an email address",
-    "phone": "a phone number",
-    "nhs": "an NHS number",
-    "postcode": "a postcode",
-}
 
 
 def _words(header: str) -> list[str]:
@@ -102,26 +98,6 @@ def nhs_number(text: str) -> bool:
 def _prefilter(texts: np.ndarray) -> np.ndarray:
     arr = pa.array(texts, type=pa.string())
     return np.asarray(pc.match_substring_regex(arr, _PREFILTER).to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def _nhs_valid_one(ten: str) -> bool:
-    d = [ord(c) - 48 for c in ten]
-    check = 11 - sum(x * w for x, w in zip(d[:9], range(10, 1, -1), strict=True)) % 11
-    check = 0 if check == 11 else check
-    return check != 10 and check == d[9]
-
-
-def _text_kind(t: str) -> str | None:
-    """One ASCII text past the prefilter: as ``_classify_pandas`` (email over phone over NHS over postcode)."""
-    if EMAIL.search(t):
-        return "email"
-    if PHONE.search(t):
-        return "phone"
-    if any(_nhs_valid_one("".join(g)) for g in NHS.findall(t)):
-        return "nhs"
-    if POSTCODE_SPACED.search(t) or POSTCODE_TIGHT.search(t):
-        return "postcode"
-    return None
 
 
 _PHONE_DIGITS = re.compile(r"7\d{9}|[123]\d{8,9}|44[1237]\d{8,9}")

@@ -7,7 +7,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 import numpy as np
@@ -54,6 +54,8 @@ log = logging.getLogger("outcomes.disclosure")
 
 
 def _as_of_dt(as_of: date | None):
+    if isinstance(as_of, datetime):  # an exact stored instant (naive UTC): a meeting's figures as they stood
+        return as_of
     return end_of_day(as_of) if as_of else None
 
 

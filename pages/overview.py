@@ -4,7 +4,7 @@ import streamlit as st
 
 from metrics import catalogue, disclosure
 from ui import components as c
-from ui import data
+from ui import data, meetings
 
 ctx = c.outcomes_page("overview", "Meeting overview",
                       "The strategy's headline figures for the period, how each has changed since "
@@ -12,6 +12,7 @@ ctx = c.outcomes_page("overview", "Meeting overview",
 
 figures = data.overview(ctx.engine, period=ctx.period, public=ctx.public)
 results, comparisons = figures.indicators, figures.comparisons
+meetings.signoff_marking(ctx, figures.indicators)
 
 st.header("Headline figures")
 st.caption("Arrows show the change; blue means better and orange-red means worse for the women, "
@@ -22,6 +23,10 @@ c.tiles([r for r in results.results if catalogue.by_id(r.id).headline], comparis
 
 st.header("What needs attention")
 c.attention_list(figures.attention)
+meetings.attention_commentary(ctx, figures.attention)
+
+st.header("Carried forward for the next meeting")
+meetings.carried_forward(ctx)
 
 st.header("Every indicator")
 summary = c.summary_table(results.results, comparisons, marks)

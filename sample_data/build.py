@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from core.periods import month_start
+from sample_data.meetings import seed_meetings
 from sample_data.render import SampleFile, render_files
 from sample_data.story import DEFAULT_MONTHS, DEFAULT_SEED, DEFAULT_WOMEN, World, build_world, last_month
 
@@ -157,5 +158,6 @@ def build_sample(*, db_url: str, women: int = DEFAULT_WOMEN, months: int = DEFAU
         s.loaded_period = report.period.code() if report.period else None
         for sheet in report.sheets:
             s.loaded_rows[sheet["return"]] = s.loaded_rows.get(sheet["return"], 0) + sheet["rows"]
+    seed_meetings(engine, world.months[-1])
     _ensure_demo_accounts(engine)
     return summary

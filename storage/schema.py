@@ -149,3 +149,88 @@ def _return_table(name: str) -> sa.Table:
 
 
 return_tables: dict[str, sa.Table] = {name: _return_table(name) for name in RETURNS}
+
+# The meeting loop (docs/meetings.md): meetings, commentary, actions with their dated notes, decisions and
+# the chair's sign-off of a period. Free text here has been checked for personal data before it is stored.
+meetings = sa.Table(
+    "meetings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("held_on", sa.Date, nullable=False, index=True),
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("period_end", sa.Date, nullable=False),
+    sa.Column("data_version", sa.JSON, nullable=False),  # storage.repository.data_version when it was set up
+    sa.Column("data_as_of", sa.DateTime, nullable=False),  # the figures as they stood then (naive UTC)
+    sa.Column("created_by", sa.String(80), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+commentary = sa.Table(
+    "commentary",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("indicator_id", sa.String(10), nullable=False, index=True),
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("period_end", sa.Date, nullable=False),
+    sa.Column("author", sa.String(80), nullable=False),
+    sa.Column("author_role", sa.String(20), nullable=False),
+    sa.Column("partner", sa.String(40), nullable=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("public", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("written_at", sa.DateTime, nullable=False),
+    sa.Column("marked_by", sa.String(80), nullable=True),
+    sa.Column("marked_at", sa.DateTime, nullable=True),
+)
+
+actions = sa.Table(
+    "actions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("meeting_id", sa.ForeignKey("meetings.id"), nullable=False, index=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("indicator_ids", sa.JSON, nullable=False),
+    sa.Column("owner_partner", sa.String(40), nullable=True),
+    sa.Column("owner_role", sa.String(80), nullable=True),
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("status", sa.String(10), nullable=False, server_default="open"),
+    sa.Column("raised_by", sa.String(80), nullable=False),
+    sa.Column("raised_at", sa.DateTime, nullable=False),
+)
+
+action_notes = sa.Table(
+    "action_notes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("action_id", sa.ForeignKey("actions.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("noted_on", sa.Date, nullable=False),
+    sa.Column("noted_by", sa.String(80), nullable=False),
+    sa.Column("noted_at", sa.DateTime, nullable=False),
+)
+
+decisions = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("meeting_id", sa.ForeignKey("meetings.id"), nullable=False, index=True),
+    sa.Column("decided_on", sa.Date, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("indicator_ids", sa.JSON, nullable=False),
+    sa.Column("recorded_by", sa.String(80), nullable=False),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+)
+
+signoffs = sa.Table(
+    "signoffs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("period_end", sa.Date, nullable=False),
+    sa.Column("signed_by", sa.String(80), nullable=False),
+    sa.Column("signed_at", sa.DateTime, nullable=False),
+    sa.Column("data_version", sa.JSON, nullable=False),
+    sa.Column("figures", sa.JSON, nullable=False),  # the exact figures signed off: {indicator: value}
+)
+sa.Index("ix_signoffs_period", signoffs.c.period_start, signoffs.c.period_end)
+sa.Index("ix_commentary_period", commentary.c.period_start, commentary.c.period_end)

@@ -16,7 +16,7 @@ import streamlit as st
 
 from charts import figures
 from metrics import catalogue
-from ui import data, frame
+from ui import data, frame, meetings
 from ui import format as fmt
 from ui.frame import PageContext
 
@@ -217,6 +217,7 @@ def indicator_section(ctx: PageContext, result, trend: pd.DataFrame, *, extra: s
     notes = " ".join(x for x in (ind.notes, extra or "") if x)
     if notes:
         st.caption(f"Read with care: {notes}")
+    meetings.indicator_panel(ctx, result)
 
 
 def breakdown_section(ctx: PageContext, result, *, title: str, heading: str, highlight: str | None = None) -> None:
@@ -237,6 +238,7 @@ def theme_sections(ctx: PageContext, ids: list[str]) -> None:
     results = data.indicators(ctx.engine, period=ctx.period, public=ctx.public, ids=ids)
     comparisons = data.compare(ctx.engine, period=ctx.period, public=ctx.public)
     ordered = [results.by_id(i) for i in ids]
+    meetings.revised_warning(ctx, results)
     freq, n, _ = trend_frequency(ctx)
     periods = data.trend_periods(ctx.engine, freq=freq, end=ctx.period.end, last=n)
     trend = data.trend(ctx.engine, periods=periods, public=ctx.public, ids=ids) if periods else pd.DataFrame(

@@ -39,6 +39,11 @@ def begin_run() -> None:
     _run.versions = {}
 
 
+def run_token() -> object:
+    """Changes at every ``begin_run``: lets a page keep other reads for one run (``ui.meetings``)."""
+    return getattr(_run, "versions", None)
+
+
 def _key(eng: sa.Engine) -> tuple[str, tuple[int, int]]:
     url = eng.url.render_as_string(hide_password=True)
     versions = getattr(_run, "versions", None)

@@ -36,6 +36,10 @@ PAGES: tuple[PageDef, ...] = (
             INDICATOR_ROLES, needs_period=True),
     PageDef("reports", "pages/reports.py", "Reports and exports", ":material/description:", "Outcomes",
             frozenset({"chair", "author"}), needs_period=True),
+    PageDef("meetings", "pages/meetings.py", "Meetings and actions", ":material/event_note:", "Meetings",
+            INDICATOR_ROLES, needs_period=True),
+    PageDef("commentary", "pages/commentary.py", "Commentary", ":material/edit_note:", "Meetings",
+            INDICATOR_ROLES | {"partner"}, needs_period=True),
     PageDef("returns", "pages/data_returns.py", "Data returns", ":material/fact_check:", "Data",
             INDICATOR_ROLES | {"partner", "admin"}, needs_period=True),
     PageDef("upload", "pages/upload.py", "Upload returns", ":material/upload_file:", "Data",
@@ -69,5 +73,5 @@ def default_page(role: str) -> PageDef | None:
     for p in mine:
         if p.default:
             return p
-    # Partners land on their returns; admins on the returns grid.
+    # Partners land on their commentary (what needs it, their actions); admins on the returns grid.
     return mine[0] if mine else None

@@ -82,7 +82,7 @@ def test_overview_shows_headline_tiles_attention_and_every_indicator(app_as):
     at = _open(app_as, "chair", "overview")
     _assert_healthy(at)
     headers = [h.value for h in at.header]
-    assert headers == ["Headline figures", "What needs attention", "Every indicator"]
+    assert headers == ["Headline figures", "What needs attention", "Carried forward for the next meeting", "Every indicator"]
     tiles = [m.value for m in at.markdown if 'class="tile"' in m.value]
     assert len(tiles) == 8  # the headline indicators
     assert any("Women engaged" in t for t in tiles)

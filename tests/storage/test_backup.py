@@ -22,6 +22,26 @@ def _fill(engine) -> None:
     store(engine, sha=sha_for("b"), partner="aspirations", period="2026-04", rows=350, seed=2)  # a correction
     store(engine, sha=sha_for("c"), partner="vineyard", period="2026-05", rows=120, seed=3)
     audit(engine, username="ann", role="admin", action="login", detail={})
+    _fill_meeting_loop(engine)
+
+
+def _fill_meeting_loop(engine) -> None:
+    """A meeting with commentary, an action and its note, a decision and a sign-off (the meeting loop's tables)."""
+    from datetime import date, datetime
+
+    from core.periods import parse
+    from storage import meetings
+
+    by, q1 = ("chair", "chair"), parse("2026-27-Q1")
+    mid = meetings.create_meeting(engine, held_on=date(2026, 7, 20), period=q1, data_version=(3, 0),
+                                  data_as_of=datetime(2026, 7, 20, 9), by=by)
+    meetings.add_commentary(engine, indicator_id="ENG-01", period=q1, text="Why it fell", partner=None, by=by)
+    aid = meetings.raise_action(engine, meeting_id=mid, text="Ask why", indicator_ids=["ENG-01"],
+                                owner_partner="aspirations", owner_role=None, due_on=date(2026, 9, 1), by=by)
+    meetings.update_action(engine, action_id=aid, status="done", note="Asked", noted_on=date(2026, 8, 1), by=by)
+    meetings.record_decision(engine, meeting_id=mid, decided_on=date(2026, 7, 20), text="Agreed",
+                             indicator_ids=[], by=by)
+    meetings.store_signoff(engine, period=q1, data_version=(3, 0), figures={"exact": {}}, by=by)
 
 
 def _other_database(request, backend: str, tmp_path) -> str:
@@ -61,6 +81,8 @@ def test_backup_then_restore_into_an_empty_database_gives_identical_rows(request
     restored_engine = get_engine(target)
     restored = snapshot(restored_engine)
     assert _without_restore_entry(restored) == original
+    for table in ("meetings", "commentary", "actions", "action_notes", "decisions", "signoffs"):
+        assert len(restored[table]) == 1, table  # the meeting loop comes back too
     assert read_audit(restored_engine, action="restore").detail.iloc[0]["sha256"] == res.sha256
     assert _indicators(restored_engine) == _indicators(engine)
     restored_engine.dispose()

@@ -32,8 +32,8 @@ def _check_migrated(url: str) -> None:
         eng.dispose()
 
 
-def test_head_is_the_published_figures_migration():
-    assert _head() == "0003"
+def test_head_is_the_meeting_loop_migration():
+    assert _head() == "0004"
 
 
 def test_the_quick_head_check_knows_the_latest_migration():
@@ -51,6 +51,8 @@ def test_an_old_database_is_still_migrated(tmp_path):
         c.exec_driver_sql("DROP TRIGGER IF EXISTS audit_log_no_update")
         c.exec_driver_sql("DROP TRIGGER IF EXISTS audit_log_no_delete")
         c.exec_driver_sql("DROP TABLE published_figures")  # added by 0003
+        for table in ("action_notes", "decisions", "actions", "signoffs", "commentary", "meetings"):  # 0004's
+            c.exec_driver_sql(f"DROP TABLE {table}")
         c.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
     eng.dispose()
     ensure_schema(url).dispose()

@@ -16,8 +16,8 @@ def test_every_page_file_exists():
 
 def test_partner_never_sees_an_indicator_page():
     keys = {p.key for p in navigation.pages_for("partner")}
-    assert keys == {"returns", "upload"}
-    assert navigation.default_page("partner").key == "returns"
+    assert keys == {"commentary", "returns", "upload"}  # commentary shows published figures only
+    assert navigation.default_page("partner").key == "commentary"
 
 
 def test_commissioner_cannot_upload_and_only_admin_administers():
