@@ -17,7 +17,24 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core.identifiers import (
+    EMAIL,
+    KIND_TEXT,
+    NHS,
+    PHONE,
+    POSTCODE_SPACED,
+    POSTCODE_TIGHT,
+    name_problem,
+    plain_words,
+    refusal,
+    username_problem,
+)
+from core.identifiers import _nhs_valid as _nhs_valid_one
+from core.identifiers import text_kind as _text_kind
 from data_loaders.values import Kinds, _types_of_pandas, kinds_of
+
+__all__ = ["EMAIL", "KIND_TEXT", "NHS", "PHONE", "POSTCODE_SPACED", "POSTCODE_TIGHT", "classify", "name_problem",
+           "plain_heading", "plain_words", "refusal", "scan_columns", "username_problem"]
 
 # Words (after splitting a header into words) that name a direct identifier.
 _IDENTIFIER_WORDS = frozenset({
@@ -35,31 +52,26 @@ _PLACE_WORDS = frozenset({"location", "locations", "site", "sites", "place", "pl
                           "lat", "lng", "lon", "easting", "northing"})
 _PLACE_RUNS = ("gridref", "gridreference", "what3words", "postcode", "supplypoint", "workingarea")
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-PHONE = re.compile(
-    r"(?:(?:\+|\b00)\s?44\s?(?:\(0\)\s?)?|(?<![\w])0)(?:7(?:[\s-]?\d){9}|[123](?:[\s-]?\d){8,9})(?![\d])"
-    r"|\(0[123]\d{2,4}\)\s?\d{3,4}[\s-]?\d{3,4}(?![\d])"
-)
-NHS = re.compile(r"(?<![\d])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d])")
-_OUTWARD = r"(?:[A-PR-UWYZ][A-HK-Y]?[0-9][A-HJKPSTUW0-9]?|GIR)"
-_INWARD = r"[0-9][ABD-HJLNP-UW-Z]{2}"
-POSTCODE_SPACED = re.compile(rf"\b{_OUTWARD}\s+{_INWARD}\b", re.IGNORECASE)
-POSTCODE_TIGHT = re.compile(rf"\b{_OUTWARD}{_INWARD}\b")
 # Cheap first pass (RE2 in pyarrow, over every distinct text): only what could hold an email (@), a phone or
 # NHS number (nine digits apart from spaces, hyphens, brackets) or a postcode's inward code goes further.
 _PREFILTER = r"@|(?:[0-9][\s\-()]*){9}|[0-9][A-Za-z]{2}\b"
-
-KIND_TEXT = {
-    "email": "an email address",
-    "phone": "a phone number",
-    "nhs": "an NHS number",
-    "postcode": "a postcode",
-}
 
 
 def _words(header: str) -> list[str]:
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(header))
     return re.findall(r"[a-z0-9]+", spaced.casefold())
+
+
+# Words a heading may use to name a kind of data (not a person): such headings are repeated in messages.
+_HEADING_WORDS = frozenset(_IDENTIFIER_WORDS | _PLACE_WORDS | set(_IDENTIFIER_RUNS) | set(_PLACE_RUNS) | {
+    "date", "of", "birth", "born", "first", "last", "full", "family", "given", "national", "insurance",
+    "number", "no", "supply", "point", "working", "grid", "reference", "what", "words"})
+
+
+def plain_heading(text: str) -> bool:
+    """True when a column heading can be repeated in a message: made of the product's words, or of words
+    that name a kind of data (``Surname``, ``Location``); any other may be a person's name."""
+    return plain_words(text, also=_HEADING_WORDS)
 
 
 def identifier_header(header: object) -> bool:
@@ -102,26 +114,6 @@ def nhs_number(text: str) -> bool:
 def _prefilter(texts: np.ndarray) -> np.ndarray:
     arr = pa.array(texts, type=pa.string())
     return np.asarray(pc.match_substring_regex(arr, _PREFILTER).to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def _nhs_valid_one(ten: str) -> bool:
-    d = [ord(c) - 48 for c in ten]
-    check = 11 - sum(x * w for x, w in zip(d[:9], range(10, 1, -1), strict=True)) % 11
-    check = 0 if check == 11 else check
-    return check != 10 and check == d[9]
-
-
-def _text_kind(t: str) -> str | None:
-    """One ASCII text past the prefilter: as ``_classify_pandas`` (email over phone over NHS over postcode)."""
-    if EMAIL.search(t):
-        return "email"
-    if PHONE.search(t):
-        return "phone"
-    if any(_nhs_valid_one("".join(g)) for g in NHS.findall(t)):
-        return "nhs"
-    if POSTCODE_SPACED.search(t) or POSTCODE_TIGHT.search(t):
-        return "postcode"
-    return None
 
 
 _PHONE_DIGITS = re.compile(r"7\d{9}|[123]\d{8,9}|44[1237]\d{8,9}")
