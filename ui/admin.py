@@ -27,7 +27,7 @@ def _flash(message: str) -> None:
 def accounts(ctx: PageContext) -> None:
     msg = st.session_state.pop("admin_flash", None)
     if msg:
-        st.success(msg)
+        st.success(fmt.plain(msg))
     table = users.list_users(ctx.engine)
     shown = pd.DataFrame({
         "Username": table["username"], "Role": [users.ROLE_LABELS.get(r, r) for r in table["role"]],
