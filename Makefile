@@ -24,7 +24,8 @@ sample: $(STAMP)
 	rm -f $(SAMPLE_DB) $(SAMPLE_DB)-wal $(SAMPLE_DB)-shm
 	$(MAKE) $(SAMPLE_DB)
 
-# Streamlit reads STREAMLIT_SERVER_PORT itself (default 8501).
+# Streamlit reads STREAMLIT_SERVER_PORT itself (default 8501); it listens on 127.0.0.1 only
+# (.streamlit/config.toml) unless STREAMLIT_SERVER_ADDRESS says otherwise.
 run: $(STAMP) $(SAMPLE_DB)
 	OUTCOMES_SAMPLE=$${OUTCOMES_SAMPLE:-$$([ -z "$$OUTCOMES_DATABASE_URL" ] && echo 1 || echo 0)} \
 	OUTCOMES_DATABASE_URL=$${OUTCOMES_DATABASE_URL:-sqlite:///$(abspath $(SAMPLE_DB))} \
