@@ -121,6 +121,13 @@ def plain_words(text: str, *, also: frozenset[str] = frozenset()) -> bool:
     return all(w.casefold() in words or w.casefold() in also for w in re.findall(r"[A-Za-z]+", text))
 
 
+def contact_problem(text: object) -> str | None:
+    """An email address, phone or NHS number, postcode or date of birth in ``text``, or None (no reference
+    check: that one needs the product's vocabulary, which the partners' own names are part of)."""
+    t = str(text or "")
+    return text_kind(t) or ("dob" if _birth_date(t) else None)
+
+
 def name_problem(text: object) -> str | None:
     """What personal data a name looks like ("email", "phone", "nhs", "postcode", "dob", "person"), or None.
 
@@ -130,11 +137,9 @@ def name_problem(text: object) -> str | None:
     t = str(text or "")
     if not t.strip():
         return None
-    kind = text_kind(t)
+    kind = contact_problem(t)
     if kind:
         return kind
-    if _birth_date(t):
-        return "dob"
     if _REFERENCE.search(t):
         others = [w for w in _WORD.findall(_REFERENCE.sub(" ", t)) if w.casefold() not in vocabulary()]
         if others:

@@ -191,8 +191,8 @@ class _Fast:
             self.carry = data
             self.failed = len(data) > _LONGEST_TAG  # one tag longer than any a program writes: read it exactly
             return
-        part, self.carry = data[:cut], data[cut:]
-        found = _cells(part)
+        self.carry = data[cut:]
+        found = _cells(data, cut)
         if found is None:
             self.failed = True
             return
@@ -215,17 +215,26 @@ def _upper(x: np.ndarray) -> np.ndarray:
     return _UPPER[x]
 
 
-def _cells(part: bytes) -> tuple[int, int, int] | None:
-    """(cells, last row, last column) of the ``<c r="A1"`` tags in ``part``; None when a tag is not in that
-    form or a cell or row has a namespace prefix."""
-    a = np.frombuffer(part + _PAD, dtype=np.uint8)
-    body = a[:-len(_PAD)]
-    colon = np.flatnonzero(body == 58)
-    if colon.size and (((a[colon + 1] == 99) & _TAG_END[a[colon + 2]])
-                       | ((a[colon + 1] == 114) & (a[colon + 2] == 111) & (a[colon + 3] == 119))).any():
-        return None  # "x:c" or "x:row"
-    lt = np.flatnonzero(body == 60)  # every "<"
-    c = lt[a[lt + 1] == 99]
+def _pairs(a: np.ndarray, pair: bytes) -> np.ndarray:
+    """Every position where the two bytes ``pair`` start (two passes over the bytes as 16-bit words)."""
+    v = np.frombuffer(pair, dtype=np.uint16)[0]
+    even = a[: len(a) // 2 * 2].view(np.uint16)
+    odd = a[1: 1 + (len(a) - 1) // 2 * 2].view(np.uint16)
+    return np.concatenate([2 * np.flatnonzero(even == v), 2 * np.flatnonzero(odd == v) + 1])
+
+
+def _cells(data: bytes, cut: int) -> tuple[int, int, int] | None:
+    """(cells, last row, last column) of the ``<c r="A1"`` tags that start before ``cut`` in ``data``; None
+    when a tag is not in that form or a cell or row has a namespace prefix."""
+    a = np.frombuffer(data + _PAD, dtype=np.uint8)
+    body = a[:cut]
+    colon = _pairs(body, b":c")
+    if colon.size and _TAG_END[a[colon + 2]].any():
+        return None  # "x:c", a cell with a namespace prefix
+    colon = _pairs(body, b":r")
+    if colon.size and ((a[colon + 2] == 111) & (a[colon + 3] == 119)).any():
+        return None  # "x:row"
+    c = _pairs(body, b"<c")
     c = c[_TAG_END[a[c + 2]]]  # "<c" ending its name: a cell (not <col>, <cfRule>)
     if not c.size:
         return 0, 0, 0
@@ -238,17 +247,17 @@ def _cells(part: bytes) -> tuple[int, int, int] | None:
     v1, v2, v3 = l1.astype(np.int64) - 64, l2.astype(np.int64) - 64, l3.astype(np.int64) - 64
     col = np.where(three, v1 * 676 + v2 * 26 + v3, np.where(two, v1 * 26 + v2, v1))
     at = c + 7 + two + three  # the reference's first digit
-    quotes = np.flatnonzero(body == 34)
-    ndig = quotes[np.searchsorted(quotes, at)] - at  # digits up to the closing quote (the last tag is whole)
-    if (ndig < 1).any() or (ndig > 7).any():
+    row = np.zeros(c.size, dtype=np.int64)
+    ndig = np.zeros(c.size, dtype=np.int64)
+    for k in range(8):
+        d = a[at + k].astype(np.int64) - 48
+        more = (d >= 0) & (d <= 9) & (ndig == k)
+        if not more.any():
+            break
+        row = np.where(more, row * 10 + d, row)
+        ndig += more
+    if (ndig == 0).any() or (ndig > 7).any() or (a[at + ndig] != 34).any():
         return None
-    longest = at[ndig == ndig.max()]  # the last row is among the references with the most digits
-    row = np.zeros(longest.size, dtype=np.int64)
-    for k in range(int(ndig.max())):
-        d = a[longest + k].astype(np.int64) - 48
-        if ((d < 0) | (d > 9)).any():
-            return None
-        row = row * 10 + d
     return int(c.size), int(row.max()), int(col.max())
 
 

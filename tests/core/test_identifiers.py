@@ -53,3 +53,14 @@ def test_a_stored_file_name_is_redacted_only_when_it_looks_like_personal_data():
     assert kept_file_name("attendance_2026-04.xlsx", sha) == "attendance_2026-04.xlsx"
     assert kept_file_name("Jane P0042.XLSX", sha) == "file-abababababab.xlsx"
     assert kept_file_name("jane@example.com", sha) == "file-abababababab"
+
+
+def test_a_partner_named_with_contact_details_is_refused_without_repeating_it(tmp_path, monkeypatch):
+    from core import partners
+
+    path = tmp_path / "partners.toml"
+    path.write_text('[partners.x]\nname = "Jane 07700 900123"\nreturns = ["attendance"]\n', encoding="utf-8")
+    monkeypatch.setenv("OUTCOMES_PARTNERS_FILE", str(path))
+    with pytest.raises(ValueError, match="looks like a phone number") as exc:
+        partners.partners()
+    assert "07700" not in str(exc.value) and "Jane" not in str(exc.value)
