@@ -96,7 +96,7 @@ def sniff(content: bytes, file_name: str) -> Sniffed:
 
 def _xml_start(chunk: bytes) -> bool:
     """Whether a part named as a picture begins as XML does (a sheet part may be given any name)."""
-    head = chunk[:64].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00")
+    head = chunk[:64].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00")  # a byte-order mark, space, UTF-16 zeros
     return head.startswith(b"<")
 
 
@@ -185,11 +185,18 @@ def _scan_xml_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, measure: bounds
     keep = max(len(p) for p in _FORBIDDEN_XML) - 1
     tail = b""
     read = 0
+    xml = True
     try:
         with zf.open(info) as f:
             while chunk := f.read(_CHUNK):
                 if not read and info.filename.casefold().endswith(_BINARY_SUFFIXES) and not _xml_start(chunk):
-                    return
+                    xml = False  # a picture: not counted, unless it hides a sheet's cells after its first bytes
+                if not xml:
+                    if b"sheetData" in tail + chunk:
+                        raise Refused(bounds.DAMAGED)
+                    tail = chunk[-16:]
+                    read += len(chunk)
+                    continue
                 read += len(chunk)
                 if read > info.file_size:  # zipfile already stops at the declared size; belt and braces
                     raise zipfile.BadZipFile("member longer than declared")
@@ -200,7 +207,8 @@ def _scan_xml_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, measure: bounds
                                   "it. Copy the data into a new workbook and send that.")
                 tail = window[-keep:]
                 measure.feed(info.filename, chunk, read=read, final=False)
-            measure.feed(info.filename, b"", read=read, final=True)
+            if xml:
+                measure.feed(info.filename, b"", read=read, final=True)
     except (Refused, bounds.TooLarge):
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError):

@@ -179,3 +179,16 @@ def test_the_fast_count_agrees_with_the_exact_one():
         assert not f.failed
         assert fast.cells == exact.cells > 0
         assert fast.max_row >= exact.max_row and fast.max_col >= exact.max_col
+
+
+def test_a_picture_hiding_cells_after_its_first_bytes_is_refused():
+    hidden = b"\x89PNG\r\n\x1a\n" + _sheet(b'<row r="1"><c r="A1"><v>1</v></c></row>')
+    content = rezip(xlsx({"attendance": [["x"]]}), add={"xl/media/image1.png": hidden})
+    assert "damaged" in _refusal(content)
+
+
+def test_a_part_with_text_before_its_xml_is_still_counted(monkeypatch):
+    monkeypatch.setenv("OUTCOMES_MAX_SHEET_CELLS", "10")
+    cells = b'<row r="1">' + b"".join(b'<c r="%s1"><v>1</v></c>' % bytes([c]) for c in b"ABCDEFGHIJK") + b"</row>"
+    content = rezip(xlsx({"attendance": [["x"]]}), add={"xl/worksheets/sheet9.xml": b"junk" + _sheet(cells)})
+    assert "more than 10 cells" in _refusal(content)
