@@ -307,6 +307,9 @@ class Measure:
         for counts, _r in self.parts.values():
             strings.extend(counts.strings)
         longest = max(strings, default=0)
+        if sum(strings) > lim.text_chars:
+            raise TooLarge(f"The shared text of this workbook comes to more than {lim.text_chars:,} characters, more "
+                           "than we read in one file. Remove long text: returns hold codes, dates and numbers.")
         for name, (counts, reader) in list(self.parts.items()):
             unsettled = isinstance(reader, _Fast) and (
                 reader.failed or counts.cells * longest > lim.text_chars

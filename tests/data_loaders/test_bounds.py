@@ -192,3 +192,9 @@ def test_a_part_with_text_before_its_xml_is_still_counted(monkeypatch):
     cells = b'<row r="1">' + b"".join(b'<c r="%s1"><v>1</v></c>' % bytes([c]) for c in b"ABCDEFGHIJK") + b"</row>"
     content = rezip(xlsx({"attendance": [["x"]]}), add={"xl/worksheets/sheet9.xml": b"junk" + _sheet(cells)})
     assert "more than 10 cells" in _refusal(content)
+
+
+def test_the_shared_text_itself_is_bounded(monkeypatch):
+    monkeypatch.setenv("OUTCOMES_MAX_TEXT_CHARS", "50")
+    assert "shared text of this workbook comes to more than 50" in _refusal(shared_string_bomb(cells=1,
+                                                                                                text_chars=60))
