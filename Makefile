@@ -24,8 +24,9 @@ sample: $(STAMP)
 	rm -f $(SAMPLE_DB) $(SAMPLE_DB)-wal $(SAMPLE_DB)-shm
 	$(MAKE) $(SAMPLE_DB)
 
-# Streamlit reads STREAMLIT_SERVER_PORT itself (default 8501). The sample database is rebuilt when it no
-# longer ends with last month, so the demo is current on any date (docs/time.md).
+# Streamlit reads STREAMLIT_SERVER_PORT itself (default 8501); it listens on 127.0.0.1 only
+# (.streamlit/config.toml) unless STREAMLIT_SERVER_ADDRESS says otherwise. The sample database is rebuilt
+# when it no longer ends with last month, so the demo is current on any date (docs/time.md).
 run: $(STAMP)
 	@[ -n "$$OUTCOMES_DATABASE_URL" ] || $(PY) -m sample_data ensure --db sqlite:///$(abspath $(SAMPLE_DB))
 	OUTCOMES_SAMPLE=$${OUTCOMES_SAMPLE:-$$([ -z "$$OUTCOMES_DATABASE_URL" ] && echo 1 || echo 0)} \

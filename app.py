@@ -9,6 +9,7 @@ import streamlit as st
 
 from storage.users import ROLE_LABELS
 from ui import auth, config, data, frame, navigation, periods
+from ui import format as fmt
 
 frame.setup()
 data.begin_run()
@@ -46,7 +47,7 @@ else:
         if shown is not None and shown.needs_period:
             periods.period_controls(public=frame.is_public(user))
             st.divider()
-        who = f"**{user.username}**  \n{ROLE_LABELS.get(user.role, user.role)}"
+        who = f"**{fmt.plain(user.username)}**  \n{ROLE_LABELS.get(user.role, user.role)}"
         if user.partner:
             who += f"  \nPartner: {user.partner}"
         st.markdown(who)

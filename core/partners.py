@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from core import settings
+from core import identifiers, settings
 from core.returns import RETURNS
 
 
@@ -27,7 +27,12 @@ def _load(path: str) -> dict[str, Partner]:
         unknown = [r for r in body["returns"] if r not in RETURNS]
         if unknown:
             raise ValueError(f"partner {code!r} in {path} names unknown returns {unknown}")
-        out[code] = Partner(code, body.get("name", code), tuple(body["returns"]), body.get("service"))
+        name = body.get("name", code)
+        if problem := identifiers.contact_problem(f"{code} {name}"):
+            # Partner names are shown on every page and in every export; the name itself is not repeated.
+            raise ValueError(f"a partner in {path} has a code or name that looks like "
+                             f"{identifiers.KIND_TEXT[problem]}: give the organisation's name")
+        out[code] = Partner(code, name, tuple(body["returns"]), body.get("service"))
     return out
 
 

@@ -147,9 +147,38 @@ def as_quarter(p: Period) -> tuple[int, int] | None:
     return None
 
 
+# The partnership's data begins in 2000; no return is for a period later than the end of next year.
+EARLIEST = date(2000, 1, 1)
+
+
+def latest() -> date:
+    """The last day a period may reach: 31 December of next year (from the product's clock)."""
+    from core import clock
+
+    return date(clock.today().year + 1, 12, 31)
+
+
+def plausible(p: Period, text: str) -> Period:
+    """``p`` when it lies within the data's plausible range, else a ``PeriodError`` saying so."""
+    last = latest()
+    if p.start < EARLIEST or p.end > last:
+        raise PeriodError(f"'{text}' is outside the range of our data: a period must lie between "
+                          f"{EARLIEST:%B %Y} and {last:%B %Y}. Check the year")
+    return p
+
+
 def parse(text: str) -> Period:
-    """Parse '2026-04', '2026-27-Q1' or '2026-04-01..2026-06-30'."""
+    """Parse '2026-04', '2026-27-Q1' or '2026-04-01..2026-06-30', within the data's plausible range."""
     t = str(text).strip()
+    years = [int(y) for y in re.findall(r"(?<![\d-])\d{4}(?=-)", t)]
+    if any(y < EARLIEST.year or y > latest().year for y in years):
+        # Checked before any date is built: year 9999's next month is past the calendar.
+        raise PeriodError(f"'{t}' is outside the range of our data: a period must lie between "
+                          f"{EARLIEST:%B %Y} and {latest():%B %Y}. Check the year")
+    return plausible(_parse(t), t)
+
+
+def _parse(t: str) -> Period:
     if m := _QUARTER.match(t):
         fy, yy, q = int(m[1]), int(m[2]), int(m[3])
         if (fy + 1) % 100 != yy:

@@ -43,6 +43,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OUTCOMES_MAX_UPLOAD_MB", "20", "Largest file accepted, in megabytes.", int),
     Setting("OUTCOMES_MAX_EXPANDED_MB", "512",
             "Largest total uncompressed size a workbook may declare, in megabytes (zip-bomb guard).", int),
+    Setting("OUTCOMES_MAX_PART_MB", "100",
+            "Largest size one part of a workbook (a sheet, the shared text) may expand to, in megabytes.", int),
+    Setting("OUTCOMES_MAX_SHEETS", "50", "Most sheets one workbook may have.", int),
+    Setting("OUTCOMES_MAX_SHEET_CELLS", "1000000",
+            "Most cells one sheet may span, rows times columns counted from A1 (a CSV: rows times columns).", int),
+    Setting("OUTCOMES_MAX_FILE_CELLS", "2000000", "Most cells one file may hold, all sheets together.", int),
+    Setting("OUTCOMES_MAX_SHARED_STRINGS", "500000", "Most different pieces of text (shared strings) a workbook "
+            "may hold.", int),
+    Setting("OUTCOMES_MAX_CELL_CHARS", "32767", "Most characters one cell may hold (Excel's own limit).", int),
+    Setting("OUTCOMES_MAX_TEXT_CHARS", "20000000",
+            "Most characters the text of a file's cells may come to when opened, a shared text counted once for "
+            "each cell that shows it.", int),
     Setting("OUTCOMES_COOKIE_SECRET", None,
             "Secret that signs login cookies. Required; the same on every app process. Never commit it."),
     Setting("OUTCOMES_SESSION_HOURS", "8", "How long a login lasts, in hours.", int),

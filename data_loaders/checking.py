@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from core import clock, periods
+from core import clock, identifiers, periods
 from core.periods import Period
 from core.returns import RETURNS, ReturnSpec
 from data_loaders import personal, schemas, values
@@ -60,6 +60,10 @@ def local_today() -> date:
 def file_error(message: str) -> dict:
     """An error about the whole file (no sheet, row or column), as the report lists it."""
     return {"sheet": None, "row": None, "column": None, "message": message}
+
+
+def _name_of_file(file_name: str) -> str:
+    return file_name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
 
 
 # --------------------------------------------------------------------------- one sheet
@@ -218,6 +222,13 @@ def validate_file(*, content: bytes, file_name: str, partner: str, period: Perio
     today = today or local_today()
     sha = hashlib.sha256(content).hexdigest()
     result = ValidatedFile(file=file_name, sha256=sha, partner=partner, period=given)
+    kind = personal.name_problem(_name_of_file(file_name))
+    if kind:
+        # The name is never kept, shown or logged: only its fingerprint and extension.
+        result.file = identifiers.redacted_file_name(file_name, sha)
+        result.errors = [file_error(personal.refusal(kind, "This file's name", "rename the file (for example "
+                                                     "attendance_2026-04.xlsx) and send it again."))]
+        return result
     try:
         _validate(result, content=content, who=who, given=given, today=today, tick=tick)
     except Refused as r:
@@ -234,14 +245,14 @@ def validate_file(*, content: bytes, file_name: str, partner: str, period: Perio
     return result
 
 
-def _layout(sheet: RawSheet, *, kind: str, prefer: tuple[str, ...]) -> Layout | None:
-    """A sheet's return: by its name, else its header row. A CSV: by its header row, else its file name."""
+def _layout(sheet: RawSheet, name: str, *, kind: str, prefer: tuple[str, ...]) -> Layout | None:
+    """A sheet's return: by its ``name``, else its header row. A CSV: by its header row, else its file name."""
     if kind != "csv":
-        return find_layout(sheet, by_name=match_by_name(sheet.name), prefer=prefer)
+        return find_layout(sheet, by_name=match_by_name(name), prefer=prefer)
     by_header = find_layout(sheet, by_name=None, prefer=prefer)
     if by_header is not None and not by_header.errors:
         return by_header
-    by_name = match_by_name(sheet.name, contains=True)
+    by_name = match_by_name(name, contains=True)
     return find_layout(sheet, by_name=by_name, prefer=prefer) if by_name else by_header
 
 
@@ -254,8 +265,17 @@ def _validate(result: ValidatedFile, *, content: bytes, who, given: Period | Non
     parsed: list[_Parsed] = []
     errors: list[dict] = []
     warnings: list[str] = []
-    for sheet in raw:
-        lay = _layout(sheet, kind=kind, prefer=who.returns) if sheet.frame.size else None
+    names = [sheet.name for sheet in raw]
+    for i, sheet in enumerate(raw, start=1):
+        problem = personal.name_problem(sheet.name) if kind == "xlsx" else None
+        if problem:
+            errors.append(file_error(personal.refusal(problem, f"The name of sheet {i}", "rename the sheet.")))
+        # A sheet's name is repeated, stored and shown only when it is made of words the product uses: any
+        # other might be a person's name, so the sheet is called by its position.
+        if kind == "xlsx" and (problem or not personal.plain_words(sheet.name)):
+            sheet.name = f"Sheet {i}"
+    for sheet, name in zip(raw, names, strict=True):
+        lay = _layout(sheet, name, kind=kind, prefer=who.returns) if sheet.frame.size else None
         errors += _personal_cells(sheet, lay)
         if lay is None:
             if kind == "xlsx":

@@ -13,6 +13,7 @@ import zlib
 from dataclasses import dataclass
 
 from core import settings
+from data_loaders import bounds
 
 ACCEPTED = "We accept Excel workbooks saved as .xlsx and CSV files (.csv)."
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -93,6 +94,12 @@ def sniff(content: bytes, file_name: str) -> Sniffed:
     raise Refused(f"We cannot read files {'of type ' + ext if ext else shown}. {ACCEPTED}")
 
 
+def _xml_start(chunk: bytes) -> bool:
+    """Whether a part named as a picture begins as XML does (a sheet part may be given any name)."""
+    head = chunk[:64].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00")  # a byte-order mark, space, UTF-16 zeros
+    return head.startswith(b"<")
+
+
 def _utf16_bom(content: bytes) -> bool:
     return content.startswith((b"\xff\xfe", b"\xfe\xff"))
 
@@ -156,19 +163,40 @@ def check_zip(content: bytes) -> None:
                 raise Refused("This workbook is compressed to an unusual degree (a part would expand "
                               f"{i.file_size / max(i.compress_size, 1):,.0f} times), the mark of a file built to "
                               "exhaust the reader. We will not open it. Copy the data into a new workbook and send that.")
-        for i in infos:
-            if not i.filename.casefold().endswith(_BINARY_SUFFIXES) and not i.is_dir():
-                _scan_xml_member(zf, i)
+        measure = bounds.Measure()
+        try:
+            for i in infos:
+                if not i.is_dir():
+                    _scan_xml_member(zf, i, measure)
+            measure.finish(lambda name: _chunks(zf, name))
+        except bounds.TooLarge as exc:
+            raise Refused(exc.message) from None
 
 
-def _scan_xml_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Stream one XML part (bounded by its declared size) looking for DTD or entity declarations."""
+def _chunks(zf: zipfile.ZipFile, name: str):
+    with zf.open(name) as f:
+        while chunk := f.read(_CHUNK):
+            yield chunk
+
+
+def _scan_xml_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, measure: bounds.Measure) -> None:
+    """Stream one XML part (bounded by its declared size) looking for DTD or entity declarations, and count
+    what it would expand to (``data_loaders.bounds``). A picture is passed over, unless it is XML inside."""
     keep = max(len(p) for p in _FORBIDDEN_XML) - 1
     tail = b""
     read = 0
+    xml = True
     try:
         with zf.open(info) as f:
             while chunk := f.read(_CHUNK):
+                if not read and info.filename.casefold().endswith(_BINARY_SUFFIXES) and not _xml_start(chunk):
+                    xml = False  # a picture: not counted, unless it hides a sheet's cells after its first bytes
+                if not xml:
+                    if b"sheetData" in tail + chunk:
+                        raise Refused(bounds.DAMAGED)
+                    tail = chunk[-16:]
+                    read += len(chunk)
+                    continue
                 read += len(chunk)
                 if read > info.file_size:  # zipfile already stops at the declared size; belt and braces
                     raise zipfile.BadZipFile("member longer than declared")
@@ -178,7 +206,10 @@ def _scan_xml_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
                                   "Excel never writes and which can be used to attack the reader. We will not open "
                                   "it. Copy the data into a new workbook and send that.")
                 tail = window[-keep:]
-    except Refused:
+                measure.feed(info.filename, chunk, read=read, final=False)
+            if xml:
+                measure.feed(info.filename, b"", read=read, final=True)
+    except (Refused, bounds.TooLarge):
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError):
         raise Refused("This file is damaged or incomplete (perhaps it was cut short while copying or "

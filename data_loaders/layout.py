@@ -103,11 +103,19 @@ def _map_columns(sheet: RawSheet, spec: ReturnSpec, header_row: int) -> Layout:
     for j, raw in enumerate(sheet.frame.iloc[header_row].tolist()):
         text = raw.strip() if isinstance(raw, str) else ("" if raw is None or pd.isna(raw) else str(raw))
         folded = normalise_header(text)
-        shown = text or f"column {column_letter(j)}"
+        canonical = lookup.get(folded) if folded else None
+        # A heading is repeated only when it is one of the return's own or made of words the product uses:
+        # any other might be a person's name, so the column is called by its letter.
+        problem = personal.name_problem(text) if text else None
+        plain = canonical is not None or (text and personal.plain_heading(text))
+        shown = text if text and plain and not problem else f"column {column_letter(j)}"
         lay.headers[j] = shown
+        if problem in ("dob", "person"):  # an email, phone, NHS number or postcode is found as a cell
+            lay.errors.append(_err(sheet.name, excel_row, shown, personal.refusal(
+                problem, "This column heading", "rename or delete the column.")))
+            continue
         if not folded:
             continue
-        canonical = lookup.get(folded)
         if canonical is not None:
             if canonical in lay.columns:
                 first = lay.headers[lay.columns[canonical]]
@@ -125,8 +133,9 @@ def _map_columns(sheet: RawSheet, spec: ReturnSpec, header_row: int) -> Layout:
                                    f"This column records a place. The {spec.name} return must never record where "
                                    "(supply points and working areas stay secret): delete this column."))
         else:
-            lay.warnings.append(f"Sheet '{sheet.name}': column '{shown}' is not part of the {spec.name} return and "
-                                "was not loaded.")
+            named = f"column '{shown}'" if shown == text else shown
+            lay.warnings.append(f"Sheet '{sheet.name}': {named} is not part of the {spec.name} return and was not "
+                                "loaded.")
     for name in spec.required:
         if name not in lay.columns:
             lay.errors.append(_err(sheet.name, excel_row, name,

@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core.identifiers import name_problem, plain_words, refusal, username_problem
 from core.personal import (  # the detection itself is pure; the loader and free text share it
     EMAIL,
     KIND_TEXT,
@@ -30,7 +31,8 @@ from core.personal import text_kind as _text_kind
 from data_loaders.values import Kinds, _types_of_pandas, kinds_of
 
 __all__ = ["EMAIL", "KIND_TEXT", "NHS", "PHONE", "POSTCODE_SPACED", "POSTCODE_TIGHT", "classify", "classify_columns",
-           "identifier_header", "nhs_number", "nhs_valid", "place_header", "scan_column", "scan_columns"]
+           "identifier_header", "name_problem", "nhs_number", "nhs_valid", "place_header", "plain_heading",
+           "plain_words", "refusal", "scan_column", "scan_columns", "username_problem"]
 
 # Words (after splitting a header into words) that name a direct identifier.
 _IDENTIFIER_WORDS = frozenset({
@@ -56,6 +58,18 @@ _PREFILTER = r"@|(?:[0-9][\s\-()]*){9}|[0-9][A-Za-z]{2}\b"
 def _words(header: str) -> list[str]:
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(header))
     return re.findall(r"[a-z0-9]+", spaced.casefold())
+
+
+# Words a heading may use to name a kind of data (not a person): such headings are repeated in messages.
+_HEADING_WORDS = frozenset(_IDENTIFIER_WORDS | _PLACE_WORDS | set(_IDENTIFIER_RUNS) | set(_PLACE_RUNS) | {
+    "date", "of", "birth", "born", "first", "last", "full", "family", "given", "national", "insurance",
+    "number", "no", "supply", "point", "working", "grid", "reference", "what", "words"})
+
+
+def plain_heading(text: str) -> bool:
+    """True when a column heading can be repeated in a message: made of the product's words, or of words
+    that name a kind of data (``Surname``, ``Location``); any other may be a person's name."""
+    return plain_words(text, also=_HEADING_WORDS)
 
 
 def identifier_header(header: object) -> bool:

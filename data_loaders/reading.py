@@ -15,11 +15,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core import settings
+from data_loaders.bounds import SPLIT
 from data_loaders.container import Refused
 from data_loaders.values import Kinds, factorize, kinds_of
 
-# The most cells one sheet may span (rows x columns, counted from A1): bounds memory.
-MAX_CELLS = 3_000_000
+
+def max_cells() -> int:
+    """The most cells one sheet (or CSV) may span, rows x columns from A1 (``OUTCOMES_MAX_SHEET_CELLS``)."""
+    return int(settings.get("OUTCOMES_MAX_SHEET_CELLS"))
 
 
 @dataclass
@@ -55,20 +59,24 @@ def column_letter(j: int) -> str:
 
 
 def read_workbook(content: bytes) -> list[RawSheet]:
-    """Every sheet of an .xlsx workbook, in workbook order (hidden sheets included)."""
+    """Every sheet of an .xlsx workbook, in workbook order (hidden sheets included).
+
+    ``container.sniff`` has counted what the workbook expands to (``data_loaders.bounds``) before this opens
+    it; the rectangle is checked again here, as each sheet is read, by what the reader found.
+    """
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_filelike(io.BytesIO(content))
     out = []
+    limit = max_cells()
     try:
-        for name in wb.sheet_names:
+        for i, name in enumerate(wb.sheet_names, start=1):
             ws = wb.get_sheet_by_name(name)
             end = ws.end
             rows_n, cols_n = (end[0] + 1, end[1] + 1) if end else (0, 0)
-            if rows_n * cols_n > MAX_CELLS:
-                raise Refused(f"Sheet '{name}' uses cells up to row {rows_n:,} and column {column_letter(cols_n - 1)}, "
-                              f"more than we can read in one file ({MAX_CELLS:,} cells). Delete unused rows and "
-                              "columns, or split the data across files.")
+            if rows_n * cols_n > limit:
+                raise Refused(f"Sheet {i} uses cells up to row {rows_n:,} and column {column_letter(cols_n - 1)}, "
+                              f"more than we can read in one file ({limit:,} cells). {SPLIT}")
             rows = ws.to_python(skip_empty_area=False) if rows_n else []
             out.append(RawSheet(name, _grid(rows, rectangular=True)))
     finally:
@@ -123,13 +131,24 @@ def _delimiter(text: str) -> str:
 def read_csv(content: bytes, *, name: str) -> list[RawSheet]:
     """A CSV file as one raw sheet named after the file."""
     text = decode_csv(content)
+    limit = max_cells()
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False))
+        if text.count(delimiter) + text.count("\n") < limit:  # cannot hold more cells than the limit
+            rows = list(reader)
+        else:  # row by row, so a file past the limit is refused before it is all held as cells
+            rows, width = [], 0
+            for row in reader:
+                rows.append(row)
+                width = max(width, len(row))
+                if len(rows) * width > limit:
+                    break
     except csv.Error:
         raise Refused("This CSV is damaged (a quoted value never ends, or it holds characters a CSV cannot), "
                       "so we cannot read it. Save it again from Excel as CSV UTF-8 and resend.") from None
     width = max((len(r) for r in rows), default=0)
-    if len(rows) * width > MAX_CELLS:
-        raise Refused(f"This CSV has {len(rows):,} rows and up to {width:,} columns, more than we can read in one "
-                      f"file ({MAX_CELLS:,} cells). Delete unused columns, or split the data across files.")
+    if len(rows) * width > limit:
+        raise Refused(f"This CSV has {len(rows):,} or more rows and up to {width:,} columns, more than we can read "
+                      f"in one file ({limit:,} cells). Delete unused columns, or split the data across files.")
     return [RawSheet(name, _grid(rows))]

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from core.cells import neutral_frame
 from core.periods import Period
 from metrics.results import JSON_FIELDS
 
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         frame.insert(0, "period_end", args.end.isoformat())
         frame.insert(0, "period_start", args.start.isoformat())
         frame["missing"] = frame["missing"].map(";".join)
-        text = frame.to_csv(index=False)
+        text = neutral_frame(frame).to_csv(index=False)
     try:
         sys.stdout.write(text)
         sys.stdout.flush()

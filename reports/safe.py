@@ -1,21 +1,13 @@
-"""Text that a spreadsheet must never run: the formula-injection guard for every export."""
+"""Text that a spreadsheet must never run, in a workbook cell (the guard itself is ``core.cells``)."""
 
 from __future__ import annotations
 
 from openpyxl.cell.cell import Cell
 
-# A cell starting with one of these may be read as a formula by Excel, LibreOffice or Sheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from core.cells import FORMULA_STARTS, is_risky
+from core.cells import neutral as csv_text
 
-
-def is_risky(text: object) -> bool:
-    """True for text a spreadsheet could take as a formula."""
-    return isinstance(text, str) and text.startswith(FORMULA_STARTS)
-
-
-def csv_text(value: object) -> object:
-    """A CSV field: risky text gets a leading single quote (OWASP); numbers and other text unchanged."""
-    return "'" + value if is_risky(value) else value
+__all__ = ["FORMULA_STARTS", "csv_text", "is_risky", "write_cell"]
 
 
 def write_cell(cell: Cell, value: object) -> None:

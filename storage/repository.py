@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from core import clock
+from core.identifiers import kept_file_name
 from core.periods import Period
 from core.returns import RETURNS
 from storage import schema
@@ -209,7 +210,8 @@ def store_submission(
             return result
         now = loaded_at or utcnow()
         sub_id = conn.execute(_INSERT_SUBMISSION, {
-            "sha256": sha256, "file_name": file_name[:255], "partner": partner, "period_start": period.start,
+            "sha256": sha256, "file_name": kept_file_name(file_name, sha256)[:255], "partner": partner,
+            "period_start": period.start,
             "period_end": period.end, "loaded_by": loaded_by, "loaded_at": now, "status": "accepted",
             "size_bytes": len(content), "warnings": list(warnings),
         }).inserted_primary_key[0]
@@ -239,7 +241,7 @@ def log_refusal(engine: sa.Engine, *, sha256: str, file_name: str, partner: str,
     """Record that a file was refused: hash, name, partner, time and reasons only."""
     with engine.begin() as conn:
         conn.execute(schema.refusals.insert().values(
-            sha256=sha256, file_name=file_name[:255], partner=partner[:40], loaded_by=loaded_by[:80],
+            sha256=sha256, file_name=kept_file_name(file_name, sha256)[:255], partner=partner[:40], loaded_by=loaded_by[:80],
             attempted_at=utcnow(), reasons=reasons))
 
 

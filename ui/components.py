@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from charts import figures
+from core.cells import neutral_frame
 from metrics import catalogue
 from ui import data, frame, meetings
 from ui import format as fmt
@@ -66,10 +67,15 @@ def can_export(ctx: PageContext) -> bool:
     return ctx.user.role == "author"
 
 
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as CSV (UTF-8 with BOM, for Excel), no cell of which can run as a formula."""
+    return neutral_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
 def download(ctx: PageContext, frame: pd.DataFrame, *, name: str, key: str) -> None:
     """A CSV download of a table, for report authors."""
     if can_export(ctx) and not frame.empty:
-        st.download_button("Download these figures (CSV)", frame.to_csv(index=False).encode("utf-8-sig"),
+        st.download_button("Download these figures (CSV)", csv_bytes(frame),
                            file_name=f"{name}.csv", mime="text/csv", key=f"dl-{key}",
                            icon=":material/download:")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 from html import escape
 
@@ -128,6 +129,17 @@ def short_label(p) -> str:
     if p == P.financial_year(P.fy_of(p.start)):
         return P.fy_label(p.start.year)
     return f"{p.start:%d/%m/%Y} to {p.end:%d/%m/%Y}"
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$=^\"'])")
+
+
+def plain(text: object) -> str:
+    """Text a person supplied (a file, sheet or user name), made safe to put in Markdown or HTML: shown as
+    written, never rendered (no images fetched, no styles, no links, no Streamlit directives)."""
+    t = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    t = _MARKDOWN_PUNCTUATION.sub(r"\\\1", t)
+    return t.replace("\n", " ").replace("\r", " ")
 
 
 def badge(text: str, tone: str) -> str:

@@ -125,7 +125,9 @@ def show_report(checked: Checked, *, loaded: bool = False) -> None:
     when = ""
     if period.get("start") and period.get("end"):
         when = f" · period {fmt.uk_date(period['start'])} to {fmt.uk_date(period['end'])}"
-    st.markdown(f"**{checked.name}** {fmt.badge(words, tone)}<span class='muted'>{when}</span>",
+    # The name the report kept (a refused name is only its fingerprint), escaped: never HTML or Markdown.
+    name = fmt.plain(rep.get("file") or checked.name)
+    st.markdown(f"**{name}** {fmt.badge(words, tone)}<span class='muted'>{fmt.plain(when)}</span>",
                 unsafe_allow_html=True)
     sheets = sheets_frame(rep)
     if not sheets.empty:
@@ -136,11 +138,11 @@ def show_report(checked: Checked, *, loaded: bool = False) -> None:
                  "Nothing from it has been stored.")
         st.dataframe(errors, hide_index=True, width="stretch")
     for w in rep.get("warnings") or []:
-        st.warning(str(w.get("message", w)) if isinstance(w, dict) else str(w))
+        st.warning(fmt.plain(w.get("message", w) if isinstance(w, dict) else w))
     if checked.preview and rep.get("status") == "accepted" and not loaded:
         with st.expander("Show the rows that would load"):
             for sheet, frame in checked.preview.items():
-                st.caption(f"{sheet}: {len(frame):,} row{'s' if len(frame) != 1 else ''}")
+                st.caption(f"{fmt.plain(sheet)}: {len(frame):,} row{'s' if len(frame) != 1 else ''}")
                 st.dataframe(frame, hide_index=True, width="stretch")
 
 
@@ -193,7 +195,7 @@ def period_inputs(files) -> list[Chosen]:
     for f in files:
         content = f.getvalue()
         sha = fingerprint(content)
-        text = st.text_input(f"Period for {f.name}", value=default_period_text(f.name), key=f"period-{sha}",
+        text = st.text_input(f"Period for {fmt.plain(f.name)}", value=default_period_text(f.name), key=f"period-{sha}",
                              placeholder="from the rows' dates")
         out.append(Chosen(f.name, content, sha, text.strip()))
     return out
@@ -227,7 +229,7 @@ def show_checks(*, files: list[Chosen], partner: str) -> list[Checked]:
         c = checked_for(f.name, f.sha256, partner, f.period_text)
         with st.container(border=True):
             if c is None:
-                st.markdown(f"**{f.name}** — not checked yet.")
+                st.markdown(f"**{fmt.plain(f.name)}** — not checked yet.")
             else:
                 show_report(c)
                 out.append(c)
@@ -250,19 +252,19 @@ def confirm(ctx: PageContext, *, checked: list[Checked], files: list[Chosen], pa
     contents = {(f.name, f.sha256): f for f in files}
     results = []
     for c in ready:
-        bar = st.progress(0.0, text=f"Loading {c.name}…")
+        bar = st.progress(0.0, text=f"Loading {fmt.plain(c.name)}…")
         f = contents.get((c.name, c.sha256))
         if f is None:
-            st.error(f"{c.name}: choose the file again, then check it.")
+            st.error(f"{fmt.plain(c.name)}: choose the file again, then check it.")
             continue
         try:
             rep = run(ctx, content=f.content, file_name=c.name, partner=partner,
                       period=parse_period(c.period_text)[0], dry_run=False, bar=bar)
-            bar.progress(1.0, text=f"{c.name}: done")
+            bar.progress(1.0, text=f"{fmt.plain(c.name)}: done")
             results.append(Checked(c.name, c.sha256, partner, c.period_text, rep.to_json(), {}))
         except Exception:
             bar.empty()
-            st.error(f"{c.name} could not be loaded. Nothing from it was stored. Please try again; if it keeps "
+            st.error(f"{fmt.plain(c.name)} could not be loaded. Nothing from it was stored. Please try again; if it keeps "
                      "happening, tell the dashboard administrator.")
     st.session_state[_LOADED] = results
     forget_checks()

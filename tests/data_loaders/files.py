@@ -202,3 +202,25 @@ def good_xlsx(name: str, *, title: bool = True, extra: dict | None = None) -> by
     sheets = {name: [*above, header, *rows], "Guidance": [["Fill in one row per contact"]]}
     sheets.update(extra or {})
     return xlsx(sheets)
+
+
+def shared_string_bomb(*, cells: int = 35_000, text_chars: int = 32_767) -> bytes:
+    """A small workbook whose every cell shows one long shared string: opened, it is gigabytes of text."""
+    columns = [bytes([c]) for c in b"ABCDEFGHIJ"]
+    ref = b"".join(b'<row r="%d">' % r + b"".join(b'<c r="%s%d" t="s"><v>0</v></c>' % (col, r) for col in columns)
+                   + b"</row>" for r in range(1, cells // 10 + 1))
+    sheet = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             b'spreadsheetml/2006/main"><sheetData>' + ref + b"</sheetData></worksheet>")
+    text = (b"x" * text_chars)
+    sst = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+           b'2006/main" count="%d" uniqueCount="1"><si><t>' % cells + text + b"</t></si></sst>")
+    base = xlsx({"attendance": [["session_date", "person_id"]]})
+    return rezip(base, replace={"xl/worksheets/sheet1.xml": sheet}, add={"xl/sharedStrings.xml": sst})
+
+
+def far_cell() -> bytes:
+    """Two cells, A1 and XFD1048576: the reader would build a rectangle of 17 billion cells."""
+    sheet = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             b'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+             b"</sheetData></worksheet>")
+    return rezip(xlsx({"attendance": [["x"]]}), replace={"xl/worksheets/sheet1.xml": sheet})

@@ -351,11 +351,9 @@ def test_unexpected_exception_becomes_a_clear_refusal(monkeypatch, caplog):
 
 
 def test_sheet_spanning_too_many_cells_is_refused(monkeypatch):
-    from data_loaders import reading
-
-    monkeypatch.setattr(reading, "MAX_CELLS", 20)
+    monkeypatch.setenv("OUTCOMES_MAX_SHEET_CELLS", "20")
     v = check(good_xlsx("attendance"))
-    assert "more than we can read" in messages(v)[0]
+    assert "more than we read in one file" in messages(v)[0]
 
 
 # --------------------------------------------------------------------------- with the database

@@ -52,3 +52,26 @@ def test_targets_tab_shows_this_year_s_targets(admin_page, app_env):
     shown = dict(zip(editor["ID"], editor["Target"], strict=True))
     assert shown["DEN-01"] == current["DEN-01"]
     assert "ENG-05" not in shown  # no direction, no target
+
+
+def test_admin_cannot_add_a_username_holding_personal_data(admin_page, app_env):
+    at = admin_page
+    name = "jane 07700 900123"
+    next(t for t in at.text_input if t.label.startswith("New username")).input(name)
+    next(t for t in at.text_input if t.label.startswith("Temporary password")).input("a temporary password")
+    next(b for b in at.button if b.label == "Add account").click()
+    at.run()
+    assert not at.exception
+    assert any("looks like a phone number" in e.value and "07700" not in e.value for e in at.error)
+    assert users.get_user(ensure_schema(app_env), username=name) is None
+
+
+def test_an_organisation_email_is_a_valid_username(admin_page, app_env):
+    at = admin_page
+    name = f"staff.{uuid.uuid4().hex[:6]}@southend.gov.uk"
+    next(t for t in at.text_input if t.label.startswith("New username")).input(name)
+    next(t for t in at.text_input if t.label.startswith("Temporary password")).input("a temporary password")
+    next(b for b in at.button if b.label == "Add account").click()
+    at.run()
+    assert not at.exception
+    assert users.get_user(ensure_schema(app_env), username=name) is not None

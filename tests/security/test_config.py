@@ -170,3 +170,32 @@ def test_openpyxl_parses_with_defusedxml():
     import openpyxl
 
     assert openpyxl.DEFUSEDXML is True
+
+
+# --------------------------------------------------------------------------- listening address and proxy headers
+
+
+def test_the_app_listens_on_this_machine_only():
+    cfg = tomllib.loads(STREAMLIT_CONFIG.read_text(encoding="utf-8"))
+    assert cfg.get("server", {}).get("address") == "127.0.0.1"
+    run = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "server.address" not in run and "0.0.0.0" not in run  # make run keeps the configured address
+
+
+def test_streamlit_reads_the_address_as_configured():
+    code = ("from streamlit import config; config.get_config_options(force_reparse=True); "
+            "print(config.get_option('server.address'))")
+    env = {k: v for k, v in os.environ.items() if k != "STREAMLIT_SERVER_ADDRESS"}
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+    assert res.stdout.strip().splitlines()[-1] == "127.0.0.1", res.stderr
+
+
+def test_the_deployment_guide_gives_the_proxy_security_headers():
+    guide = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    headers = dict(re.findall(r'add_header ([\w-]+) "?(.*?)"? always;', guide))
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "max-age=31536000" in headers["Strict-Transport-Security"]
+    csp = headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp and "object-src 'none'" in csp
+    assert "img-src 'self' data: blob:" in csp  # no image fetched from elsewhere
+    assert headers["X-Content-Type-Options"] == "nosniff"

@@ -150,3 +150,14 @@ def test_what_runs_after_storing_shares_the_files_transaction(engine):
     # Nothing of the second file stayed: its rows did not replace the first file's.
     assert read_return(engine, "attendance")["person_id"].tolist() == ["P0001"]
     assert len(read_audit(engine)) == 1
+
+
+def test_a_refused_file_whose_name_holds_personal_data_is_logged_by_fingerprint(engine, backend):
+    import sqlalchemy as sa
+
+    from storage import repository as repo
+
+    repo.log_refusal(engine, sha256="cd" * 32, file_name="Jane jane.doe@example.com.xlsx", partner="aspirations",
+                     loaded_by="t", reasons=[])
+    with engine.connect() as c:
+        assert c.execute(sa.text("SELECT file_name FROM refusals")).scalars().all() == ["file-cdcdcdcdcdcd.xlsx"]
