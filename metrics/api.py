@@ -171,7 +171,17 @@ def _protect_outputs(ev: _Evaluation, *, extra: str | None = None) -> tuple[pd.D
 
 def _public_extra(*, engine: sa.Engine, periods: list[Period], as_of: date | None,
                   ids: list[str] | tuple[str, ...] | None, extra: str, tables: Tables | None) -> _Evaluation:
-    """A page's extra breakdown (women by current accommodation, working status, services), period by period."""
+    """A page's extra breakdown (women by current accommodation, working status, services), period by period.
+    The current-status ones come from the years' publications, protected with the figures they add up to."""
+    if extra in disclosure.STATUS_BREAKDOWNS:
+        ev = _published(engine=engine, periods=periods, as_of=as_of, ids=ids, tables=tables)
+        pubs = _publications(engine=engine, fys=sorted({fy_of(p.start) for p in periods}), as_of=as_of, tables=tables)
+        cells = []
+        for k, p in enumerate(periods):
+            pub = pubs[fy_of(p.start)]
+            c = pub.cells
+            cells.append(c[(c["p"] == pub.periods.index(p)) & (c["id"] == extra)].assign(p=k))
+        return _Evaluation(periods, ev.figures, pd.concat(cells, ignore_index=True), ev.threshold)
     ev = _exact(engine=engine, periods=periods, as_of=as_of, ids=ids, extra=extra, tables=tables)
     raw, cells = _protect_outputs(ev, extra=extra)
     _rag(raw)
@@ -232,6 +242,11 @@ def _publications(*, engine: sa.Engine, fys: list[int], as_of: date | None,
     periods = [p for fy in missing for p in standard_periods(fy)]
     ev = _exact(engine=engine, periods=periods, as_of=as_of, ids=None, tables=tables)
     figures, cells = _protect_outputs(ev)
+    # The current-status breakdowns the pages show, whose cells add up to published figures.
+    extras = {x: _exact(engine=engine, periods=periods, as_of=as_of, ids=[_STATUS_FROM[x]], extra=x, tables=tables)
+              for x in disclosure.STATUS_BREAKDOWNS}
+    cells = pd.concat([cells, *(_protect_outputs(e, extra=x)[1] for x, e in extras.items())], ignore_index=True)
+    cells_exact = pd.concat([ev.computed_cells, *(e.computed_cells for e in extras.values())], ignore_index=True)
     made = {}
     for k, fy in enumerate(missing):
         n = len(standard_periods(fy))
@@ -241,11 +256,15 @@ def _publications(*, engine: sa.Engine, fys: list[int], as_of: date | None,
         codes = {base + j: p.code() for j, p in enumerate(standard_periods(fy))}
         prior = read_published(engine, financial_year=fy) if tables is None else None
         figures, cells, verdict, shows = disclosure.protect_year(
-            exact=ev.computed, figures=figures, cells_exact=ev.computed_cells, cells=cells, slots=slots,
+            exact=ev.computed, figures=figures, cells_exact=cells_exact, cells=cells, slots=slots,
             threshold=threshold, codes=codes, prior=prior)
         if tables is None:  # what is served is recorded: a later version never undoes it
             record_published(engine, financial_year=fy,
                              figures={k: s for k, s in shows.items() if prior.get(k) != s})
+        figures, cells, status_verdict = disclosure.protect_status(
+            exact=ev.computed, figures=figures, cells_exact=cells_exact, cells=cells, periods=list(slots.all),
+            threshold=threshold)
+        verdict.add(status_verdict)
         log.info("disclosure check, financial year %s, data version %s%s: %s; %d additive figures hidden (%d by "
                  "the threshold or by an earlier publication), %d checked by %d linear programs in %.2f s", fy_label(fy), version,
                  f", as of {as_of}" if as_of else "", "safe" if verdict.safe else "NOT SAFE: the year's additive "

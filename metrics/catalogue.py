@@ -229,7 +229,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "percent", "up", "housing", ("aspirations/keywork_review",), False,
         "Women whose accommodation is unknown are left out of both parts, which can flatter the figure.",
         headline=True,
-        adds=Adds(parts=(Part("numerator", "accommodation", ("temporary", "supported", "settled")),)),
+        adds=Adds(parts=(Part("numerator", "accommodation", ("temporary", "supported", "settled")),
+                         Part("denominator", "accommodation", ("rough_sleeping", "sofa_surfing", "hostel",
+                                                                "temporary", "supported", "settled")))),
     ),
     Indicator(
         "HSG-02", "Rough sleeping",
@@ -247,7 +249,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         "improve.",
         headline=True,
         adds=Adds(parts=(Part("numerator", "working_status", ("reduced", "stopped")),
-                        Part("complement", "working_status", ("active",)))),
+                         Part("complement", "working_status", ("active",)),
+                         Part("denominator", "working_status", ("active", "reduced", "stopped")))),
     ),
     Indicator(
         "SAF-01", "High-risk women with a care plan",

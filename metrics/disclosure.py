@@ -697,3 +697,91 @@ def protect_sessions(*, values: np.ndarray, periods_of: list[np.ndarray], shown:
     verdict = secure(t, threshold=threshold)
     hidden = t.hidden[:n] | ((v > 0) if not verdict.safe else False)
     return hidden, verdict
+
+
+STATUS_BREAKDOWNS = ("accommodation", "working_status")  # the pages' extra breakdowns of current status
+
+
+def protect_status(*, exact: pd.DataFrame, figures: pd.DataFrame, cells_exact: pd.DataFrame, cells: pd.DataFrame,
+                   periods: list[int], threshold: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, Verdict]:
+    """The figures that are sums of current-status breakdown cells, protected period by period.
+
+    They do not add up across periods, but within one they do (the catalogue's ``parts``: HSG-01's numerator
+    and denominator are sums of accommodation cells, HSG-02 one of them, EXT-01 of the working-status cells,
+    RHB-01 of the rehab pathway's; RHB-03's value is the sum of its cells). For each period the same
+    attacker's check runs over those sums, and more cells (or the figure) are hidden until nothing is
+    narrowed. ``cells`` holds every breakdown (id = indicator or extra breakdown name)."""
+    figures, cells = figures.copy(), cells.copy()
+    verdict = Verdict()
+    over_time = {i.id for i in CATALOGUE if i.adds.over_time}
+    linked = [(ind, part) for ind in CATALOGUE for part in ind.adds.parts if part.breakdown not in over_time]
+    with_cells = [i.id for i in CATALOGUE if i.adds.cells and i.id not in over_time]
+    ex = exact.set_index(["p", "id"])
+    sup = figures.set_index(["p", "id"])["suppressed"]
+    cx = cells_exact.groupby(["p", "id", "category"])["value"].sum()
+    ch = cells.set_index(["p", "id", cells["category"].astype(str)])["suppressed"]
+    for p in periods:
+        keys, value, hid, known, lower, together, sums, at_most = [], [], [], [], [], [], [], []
+        at: dict[tuple, int] = {}
+
+        def add(key, v, h, k, lo, grp, keys=keys, value=value, hid=hid, known=known, lower=lower,
+                together=together, at=at):
+            at[key] = len(keys)
+            keys.append(key)
+            value.append(0.0 if v is None or pd.isna(v) else float(v))
+            hid.append(bool(h))
+            known.append(bool(k))
+            lower.append(lo)
+            together.append(grp)
+
+        breakdowns = {part.breakdown for _, part in linked} | set(with_cells)
+        for b in sorted(breakdowns):
+            for c in sorted(c for (q, i, c) in cx.index if q == p and i == b):
+                add((p, b, "cell", c), cx[(p, b, c)], ch.get((p, b, c), False), False, 1.0, len(keys))
+        for ind in dict.fromkeys(i for i, _ in linked):
+            if (p, ind.id) not in ex.index:
+                continue
+            row = ex.loc[(p, ind.id)]
+            not_rep = row["status"] == "not_reported"
+            grp = ("figure", p, ind.id)
+            if ind.unit == "percent":
+                add((p, ind.id, "numerator"), row["numerator"], sup[(p, ind.id)], not_rep, 0.0, grp)
+                add((p, ind.id, "denominator"), row["denominator"], sup[(p, ind.id)], not_rep, 1.0, grp)
+                comp = (row["denominator"] or 0) - (row["numerator"] or 0)
+                add((p, ind.id, "complement"), comp, sup[(p, ind.id)], not_rep, 0.0, grp)
+                sums.append((at[(p, ind.id, "denominator")], [at[(p, ind.id, "numerator")],
+                                                              at[(p, ind.id, "complement")]]))
+                at_most.append((at[(p, ind.id, "numerator")], at[(p, ind.id, "denominator")]))
+            else:
+                add((p, ind.id, "value"), row["value"], sup[(p, ind.id)], not_rep, 1.0, grp)
+        for b in with_cells:
+            if (p, b) in ex.index:
+                add((p, b, "value"), ex.loc[(p, b)]["value"], sup[(p, b)], ex.loc[(p, b)]["status"] == "not_reported",
+                    1.0, ("figure", p, b))
+                sums.append((at[(p, b, "value")], [at[k] for k in at if k[:3] == (p, b, "cell")]))
+        for ind, part in linked:
+            if (p, ind.id, part.figure) in at:
+                sums.append((at[(p, ind.id, part.figure)],
+                             [at[(p, part.breakdown, "cell", c)] for c in part.categories
+                              if (p, part.breakdown, "cell", c) in at]))
+        if not keys:
+            continue
+        grp_ids = {g: n for n, g in enumerate(dict.fromkeys(together))}
+        t = Table(keys=keys, value=np.array(value), hidden=np.array(hid, dtype=bool), known=np.array(known, dtype=bool),
+                  lower=np.array(lower), together=np.array([grp_ids[g] for g in together]), sums=sums,
+                  at_most=at_most)
+        v = secure(t, threshold=threshold)
+        verdict.add(v)
+        gone = [k for k, h, val in zip(t.keys, t.hidden, t.value, strict=True) if h or (not v.safe and val > 0)]
+        cell_keys = {(k[0], k[1], k[3]) for k in gone if k[2] == "cell"}
+        fig_keys = {(k[0], k[1]) for k in gone if k[2] != "cell"}
+        if cell_keys:
+            sel = pd.MultiIndex.from_arrays([cells["p"], cells["id"], cells["category"].astype(str)]).isin(
+                list(cell_keys))
+            cells.loc[sel, "value"] = np.nan
+            cells.loc[sel, "suppressed"] = True
+        if fig_keys:
+            sel = pd.MultiIndex.from_arrays([figures["p"], figures["id"]]).isin(list(fig_keys))
+            figures.loc[sel, [c for c in FIGURES if c in figures]] = np.nan
+            figures.loc[sel, "suppressed"] = True
+    return figures, cells, verdict

@@ -128,3 +128,45 @@ def found_out(engine, fy: int, *, need: int) -> dict:
     public, _ = collect(engine, fy)
     got = ranges(public, sums(fy, set(public)))
     return {k: r for k, r in got.items() if r[1] - r[0] < need - 1e-6}
+
+
+KNOWN_ACCOMMODATION = ("rough_sleeping", "sofa_surfing", "hostel", "temporary", "supported", "settled")
+
+
+def status_found_out(engine, fy: int, *, need: int) -> dict:
+    """The same analyst on the current-status figures, period by period: HSG-01's numerator and denominator,
+    HSG-02 and EXT-01 are sums of the accommodation and working-status cells the pages show, RHB-01 and
+    RHB-03's value of the rehab pathway's."""
+    out = {}
+    for p in standard_periods(fy):
+        s = metrics.compute_indicators(engine=engine, period=p, public=True)
+        known: dict = {}
+
+        def k(*a, p=p):
+            return ("", p.code(), *a)
+
+        for i in ("HSG-01", "EXT-01"):
+            known[k(i, "numerator")], known[k(i, "denominator")] = s.by_id(i).numerator, s.by_id(i).denominator
+        for i in ("HSG-02", "RHB-01", "RHB-03"):
+            known[k(i, "value")] = s.by_id(i).value
+        for name in ("accommodation", "working_status"):
+            for c in metrics.trend_breakdown(engine=engine, periods=[p], public=True, id=name).itertuples():
+                known[k(name, "cell", c.category)] = None if c.suppressed else c.value
+        for c in s.by_id("RHB-03").breakdown:
+            known[k("RHB-03", "cell", c.category)] = c.value
+
+        def cells(name, cats=None, known=known):
+            return [x for x in known if x[2:4] == (name, "cell") and (cats is None or x[4] in cats)]
+
+        if s.by_id("HSG-01").status == "not_reported":
+            continue
+        equations = [(k("HSG-01", "numerator"), cells("accommodation", ("temporary", "supported", "settled"))),
+                     (k("HSG-01", "denominator"), cells("accommodation", KNOWN_ACCOMMODATION)),
+                     (k("HSG-02", "value"), cells("accommodation", ("rough_sleeping",))),
+                     (k("EXT-01", "numerator"), cells("working_status", ("reduced", "stopped"))),
+                     (k("EXT-01", "denominator"), cells("working_status", ("active", "reduced", "stopped"))),
+                     (k("RHB-03", "value"), cells("RHB-03")),
+                     (k("RHB-01", "value"), cells("RHB-03", ("ready", "referred")))]
+        got = ranges(known, equations)
+        out.update({x: r for x, r in got.items() if r[1] - r[0] < need - 1e-6})
+    return out

@@ -133,6 +133,12 @@ def test_the_sample_year_leaves_nothing_recoverable_from_all_public_figures(samp
     assert not any(re.search(r"P\d{4}", m) for m in verdicts)  # no references in the log
 
 
+def test_the_sample_year_current_status_figures_give_away_no_breakdown_cell(sample_engine):
+    """E.g. women in a hostel = HSG-01's denominator - its numerator - the other unsafe accommodations."""
+    out = attacker.status_found_out(sample_engine, 2025, need=NEED)
+    assert out == {}, f"worked out from one period's figures: {list(out.items())[:8]}"
+
+
 def test_every_public_output_shows_the_same_pattern(sample_engine):
     q2 = parse("2025-26-Q2")
     months = standard_periods(2025)[:12]
