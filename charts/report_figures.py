@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from charts import palette
 
-WIDTH, HEIGHT = 900, 420
+WIDTH, HEIGHT = 900, 380
 
 
 def printable(fig: go.Figure, *, note: str | None = None, width: int = WIDTH, height: int | None = None,
