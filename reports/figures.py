@@ -106,7 +106,6 @@ def indicator_charts(data: ReportData) -> Charts:
                                     "the period's figure is in the table.")
             continue
         fig = trend_chart(t, title=label, unit=r.unit, target=target)
-        fig.update_layout(showlegend=False)
         gaps = bool(values.isna().any())
         out.figures[ind.id] = printable(fig, note=note if gaps else None)
         aim = "" if target is None else (f", with the target of {fmt_value(target, r.unit)}"

@@ -166,6 +166,17 @@ def tiny_png() -> bytes:
     return buf.getvalue()
 
 
+def chart_png(width: int = 1800, height: int = 760) -> bytes:
+    """A chart-sized PNG made by code (Pillow), standing in for a rendered chart where the page layout matters."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(np.full((height, width, 3), 235, dtype=np.uint8)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
 def with_status(r: IndicatorResult, **kw) -> IndicatorResult:
     return replace(r, **kw)
 
