@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 from core.periods import Period
 from reports.data import ReportData, gather
 from reports.figures import Charts, indicator_charts
-from reports.pack import build_pack
+from reports.pack import MeetingItem, build_pack
 from reports.render import BrowserSession
 from reports.workbook import build_csv, build_workbook
 from storage.repository import audit
@@ -80,12 +81,16 @@ def build_charts_zip(*, data: ReportData, images: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def build(*, kind: Kind, data: ReportData, session: BrowserSession | None = None) -> Export:
-    """Build one export from gathered data (draws charts where the kind needs them, in ``session`` if given)."""
+def build(*, kind: Kind, data: ReportData, session: BrowserSession | None = None,
+          meeting_items: Sequence[MeetingItem] = ()) -> Export:
+    """Build one export from gathered data (draws charts where the kind needs them, in ``session`` if given).
+
+    ``meeting_items``: the group's actions, decisions and commentary for the period, for the pack.
+    """
     if kind == "pack":
         charts, images = chart_images(data, session=session)
         content = build_pack(data=data, images=images, alt=charts.alt, why_no_chart=charts.why_none,
-                             chart_notes=charts.notes)
+                             chart_notes=charts.notes, meeting_items=meeting_items)
     elif kind == "workbook":
         content = build_workbook(data=data)
     elif kind == "csv":
@@ -108,7 +113,8 @@ def record(engine: sa.Engine, *, username: str, role: str | None, kind: Kind, pe
 
 
 def export(*, engine: sa.Engine, kind: Kind, period: Period, public: bool, username: str, role: str | None,
-           as_of: date | None = None, via: str = "cli", data: ReportData | None = None) -> Export:
+           as_of: date | None = None, via: str = "cli", data: ReportData | None = None,
+           meeting_items: Sequence[MeetingItem] = ()) -> Export:
     """Compute (or reuse ``data``), build one export and record it in the audit log.
 
     Where the export has charts, the browser that draws them starts first, while the figures are computed.
@@ -119,7 +125,7 @@ def export(*, engine: sa.Engine, kind: Kind, period: Period, public: bool, usern
             data = gather(engine=engine, period=period, public=public, as_of=as_of)
         if data.public != public:
             raise ValueError("the data gathered does not match the version asked for")
-        out = build(kind=kind, data=data, session=session)
+        out = build(kind=kind, data=data, session=session, meeting_items=meeting_items)
     finally:
         if session is not None:
             session.close()
