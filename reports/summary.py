@@ -201,7 +201,6 @@ def key_messages(data: ReportData) -> list[str]:
     """Three to six sentences from the figures: targets, what moved beyond the noise, what is off target, data."""
     threshold = data.threshold
     against = previous_phrase(data.period)
-    results = data.public_indicators.results
     rated = [r for r in data.indicators.results if r.rag]
     counts = {k: sum(r.rag == k for r in rated) for k in ("green", "amber", "red")}
     out = []
@@ -214,12 +213,17 @@ def key_messages(data: ReportData) -> list[str]:
                    f"{n('red')} off target.")
     else:
         out.append("No indicator has both a target and a figure for this period.")
+    # What moved is judged on the version's own figures (so the sentence agrees with the table beside it);
+    # the figures quoted are the public ones, and only where both sides are published.
     moved: dict[str, list[str]] = {"better": [], "worse": []}
-    for r in results:
-        t = travel(r, data.figure("previous", r.id, public=True), polarity=r.polarity)
-        if t.kind in moved:
-            before = _figure(t.before, r.unit, threshold)
-            moved[t.kind].append(f"{r.name.lower()} ({_figure(float(r.value), r.unit, threshold)}, from {before})")
+    for r in data.indicators.results:
+        t = travel(r, data.figure("previous", r.id), polarity=r.polarity)
+        if t.kind not in moved:
+            continue
+        now, before = data.figure("period", r.id, public=True), data.figure("previous", r.id, public=True)
+        shown = now is not None and before is not None and not _isnone(now.value) and not _isnone(before.value)
+        moved[t.kind].append(f"{r.name.lower()} ({_figure(float(now.value), r.unit, threshold)}, from "
+                             f"{_figure(float(before.value), r.unit, threshold)})" if shown else r.name.lower())
     if moved["better"]:
         out.append(f"Better than {against}, beyond normal variation: {_listing(moved['better'])}.")
     if moved["worse"]:

@@ -178,3 +178,15 @@ def test_public_pack_says_disclosure_control_and_holds_no_count_from_1_to_4(publ
     assert small(counts) == []
     cells = [c.text for t in d.tables for r in t.rows for c in r.cells]
     assert "*" in cells  # suppressed figures are marked, not left out silently
+
+
+def test_key_messages_agree_with_the_versions_table_and_quote_only_public_figures(restricted_data):
+    from dataclasses import replace
+
+    # HLT-02 is 3 of 50 (6.0%) in the exact set, hidden in the public one; its previous figure was 20 of 50.
+    prev = restricted_data.sets["previous"]
+    results = [replace(r, numerator=20, value=40.0) if r.id == "HLT-02" else r for r in prev.results]
+    data = replace(restricted_data, sets={**restricted_data.sets, "previous": replace(prev, results=results)})
+    msgs = key_messages(data)
+    worse = next(m for m in msgs if m.startswith("Worse than the previous quarter"))
+    assert "mental health support" in worse and "6.0%" not in worse and "40.0%" not in worse
