@@ -105,6 +105,10 @@ def indicator_charts(data: ReportData) -> Charts:
             out.why_none[ind.id] = ("No chart: most monthly figures rest on small numbers and are not published; "
                                     "the period's figure is in the table.")
             continue
+        if data.public and recent.isna().any() and (recent.dropna() == 0).all():
+            out.why_none[ind.id] = ("No chart: every published month is zero and the others rest on small numbers, "
+                                    "which are not published.")
+            continue
         fig = trend_chart(t, title=label, unit=r.unit, target=target)
         gaps = bool(values.isna().any())
         out.figures[ind.id] = printable(fig, note=note if gaps else None)

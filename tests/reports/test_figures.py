@@ -53,6 +53,18 @@ def test_a_near_empty_public_chart_says_why_instead(public_data):
     assert "ENG-05" in charts.why_none  # its monthly counts are mostly small
 
 
+def test_a_public_chart_of_zeros_and_hidden_months_says_why_instead(public_data):
+    from reports.figures import indicator_charts
+
+    t = public_data.trend
+    rows = t.index[t["id"] == "RHB-02"]
+    t.loc[rows, ["value", "numerator"]] = 0.0
+    t.loc[rows[-3], ["value", "numerator"]] = np.nan
+    t.loc[rows[-3], "suppressed"] = True
+    charts = indicator_charts(public_data)
+    assert "RHB-02" not in charts.figures and "every published month is zero" in charts.why_none["RHB-02"]
+
+
 def test_a_count_whose_target_is_for_a_period_is_drawn_by_quarter(restricted_data):
     from dataclasses import replace
 
