@@ -90,9 +90,9 @@ def gather(*, engine: sa.Engine, period: Period, public: bool, as_of: date | Non
 
     periods = comparison_periods(period)
 
-    def sets_for(pub: bool) -> dict[str, IndicatorSet]:
+    def sets_for(pub: bool, keys=tuple(periods)) -> dict[str, IndicatorSet]:
         out: dict[str, IndicatorSet] = {}
-        for key, p in periods.items():
+        for key, p in ((k, periods[k]) for k in keys):
             out[key] = next((s for k, s in out.items() if periods[k] == p), None) or \
                 metrics.compute_indicators(engine=engine, period=p, public=pub, as_of=as_of)
         return out
@@ -106,7 +106,9 @@ def gather(*, engine: sa.Engine, period: Period, public: bool, as_of: date | Non
 
     pub_trend = public_trend()
     trend = pub_trend if public else metrics.trend(engine=engine, periods=months, public=False, as_of=as_of)
-    public_sets = hide_totals_revealing_months(sets_for(True), trend=pub_trend, periods=periods)
+    # The restricted version's sentences need no public figure for the same period a year earlier.
+    wanted = tuple(periods) if public else tuple(k for k in periods if k != "year_ago")
+    public_sets = hide_totals_revealing_months(sets_for(True, wanted), trend=pub_trend, periods=periods)
     sets = public_sets if public else sets_for(False)
     # Targets of counts over a period are for the whole period: their charts are drawn by quarter.
     targeted = [r.id for r in sets["period"].results if r.id in PERIOD_TOTAL and r.target is not None]
