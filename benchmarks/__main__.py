@@ -40,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
                          "process, for the cold-render ratio (default 11)")
     args = ap.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="outcomes-bench-"))
-    scales = [scale.Scale("sample", women=None, months=None, openpyxl=False, pages=(), page_rounds=args.repeats),
+    scales = [scale.Scale("sample", women=None, months=None, openpyxl=False, pages=(), page_rounds=args.repeats,
+                          pack=True),
               scale.Scale("regional", women=args.women, months=args.months, openpyxl=True, pages=(),
                           repeats=args.repeats, page_rounds=args.repeats)]
     if not args.no_national:

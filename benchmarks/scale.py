@@ -14,7 +14,7 @@ from pathlib import Path
 from benchmarks.harness import Run, python, run
 from core import clock
 from core.partners import partners
-from core.periods import last_complete_month
+from core.periods import last_complete_month, month_end
 
 
 def last_month() -> date:
@@ -40,6 +40,7 @@ class Scale:
     # reported (one run of either drifts by a fifth on a shared machine; the target is their ratio).
     repeats: int = 1
     page_rounds: int = 1  # each page's cold render and warm rerun, this many times: the medians are reported
+    pack: bool = False  # build the restricted and public meeting packs (needs Chromium)
 
 
 def _pages_env() -> dict[str, str]:
@@ -155,6 +156,14 @@ def measure(s: Scale, *, work: Path, say: Callable[[str], None]) -> dict:
         for p in r.payload:
             say(f"page {p['page']}: cold {p['cold']:.2f}s, warm {p['warm'] * 1000:.0f} ms"
                 + (f", ERRORS: {len(p['errors'])}" if p["errors"] else ""))
+    if s.pack:
+        r = run(python("-m", "benchmarks.steps", "pack", "--db", db, "--end", month_end(last_month()).isoformat()))
+        out["pack"] = {"process": _run_dict(r), "builds": [
+            {k: round(v, 3) if isinstance(v, float) else v for k, v in p.items()} for p in r.payload]}
+        for p in r.payload:
+            say(f"{p['step']}: skipped ({p['skipped']})" if "skipped" in p else
+                f"{p['step']} ({p['period']}, {p['charts']} charts): {p['seconds']:.2f}s "
+                f"(gathering {p['gather_seconds']:.2f}s)")
     out["date"] = clock.today().isoformat()
     return out
 

@@ -3,6 +3,7 @@
     python -m benchmarks.steps indicators --db URL --what period|trend --end YYYY-MM-DD --months N
     python -m benchmarks.steps pages --db URL [--only PAGE] [--rounds N]
     python -m benchmarks.steps overview-pair --sample URL --regional URL [--rounds N]
+    python -m benchmarks.steps pack --db URL --end YYYY-MM-DD
 
 Times printed here leave out the interpreter's start-up and imports, which are the
 same for every scale; the caller measures the whole process's peak memory.
@@ -135,6 +136,40 @@ def overview_pair(*, sample: str, regional: str, rounds: int) -> dict:
             "ratios": ratios, "ratio": statistics.median(ratios), "errors": errors}
 
 
+def pack(*, db: str, end: date) -> list[dict]:
+    """The restricted and the public meeting pack for the latest complete quarter up to ``end``, as the Reports
+    page builds them (browser started first, then gather, charts, drawing, the document), each phase timed."""
+    from datetime import timedelta
+
+    import metrics
+    from reports.data import gather
+    from reports.export import build
+    from reports.figures import indicator_charts
+    from reports.render import BrowserSession, chromium_path
+    from storage.db import ensure_schema
+
+    if chromium_path() is None:
+        return [{"step": "pack", "skipped": "Chromium is missing: charts cannot be drawn"}]
+    engine = ensure_schema(db)
+    period = metrics.default_period(today=end + timedelta(days=1))
+    out = []
+    for public in (False, True):
+        started = time.perf_counter()
+        session = BrowserSession()
+        try:
+            data = gather(engine=engine, period=period, public=public)
+            gathered = time.perf_counter()
+            charts = len(indicator_charts(data).figures)
+            content = build(kind="pack", data=data, session=session).content
+        finally:
+            session.close()
+        done = time.perf_counter()
+        out.append({"step": f"pack-{'public' if public else 'restricted'}", "period": period.code(),
+                    "seconds": done - started, "gather_seconds": gathered - started, "charts": charts,
+                    "bytes": len(content)})
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.steps")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -151,8 +186,13 @@ def main(argv: list[str] | None = None) -> int:
     pair.add_argument("--sample", required=True, help="the sample database's URL")
     pair.add_argument("--regional", required=True, help="the regional database's URL")
     pair.add_argument("--rounds", type=int, default=11, help="render the overview on each this many times")
+    pk = sub.add_parser("pack")
+    pk.add_argument("--db", required=True)
+    pk.add_argument("--end", type=date.fromisoformat, required=True, help="the last day of data held")
     args = ap.parse_args(argv)
-    if args.command == "indicators":
+    if args.command == "pack":
+        rows = pack(db=args.db, end=args.end)
+    elif args.command == "indicators":
         rows = [indicators(db=args.db, what=args.what, end=args.end, months=args.months)]
     elif args.command == "overview-pair":
         rows = [overview_pair(sample=args.sample, regional=args.regional, rounds=args.rounds)]

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from charts import palette
 
-WIDTH, HEIGHT = 900, 420
+WIDTH, HEIGHT = 900, 380
 
 
 def printable(fig: go.Figure, *, note: str | None = None, width: int = WIDTH, height: int | None = None,
@@ -27,7 +27,8 @@ def printable(fig: go.Figure, *, note: str | None = None, width: int = WIDTH, he
                                  textposition="middle right", textfont={"size": 14, "color": palette.GREY},
                                  showlegend=False, hoverinfo="skip"))
     h = height or max(HEIGHT, int(out.layout.height or 0))
-    out.update_layout(width=width, height=h, margin={"l": 60, "r": 30, "t": 60, "b": 90 if note else 60},
+    # One series per chart: a legend would only repeat the title (or list the "*" marks).
+    out.update_layout(showlegend=False, width=width, height=h, margin={"l": 60, "r": 30, "t": 60, "b": 90 if note else 60},
                       title_x=0.015)  # the pages' titles sit at the very edge, which a printed page clips
     if note:
         out.add_annotation(text=note, xref="paper", yref="paper", x=0, y=-0.28, xanchor="left", yanchor="top",

@@ -64,6 +64,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OUTCOMES_TODAY", None,
             "Fixes the product's date (2026-11-20) or local time (2026-11-15T23:30) for demos, training and tests."),
     Setting("OUTCOMES_SAMPLE", "0", "1 when the database holds the synthetic sample data (shows a banner).", int),
+    Setting("OUTCOMES_REPORT_CONTACT", "Strategic Street Prostitution Group coordinator, Southend-on-Sea City Council",
+            "Who to contact about the figures, printed on the cover of every meeting pack."),
     Setting("OUTCOMES_LOCAL_LOGIN", "1",
             "0 switches local accounts off, once everyone signs in through the organisation's identity provider."),
 )

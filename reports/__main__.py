@@ -82,24 +82,31 @@ def _message(exc: Exception) -> str:
 def _run(args: argparse.Namespace, period: Period, out: Path) -> int:
     from reports import export as ex
     from reports.data import gather
+    from reports.render import BrowserSession
     from storage.db import ensure_schema
 
     engine = ensure_schema(args.db)
     user, role = ex.safe_name(f"cli:{getpass.getuser()}"), "cli"
-    data = gather(engine=engine, period=period, public=args.public, as_of=args.as_of)
-    if data.data_as_at is None:
-        print("warning: the database holds no submissions: every figure will say 'not reported' "
-              "(check --db or OUTCOMES_DATABASE_URL)", file=sys.stderr)
-    if args.kind == "charts":
-        images = ex.chart_images(data)
-        out.mkdir(parents=True, exist_ok=True)
-        for ind_id, png in images.items():
-            (out / ex.chart_file_name(ind_id, period, args.public)).write_bytes(png)
-        written = f"{len(images)} charts to {out}"
-    else:
-        result = ex.build(kind=args.kind, data=data)
-        out.write_bytes(result.content)
-        written = str(out)
+    # The browser starts while the figures are computed.
+    session = BrowserSession() if args.kind in ex.NEEDS_CHARTS else None
+    try:
+        data = gather(engine=engine, period=period, public=args.public, as_of=args.as_of)
+        if data.data_as_at is None:
+            print("warning: the database holds no submissions: every figure will say 'not reported' "
+                  "(check --db or OUTCOMES_DATABASE_URL)", file=sys.stderr)
+        if args.kind == "charts":
+            _, images = ex.chart_images(data, session=session)
+            out.mkdir(parents=True, exist_ok=True)
+            for ind_id, png in images.items():
+                (out / ex.chart_file_name(ind_id, period, args.public)).write_bytes(png)
+            written = f"{len(images)} charts to {out}"
+        else:
+            result = ex.build(kind=args.kind, data=data, session=session)
+            out.write_bytes(result.content)
+            written = str(out)
+    finally:
+        if session is not None:
+            session.close()
     # Recorded once the file is written: the log says what actually left the system.
     ex.record(engine, username=user, role=role, kind=args.kind, period=period, public=args.public,
               as_of=args.as_of, file=out.name, via="cli")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -17,9 +18,9 @@ import sqlalchemy as sa
 
 from core.periods import Period
 from reports.data import ReportData, gather
-from reports.figures import indicator_figures
-from reports.pack import build_pack
-from reports.render import render_pngs
+from reports.figures import Charts, indicator_charts
+from reports.pack import MeetingItem, build_pack
+from reports.render import BrowserSession
 from reports.workbook import build_csv, build_workbook
 from storage.repository import audit
 
@@ -57,9 +58,18 @@ def chart_file_name(indicator_id: str, period: Period, public: bool) -> str:
     return f"{indicator_id}_{code}_{'PUBLIC' if public else 'RESTRICTED'}.png"
 
 
-def chart_images(data: ReportData) -> dict[str, bytes]:
-    """Each indicator's chart as PNG bytes, keyed by indicator id."""
-    return render_pngs(indicator_figures(data))
+NEEDS_CHARTS: frozenset[str] = frozenset({"pack", "charts"})
+
+
+def chart_images(data: ReportData, *, session: BrowserSession | None = None) -> tuple[Charts, dict[str, bytes]]:
+    """The indicators' charts and each as PNG bytes, keyed by indicator id (drawn in ``session`` if given)."""
+    charts = indicator_charts(data)
+    if session is not None:
+        return charts, session.render(charts.figures)
+    if not charts.figures:
+        return charts, {}
+    with BrowserSession() as own:
+        return charts, own.render(charts.figures)
 
 
 def build_charts_zip(*, data: ReportData, images: dict[str, bytes]) -> bytes:
@@ -71,16 +81,22 @@ def build_charts_zip(*, data: ReportData, images: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def build(*, kind: Kind, data: ReportData) -> Export:
-    """Build one export from gathered data (draws charts where the kind needs them)."""
+def build(*, kind: Kind, data: ReportData, session: BrowserSession | None = None,
+          meeting_items: Sequence[MeetingItem] = ()) -> Export:
+    """Build one export from gathered data (draws charts where the kind needs them, in ``session`` if given).
+
+    ``meeting_items``: the group's actions, decisions and commentary for the period, for the pack.
+    """
     if kind == "pack":
-        content = build_pack(data=data, images=chart_images(data))
+        charts, images = chart_images(data, session=session)
+        content = build_pack(data=data, images=images, alt=charts.alt, why_no_chart=charts.why_none,
+                             chart_notes=charts.notes, meeting_items=meeting_items)
     elif kind == "workbook":
         content = build_workbook(data=data)
     elif kind == "csv":
         content = build_csv(data=data)
     elif kind == "charts":
-        content = build_charts_zip(data=data, images=chart_images(data))
+        content = build_charts_zip(data=data, images=chart_images(data, session=session)[1])
     else:
         raise ValueError(f"unknown export {kind!r}: choose one of {', '.join(KINDS)}")
     return Export(kind, file_name(kind=kind, period=data.period, public=data.public), content, MIME[kind],
@@ -97,13 +113,22 @@ def record(engine: sa.Engine, *, username: str, role: str | None, kind: Kind, pe
 
 
 def export(*, engine: sa.Engine, kind: Kind, period: Period, public: bool, username: str, role: str | None,
-           as_of: date | None = None, via: str = "cli", data: ReportData | None = None) -> Export:
-    """Compute (or reuse ``data``), build one export and record it in the audit log."""
-    if data is None:
-        data = gather(engine=engine, period=period, public=public, as_of=as_of)
-    if data.public != public:
-        raise ValueError("the data gathered does not match the version asked for")
-    out = build(kind=kind, data=data)
+           as_of: date | None = None, via: str = "cli", data: ReportData | None = None,
+           meeting_items: Sequence[MeetingItem] = ()) -> Export:
+    """Compute (or reuse ``data``), build one export and record it in the audit log.
+
+    Where the export has charts, the browser that draws them starts first, while the figures are computed.
+    """
+    session = BrowserSession() if kind in NEEDS_CHARTS else None
+    try:
+        if data is None:
+            data = gather(engine=engine, period=period, public=public, as_of=as_of)
+        if data.public != public:
+            raise ValueError("the data gathered does not match the version asked for")
+        out = build(kind=kind, data=data, session=session, meeting_items=meeting_items)
+    finally:
+        if session is not None:
+            session.close()
     record(engine, username=username, role=role, kind=kind, period=period, public=public, as_of=as_of,
            file=out.file_name, via=via)
     return out

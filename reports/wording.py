@@ -1,10 +1,11 @@
-"""Draft wording for report authors, generated from the figures.
+"""The sentences of the exports, generated from the figures: draft wording, key messages and exceptions.
 
 Every number in a sentence is one of the indicator's own figures (value,
-numerator, denominator, previous value, target) or the disclosure threshold.
-A figure that is suppressed, or that would be suppressed in a public output,
-is never written: it becomes "fewer than N" or "a small number", even in the
-restricted pack, because authors paste this wording into published reports.
+numerator, denominator, a compared figure, target) or the disclosure threshold.
+Sentences are written from the public figures in both versions, because authors
+paste them into published reports: a small count becomes "fewer than N", a
+hidden figure "not published", and nothing is ever said that the table beside
+it contradicts.
 """
 
 from __future__ import annotations
@@ -14,46 +15,64 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from core.partners import partners
-from core.periods import Period, as_quarter, month_end
+from core.periods import Period, as_quarter, fy_label, fy_of, month_end
 from core.returns import RETURNS
 
-# Counts: what the number counts, then when. "{n}" is the figure, "{when}" the period phrase.
-COUNT_WORDING: dict[str, str] = {
-    "ENG-01": "{n} women engaged with the drop-in or outreach {when}",
-    "ENG-02": "{n} women engaged with the drop-in or outreach for the first time {when}",
-    "ENG-05": "{n} anonymous outreach contacts were made {when}",
-    "HLT-03": "the nurse prescriber held {n} consultations {when}",
-    "HLT-04": "{n} referrals to breast or cervical screening were made {when}",
-    "DEN-02": "the nurse prescriber held {n} oral health consultations {when}",
-    "RHB-01": "{n} women were ready for rehab or referred to it {when}",
-    "RHB-02": "{n} women were admitted to rehab for the first time {when}",
-    "FAM-01": "{n} women restarted direct contact with their children {when}",
-    "HSG-02": "{n} women were sleeping rough at their latest key-work review {when}",
-    "SAF-02": "{n} crimes against the women were reported to police {when}",
-    "WKF-01": "{n} staff were trained in trauma-informed care {when}",
-    "SUP-01": "{n} condoms were handed out {when}",
+# Counts: (singular, plural) of what is counted, and the sentence. "{n}" is the figure ("no" for zero),
+# "{noun}" the noun in the right number, "{were}"/"{was}" the verb, "{when}" the period phrase.
+COUNT_WORDING: dict[str, tuple[tuple[str, str], str]] = {
+    "ENG-01": (("woman", "women"), "{n} {noun} engaged with the drop-in or outreach {when}"),
+    "ENG-02": (("woman", "women"), "{n} {noun} engaged with the drop-in or outreach for the first time {when}"),
+    "ENG-05": (("anonymous outreach contact", "anonymous outreach contacts"), "{n} {noun} {were} made {when}"),
+    "HLT-03": (("consultation", "consultations"), "the nurse prescriber held {n} {noun} {when}"),
+    "HLT-04": (("referral", "referrals"), "{n} {noun} to breast or cervical screening {were} made {when}"),
+    "DEN-02": (("oral health consultation", "oral health consultations"), "the nurse prescriber held {n} {noun} {when}"),
+    "RHB-01": (("woman", "women"), "{n} {noun} {were} ready for rehab or referred to it {when}"),
+    "RHB-02": (("woman", "women"), "{n} {noun} {were} admitted to rehab for the first time {when}"),
+    "FAM-01": (("woman", "women"), "{n} {noun} restarted direct contact with their children {when}"),
+    "HSG-02": (("woman", "women"), "{n} {noun} {were} sleeping rough at their latest key-work review {when}"),
+    "SAF-02": (("crime", "crimes"), "{n} {noun} against the women {were} reported to police {when}"),
+    "WKF-01": (("member of staff", "staff"), "{n} {noun} {were} trained in trauma-informed care {when}"),
+    "SUP-01": (("condom", "condoms"), "{n} {noun} {were} handed out {when}"),
 }
-# Percents: who is counted (the denominator) and what they did (the numerator).
-PERCENT_WORDING: dict[str, tuple[str, str]] = {
-    "ENG-03": ("the women engaged", "came to the drop-in on three or more dates"),
-    "HLT-01": ("the women engaged", "had a sexual health screen"),
-    "HLT-02": ("the women engaged", "had mental health support"),
-    "DEN-01": ("the women engaged", "saw the dental service"),
-    "DRG-01": ("the women engaged", "were in drug or alcohol treatment"),
-    "FAM-02": ("the women with children", "had direct contact with them"),
-    "HSG-01": ("the women whose accommodation is known", "were safely accommodated"),
-    "EXT-01": ("the women whose working status is recorded", "had reduced or stopped street work"),
-    "SAF-01": ("the women assessed as high risk", "had a care plan in place"),
-    "CJS-01": ("the women stopped by police", "were referred to support instead of being arrested"),
-    "WID-01": ("the women engaged", "took up the wider offer (hairdressing or arts and crafts)"),
-    "VOI-01": ("the women who answered", "said they feel heard"),
+# Percents: (singular, plural) of what the denominator counts, and what the numerator did.
+# Answers and police records are not women: each is named for what it counts.
+PERCENT_WORDING: dict[str, tuple[tuple[str, str], str]] = {
+    "ENG-03": (("woman engaged", "women engaged"), "came to the drop-in on three or more dates"),
+    "HLT-01": (("woman engaged", "women engaged"), "had a sexual health screen"),
+    "HLT-02": (("woman engaged", "women engaged"), "had mental health support"),
+    "DEN-01": (("woman engaged", "women engaged"), "saw the dental service"),
+    "DRG-01": (("woman engaged", "women engaged"), "were in drug or alcohol treatment"),
+    "FAM-02": (("woman with children", "women with children"), "had direct contact with them"),
+    "HSG-01": (("woman whose accommodation is known", "women whose accommodation is known"),
+               "were safely accommodated"),
+    "EXT-01": (("woman whose working status is recorded", "women whose working status is recorded"),
+               "had reduced or stopped street work"),
+    "SAF-01": (("woman assessed as high risk", "women assessed as high risk"), "had a care plan in place"),
+    "CJS-01": (("police outcome (a referral to support or an arrest for soliciting)",
+                "police outcomes (referrals to support and arrests for soliciting)"),
+               "were referrals to support instead of arrest"),
+    "WID-01": (("woman engaged", "women engaged"), "took up the wider offer (hairdressing or arts and crafts)"),
+    "VOI-01": (("feedback answer", "feedback answers"), "scored 4 or 5 out of 5 for feeling heard"),
 }
+# What a small percentage rests on, where it is not women.
+SMALL_BASE = {"CJS-01": "police records", "VOI-01": "feedback answers"}
 
 # Figures that describe a moment (current status) or look back a year from the period end.
 SNAPSHOT = frozenset({"RHB-01", "RHB-03", "DRG-01", "FAM-02", "HSG-01", "HSG-02", "EXT-01"})
 LOOK_BACK = frozenset({"HLT-01", "DEN-01"})
+# Counts summed over the period: their size depends on the period's length, so a target is for a period.
+PERIOD_TOTAL = frozenset(k for k in COUNT_WORDING if k not in SNAPSHOT)
+# Counts of women seen "for the first time": in a series' first months everyone looks new.
+FIRST_TIME = frozenset({"ENG-02", "RHB-02"})
 
-CATEGORY_WORDS: dict[str, str] = {"not_recorded": "not recorded"}
+# Breakdown categories in plain words (the returns' codes, data-returns spec); others lose their underscores.
+CATEGORY_WORDS: dict[str, str] = {
+    "not_recorded": "not recorded", "not_assessed": "not assessed", "womens_health": "women's health",
+    "skin_infection": "skin infection", "wound_care": "wound care", "oral_health": "oral health",
+    "voluntary": "voluntary sector",
+}
+Z95 = 1.96
 
 
 @dataclass(frozen=True)
@@ -71,7 +90,7 @@ class Draft:
 
 
 def small(n: float | None, threshold: int) -> bool:
-    """A count from 1 to threshold - 1: never written as a number in draft wording."""
+    """A count from 1 to threshold - 1: never written as a number in a sentence."""
     return n is not None and not _isnan(n) and 0 < n < threshold
 
 
@@ -94,6 +113,15 @@ def fmt_value(value: float, unit: str) -> str:
     if unit == "mean":
         return f"{value:.1f}"
     return fmt_count(value)
+
+
+def category_label(category: object) -> str:
+    """A breakdown category in plain words: 'not_recorded' -> 'not recorded', 'wound_care' -> 'wound care'."""
+    text = str(category)
+    return CATEGORY_WORDS.get(text, text.replace("_", " ")).capitalize() if text else "Not recorded"
+
+
+# --------------------------------------------------------------------------- periods in words
 
 
 def period_phrase(p: Period) -> str:
@@ -129,6 +157,12 @@ def previous_phrase(p: Period) -> str:
     if p.start.day == 1 and p.end == month_end(p.start):
         return "the previous month"
     return "the previous period of the same length"
+
+
+def year_ago_phrase(p: Period) -> str:
+    if as_quarter(p):
+        return f"the same quarter of {fy_label(fy_of(p.start) - 1)}"
+    return "the same period a year earlier"
 
 
 def months_phrase(months: list[date]) -> str:
@@ -172,118 +206,226 @@ def missing_caveats(missing: list[str]) -> list[str]:
     return out
 
 
-def _figure(x: float | None, unit: str, threshold: int, *, count_like: bool) -> str | None:
+# --------------------------------------------------------------------------- change and noise
+
+
+@dataclass(frozen=True)
+class Travel:
+    """A figure against an earlier one.
+
+    ``kind``: 'better' / 'worse' (beyond the noise, for an indicator with a direction), 'up' / 'down' (beyond
+    the noise, no judgement), 'similar' (inside the noise), 'same', 'hidden' (the earlier figure is not
+    published), 'not_reported' (either side not reported), 'none' (nothing to compare).
+    """
+
+    kind: str
+    before: float | None = None
+
+
+def beyond_noise(*, unit: str, now, before: float) -> bool:
+    """Whether the change from ``before`` to ``now`` is more than chance would give (the stated test).
+
+    Percentages: ``before`` lies outside this period's 95% (Wilson) interval. Counts: the two counts differ
+    by more than 1.96 times the square root of their sum (two Poisson counts, normal approximation). Means
+    (per session): the difference exceeds 1.96 times sqrt((now + before) / sessions).
+    """
+    value = _num(now.value)
+    if value is None:
+        return False
+    if unit == "percent":
+        lo, hi = _num(now.lower_ci), _num(now.upper_ci)
+        return lo is not None and hi is not None and not (lo <= before <= hi)
+    if unit == "mean":
+        sessions = _num(now.denominator)
+        return bool(sessions) and abs(value - before) > Z95 * math.sqrt((value + before) / sessions)
+    return abs(value - before) > Z95 * math.sqrt(value + before)
+
+
+def travel(now, before, *, polarity: str) -> Travel:
+    """``now`` (a result) against ``before`` (the earlier result, or None)."""
+    if now is None or now.status == "not_reported" or now.unit == "breakdown" or _num(now.value) is None:
+        return Travel("none")
+    if before is None:
+        return Travel("none")
+    if before.status == "not_reported":
+        return Travel("not_reported")
+    prev = _num(before.value)
+    if prev is None:
+        return Travel("hidden" if before.suppressed else "none")
+    value = float(now.value)
+    if round(value, 1) == round(prev, 1):
+        return Travel("same", prev)
+    if not beyond_noise(unit=now.unit, now=now, before=prev):
+        return Travel("similar", prev)
+    if polarity == "none":
+        return Travel("up" if value > prev else "down", prev)
+    better = (value > prev) == (polarity == "up")
+    return Travel("better" if better else "worse", prev)
+
+
+TRAVEL_WORDS = {"better": "↑ better", "worse": "↓ worse", "up": "↑ up (no judgement)", "down": "↓ down (no judgement)",
+                "similar": "≈ similar", "same": "= same", "hidden": "not published", "not_reported": "–",
+                "none": "–"}
+
+
+def _figure(x: float | None, unit: str, threshold: int) -> str | None:
     """The figure as words, or None when there is none to say."""
     if x is None:
         return None
-    if count_like and small(x, threshold):
+    if unit == "count" and small(x, threshold):
         return f"fewer than {threshold}"
     return fmt_value(x, unit)
 
 
-def _comparison(result, row: dict | None, period: Period, threshold: int) -> str:
-    if row is None:
-        return ""
-    value, prev = _num(result.value), _num(row.get("previous_value"))
-    if value is None:
-        return ""
-    when = previous_phrase(period)
-    if prev is None:
-        return f"; there is no comparable figure for {when}"
-    prev_txt = _figure(prev, result.unit, threshold, count_like=result.unit == "count")
-    if round(value, 1) == round(prev, 1):
-        return f", the same as in {when}"
-    word = "up" if value > prev else "down"
-    judgement = {"better": ", an improvement", "worse": ", a worsening"}.get(row.get("direction_previous") or "", "")
-    return f", {word} from {prev_txt} in {when}{judgement}"
+def compared(t: Travel, value: float | None, *, unit: str, against: str, threshold: int) -> str:
+    """', up from 44 in the previous quarter, an improvement': the clause comparing a figure with an earlier
+    one. It never contradicts the table beside it: a hidden figure is "not published", a change inside the
+    noise "similar"."""
+    if t.kind == "none":
+        return f"; there is no figure for {against}"
+    if t.kind == "not_reported":
+        return f"; there is no figure for {against} (not reported)"
+    if t.kind == "hidden":
+        return f"; the figure for {against} is not published"
+    prev = _figure(t.before, unit, threshold)
+    if t.kind == "same":
+        return f", the same as in {against}"
+    if t.kind == "similar" or value is None:
+        return f", similar to {against} ({prev})"
+    word = "up" if value > (t.before or 0) else "down"
+    judgement = {"better": ", an improvement", "worse": ", a worsening"}.get(t.kind, "")
+    return f", {word} from {prev} in {against}{judgement}"
 
 
 def _target(result, indicator) -> str:
-    if result.target is None or result.rag is None or result.value is None:
+    if result.target is None or result.rag is None or _num(result.value) is None:
         return ""
     t = fmt_value(float(result.target), result.unit)
     aim = "no more than " if indicator.polarity == "down" else ""
+    per = " for the period" if result.id in PERIOD_TOTAL else ""
     return {
-        "green": f" This meets the target of {aim}{t}.",
-        "amber": f" This is just short of the target of {aim}{t}.",
-        "red": f" This is short of the target of {aim}{t}.",
+        "green": f" This meets the target of {aim}{t}{per}.",
+        "amber": f" This is just short of the target of {aim}{t}{per}.",
+        "red": f" This is short of the target of {aim}{t}{per}.",
     }[result.rag]
 
 
 def _breakdown_sentence(result, indicator, when: str, threshold: int) -> str:
     cells = []
     for c in result.breakdown:
-        label = CATEGORY_WORDS.get(c.category, str(c.category).replace("_", " "))
         v = _num(c.value)
         if v is None and not c.suppressed:
             continue
         if v is None or c.suppressed or small(v, threshold):
             # A hidden cell may be small, or hidden so that a small one cannot be worked out: say neither.
-            cells.append(f"{label}: not shown")
+            cells.append(f"{category_label(c.category)}: not published")
         else:
-            cells.append(f"{label}: {fmt_count(v)}")
+            cells.append(f"{category_label(c.category)}: {fmt_count(v)}")
     if not cells:
         return ""
     by = indicator.breakdown_by or "category"
-    hidden = " (parts with small numbers, or that would reveal them, are not shown)" if any(
-        c.endswith("not shown") for c in cells) else ""
-    return f"{_capital(indicator.name)} by {by} {when}{hidden}: " + "; ".join(cells) + "."
+    hidden = " (parts with small numbers, or that would reveal them, are not published)" if any(
+        c.endswith("not published") for c in cells) else ""
+    return f"{_capital(indicator.name.lower())} by {by} {when}{hidden}: " + "; ".join(cells) + "."
 
 
-def draft(*, result, indicator, period: Period, threshold: int, comparison: dict | None = None) -> Draft:
-    """The draft wording for one indicator result (see the module docstring for what is never written)."""
+def count_phrase(indicator_id: str, value: float, when: str, threshold: int, name: str) -> str:
+    """'no women were admitted to rehab ...', 'fewer than 5 women were ...', '1 woman was ...'."""
+    (one, many), template = COUNT_WORDING.get(indicator_id, (("", ""), name + ": {n} {when}"))
+    if value == 0:
+        n, plural = "no", True
+    elif small(value, threshold):
+        n, plural = f"fewer than {threshold}", True
+    else:
+        n, plural = fmt_count(value), round(value) != 1
+    return template.format(n=n, noun=many if plural else one, were="were" if plural else "was", when=when)
+
+
+def _small_base(indicator_id: str) -> str:
+    return SMALL_BASE.get(indicator_id, "women")
+
+
+def percent_phrase(result, indicator, when: str, threshold: int) -> tuple[str, bool]:
+    """The percent as a phrase, and whether it gives the figure (only then is a comparison added)."""
+    value, num, den = _num(result.value), _num(result.numerator), _num(result.denominator)
+    (one, many), did = PERCENT_WORDING.get(result.id, (("one counted", "those counted"),
+                                                       f"were counted in {indicator.name.lower()}"))
+    if den == 0:
+        return f"there were no {many} {when}, so there is no percentage", False
+    if value is None or num is None or den is None or result.suppressed or small(num, threshold) or \
+            small(den, threshold) or small(den - num, threshold):
+        return (f"the figure for {indicator.name.lower()} {when} is not published (it rests on a small "
+                f"number of {_small_base(result.id)}, or would let one be worked out)"), False
+    if num == den:
+        if den == 1:
+            return f"the one {one} {did.replace('were ', 'was ', 1)} {when}", True
+        return f"all {fmt_count(den)} {many} {did} {when}", True
+    if num == 0:
+        return f"none of the {fmt_count(den)} {many} {did} {when}", True
+    return f"{fmt_value(value, 'percent')} of {many} ({fmt_count(num)} of {fmt_count(den)}) {did} {when}", True
+
+
+def value_phrase(result, indicator, when: str, threshold: int) -> tuple[str, bool]:
+    """The figure of the period in words, and whether it gives a figure to compare."""
+    value = _num(result.value)
+    if result.unit == "count":
+        if value is None:
+            return (f"the figure for {indicator.name.lower()} {when} is not published (it is a small number, or "
+                    "would let one be worked out)", False)
+        return count_phrase(result.id, value, when, threshold, indicator.name), True
+    if result.unit == "mean":
+        if value is None and result.suppressed:
+            return (f"the figure for {indicator.name.lower()} {when} is not published because it rests on a small "
+                    "number of women"), False
+        if value is None:
+            return f"there is no figure for {indicator.name.lower()} {when}", False
+        if result.id == "ENG-04" and value == 0:
+            return f"no women came to the drop-in sessions {when}", True
+        if result.id == "ENG-04":
+            return f"on average {fmt_value(value, 'mean')} women came to each drop-in session {when}", True
+        return f"{indicator.name.lower()} was {fmt_value(value, 'mean')} {when}", True
+    return percent_phrase(result, indicator, when, threshold)
+
+
+def _ytd_sentence(result, indicator, ytd, ytd_year_ago, ytd_period: Period, threshold: int) -> str:
+    """'In the year to date (April to September 2026), 87 women ..., up from 75 in the same months of 2025-26.'"""
+    if ytd is None or ytd.status == "not_reported" or result.id in SNAPSHOT | LOOK_BACK:
+        return ""
+    when = f"in the year to date ({period_phrase(ytd_period).removeprefix('between ').replace(' and ', ' to ')})"
+    text, shown = value_phrase(ytd, indicator, when, threshold)
+    against = f"the same months of {fy_label(fy_of(ytd_period.start) - 1)}"
+    if shown:
+        text += compared(travel(ytd, ytd_year_ago, polarity=indicator.polarity), _num(ytd.value),
+                         unit=ytd.unit, against=against, threshold=threshold)
+    return _capital(text) + "."
+
+
+def draft(*, result, indicator, period: Period, threshold: int, previous=None, ytd=None, ytd_year_ago=None,
+          ytd_period: Period | None = None) -> Draft:
+    """The wording for one indicator result (see the module docstring for what is never written).
+
+    ``previous``, ``ytd`` and ``ytd_year_ago`` are the same indicator's results for the previous period, the
+    year to date (``ytd_period``) and the year to date a year earlier; leave them out to compare with nothing.
+    """
     when = when_phrase(result.id, period)
     caveats = missing_caveats(list(result.missing))
     note = indicator.notes if indicator.polarity == "none" and getattr(indicator, "notes", None) else None
     if result.status == "not_reported":
         return Draft(result.id, [f"There is no figure for {indicator.name.lower()} {period_phrase(period)}: it has "
-                                 "not been reported."],
-                     caveats, note)
+                                 "not been reported."], caveats, note)
     if result.status == "incomplete":
         caveats.insert(0, "The figure is incomplete: not every partner has reported for the whole period.")
-    sentences: list[str] = []
-    value = _num(result.value)
-    unit = result.unit
-    if unit == "breakdown":
+    if result.unit == "breakdown":
         s = _breakdown_sentence(result, indicator, when, threshold)
-        sentences.append(s or f"There is nothing to show for {indicator.name.lower()} {when}.")
-    elif unit == "count":
-        if value is None:
-            sentences.append(f"{_capital(indicator.name)} {when}: a small number (not shown to protect the women's "
-                             "privacy).")
-        else:
-            template = COUNT_WORDING.get(result.id, indicator.name + ": {n} {when}")
-            n = _figure(value, unit, threshold, count_like=True)
-            sentences.append(_capital(template.format(n=n, when=when)) + _comparison(result, comparison, period,
-                                                                                      threshold) + ".")
-    elif unit == "mean":
-        if value is None and result.suppressed:
-            sentences.append(f"{_capital(indicator.name)} {when} is not given as a figure because it rests on a "
-                             "small number of women.")
-        elif value is None:
-            sentences.append(f"There is no figure for {indicator.name.lower()} {when}.")
-        else:
-            sentences.append(f"On average {fmt_value(value, unit)} women came to each drop-in session {when}"
-                             if result.id == "ENG-04" else f"{_capital(indicator.name)} was {fmt_value(value, unit)} "
-                             f"{when}")
-            sentences[-1] += _comparison(result, comparison, period, threshold) + "."
-    else:  # percent
-        text, shown = _percent_sentence(result, indicator, when, threshold)
-        sentences.append(text + (_comparison(result, comparison, period, threshold) if shown else "") + ".")
-    tgt = _target(result, indicator)
-    if tgt:
-        sentences[-1] += tgt
+        return Draft(result.id, [s or f"There is nothing to show for {indicator.name.lower()} {when}."], caveats,
+                     note)
+    text, shown = value_phrase(result, indicator, when, threshold)
+    if shown:
+        text += compared(travel(result, previous, polarity=indicator.polarity), _num(result.value),
+                         unit=result.unit, against=previous_phrase(period), threshold=threshold)
+    sentences = [_capital(text) + "." + _target(result, indicator)]
+    if ytd_period is not None and ytd_period != period:
+        ytd_text = _ytd_sentence(result, indicator, ytd, ytd_year_ago, ytd_period, threshold)
+        if ytd_text:
+            sentences.append(ytd_text)
     return Draft(result.id, sentences, caveats, note)
-
-
-def _percent_sentence(result, indicator, when: str, threshold: int) -> tuple[str, bool]:
-    """The percent as a sentence, and whether it gives the figure (only then is a comparison added)."""
-    value, num, den = _num(result.value), _num(result.numerator), _num(result.denominator)
-    who, did = PERCENT_WORDING.get(result.id, ("those counted", f"were counted in {indicator.name.lower()}"))
-    if den == 0:
-        return f"There were none of {who} {when}, so there is no percentage", False
-    if value is None or num is None or den is None or result.suppressed or small(num, threshold) or \
-            small(den, threshold) or small(den - num, threshold):
-        return (f"{_capital(indicator.name)} {when} is not given as a figure because it rests on a small number "
-                "of women"), False
-    return f"{fmt_value(value, 'percent')} of {who} ({fmt_count(num)} of {fmt_count(den)}) {did} {when}", True

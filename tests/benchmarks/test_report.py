@@ -106,3 +106,17 @@ def test_an_error_in_the_renders_in_turn_misses_a_target_and_their_memory_counts
     assert missed == {"overview renders without errors (in turn)", "peak memory, any step (regional: overview in turn)"}
     r["targets"] = [t.as_dict() for t in report.targets(r)]
     assert "3 rounds: median 1.00 s and 1.30 s; each round's ratio 1.20×, 1.30×, 1.40×." in report.markdown(r)
+
+
+def test_the_meeting_pack_target_is_under_ten_seconds_and_a_skip_sets_none():
+    r = _results()
+    r["scales"]["sample"]["pack"] = {"builds": [
+        {"step": "pack-restricted", "seconds": 8.2, "charts": 27, "gather_seconds": 1.0},
+        {"step": "pack-public", "seconds": 10.4, "charts": 21, "gather_seconds": 1.0}]}
+    by_name = {t.name: t for t in report.targets(r)}
+    assert by_name["meeting pack build (restricted, sample, 27 charts)"].met
+    assert not by_name["meeting pack build (public, sample, 21 charts)"].met
+    r["targets"] = [t.as_dict() for t in report.targets(r)]
+    assert "| meeting pack (public) | 10.40 s |" in report.markdown(r)
+    r["scales"]["sample"]["pack"] = {"builds": [{"step": "pack", "skipped": "Chromium is missing"}]}
+    assert not [t for t in report.targets(r) if "meeting pack" in t.name]

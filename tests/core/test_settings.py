@@ -31,7 +31,8 @@ def test_every_setting_is_documented_with_its_default_and_help():
         assert f"Default: `{_shown(s.default)}`" in body, f"{s.name}: default differs from core/settings.py"
 
 
-TEST_SWITCHES = {"OUTCOMES_REQUIRE_POSTGRES", "OUTCOMES_REQUIRE_CHROMIUM", "OUTCOMES_PG_BIN", "OUTCOMES_REQUIRE_AUDIT"}
+TEST_SWITCHES = {"OUTCOMES_REQUIRE_POSTGRES", "OUTCOMES_REQUIRE_CHROMIUM", "OUTCOMES_PG_BIN", "OUTCOMES_REQUIRE_AUDIT",
+                 "OUTCOMES_REQUIRE_LIBREOFFICE"}
 
 
 def test_the_doc_lists_no_setting_that_does_not_exist():

@@ -14,7 +14,7 @@ from metrics.catalogue import CATALOGUE
 from metrics.disclosure import apply_to_set, protect_frame
 from metrics.results import BreakdownCell, IndicatorResult, IndicatorSet
 from metrics.stats import wilson_one
-from reports.data import ReportData
+from reports.data import ReportData, comparison_periods
 
 PERIOD = quarter(2026, 1)  # April to June 2026
 PREVIOUS = quarter(2025, 4)
@@ -77,30 +77,24 @@ def exact_results() -> list[IndicatorResult]:
     return out
 
 
-def comparison(public: bool) -> pd.DataFrame:
-    rows = []
-    for ind in CATALOGUE:
-        a, b, prev = FIGURES[ind.id]
-        value = None if a is None else (a / b * 100 if ind.unit == "percent" else a)
-        if public and ind.unit == "count":
-            value = None if value is not None and 0 < value < THRESHOLD else value
-            prev = None if prev is not None and 0 < prev < THRESHOLD else prev
-        if public and ind.id in ("HLT-02",):  # 3 of 50: suppressed
-            value = None
-        change = None if value is None or prev is None else value - prev
-        direction = None
-        if change is not None:
-            if change == 0:
-                direction = "same"
-            elif ind.polarity == "none":
-                direction = "no_judgement"
-            else:
-                direction = "better" if (change > 0) == (ind.polarity == "up") else "worse"
-        rows.append({"id": ind.id, "value": value, "previous_value": prev, "year_ago_value": None,
-                     "change_previous": change, "change_year_ago": None, "direction_previous": direction,
-                     "direction_year_ago": None, "previous_period": PREVIOUS.label(),
-                     "year_ago_period": "Q1 2025-26"})
-    return pd.DataFrame(rows)
+def previous_results() -> list[IndicatorResult]:
+    """The previous quarter: FIGURES' previous values (percents out of the same denominators)."""
+    out = []
+    for r in exact_results():
+        prev = FIGURES[r.id][2]
+        if r.unit == "percent" and prev is not None and r.denominator:
+            num = round(prev * r.denominator / 100)
+            lo, hi = wilson_one(numerator=num, denominator=r.denominator)
+            out.append(replace(r, numerator=num, value=num / r.denominator * 100, lower_ci=lo, upper_ci=hi,
+                               status="complete", missing=[], rag=_rag(num / r.denominator * 100, r.target,
+                                                                       r.polarity), breakdown=[]))
+        elif r.unit in ("count", "mean") and prev is not None:
+            out.append(replace(r, numerator=prev if r.unit == "count" else r.numerator, value=prev,
+                               status="complete", missing=[], rag=_rag(prev, r.target, r.polarity), breakdown=[]))
+        else:
+            out.append(replace(r, numerator=None, denominator=None, value=None, lower_ci=None, upper_ci=None,
+                               status="not_reported", rag=None, breakdown=[], missing=[]))
+    return out
 
 
 def trend(public: bool) -> pd.DataFrame:
@@ -128,14 +122,26 @@ def trend(public: bool) -> pd.DataFrame:
     return df.drop(columns=["unit"])
 
 
+def _sets(public: bool) -> dict[str, IndicatorSet]:
+    """The period (Q1: its year to date is itself), the previous quarter, and a year earlier (not reported)."""
+    periods = comparison_periods(PERIOD)
+    results = {"period": exact_results(), "previous": previous_results(),
+               "year_ago": [replace(r, numerator=None, denominator=None, value=None, lower_ci=None, upper_ci=None,
+                                    status="not_reported", rag=None, breakdown=[]) for r in exact_results()]}
+    results["ytd"], results["ytd_year_ago"] = results["period"], results["year_ago"]
+    out = {}
+    for key, res in results.items():
+        s = IndicatorSet(period=periods[key], public=False, as_of=None, threshold=THRESHOLD, results=res)
+        out[key] = apply_to_set(indicator_set=s, threshold=THRESHOLD) if public else s
+    return out
+
+
 def report_data(*, public: bool) -> ReportData:
-    exact = IndicatorSet(period=PERIOD, public=False, as_of=None, threshold=THRESHOLD, results=exact_results())
-    pub = apply_to_set(indicator_set=exact, threshold=THRESHOLD)
-    chosen = pub if public else exact
+    sets, public_sets = _sets(public), _sets(True)
     return ReportData(period=PERIOD, public=public, threshold=THRESHOLD, as_of=None,
                       data_as_at=datetime(2026, 7, 16, 9, 30), generated_at=datetime(2026, 7, 20, 10, 0),
-                      indicators=chosen, comparison=comparison(public), trend=trend(public),
-                      public_indicators=pub, public_comparison=comparison(True))
+                      sets=sets, public_sets=public_sets, trend=trend(public), public_trend=trend(True),
+                      first_month=date(2025, 4, 1))
 
 
 @pytest.fixture
@@ -156,6 +162,17 @@ def tiny_png() -> bytes:
 
     buf = io.BytesIO()
     Image.fromarray(np.full((2, 2, 3), 200, dtype=np.uint8)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def chart_png(width: int = 1800, height: int = 760) -> bytes:
+    """A chart-sized PNG made by code (Pillow), standing in for a rendered chart where the page layout matters."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(np.full((height, width, 3), 235, dtype=np.uint8)).save(buf, format="PNG")
     return buf.getvalue()
 
 

@@ -36,31 +36,27 @@ def docx_counts(content: bytes) -> list[float]:
     for p in d.paragraphs:
         if p.text.startswith("Reading this figure"):  # the catalogue's fixed notes
             continue
-        out += [n for n in text_numbers(p.text) if n == int(n)]
+        text = re.sub(r"^\d+\. ", "", p.text)  # a section's number
+        out += [n for n in text_numbers(text) if n == int(n)]
     return out
 
 
-def _count_columns(headers: list[str]) -> dict[str, int]:
-    return {h: i for i, h in enumerate(headers) if h in ("numerator", "denominator", "value", "id", "unit")}
-
-
 def xlsx_counts(content: bytes) -> list[float]:
-    """Numerators, denominators and count values in every sheet."""
+    """Numerators, denominators, and the values of counts and breakdowns, in every sheet's table."""
     wb = openpyxl.load_workbook(io.BytesIO(content))
     out = []
     for ws in wb.worksheets:
         rows = list(ws.iter_rows(values_only=True))
-        if not rows:
+        if not rows or "indicator" not in rows[0]:
             continue
-        cols = _count_columns([str(h) for h in rows[0]])
-        if "id" not in cols:
-            continue
+        head = {h: i for i, h in enumerate(rows[0])}
         for r in rows[1:]:
-            unit = UNIT.get(r[cols["id"]])
-            for name in ("numerator", "denominator", "value"):
-                if name in cols and isinstance(r[cols[name]], int | float):
-                    if name != "value" or unit in ("count", "breakdown") or ws.title == "Breakdowns":
-                        out.append(float(r[cols[name]]))
+            unit = UNIT.get(r[head["indicator"]])
+            for name in ("numerator", "denominator", "value", "previous", "same period last year"):
+                if name in head and isinstance(r[head[name]], int | float):
+                    if name in ("numerator", "denominator") or unit in ("count", "breakdown") or \
+                            ws.title == "Breakdowns":
+                        out.append(float(r[head[name]]))
     return out
 
 
@@ -68,8 +64,8 @@ def csv_counts(content: bytes) -> list[float]:
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     out = []
     for r in rows:
-        for name in ("numerator", "denominator", "value"):
-            if r[name] and (name != "value" or r["unit"] == "count"):
+        for name in ("numerator", "denominator", "value", "previous", "same period last year"):
+            if r[name] and (name in ("numerator", "denominator") or r["unit"] == "count"):
                 out.append(float(r[name]))
     return out
 

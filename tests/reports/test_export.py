@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 
@@ -76,10 +77,17 @@ def sqlite_populated(tmp_path):
 @pytest.mark.slow
 def test_public_pack_from_the_database_holds_every_chart(sqlite_populated):
     require_chromium()
+    from reports.figures import indicator_charts
+
     pack = export(engine=sqlite_populated, kind="pack", period=Q1, public=True, username="author1", role="author")
     assert pack.file_name == "meeting-pack_2026-27-Q1_PUBLIC.docx"
     d = docx.Document(io.BytesIO(pack.content))
-    assert len(d.inline_shapes) == len(CATALOGUE)
+    charts = indicator_charts(gather(engine=sqlite_populated, period=Q1, public=True))
+    # Every indicator has its chart, or says why not (only four returns are in this database).
+    assert len(d.inline_shapes) == len(charts.figures) >= 4
+    assert set(charts.figures) | set(charts.why_none) == {i.id for i in CATALOGUE}
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert all(why in text for why in charts.why_none.values())
     assert small(docx_counts(pack.content)) == []
     assert [r["detail"]["kind"] for r in _audit(sqlite_populated) if r["action"] == "export"] == ["pack"]
 
@@ -103,9 +111,9 @@ def test_wording_numbers_match_the_figures_computed_from_the_database(populated)
     data = gather(engine=populated, period=Q1, public=False)
     quoted = 0
     for r in data.public_indicators.results:
-        row = data.comparison_row(r.id, public=True)
-        d = draft(result=r, indicator=by_id(r.id), period=Q1, threshold=data.threshold, comparison=row)
-        allowed = allowed_figures(r, row)
+        prev = data.figure("previous", r.id, public=True)
+        d = draft(result=r, indicator=by_id(r.id), period=Q1, threshold=data.threshold, previous=prev)
+        allowed = allowed_figures(r, prev)
         for n in numbers_in(" ".join(d.sentences + d.caveats), name=r.name):
             assert n in allowed, f"{r.id}: {n} not among {sorted(allowed)}: {d.text}"
             quoted += 1
@@ -122,6 +130,9 @@ def test_an_empty_database_still_exports_saying_nothing_was_reported(engine):
     assert data.data_as_at is None and data.trend.empty
     d = docx.Document(io.BytesIO(build_pack(data=data, images={})))
     text = "\n".join(p.text for p in d.paragraphs)
-    assert "no data has been loaded" in text
+    cover = "\n".join(c.text for c in d.tables[0].columns[1].cells)
+    assert "no data has been loaded" in cover
     assert text.count("it has not been reported") == len(CATALOGUE)
-    assert build_csv(data=data).decode("utf-8-sig").count("not_reported") == len(CATALOGUE)
+    rows = list(csv.DictReader(io.StringIO(build_csv(data=data).decode("utf-8-sig"))))
+    period_rows = [r for r in rows if r["period type"] == "reporting period"]
+    assert [r["status"] for r in period_rows] == ["not reported"] * len(CATALOGUE)

@@ -40,7 +40,9 @@ def test_csv_and_workbook_written_and_audited(populated, db_url, tmp_path):
     assert main(["csv", "--start", "2026-04-01", "--end", "2026-06-30", "--public", "--db", db_url,
                  "--out", str(out)]) == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
-    assert len(rows) == 27 and rows[0]["id"] == "ENG-01"
+    period_rows = [r for r in rows if r["period type"] == "reporting period"]
+    assert len(period_rows) == 27 and rows[0]["indicator"] == "ENG-01"
+    assert {r["marking"] for r in rows} == {"OFFICIAL"}
     book = tmp_path / "book.xlsx"
     assert main(["workbook", "--start", "2026-04-01", "--end", "2026-06-30", "--db", db_url,
                  "--out", str(book)]) == 0
@@ -56,4 +58,6 @@ def test_an_empty_database_is_exported_with_a_warning(tmp_path, capsys):
     assert main(["csv", "--start", "2026-04-01", "--end", "2026-06-30", "--db", f"sqlite:///{tmp_path / 'new.db'}",
                  "--out", str(out)]) == 0
     assert "holds no submissions" in capsys.readouterr().err
-    assert out.read_text(encoding="utf-8-sig").count("not_reported") == 27
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert [r["status"] for r in rows if r["period type"] == "reporting period"] == ["not reported"] * 27
+    assert {r["marking"] for r in rows} == {"OFFICIAL-SENSITIVE"}

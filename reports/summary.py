@@ -1,0 +1,261 @@
+"""What a committee paper says first: the performance table, key messages and exceptions, from the figures.
+
+Every sentence is written from the public figures in both versions (as the draft wording is); which
+indicators are exceptions is decided from the version's own figures, so the group's pack lists every red.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from metrics.catalogue import CATALOGUE, by_id
+from metrics.spc import xmr
+from reports.data import ReportData
+from reports.wording import (
+    PERIOD_TOTAL,
+    TRAVEL_WORDS,
+    Travel,
+    _capital,
+    _figure,
+    fmt_value,
+    missing_caveats,
+    months_phrase,
+    previous_phrase,
+    travel,
+)
+
+RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+SPC_MONTHS = 24  # months of history behind a special-cause signal (as metrics.attention)
+SPC_MIN_POINTS = 8
+RULE_WORDS = {"outside_limits": "a month outside the process limits", "two_of_three": "two of three months near a "
+              "limit", "run": "a run of months on one side of the average", "trend": "a run of months rising or "
+              "falling"}
+
+
+def few(n: int) -> str:
+    """A number of indicators in words ('three'), as a committee paper writes them."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
+def _isnone(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def cell(result, *, unit: str | None = None, breakdown: str = "–") -> str:
+    """A figure for a table: the value, '*' when not published, 'n/r' when not reported, '–' when none
+    (``breakdown`` for an indicator that is only a breakdown)."""
+    if result is None:
+        return "–"
+    if result.status == "not_reported":
+        return "n/r"
+    if result.unit == "breakdown":
+        return breakdown
+    if _isnone(result.value):
+        return "*" if result.suppressed else "–"
+    return fmt_value(float(result.value), unit or result.unit)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One indicator's line of the performance table."""
+
+    id: str
+    name: str
+    value: str
+    previous: str
+    year_ago: str
+    ytd: str
+    target: str
+    rag: str | None
+    travel: Travel
+
+
+def performance(data: ReportData) -> list[Row]:
+    """One row per indicator, in catalogue order: period, previous, a year earlier, year to date, target, RAG,
+    direction of travel (against the previous period, judged by ``wording.beyond_noise``)."""
+    rows = []
+    for r in data.indicators.results:
+        ind = by_id(r.id)
+        prev = data.figure("previous", r.id)
+        rows.append(Row(
+            id=r.id, name=ind.name, value=cell(r, breakdown="see chart"), previous=cell(prev), year_ago=cell(data.figure("year_ago", r.id)),
+            ytd=cell(data.figure("ytd", r.id)),
+            target="–" if _isnone(r.target) else fmt_value(float(r.target), r.unit),
+            rag=r.rag, travel=travel(r, prev, polarity=ind.polarity)))
+    return rows
+
+
+# --------------------------------------------------------------------------- exceptions
+
+
+@dataclass(frozen=True)
+class ExceptionItem:
+    indicator_id: str
+    kind: str  # 'red', 'special_cause', 'pattern', 'incomplete', 'not_reported'
+    text: str
+
+
+def _name(indicator_id: str) -> str:
+    return by_id(indicator_id).name
+
+
+def special_causes(trend: pd.DataFrame, data: ReportData) -> dict[str, list[tuple[str, list, str]]]:
+    """Special-cause signals in the period's months: id -> [(cause, months, rule words)]."""
+    out: dict[str, list[tuple[str, list, str]]] = {}
+    if trend.empty:
+        return out
+    start, end = pd.Timestamp(data.period.start), pd.Timestamp(data.period.end)
+    for ind_id, part in trend.groupby("id", sort=False):
+        if by_id(str(ind_id)).unit == "breakdown":
+            continue
+        part = part.sort_values("period_start").tail(SPC_MONTHS)
+        part = part[part["status"] != "not_reported"]
+        series = pd.Series(pd.to_numeric(part["value"], errors="coerce").to_numpy(float),
+                           index=pd.to_datetime(part["period_start"])).dropna()
+        if len(series) < SPC_MIN_POINTS:
+            continue
+        frame = xmr(values=series, polarity=by_id(ind_id).polarity).frame
+        hits = frame[frame["special_cause"].astype(bool) & (pd.to_datetime(frame["date"]) >= start)
+                     & (pd.to_datetime(frame["date"]) <= end)]
+        for cause, g in hits.groupby("cause", sort=False):
+            rules = ", ".join(dict.fromkeys(RULE_WORDS.get(x, "") for x in g["rule"] if x))
+            out.setdefault(str(ind_id), []).append((str(cause), [d.date() for d in pd.to_datetime(g["date"])],
+                                                    rules))
+    return out
+
+
+def _pattern_breaks(data: ReportData) -> list[ExceptionItem]:
+    """A period rated green or amber whose last two months each miss the target by more than the amber band."""
+    out = []
+    t = data.trend
+    if t.empty:
+        return out
+    for r in data.indicators.results:
+        if r.rag not in ("green", "amber") or r.id in PERIOD_TOTAL or r.target is None:
+            continue
+        months = t[(t["id"] == r.id) & (pd.to_datetime(t["period_start"]) >= pd.Timestamp(data.period.start))
+                   & (pd.to_datetime(t["period_end"]) <= pd.Timestamp(data.period.end))].sort_values("period_start")
+        last = months.tail(2)
+        if len(months) < 3 or len(last) < 2 or not (last["rag"] == "red").all():
+            continue
+        when = months_phrase([d.date() for d in pd.to_datetime(last["period_start"])])
+        pub = data.public_trend
+        shown = pub[(pub["id"] == r.id) & pub["period_start"].isin(last["period_start"])]
+        vals = [fmt_value(float(v), r.unit) for v in shown.sort_values("period_start")["value"] if not _isnone(v)]
+        figures = f" ({' and '.join(vals)})" if len(vals) == 2 else ""
+        out.append(ExceptionItem(r.id, "pattern",
+                                 f"Rated {RAG_WORDS[r.rag].lower()} for the period, but in {when} it was well below "
+                                 f"the target of {fmt_value(float(r.target), r.unit)}{figures}."))
+    return out
+
+
+def exceptions(data: ReportData) -> list[ExceptionItem]:
+    """Every red, every special-cause signal in the period, every figure whose months contradict its rating, and
+    every indicator with incomplete or no data."""
+    items: list[ExceptionItem] = []
+    for r in data.indicators.results:
+        if r.rag != "red":
+            continue
+        pub = data.figure("period", r.id, public=True)
+        tgt = fmt_value(float(r.target), r.unit)
+        shown = pub is not None and not _isnone(pub.value)
+        items.append(ExceptionItem(r.id, "red", f"Off target: {fmt_value(float(pub.value), r.unit)} against a target "
+                                   f"of {tgt}." if shown else f"Off target (target {tgt}); the figure is not "
+                                   "published because it rests on small numbers."))
+    for ind_id, signals in special_causes(data.trend, data).items():
+        for cause, months, rules in signals:
+            what = {"improvement": "an improvement", "concern": "a concern"}.get(cause, "a change (neither better "
+                                                                                        "nor worse)")
+            items.append(ExceptionItem(ind_id, "special_cause",
+                                       f"Special-cause variation in {months_phrase(months)}: {what} beyond normal "
+                                       f"variation ({rules})."))
+    items += _pattern_breaks(data)
+    for r in data.indicators.results:
+        if r.status == "not_reported":
+            items.append(ExceptionItem(r.id, "not_reported", "Not reported: no partner has sent the data for the "
+                                       "period, so there is no figure (it is not a zero)."))
+        elif r.status == "incomplete":
+            items.append(ExceptionItem(r.id, "incomplete", "Incomplete data: " + (" ".join(missing_caveats(
+                list(r.missing))) or "not every partner has reported for the whole period.")))
+    order = {i.id: k for k, i in enumerate(CATALOGUE)}
+    kinds = ("red", "pattern", "special_cause", "not_reported", "incomplete")
+    return sorted(items, key=lambda x: (kinds.index(x.kind), order.get(x.indicator_id, 0)))
+
+
+# --------------------------------------------------------------------------- key messages
+
+
+def _listing(parts: list[str], limit: int = 4) -> str:
+    if len(parts) > limit:
+        parts = [*parts[:limit], f"{few(len(parts) - limit)} more"]
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def key_messages(data: ReportData) -> list[str]:
+    """Three to six sentences from the figures: targets, what moved beyond the noise, what is off target, data."""
+    threshold = data.threshold
+    against = previous_phrase(data.period)
+    rated = [r for r in data.indicators.results if r.rag]
+    counts = {k: sum(r.rag == k for r in rated) for k in ("green", "amber", "red")}
+    out = []
+    if rated:
+        def n(k: str) -> str:
+            return "none" if counts[k] == 0 else few(counts[k])
+
+        out.append(f"Of the {few(len(rated))} indicators with a target and a figure, {n('green')} "
+                   f"{'is' if counts['green'] == 1 else 'are'} on target, {n('amber')} near it and "
+                   f"{n('red')} off target.")
+    else:
+        out.append("No indicator has both a target and a figure for this period.")
+    # What moved is judged on the version's own figures (so the sentence agrees with the table beside it);
+    # the figures quoted are the public ones, and only where both sides are published.
+    moved: dict[str, list[str]] = {"better": [], "worse": []}
+    for r in data.indicators.results:
+        t = travel(r, data.figure("previous", r.id), polarity=r.polarity)
+        if t.kind not in moved:
+            continue
+        now, before = data.figure("period", r.id, public=True), data.figure("previous", r.id, public=True)
+        shown = now is not None and before is not None and not _isnone(now.value) and not _isnone(before.value)
+        moved[t.kind].append(f"{r.name.lower()} ({_figure(float(now.value), r.unit, threshold)}, from "
+                             f"{_figure(float(before.value), r.unit, threshold)})" if shown else r.name.lower())
+    if moved["better"]:
+        out.append(f"Better than {against}, beyond normal variation: {_listing(moved['better'])}.")
+    if moved["worse"]:
+        out.append(f"Worse than {against}, beyond normal variation: {_listing(moved['worse'])}.")
+    if not moved["better"] and not moved["worse"]:
+        out.append(f"No indicator changed beyond normal variation since {against}.")
+    red = [r for r in data.indicators.results if r.rag == "red"]
+    if red:
+        parts = []
+        for r in red:
+            pub = data.figure("period", r.id, public=True)
+            fig = "" if pub is None or _isnone(pub.value) else f"{fmt_value(float(pub.value), r.unit)} against "
+            parts.append(f"{r.name.lower()} ({fig}{fmt_value(float(r.target), r.unit)})" if fig else
+                         f"{r.name.lower()}")
+        out.append(f"Off target: {_listing(parts, limit=5)}.")
+    concern = [i for i, sig in special_causes(data.trend, data).items() if any(c == "concern" for c, _, _ in sig)]
+    if concern:
+        out.append(f"Special-cause variation of concern this period: {_listing([_name(i).lower() for i in concern])}.")
+    incomplete = sum(r.status == "incomplete" for r in data.indicators.results)
+    missing = sum(r.status == "not_reported" for r in data.indicators.results)
+    if incomplete or missing:
+        bits = []
+        if incomplete:
+            bits.append(f"{few(incomplete)} {'indicator rests' if incomplete == 1 else 'indicators rest'} on "
+                        "incomplete data")
+        if missing:
+            bits.append(f"{few(missing)} {'was' if missing == 1 else 'were'} not reported")
+        out.append(_capital(" and ".join(bits)) + " (see Data quality and completeness).")
+    else:
+        out.append("Every indicator is complete: all partners reported for the whole period.")
+    return out[:6]
+
+
+def travel_words(t: Travel) -> str:
+    return TRAVEL_WORDS[t.kind]
