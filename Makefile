@@ -28,7 +28,7 @@ sample: $(STAMP)
 run: $(STAMP) $(SAMPLE_DB)
 	OUTCOMES_SAMPLE=$${OUTCOMES_SAMPLE:-$$([ -z "$$OUTCOMES_DATABASE_URL" ] && echo 1 || echo 0)} \
 	OUTCOMES_DATABASE_URL=$${OUTCOMES_DATABASE_URL:-sqlite:///$(abspath $(SAMPLE_DB))} \
-	  $(PY) -m streamlit run app.py
+	  $(PY) -m streamlit run serve.py
 
 test: $(STAMP)
 	$(PY) -m ruff check .

@@ -27,6 +27,20 @@ except Exception:  # never a traceback in front of a user
 
 user = auth.restore(engine)
 
+
+@st.fragment(run_every=60)
+def idle_watch() -> None:
+    """Each minute: warn before an idle session ends, and leave a session that has ended (runs are not use)."""
+    if auth.idle_over(engine):
+        st.rerun(scope="app")
+    notice = auth.idle_notice(engine)
+    if notice:
+        st.warning(notice, icon=":material/timer:")
+        if st.button("Stay signed in", key="stay-signed-in"):
+            auth.stay_signed_in(engine)
+            st.rerun(scope="app")
+
+
 if user is None:
     frame.sample_banner()
     st.navigation([st.Page(lambda: auth.login_view(engine), title="Log in", url_path="login",
@@ -53,6 +67,7 @@ else:
         if st.button("Log out", icon=":material/logout:"):
             auth.logout(engine)
             st.rerun()
+        idle_watch()
 
     frame.sample_banner()
     try:
@@ -60,7 +75,7 @@ else:
     except Exception as exc:  # a friendly message instead of a traceback; the log gets where, not what
         frame.page_failed(current.title, exc)
 
-script = auth.cookie_script()
+script = auth.browser_script()
 if script:
-    with st.sidebar:
+    with st.sidebar if user is not None else st.container():
         st.html(script, unsafe_allow_javascript=True)

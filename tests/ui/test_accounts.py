@@ -18,7 +18,7 @@ def test_add_list_disable_reset(db_url, monkeypatch, capsys):
     assert accounts.main(["list", "--db", db_url]) == 0
     assert "pat@southend.gov.uk" in capsys.readouterr().out
     assert accounts.main(["disable", "pat@southend.gov.uk", "--db", db_url]) == 0
-    assert users.verify(engine, username="pat@southend.gov.uk", password="a long password 1").reason == "disabled"
+    assert users.verify(engine, username="pat@southend.gov.uk", password="a long password 1").reason == "refused"
     assert accounts.main(["enable", "pat@southend.gov.uk", "--db", db_url]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("another long password\n"))
     assert accounts.main(["reset-password", "pat@southend.gov.uk", "--password-stdin", "--db", db_url]) == 0
