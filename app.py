@@ -16,6 +16,7 @@ config.overlay_streamlit_secrets(auth.secrets_dict())
 
 try:
     config.cookie_secret()
+    auth.oidc_provider()  # a misread [auth] section stops here, with what to fix
     engine = data.engine()
 except config.ConfigurationError as exc:
     st.error(f"The dashboard is not configured yet: {exc}")

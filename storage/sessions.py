@@ -72,11 +72,15 @@ def record_refusal(engine: sa.Engine | sa.Connection, *, identity_ref: str, reas
                                                   end_reason=f"refused_{reason}"))
 
 
-def identity_seen(engine: sa.Engine, *, identity_ref: str) -> bool:
-    """Whether this provider ID token already opened (or was refused) a session."""
+def identity_outcome(engine: sa.Engine, *, identity_ref: str) -> str | None:
+    """What became of a provider ID token: None if never used, "refused_<why>", or "ended" (its session ran)."""
     s = schema.sessions
     with engine.connect() as c:
-        return c.execute(sa.select(s.c.id).where(s.c.identity_ref == identity_ref).limit(1)).first() is not None
+        row = c.execute(sa.select(s.c.end_reason).where(s.c.identity_ref == identity_ref)
+                        .order_by(s.c.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    return row[0] if row[0] and row[0].startswith("refused_") else "ended"
 
 
 def hand_over(engine: sa.Engine, *, code: str, now: datetime | None = None) -> str | None:

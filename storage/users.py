@@ -154,18 +154,19 @@ def set_role(engine: sa.Engine, *, username: str, role: str, partner: str | None
 
 
 def list_users(engine: sa.Engine, *, now: datetime | None = None) -> pd.DataFrame:
-    """Every account (never the hash): username, role, partner, active, locked_until, created_at.
+    """Every account (never the hash): username, role, partner, active, locked_until, created_at, linked.
 
     ``locked_until`` is the latest back-off of the name from any source that is still running.
     """
     now = now or utcnow()
     u, t = schema.users, schema.login_throttle
     with engine.connect() as c:
-        rows = c.execute(sa.select(u.c.username, u.c.role, u.c.partner, u.c.active, u.c.created_at)
+        rows = c.execute(sa.select(u.c.username, u.c.role, u.c.partner, u.c.active, u.c.created_at,
+                                   u.c.oidc_subject.is_not(None).label("linked"))
                          .order_by(u.c.username)).mappings().all()
         locks = dict(c.execute(sa.select(t.c.name_hash, sa.func.max(t.c.locked_until))
                                .where(t.c.locked_until > now).group_by(t.c.name_hash)).all())
-    table = pd.DataFrame(rows, columns=["username", "role", "partner", "active", "created_at"])
+    table = pd.DataFrame(rows, columns=["username", "role", "partner", "active", "created_at", "linked"])
     table.insert(4, "locked_until", [locks.get(_name_hash(n)) for n in table["username"]])
     return table
 
@@ -247,6 +248,63 @@ def clear_lockouts(conn: sa.Connection, *, username: str) -> None:
     """Forget the failed sign-ins of a name from every source (a password reset, switching an account on)."""
     t = schema.login_throttle
     conn.execute(t.delete().where(t.c.name_hash == _name_hash(username)))
+
+
+PROVIDER_REFUSALS = ("unknown", "disabled", "unverified", "no_identifier")
+
+
+def provider_account(engine: sa.Engine, *, issuer: str, subject: str | None, email: str | None,
+                     email_verified: bool | None) -> tuple[User | None, str]:
+    """The account a provider sign-in belongs to (if any), and "ok" or why not (one of ``PROVIDER_REFUSALS``).
+
+    Matched on the provider's immutable id (``subject``: Entra's ``oid``, else ``sub``) recorded when the
+    account was linked. An account not linked yet is linked at its first sign-in only through an email
+    address the provider says it has verified (``email_verified`` true); providers that send no such
+    claim (Entra) need an administrator to link the account (``link_identity``).
+    """
+    if not subject:
+        return None, "no_identifier"
+    u = schema.users
+    with engine.begin() as c:
+        row = c.execute(sa.select(u).where(u.c.oidc_subject == subject, sa.or_(
+            u.c.oidc_issuer == issuer, u.c.oidc_issuer.is_(None)))).mappings().first()
+        if row is not None and row["oidc_issuer"] is None:  # linked by hand without the issuer: record it now
+            c.execute(u.update().where(u.c.id == row["id"]).values(oidc_issuer=issuer))
+        if row is None and email_verified is False:
+            return None, "unverified"
+        if row is None and email_verified is True and email:
+            row = c.execute(sa.select(u).where(sa.func.lower(u.c.username) == email.strip().lower(),
+                                               u.c.oidc_subject.is_(None))).mappings().first()
+            if row is not None:
+                c.execute(u.update().where(u.c.id == row["id"]).values(oidc_issuer=issuer, oidc_subject=subject))
+                audit(c, username="sign-in", role=None, action="account_linked",
+                      detail={"user": row["username"], "issuer": issuer, "subject": subject, "by": "verified email"})
+    if row is None:
+        return None, "unknown"
+    user = _row_to_user(row)
+    return user, ("ok" if user.active else "disabled")
+
+
+def link_identity(engine: sa.Engine, *, username: str, subject: str, issuer: str | None = None,
+                  by: str = "system") -> None:
+    """Tie an account to a person's id at the identity provider (Entra: their Object ID)."""
+    subject = subject.strip()
+    if not subject or len(subject) > 255:
+        raise AccountError("The identifier needs 1 to 255 characters (Entra: the user's Object ID)")
+    u = schema.users
+    with engine.connect() as c:
+        taken = c.execute(sa.select(u.c.username).where(
+            u.c.oidc_subject == subject, sa.func.lower(u.c.username) != username.strip().lower())).first()
+    if taken:
+        raise AccountError(f"That identifier is already linked to '{taken[0]}'")
+    _update(engine, username, {"oidc_subject": subject, "oidc_issuer": issuer or None}, by=by,
+            action="account_linked", detail={"subject": subject, "issuer": issuer})
+
+
+def unlink_identity(engine: sa.Engine, *, username: str, by: str = "system") -> None:
+    """Forget an account's provider id (its provider sessions end)."""
+    _update(engine, username, {"oidc_subject": None, "oidc_issuer": None}, by=by, action="account_unlinked",
+            detail={})
 
 
 def ensure_demo_accounts(engine: sa.Engine) -> list[str]:

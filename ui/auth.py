@@ -7,6 +7,10 @@ every app process; so do idling (``OUTCOMES_IDLE_MINUTES``) and age
 (``OUTCOMES_SESSION_HOURS``). The browser keeps the session in an HttpOnly
 cookie that only ``ui.session_routes`` sets and clears; the page is told to
 fetch it with a one-time code right after sign-in.
+
+A provider sign-in is matched on the provider's immutable id for the person
+(``users.provider_account``), never on an unverified email; one ID token opens
+at most one session, and each sign-in or refusal is audited once.
 """
 
 from __future__ import annotations
@@ -49,13 +53,29 @@ def secrets_dict() -> dict:
         return {}
 
 
+_PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
+
+
 def oidc_provider() -> tuple[bool, str | None]:
-    """(enabled, provider name) for ``st.login``, from the ``[auth]`` section of the secrets."""
+    """(enabled, provider name for ``st.login``) from the ``[auth]`` section of the secrets.
+
+    Either the flat form (``client_id`` … in ``[auth]`` itself: Streamlit's default provider) or one named
+    section (``[auth.microsoft]``). Other tables, such as ``client_kwargs``, are options, never providers.
+    """
     auth = secrets_dict().get("auth")
     if not isinstance(auth, dict) or not auth.get("redirect_uri"):
         return False, None
-    named = [k for k, v in auth.items() if isinstance(v, dict)]
-    return True, (named[0] if len(named) == 1 else None)
+    named = [k for k, v in auth.items() if isinstance(v, dict) and any(p in v for p in _PROVIDER_KEYS)]
+    if any(p in auth for p in _PROVIDER_KEYS):
+        if named:
+            raise config.ConfigurationError(
+                f"[auth] has both its own client_id and a provider section [auth.{named[0]}]: keep one (docs/login.md).")
+        return True, None
+    if len(named) != 1:
+        raise config.ConfigurationError(
+            "[auth] needs exactly one identity provider: client_id, client_secret and server_metadata_url in "
+            "[auth] itself or in one section such as [auth.microsoft] (docs/login.md).")
+    return True, named[0]
 
 
 def local_login_enabled() -> bool:
@@ -133,18 +153,70 @@ def _begin(engine: sa.Engine, user: users.User, method: str, identity_ref: str |
     st.session_state.pop(_NOTICE, None)
 
 
+_REFUSAL = "auth_refusal"  # why the provider's sign-in of this browser was refused (for the sign-in page)
+REFUSALS = {
+    "unknown": "Your organisation account is not linked to an account on this dashboard. Ask the dashboard "
+               "administrator to add you; they may need this reference: {subject}",
+    "disabled": "Your dashboard account is switched off. Ask the dashboard administrator if you need access.",
+    "unverified": "Your organisation has not verified the email address of the account you signed in with, so "
+                  "the dashboard cannot tell who you are. Sign out and try another account, or ask your IT team.",
+    "no_identifier": "The organisation's sign-in did not say who you are (the ID token has no subject). Tell the "
+                     "dashboard administrator: the identity provider's settings need to change.",
+    "ended": "Your session has ended. Sign in again with your organisation account.",
+}
+
+
+def _claims() -> dict:
+    try:
+        return dict(st.user.to_dict())
+    except Exception:  # st.user without claims (signed out, or an unusual provider answer)
+        return {}
+
+
+def _verified(value) -> bool | None:
+    """``email_verified`` as the provider sent it: True, False, or None when it sent no such claim."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
+def _identity_ref(claims: dict, subject: str | None) -> str:
+    """One provider sign-in (one ID token): it may open one session, and is audited once."""
+    parts = [claims.get(k) for k in ("iss", "iat", "nonce", "auth_time")]
+    return sessions.digest(json.dumps([subject, *map(str, parts)]))
+
+
 def _session_from_provider(engine: sa.Engine) -> int | None:
-    enabled, _ = oidc_provider()
+    """A session from a fresh provider sign-in (Streamlit's identity cookie), or None with the reason noted."""
+    enabled, provider = oidc_provider()
     if not (enabled and getattr(st.user, "is_logged_in", False)):
         return None
-    email = str(st.user.get("email") or "").strip()
-    user = users.get_user(engine, username=email) if email else None
-    if user is not None and user.active:
-        audit(engine, username=user.username, role=user.role, action="login_success", detail={"method": "oidc"})
-        _begin(engine, user, "oidc")
-        return st.session_state[_SESSION]
-    st.session_state["auth_oidc_unknown"] = True
-    return None
+    claims = _claims()
+    subject = str(claims.get("oid") or claims.get("sub") or "").strip() or None
+    ref = _identity_ref(claims, subject)
+    seen = sessions.identity_outcome(engine, identity_ref=ref)
+    if seen is not None:
+        # This sign-in already opened a session (now ended, or it would have come back by its cookie), or
+        # was refused: it opens nothing again, and is not audited again.
+        st.session_state[_REFUSAL] = (seen.removeprefix("refused_"), subject)
+        return None
+    email = str(claims.get("email") or "").strip() or None
+    user, reason = users.provider_account(engine, issuer=str(claims.get("iss") or ""), subject=subject,
+                                          email=email, email_verified=_verified(claims.get("email_verified")))
+    if reason != "ok" or user is None:
+        sessions.record_refusal(engine, identity_ref=ref, reason=reason)
+        audit(engine, username=user.username if user else "(unknown)", role=None, action="login_failure",
+              detail={"method": "oidc", "provider": provider or "default", "reason": reason,
+                      "issuer": claims.get("iss"), "subject": subject, "email": email})
+        st.session_state[_REFUSAL] = (reason, subject)
+        return None
+    audit(engine, username=user.username, role=user.role, action="login_success",
+          detail={"method": "oidc", "provider": provider or "default"})
+    _begin(engine, user, "oidc", identity_ref=ref)
+    st.session_state.pop(_REFUSAL, None)
+    return st.session_state[_SESSION]
 
 
 def logout(engine: sa.Engine) -> None:
@@ -229,11 +301,18 @@ def login_view(engine: sa.Engine) -> None:
         if notice:
             st.info(notice, icon=":material/logout:")
         enabled, provider = oidc_provider()
-        if st.session_state.pop("auth_oidc_unknown", False):
-            st.warning("Your organisation account is not set up for this dashboard. "
-                       "Ask an administrator to add your email address.")
+        refusal = st.session_state.get(_REFUSAL) if getattr(st.user, "is_logged_in", False) else None
+        if enabled and refusal:
+            reason, subject = refusal
+            (st.info if reason == "ended" else st.warning)(REFUSALS[reason].format(subject=subject or "none"))
+            if st.button("Sign out of your organisation account", icon=":material/logout:",
+                         help="Ends your organisation's sign-in in this browser, so that you can use another account."):
+                st.session_state.pop(_REFUSAL, None)
+                st.session_state[_LEAVE] = True
+                st.rerun()
         if enabled:
             if st.button("Sign in with your organisation account", type="primary", icon=":material/login:"):
+                st.session_state.pop(_REFUSAL, None)
                 if provider:
                     st.login(provider)
                 else:

@@ -199,3 +199,21 @@ def test_switching_local_accounts_off_ends_earlier_local_sessions(app_env, monke
     at = _again(at)
     assert "auth_user" not in at.session_state and not at.text_input
     assert "Local accounts are switched off" in at.info[0].value
+
+
+def test_the_auth_section_cannot_be_misread(app_env):
+    """``client_kwargs`` in the flat section is an option, not a provider; two providers are refused plainly."""
+    flat = {"redirect_uri": "http://x/oauth2callback", "cookie_secret": "s", "client_id": "c",
+            "client_secret": "d", "server_metadata_url": "http://x/.well-known/openid-configuration",
+            "client_kwargs": {"prompt": "login"}}
+    at = signed_in(None)
+    at.secrets["auth"] = flat
+    at.run()
+    assert not at.exception and at.button[0].label == "Sign in with your organisation account"
+    assert [t.label for t in at.text_input] == ["Username", "Password"]
+    at = signed_in(None)
+    at.secrets["auth"] = {"redirect_uri": "http://x/oauth2callback", "cookie_secret": "s",
+                          "one": {"client_id": "a"}, "two": {"client_id": "b"}}
+    at.run()
+    assert not at.exception and "exactly one identity provider" in at.error[0].value
+    assert not at.text_input

@@ -75,7 +75,9 @@ def test_reset_password_from_the_command_line_ignores_case(engine, db_url, monke
     assert sessions.get(engine, sid).end_reason == "password_reset"
 
 
-def test_a_refused_provider_identity_is_remembered(engine):
-    assert not sessions.identity_seen(engine, identity_ref="abc")
+def test_what_became_of_a_provider_sign_in_is_remembered(engine):
+    assert sessions.identity_outcome(engine, identity_ref="abc") is None
     sessions.record_refusal(engine, identity_ref="abc", reason="unknown")
-    assert sessions.identity_seen(engine, identity_ref="abc")
+    assert sessions.identity_outcome(engine, identity_ref="abc") == "refused_unknown"
+    sessions.start(engine, username="chair", method="oidc", identity_ref="def")
+    assert sessions.identity_outcome(engine, identity_ref="def") == "ended"  # it opened its one session

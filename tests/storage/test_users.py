@@ -166,3 +166,50 @@ def test_recent_audit_newest_first(engine):
     users.create_user(engine, username="two", password=PASSWORD, role="chair")
     log = users.recent_audit(engine)
     assert [d["user"] for d in log["detail"]] == ["two", "one"]
+
+
+ISSUER = "https://login.example/tenant/v2.0"
+
+
+def test_a_provider_sign_in_is_matched_on_its_subject_never_on_an_unverified_email(engine):
+    users.create_user(engine, username="chair@southend.gov.uk", password=PASSWORD, role="chair")
+    # An unverified address, even the chair's, is refused, and links nothing.
+    got = users.provider_account(engine, issuer=ISSUER, subject="someone-else", email="chair@southend.gov.uk",
+                                 email_verified=False)
+    assert got == (None, "unverified")
+    # No email_verified claim at all (Entra): not linked yet, so unknown.
+    assert users.provider_account(engine, issuer=ISSUER, subject="entra-oid", email="CHAIR@southend.gov.uk",
+                                  email_verified=None) == (None, "unknown")
+    # A verified address links the account at its first sign-in...
+    user, why = users.provider_account(engine, issuer=ISSUER, subject="chair-sub", email="Chair@Southend.gov.uk",
+                                       email_verified=True)
+    assert why == "ok" and user.username == "chair@southend.gov.uk"
+    # ...and from then on only that subject opens it: another verified subject with the same address does not.
+    assert users.provider_account(engine, issuer=ISSUER, subject="other-sub", email="chair@southend.gov.uk",
+                                  email_verified=True) == (None, "unknown")
+    assert users.provider_account(engine, issuer=ISSUER, subject="chair-sub", email=None,
+                                  email_verified=None)[1] == "ok"
+    assert users.provider_account(engine, issuer="https://elsewhere", subject="chair-sub", email=None,
+                                  email_verified=None) == (None, "unknown")
+    assert users.provider_account(engine, issuer=ISSUER, subject=None, email="chair@southend.gov.uk",
+                                  email_verified=True) == (None, "no_identifier")
+    users.disable_user(engine, username="chair@southend.gov.uk")
+    user, why = users.provider_account(engine, issuer=ISSUER, subject="chair-sub", email=None, email_verified=None)
+    assert why == "disabled" and user.username == "chair@southend.gov.uk" and not user.active
+
+
+def test_an_administrator_links_an_entra_account_by_its_object_id(engine):
+    users.create_user(engine, username="pat@southend.gov.uk", password=PASSWORD, role="commissioner")
+    users.create_user(engine, username="sam@southend.gov.uk", password=PASSWORD, role="commissioner")
+    users.link_identity(engine, username="PAT@southend.gov.uk", subject="8f3c-oid", by="admin")
+    with pytest.raises(users.AccountError, match="already linked to 'pat@southend.gov.uk'"):
+        users.link_identity(engine, username="sam@southend.gov.uk", subject="8f3c-oid", by="admin")
+    user, why = users.provider_account(engine, issuer=ISSUER, subject="8f3c-oid", email=None, email_verified=None)
+    assert why == "ok" and user.username == "pat@southend.gov.uk"
+    assert users.list_users(engine).set_index("username")["linked"].to_dict() == {
+        "pat@southend.gov.uk": True, "sam@southend.gov.uk": False}
+    users.unlink_identity(engine, username="pat@southend.gov.uk", by="admin")
+    assert users.provider_account(engine, issuer=ISSUER, subject="8f3c-oid", email=None,
+                                  email_verified=None) == (None, "unknown")
+    log = _audit(engine)
+    assert {"account_linked", "account_unlinked"} <= set(log["action"])
