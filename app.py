@@ -27,6 +27,10 @@ except Exception:  # never a traceback in front of a user
     st.stop()
 
 user = auth.restore(engine)
+script = auth.browser_script()  # before any page runs: a page may stop the run early
+if script:
+    with st.sidebar if user is not None else st.container():
+        st.html(script, unsafe_allow_javascript=True)
 
 
 @st.fragment(run_every=60)
@@ -76,7 +80,3 @@ else:
     except Exception as exc:  # a friendly message instead of a traceback; the log gets where, not what
         frame.page_failed(current.title, exc)
 
-script = auth.browser_script()
-if script:
-    with st.sidebar if user is not None else st.container():
-        st.html(script, unsafe_allow_javascript=True)
