@@ -101,11 +101,11 @@ def site(tmp_path_factory, provider):
     secrets.write_text(f"""
 [auth]
 redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
-cookie_secret = "streamlit-identity-cookie-secret-0123456789"
+cookie_secret = "streamlit-identity-test-cookie-secret-0123456789"
 
 [auth.council]
 client_id = "outcomes-dashboard"
-client_secret = "provider-client-secret"
+client_secret = "provider-test-client-secret"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
 client_kwargs = {{ prompt = "login" }}
 """, encoding="utf-8")
