@@ -1,8 +1,9 @@
-"""Local user accounts: argon2 password hashes, roles, lockout after failed attempts.
+"""User accounts: argon2 password hashes, roles, a back-off after failed sign-ins, provider identities.
 
 Passwords are never stored, logged or audited; only their argon2 hash is kept.
-Usernames of people signing in through the organisation's identity provider
-(``st.login``) are their email addresses, so the same table maps them to a role.
+People who sign in through the organisation's identity provider (``st.login``)
+have their email address as username (a label) and are matched on the
+provider's immutable id recorded on the account (``provider_account``).
 """
 
 from __future__ import annotations
