@@ -31,7 +31,7 @@ run: $(STAMP)
 	@[ -n "$$OUTCOMES_DATABASE_URL" ] || $(PY) -m sample_data ensure --db sqlite:///$(abspath $(SAMPLE_DB))
 	OUTCOMES_SAMPLE=$${OUTCOMES_SAMPLE:-$$([ -z "$$OUTCOMES_DATABASE_URL" ] && echo 1 || echo 0)} \
 	OUTCOMES_DATABASE_URL=$${OUTCOMES_DATABASE_URL:-sqlite:///$(abspath $(SAMPLE_DB))} \
-	  $(PY) -m streamlit run app.py
+	  $(PY) -m streamlit run serve.py
 
 test: $(STAMP)
 	$(PY) -m ruff check .

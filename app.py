@@ -17,6 +17,7 @@ config.overlay_streamlit_secrets(auth.secrets_dict())
 
 try:
     config.cookie_secret()
+    auth.oidc_provider()  # a misread [auth] section stops here, with what to fix
     engine = data.engine()
 except config.ConfigurationError as exc:
     st.error(f"The dashboard is not configured yet: {exc}")
@@ -27,6 +28,24 @@ except Exception:  # never a traceback in front of a user
     st.stop()
 
 user = auth.restore(engine)
+script = auth.browser_script()  # before any page runs: a page may stop the run early
+if script:
+    with st.sidebar if user is not None else st.container():
+        st.html(script, unsafe_allow_javascript=True)
+
+
+@st.fragment(run_every=60)
+def idle_watch() -> None:
+    """Each minute: warn before an idle session ends, and leave a session that has ended (runs are not use)."""
+    if auth.idle_over(engine):
+        st.rerun(scope="app")
+    notice = auth.idle_notice(engine)
+    if notice:
+        st.warning(notice, icon=":material/timer:")
+        if st.button("Stay signed in", key="stay-signed-in"):
+            auth.stay_signed_in(engine)
+            st.rerun(scope="app")
+
 
 if user is None:
     frame.sample_banner()
@@ -54,6 +73,7 @@ else:
         if st.button("Log out", icon=":material/logout:"):
             auth.logout(engine)
             st.rerun()
+        idle_watch()
 
     frame.sample_banner()
     try:
@@ -61,7 +81,3 @@ else:
     except Exception as exc:  # a friendly message instead of a traceback; the log gets where, not what
         frame.page_failed(current.title, exc)
 
-script = auth.cookie_script()
-if script:
-    with st.sidebar:
-        st.html(script, unsafe_allow_javascript=True)

@@ -46,7 +46,11 @@ def _app(role: str, partner: str | None = None):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-    at.session_state["auth_user"] = {"username": partner or role, "role": role, "partner": partner, "active": True}
+    from storage import sessions
+    from storage.db import database_url, ensure_schema
+
+    at.session_state["auth_session"], _ = sessions.start(ensure_schema(database_url()), username=partner or role,
+                                                         method="password")
     return at
 
 

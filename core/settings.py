@@ -58,6 +58,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OUTCOMES_COOKIE_SECRET", None,
             "Secret that signs login cookies. Required; the same on every app process. Never commit it."),
     Setting("OUTCOMES_SESSION_HOURS", "8", "How long a login lasts, in hours.", int),
+    Setting("OUTCOMES_IDLE_MINUTES", "30",
+            "A session with no interaction for this many minutes ends (a warning shows two minutes before).", int),
     Setting("OUTCOMES_RETENTION_DAYS", "2555",
             "Archived files and replaced rows older than this many days are deleted by the retention command.", int),
     Setting("OUTCOMES_TIMEZONE", "Europe/London", "Time zone for 'end of day' and due dates."),

@@ -75,9 +75,42 @@ users = sa.Table(
     sa.Column("role", sa.String(20), nullable=False),
     sa.Column("partner", sa.String(40), nullable=True),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
-    sa.Column("failed_attempts", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("locked_until", sa.DateTime, nullable=True),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    # The identity provider's immutable id for this person (Entra ``oid``, else ``sub``) and its issuer,
+    # recorded when the account is linked: provider sign-ins are matched on these, never on a bare email.
+    sa.Column("oidc_issuer", sa.String(255), nullable=True),
+    sa.Column("oidc_subject", sa.String(255), nullable=True),
+    sa.UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_users_oidc_identity"),
+)
+
+# One row per sign-in (and per refused provider sign-in). The browser's cookie holds a random key whose
+# SHA-256 is ``key_hash``; every script run checks its row, so ending a row ends that session everywhere.
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(80), nullable=True, index=True),
+    sa.Column("method", sa.String(20), nullable=False),
+    sa.Column("key_hash", sa.String(64), nullable=True, unique=True),
+    sa.Column("handover_hash", sa.String(64), nullable=True, unique=True),
+    sa.Column("handover_until", sa.DateTime, nullable=True),
+    # A provider sign-in's ID token (hash of issuer, subject, issue time, nonce): it opens one session at most.
+    sa.Column("identity_ref", sa.String(64), nullable=True, index=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("last_seen", sa.DateTime, nullable=False),
+    sa.Column("ended_at", sa.DateTime, nullable=True),
+    sa.Column("end_reason", sa.String(40), nullable=True),
+)
+
+# Failed local sign-ins per typed name (its SHA-256, never the text) and source address: the back-off.
+login_throttle = sa.Table(
+    "login_throttle",
+    metadata,
+    sa.Column("name_hash", sa.String(64), primary_key=True),
+    sa.Column("source", sa.String(64), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_failure", sa.DateTime, nullable=False, index=True),
+    sa.Column("locked_until", sa.DateTime, nullable=True),
 )
 
 # Append-only: who did what, when, in which role. Never personal data values.

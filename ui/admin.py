@@ -32,11 +32,13 @@ def accounts(ctx: PageContext) -> None:
         "Username": table["username"], "Role": [users.ROLE_LABELS.get(r, r) for r in table["role"]],
         "Partner": ["" if fmt.is_missing(p) or not p else partner_name(p) for p in table["partner"]],
         "Active": ["Yes" if a else "No" for a in table["active"]],
-        "Locked until": [fmt.uk_datetime(t) if not pd.isna(t) else "" for t in table["locked_until"]],
+        "Paused until": [fmt.uk_datetime(t) if not pd.isna(t) else "" for t in table["locked_until"]],
+        "Organisation account": ["Linked" if linked else "" for linked in table["linked"]],
         "Created": [fmt.uk_date(t) for t in table["created_at"]],
     })
     st.dataframe(shown, hide_index=True, width="stretch", key="users-table")
-    st.caption("People who sign in with their organisation account are listed by their email address.")
+    st.caption("People who sign in with their organisation account are listed by their email address. "
+               "*Paused until*: too many wrong passwords from one computer (a password reset lifts it).")
 
     left, right = st.columns(2, gap="large")
     with left, st.form("add-user", clear_on_submit=True):
@@ -84,6 +86,17 @@ def accounts(ctx: PageContext) -> None:
                 try:
                     users.reset_password(ctx.engine, username=who, password=new, by=ctx.user.username)
                     _flash(f"Password of '{who}' reset; any lockout lifted.")
+                    st.rerun()
+                except users.AccountError as exc:
+                    st.error(str(exc))
+        with st.form("link", clear_on_submit=True):
+            subject = st.text_input("Organisation account's Object ID (Entra) or subject",
+                                    help="Entra admin centre → Users → the person → Object ID. Their next "
+                                         "sign-in with the organisation button opens this account.")
+            if st.form_submit_button("Link organisation account"):
+                try:
+                    users.link_identity(ctx.engine, username=who, subject=subject, by=ctx.user.username)
+                    _flash(f"'{who}' is linked to that organisation account.")
                     st.rerun()
                 except users.AccountError as exc:
                     st.error(str(exc))

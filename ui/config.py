@@ -55,3 +55,8 @@ def cookie_secret(*, generated_path: Path = GENERATED_SECRET) -> str:
 
 def session_hours() -> int:
     return max(1, int(settings.get("OUTCOMES_SESSION_HOURS")))
+
+
+def idle_minutes() -> int:
+    """Minutes without interaction after which a session ends (at least 3: the warning comes 2 before)."""
+    return max(3, int(settings.get("OUTCOMES_IDLE_MINUTES")))

@@ -63,7 +63,7 @@ def server(tmp_path_factory):
            "OUTCOMES_COOKIE_SECRET": "browser-test-secret-0123456789abcdefghijkl"}
     log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -111,6 +111,17 @@ def _log_in(page, base: str, username: str) -> None:
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("button", name="Log out").wait_for(timeout=120_000)
     _settle(page)
+    _session_cookie(page.context)  # handed over by the page right after sign-in
+
+
+def _session_cookie(context, timeout: float = 30) -> dict:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        found = [c for c in context.cookies() if c["name"] == "outcomes_session"]
+        if found:
+            return found[0]
+        time.sleep(0.2)
+    raise AssertionError("the session cookie was not set")
 
 
 def test_only_the_login_form_before_login(server, browser):
@@ -158,8 +169,10 @@ def test_reload_keeps_the_user_signed_in_and_log_out_ends_it(server, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     _log_in(page, server, "commissioner")
-    cookie = next(c for c in context.cookies() if c["name"] == "outcomes_session")
-    assert cookie["sameSite"] == "Strict" and cookie["expires"] > time.time() + 3600
+    cookie = _session_cookie(context)
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["expires"] > time.time() + 3600
+    assert not cookie["secure"]  # plain HTTP in this test; Secure whenever the request came over HTTPS
+    assert "outcomes_session" not in page.evaluate("document.cookie")  # page script cannot read it
     page.reload()
     page.get_by_role("button", name="Log out").wait_for(timeout=120_000)
     _settle(page)
@@ -167,10 +180,40 @@ def test_reload_keeps_the_user_signed_in_and_log_out_ends_it(server, browser):
     assert page.get_by_role("textbox", name="Username").count() == 0
     page.get_by_role("button", name="Log out").click()
     page.get_by_role("textbox", name="Username").wait_for(timeout=120_000)
+    page.wait_for_url(re.compile(r"^[^?]*/$"), timeout=30_000)
+    _settle(page)
+    assert not [c for c in context.cookies() if c["name"] == "outcomes_session"]  # cleared by /session/end
     page.reload()
     page.get_by_role("textbox", name="Username").wait_for(timeout=120_000)
     assert "Meeting overview" not in page.inner_text("body")
     context.close()
+
+
+def test_sign_out_in_one_browser_ends_the_session_in_another_at_its_next_click(server, browser):
+    first = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = first.new_page()
+    _log_in(page, server, "chair")
+    # Another device holding the same cookie (copied), and a separate sign-in of the same account.
+    copied = browser.new_context(viewport={"width": 1400, "height": 900})
+    copied.add_cookies([_session_cookie(first)])
+    other = browser.new_context(viewport={"width": 1400, "height": 900})
+    tabs = [copied.new_page(), other.new_page()]
+    tabs[0].goto(server + "/")
+    _log_in(tabs[1], server, "chair")
+    for tab in tabs:
+        tab.get_by_role("button", name="Log out").wait_for(timeout=120_000)
+        _settle(tab)
+        assert "Meeting overview" in tab.inner_text("body")
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("textbox", name="Username").wait_for(timeout=120_000)
+    for tab in tabs:  # no reload: the next click in the open tab
+        tab.locator("[data-testid='stSidebarNav'] a", has_text="Engagement").first.click()
+        tab.get_by_role("textbox", name="Username").wait_for(timeout=120_000)
+        _settle(tab)
+        body = tab.inner_text("body")
+        assert "Women engaged" not in body and "signed out" in body
+    for context in (first, copied, other):
+        context.close()
 
 
 def test_a_forged_cookie_signs_no_one_in(server, browser):

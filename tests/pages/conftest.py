@@ -37,8 +37,18 @@ def signed_in(role_user: dict | None):
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     if role_user is not None:
-        at.session_state["auth_user"] = {"active": True, "partner": None, **role_user}
+        sign_in(at, role_user["username"])
     return at
+
+
+def sign_in(at, username: str) -> int:
+    """Give an AppTest a real session of ``username`` (as a sign-in would); its id."""
+    from storage import sessions
+    from storage.db import database_url, ensure_schema
+
+    session_id, _ = sessions.start(ensure_schema(database_url()), username=username, method="password")
+    at.session_state["auth_session"] = session_id
+    return session_id
 
 
 USERS = {

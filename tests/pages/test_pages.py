@@ -310,12 +310,10 @@ def test_an_empty_database_shows_not_reported_not_zero(tmp_path, monkeypatch, ke
 
 @pytest.mark.parametrize(("role", "custom"), [("chair", True), ("commissioner", False), ("author", False)])
 def test_only_exact_figures_may_be_asked_for_custom_dates(app_env, role, custom):
-    from streamlit.testing.v1 import AppTest
 
-    from tests.pages.conftest import ROOT, USERS
+    from tests.pages.conftest import USERS, signed_in
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["auth_user"] = {"active": True, "partner": None, **USERS[role]}
+    at = signed_in(USERS[role])
     at.session_state["period_kind"] = "Custom dates"  # left from an earlier session: not offered in public
     at.run()
     _assert_healthy(at)
