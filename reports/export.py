@@ -17,6 +17,7 @@ from typing import Literal
 import sqlalchemy as sa
 
 from core.periods import Period
+from metrics import meetings
 from reports.data import ReportData, gather
 from reports.figures import Charts, indicator_charts
 from reports.pack import MeetingItem, build_pack
@@ -112,13 +113,30 @@ def record(engine: sa.Engine, *, username: str, role: str | None, kind: Kind, pe
                   "as_of": as_of.isoformat() if as_of else None, "via": via})
 
 
+def items_for_pack(engine: sa.Engine, *, period: Period, public: bool) -> list[MeetingItem]:
+    """The group's actions, decisions and commentary for the pack (``metrics.meetings.pack_items``): in a
+    public pack only commentary marked for publication, never restricted text."""
+    items = meetings.pack_items(engine, period=period, public=public)
+    out = [MeetingItem("action", a["text"], a["indicator_ids"][0] if a["indicator_ids"] else None,
+                       owner=a["owner"], due=a["due_on"],
+                       status="overdue" if a["overdue"] else a["status"]) for a in items.actions]
+    out += [MeetingItem("decision", d["text"], d["indicator_ids"][0] if d["indicator_ids"] else None,
+                        due=None, status=f"agreed {d['decided_on'].day} {d['decided_on']:%B %Y}")
+            for d in items.decisions]
+    out += [MeetingItem("commentary", c["text"], c["indicator_id"]) for c in items.commentary]
+    return out
+
+
 def export(*, engine: sa.Engine, kind: Kind, period: Period, public: bool, username: str, role: str | None,
            as_of: date | None = None, via: str = "cli", data: ReportData | None = None,
-           meeting_items: Sequence[MeetingItem] = ()) -> Export:
+           meeting_items: Sequence[MeetingItem] | None = None) -> Export:
     """Compute (or reuse ``data``), build one export and record it in the audit log.
 
-    Where the export has charts, the browser that draws them starts first, while the figures are computed.
+    The pack lists the meeting loop's items for the period unless ``meeting_items`` are given. Where the
+    export has charts, the browser that draws them starts first, while the figures are computed.
     """
+    if meeting_items is None:
+        meeting_items = items_for_pack(engine, period=period, public=public) if kind == "pack" else ()
     session = BrowserSession() if kind in NEEDS_CHARTS else None
     try:
         if data is None:

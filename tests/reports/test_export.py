@@ -136,3 +136,45 @@ def test_an_empty_database_still_exports_saying_nothing_was_reported(engine):
     rows = list(csv.DictReader(io.StringIO(build_csv(data=data).decode("utf-8-sig"))))
     period_rows = [r for r in rows if r["period type"] == "reporting period"]
     assert [r["status"] for r in period_rows] == ["not reported"] * len(CATALOGUE)
+
+
+def _meeting(engine):
+    """A meeting on Q1 with an action, a decision, restricted commentary and commentary marked for publication."""
+    from datetime import date, datetime
+
+    from metrics import meetings as loop
+    from storage.users import User
+
+    chair, author = User("chair", "chair", None, True), User("author", "author", None, True)
+    m = loop.create_meeting(engine, chair, held_on=date(2026, 7, 20), period=Q1, at=datetime(2026, 7, 20, 9))
+    loop.raise_action(engine, chair, meeting_id=m, indicator_ids=["ENG-01"], owner_partner="aspirations",
+                      due_on=date(2026, 8, 17), at=datetime(2026, 7, 20, 10), text="Find a second room for the drop-in.")
+    loop.record_decision(engine, chair, meeting_id=m, indicator_ids=["ENG-01"], at=datetime(2026, 7, 20, 10),
+                         text="Keep the drop-in open through the summer.")
+    loop.add_commentary(engine, chair, indicator_id="ENG-01", period=Q1, at=datetime(2026, 7, 20, 11),
+                        text="Only for the group: the hall closes in August.")
+    c = loop.add_commentary(engine, chair, indicator_id="ENG-05", period=Q1, at=datetime(2026, 7, 20, 11),
+                            text="Outreach met more women on the street this quarter.")
+    loop.mark_public(engine, author, commentary_id=c)
+
+
+def test_the_pack_lists_the_meeting_loop_s_items_and_a_public_one_no_restricted_text(populated):
+    from reports.export import items_for_pack
+
+    _meeting(populated)
+    restricted = {(i.kind, i.text) for i in items_for_pack(populated, period=Q1, public=False)}
+    public = {(i.kind, i.text) for i in items_for_pack(populated, period=Q1, public=True)}
+    assert ("action", "Find a second room for the drop-in.") in restricted & public
+    assert ("decision", "Keep the drop-in open through the summer.") in restricted & public
+    assert ("commentary", "Outreach met more women on the street this quarter.") in public
+    assert ("commentary", "Only for the group: the hall closes in August.") in restricted - public
+
+
+def test_an_exported_pack_carries_the_items(sqlite_populated):
+    require_chromium()
+    _meeting(sqlite_populated)
+    pack = export(engine=sqlite_populated, kind="pack", period=Q1, public=True, username="author1", role="author")
+    cells = {c.text for t in docx.Document(io.BytesIO(pack.content)).tables for row in t.rows for c in row.cells}
+    assert "Find a second room for the drop-in." in cells
+    assert "Outreach met more women on the street this quarter." in cells
+    assert "Only for the group: the hall closes in August." not in cells
