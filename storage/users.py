@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from core.identifiers import refusal, username_problem
 from core.partners import partners
 from storage import schema, sessions
 from storage.repository import audit, utcnow
@@ -103,6 +104,10 @@ def create_user(engine: sa.Engine, *, username: str, password: str, role: str, p
     username = username.strip()
     if not username or len(username) > 80:
         raise AccountError("A username needs 1 to 80 characters")
+    problem = username_problem(username)
+    if problem:  # every door: the admin page, the command line and the sample accounts (never repeats it)
+        raise AccountError(refusal(problem, "This username", "choose another (a staff member's organisation email "
+                                                             "address on its own is fine)."))
     _check_role(role, partner)
     _check_password(password, allow_short=allow_short_password)
     if get_user(engine, username=username):

@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from core import clock
-from core.identifiers import refusal, username_problem
 from core.partners import partners
 from core.periods import fy_label, fy_of
 from metrics import catalogue
@@ -49,11 +48,6 @@ def accounts(ctx: PageContext) -> None:
                                format_func=lambda p: partner_name(p) if p else "—")
         password = st.text_input("Temporary password (at least 10 characters)", type="password")
         if st.form_submit_button("Add account", type="primary"):
-            problem = username_problem(username)
-            if problem:  # the username is never repeated: it may hold someone's details
-                st.error(refusal(problem, "This username", "choose another (a staff member's organisation email "
-                                 "address on its own is fine)."))
-                return
             try:
                 users.create_user(ctx.engine, username=username, password=password, role=role,
                                   partner=partner or None, created_by=ctx.user.username)

@@ -213,3 +213,13 @@ def test_an_administrator_links_an_entra_account_by_its_object_id(engine):
                                   email_verified=None) == (None, "unknown")
     log = _audit(engine)
     assert {"account_linked", "account_unlinked"} <= set(log["action"])
+
+
+def test_a_username_holding_personal_data_is_refused_at_every_door(engine):
+    """The admin page, ``ui.accounts create`` and the sample all add accounts through ``create_user``."""
+    with pytest.raises(users.AccountError) as refused:
+        users.create_user(engine, username="jane 07700900123", password="long enough pw", role="chair")
+    assert "07700900123" not in str(refused.value) and "a phone number" in str(refused.value)
+    assert users.get_user(engine, username="jane 07700900123") is None
+    ok = users.create_user(engine, username="jane.doe@southend.gov.uk", password="long enough pw", role="chair")
+    assert ok.username == "jane.doe@southend.gov.uk"
