@@ -81,9 +81,18 @@ class Session:
         import websockets
 
         header = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        self._ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"],
-                                            additional_headers={"Cookie": header}, max_size=64 * 2**20,
-                                            open_timeout=self.timeout, ping_interval=None)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                self._ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"],
+                                                    additional_headers={"Cookie": header}, max_size=64 * 2**20,
+                                                    open_timeout=self.timeout, ping_interval=None)
+                return
+            except websockets.InvalidStatus as exc:
+                # The proxy had no process to hand it to (one stopping, one starting): a browser tries again.
+                if exc.response.status_code not in (502, 503, 504) or time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.5)
 
     async def close(self) -> None:
         if self._ws is not None:

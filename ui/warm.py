@@ -9,6 +9,7 @@ pages then find it in the cache.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 
@@ -16,6 +17,7 @@ log = logging.getLogger(__name__)
 
 # How often the data version is read to notice an upload made elsewhere: one small query.
 POLL_SECONDS = 5.0
+_frozen = False
 
 
 def warm() -> tuple[int, int]:
@@ -26,6 +28,13 @@ def warm() -> tuple[int, int]:
     from ui import components as _components  # noqa: F401 - plotly and the charts, imported once here
     from ui import data
 
+    # What was imported lives as long as the process: out of the collector's sight, so that its own
+    # full collections (runner.postScriptGC is off) walk only what page runs made. Before any figure is
+    # computed, so cached figures, which are replaced after an upload, stay collectable.
+    global _frozen
+    if not _frozen:
+        gc.freeze()
+        _frozen = True
     eng = data.engine()
     data.begin_run()
     version = repository.data_version(eng)
