@@ -91,3 +91,43 @@ def test_tiny_bursts_every_scenario_checked(tmp_path, processes, counts):
         assert 0 < r["median"] <= r["p90"] <= r["max"]
         assert r["server_mb"] > 50  # a live app process was sampled
         assert r["processes"] == (processes or 1)
+
+
+def _row(n, scenario, p90, processes=1, per_second=10.0, errors=0, foreign=0):
+    return {"sessions": n, "scenario": scenario, "p90": p90, "median": p90 / 2, "max": p90 * 1.2,
+            "processes": processes, "per_second": per_second, "errors": errors, "foreign": foreign,
+            "where": "x", "server_mb": 200.0}
+
+
+def test_the_load_targets_are_the_issues():
+    from benchmarks import report
+
+    rows = [_row(15, "warm", 0.9), _row(15, "after new data", 3.6), _row(40, "warm", 2.9, per_second=10),
+            _row(40, "after new data", 3.9), _row(15, "after a restart", 2.0),
+            _row(15, "warm", 0.6, processes=2), _row(40, "warm", 1.0, processes=2, per_second=15.0, foreign=1)]
+    got = {t.name: t.met for t in report.load_targets({"load": {"rows": {"sample": rows}}})}
+    assert got["15 sessions at once, warm, p90 (sample, one process)"]
+    assert not got["15 sessions at once, after new data, p90 (sample, one process)"]
+    assert got["40 sessions at once, warm, p90 (sample, one process)"]
+    assert got["15 sessions at once, after a restart, p90 (sample, one process)"]
+    assert not got["15 sessions at once, warm, p90 (sample, 2 processes behind nginx)"]
+    assert not got["throughput behind nginx ÷ one process (sample, 40 sessions, warm)"]  # 1.5× < 1.6×
+    assert got["sessions without errors (sample, every burst)"]
+    assert not got["sessions shown another account's figures (sample)"]
+
+
+def test_a_load_step_not_measured_is_a_missed_target_not_a_pass():
+    from benchmarks import report
+
+    (t,) = report.load_targets({"load": {"not_measured": "Chromium is not installed"}})
+    assert not t.met and "NOT MEASURED" in t.measured
+
+
+def test_memory_growing_over_the_soak_misses_its_target():
+    from benchmarks import report
+
+    soak = {"seconds": 1800, "gc": False, "rss_first_third_mb": 200.0, "rss_last_third_mb": 230.0}
+    (t,) = report.load_targets({"load": {"rows": {}}, "soak": [soak]})
+    assert not t.met and t.measured == "+15.0 %"
+    (t,) = report.load_targets({"load": {"rows": {}}, "soak": [{**soak, "rss_last_third_mb": 204.0}]})
+    assert t.met
