@@ -131,3 +131,14 @@ def test_memory_growing_over_the_soak_misses_its_target():
     assert not t.met and t.measured == "+15.0 %"
     (t,) = report.load_targets({"load": {"rows": {}}, "soak": [{**soak, "rss_last_third_mb": 204.0}]})
     assert t.met
+
+
+def test_the_results_table_shows_every_burst():
+    from benchmarks import report
+
+    rows = [_row(15, "warm", 0.72), _row(15, "warm", 0.35, processes=2)]
+    results = {"machine": report.machine(), "scales": {"sample": {}}, "load": {"rows": {"sample": rows}}}
+    results["targets"] = [t.as_dict() for t in report.load_targets(results)]
+    table = report.markdown(results)
+    assert "Sessions at once, sample data" in table
+    assert table.count("| x | warm | 15 |") == 2 and "| 0.72 |" in table and "| 0.35 |" in table
