@@ -9,6 +9,10 @@ and regional scale each page is rendered three times; the medians are kept: one 
 fifth on a shared machine. The overview's cold-render ratio comes from renders of the sample and the
 regional data in turn, in one process (``--pair-rounds``), so that each ratio compares renders made
 seconds apart.
+Then the load step: bursts of 1, 5, 15 and 40 protocol-level sessions, roles mixed and every page
+checked, after a restart, warm and after new data, on the sample and regional data, one process and
+one per core behind nginx (``benchmarks.load``). ``--soak-minutes`` adds a soak with and without
+``runner.postScriptGC`` (``make bench SOAK=30``).
 Writes ``DIR/results.json`` and ``DIR/results.md`` and exits 1 when a target is missed.
 """
 
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -38,6 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pair-rounds", type=int, default=11,
                     help="render the overview on the sample and the regional data in turn this many times, in one "
                          "process, for the cold-render ratio (default 11)")
+    ap.add_argument("--load-sessions", default="1,5,15,40",
+                    help="the load step's burst sizes, comma-separated (default 1,5,15,40)")
+    ap.add_argument("--no-load", action="store_true", help="skip the load step (sessions at once)")
+    ap.add_argument("--load-processes", type=int, default=os.cpu_count() or 1,
+                    help="app processes behind nginx in the load step (default: cores)")
+    ap.add_argument("--soak-minutes", type=float, default=0,
+                    help="also soak the server this long with and without runner.postScriptGC (make bench SOAK=30)")
     args = ap.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="outcomes-bench-"))
     scales = [scale.Scale("sample", women=None, months=None, openpyxl=False, pages=(), page_rounds=args.repeats,
@@ -57,6 +69,13 @@ def main(argv: list[str] | None = None) -> int:
         results["overview_pair"] = scale.overview_pair(sample=work / "sample", regional=work / "regional",
                                                        rounds=args.pair_rounds,
                                                        say=lambda m: print(f"   {m}", flush=True))
+        if not args.no_load:
+            results["load"] = _load(args, work)
+        if args.soak_minutes:
+            print(f"== soak: {args.soak_minutes:g} minutes, with and without runner.postScriptGC", flush=True)
+            results["soak"] = scale.soak(db_file=work / "sample" / "outcomes.db", work=work / "soak",
+                                         minutes=args.soak_minutes, sessions=15,
+                                         say=lambda m: print(f"   {m}", flush=True))
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -71,6 +90,24 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(results['targets']) - len(missed)} of {len(results['targets'])} targets met"
           + (": every target met." if not missed else f"; MISSED: {', '.join(t['name'] for t in missed)}"))
     return 1 if missed else 0
+
+
+def _load(args, work: Path) -> dict:
+    """Sessions at once on the sample and regional data, one process and behind nginx (``benchmarks.load``)."""
+    missing = scale.chromium_missing()
+    if missing:
+        print(f"== load: NOT MEASURED: {missing}", flush=True)
+        return {"not_measured": missing}
+    counts = [int(x) for x in args.load_sessions.split(",")]
+    out: dict = {"counts": counts, "processes": args.load_processes, "rows": {}}
+    for name in ("sample", "regional"):
+        for processes in (0, args.load_processes):
+            where = f"{processes} processes behind nginx" if processes else "one process"
+            print(f"== load: {name}, {where}", flush=True)
+            out["rows"].setdefault(name, []).extend(
+                scale.load(db_file=work / name / "outcomes.db", work=work / "load", counts=counts,
+                           processes=processes, say=lambda m: print(f"   {m}", flush=True)))
+    return out
 
 
 if __name__ == "__main__":

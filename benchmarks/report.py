@@ -1,4 +1,4 @@
-"""The targets of issue #7, checked against one run's results, and the markdown table for the README."""
+"""The targets of issues #7 and #23, checked against one run's results, and the markdown table for the README."""
 
 from __future__ import annotations
 
@@ -96,6 +96,7 @@ def targets(results: dict) -> list[Target]:
             out.append(Target(f"meeting pack build ({build['step'].removeprefix('pack-')}, sample, "
                               f"{build['charts']} charts)", f"{build['seconds']:.1f} s", f"< {PACK_LIMIT_S:.0f} s",
                               build["seconds"] < PACK_LIMIT_S))
+    out += load_targets(results)
     peaks = _peaks(reg)
     if "overview_pair" in results:  # holds the regional tables too
         peaks["overview in turn"] = results["overview_pair"]["process"]["peak_mb"]
@@ -116,6 +117,55 @@ def targets(results: dict) -> list[Target]:
         for k, (n, r) in pairs.items():
             g = n / r
             out.append(Target(f"{k}: national ÷ regional", f"{g:.1f}×", f"≤ {growth:.1f}× (rows)", g <= growth))
+    return out
+
+
+# Issue #23's targets for sessions at once: (sessions, scenario, p90 limit in seconds), one process.
+LOAD_P90 = ((15, "warm", 1.0), (15, "after new data", 3.5), (40, "warm", 3.0), (40, "after new data", 4.0),
+            (15, "after a restart", 3.0))
+PROXY_WARM_15_P90 = 0.5
+PROXY_THROUGHPUT = 1.6
+SOAK_GROWTH = 0.05  # memory over the soak's last third against its first: at most 5 % more
+
+
+def _row(rows: list[dict], *, n: int, scenario: str, proxied: bool) -> dict | None:
+    return next((r for r in rows if r["sessions"] == n and r["scenario"] == scenario
+                 and (r["processes"] > 1) == proxied), None)
+
+
+def load_targets(results: dict) -> list[Target]:
+    """Sessions at once (issue #23): p90 limits, the proxy's gain, no errors, no foreign figures, flat memory."""
+    load = results.get("load")
+    out: list[Target] = []
+    if not load:
+        return out
+    if "not_measured" in load:
+        return [Target("sessions at once (load step)", f"NOT MEASURED: {load['not_measured']}", "measured", False)]
+    for name, rows in load["rows"].items():
+        for n, scenario, limit in LOAD_P90:
+            r = _row(rows, n=n, scenario=scenario, proxied=False)
+            if r:
+                out.append(Target(f"{n} sessions at once, {scenario}, p90 ({name}, one process)", f"{r['p90']:.2f} s",
+                                  f"< {limit:g} s", r["p90"] < limit))
+        r = _row(rows, n=15, scenario="warm", proxied=True)
+        if r:
+            out.append(Target(f"15 sessions at once, warm, p90 ({name}, {r['processes']} processes behind nginx)",
+                              f"{r['p90']:.2f} s", f"< {PROXY_WARM_15_P90:g} s", r["p90"] < PROXY_WARM_15_P90))
+        n = max(r["sessions"] for r in rows)
+        one, many = _row(rows, n=n, scenario="warm", proxied=False), _row(rows, n=n, scenario="warm", proxied=True)
+        if one and many:
+            gain = many["per_second"] / one["per_second"]
+            out.append(Target(f"throughput behind nginx ÷ one process ({name}, {n} sessions, warm)", f"{gain:.2f}×",
+                              f"≥ {PROXY_THROUGHPUT:g}×", gain >= PROXY_THROUGHPUT))
+        errors = sum(r["errors"] for r in rows)
+        foreign = sum(r["foreign"] for r in rows)
+        out.append(Target(f"sessions without errors ({name}, every burst)", f"{errors} errors", "0", errors == 0))
+        out.append(Target(f"sessions shown another account's figures ({name})", str(foreign), "0", foreign == 0))
+    for soak in results.get("soak", []):
+        growth = soak["rss_last_third_mb"] / soak["rss_first_third_mb"] - 1
+        out.append(Target(f"memory over a {soak['seconds'] / 60:g}-minute soak (postScriptGC "
+                          f"{'on' if soak['gc'] else 'off'})", f"{growth * 100:+.1f} %", f"≤ +{SOAK_GROWTH * 100:g} %",
+                          growth <= SOAK_GROWTH))
     return out
 
 
@@ -162,6 +212,14 @@ def markdown(results: dict) -> str:
                       f"{pair['rounds']} rounds: median {pair['cold']['sample']:.2f} s and "
                       f"{pair['cold']['regional']:.2f} s; each round's ratio "
                       + ", ".join(f"{r:.2f}×" for r in pair["ratios"]) + "."]
+    load = results.get("load") or {}
+    for name, rows in load.get("rows", {}).items():
+        lines += ["", f"Sessions at once, {name} data (seconds from connecting to the page finished):", "",
+                  "| Where | Scenario | Sessions | Median | p90 | Max | Sessions/s | Errors | Foreign | Server MB |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [f"| {r['where']} | {r['scenario']} | {r['sessions']} | {r['median']:.2f} | {r['p90']:.2f} | "
+                  f"{r['max']:.2f} | {r['per_second']:.1f} | {r['errors']} | {r['foreign']} | {r['server_mb']:.0f} |"
+                  for r in rows]
     lines += ["", "| Target | Measured | Limit | Met |", "|---|---:|---:|:---:|"]
     for t in results["targets"]:
         lines.append(f"| {t['name']} | {t['measured']} | {t['limit']} | {'yes' if t['met'] else '**NO**'} |")

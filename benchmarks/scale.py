@@ -181,3 +181,41 @@ def overview_pair(*, sample: Path, regional: Path, rounds: int, say: Callable[[s
     say(f"overview cold render, sample and regional in turn ({rounds} rounds): {out['cold']['sample']:.2f}s and "
         f"{out['cold']['regional']:.2f}s; ratio {out['ratio']:.2f}× (median of the rounds)")
     return out
+
+
+def chromium_missing() -> str | None:
+    """Why the load step cannot sign anyone in, if it cannot (it signs in through the login form)."""
+    if not Path("/usr/bin/chromium").exists():
+        return "Chromium is not installed (/usr/bin/chromium)"
+    return None
+
+
+def load(*, db_file: Path, work: Path, counts: list[int], processes: int, say: Callable[[str], None]) -> list[dict]:
+    """Bursts of sessions after a restart, warm and after new data (``benchmarks.load``), on a copy of the
+    database (the step loads returns into it). ``processes``: 0 for one process, else that many behind nginx."""
+    work.mkdir(parents=True, exist_ok=True)
+    copy = work / f"load-{processes}.db"
+    shutil.copyfile(db_file, copy)
+    r = run(python("-m", "benchmarks.load", "burst", "--db", f"sqlite:///{copy}",
+                   "--sessions", ",".join(str(n) for n in counts), "--processes", str(processes)), env=_pages_env())
+    for row in r.payload:
+        say(f"{row['where']}, {row['scenario']}, {row['sessions']} sessions: median {row['median']:.2f}s, "
+            f"p90 {row['p90']:.2f}s, max {row['max']:.2f}s, {row['per_second']:.1f} sessions/s, "
+            f"errors {row['errors']}, foreign {row['foreign']}, server {row['server_mb']:.0f} MB")
+    return [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items()} for row in r.payload]
+
+
+def soak(*, db_file: Path, work: Path, minutes: float, sessions: int, say: Callable[[str], None]) -> list[dict]:
+    """The soak with and without ``runner.postScriptGC`` (``benchmarks.load soak``), one after the other."""
+    out = []
+    for gc in (True, False):
+        copy = work / "soak.db"
+        shutil.copyfile(db_file, copy)
+        r = run(python("-m", "benchmarks.load", "soak", "--db", f"sqlite:///{copy}", "--seconds", str(minutes * 60),
+                       "--sessions", str(sessions), *([] if gc else ["--no-gc"])), env=_pages_env())
+        row = r.payload[0]
+        say(f"soak {minutes:g} min, {sessions} sessions, postScriptGC {'on' if gc else 'off'}: {row['reruns']} reruns, "
+            f"p90 {row['p90']:.2f}s, memory {row['rss_first_third_mb']:.0f} MB then {row['rss_last_third_mb']:.0f} MB "
+            f"(max {row['rss_max_mb']:.0f} MB)")
+        out.append(row)
+    return out

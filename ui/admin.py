@@ -60,57 +60,67 @@ def accounts(ctx: PageContext) -> None:
         if table.empty:
             st.info("No accounts yet.")
             return
-        who = st.selectbox("Account", table["username"].tolist(), key="admin-who")
-        row = table[table["username"] == who].iloc[0]
-        row_partner = None if fmt.is_missing(row["partner"]) else row["partner"]
-        c1, c2 = st.columns(2)
-        if row["active"]:
-            if c1.button("Switch off", key="admin-disable", disabled=who == ctx.user.username,
-                         help="Switch off your own account from another administrator's."):
-                users.disable_user(ctx.engine, username=who, by=ctx.user.username)
-                _flash(f"'{who}' can no longer sign in.")
-                st.rerun()
-        elif c1.button("Switch on", key="admin-enable"):
-            users.enable_user(ctx.engine, username=who, by=ctx.user.username)
-            _flash(f"'{who}' can sign in again.")
+        change_account(ctx, table)
+
+
+# A fragment: choosing another account redraws this column only, not the page and its other tabs. Every
+# change reruns the whole app (``st.rerun()``), so the account list and the message are current.
+@st.fragment
+def change_account(ctx: PageContext, table: pd.DataFrame) -> None:
+    """Switch an account off or on, reset its password or change its role."""
+    who = st.selectbox("Account", table["username"].tolist(), key="admin-who")
+    row = table[table["username"] == who].iloc[0]
+    row_partner = None if fmt.is_missing(row["partner"]) else row["partner"]
+    c1, c2 = st.columns(2)
+    if row["active"]:
+        if c1.button("Switch off", key="admin-disable", disabled=who == ctx.user.username,
+                     help="Switch off your own account from another administrator's."):
+            users.disable_user(ctx.engine, username=who, by=ctx.user.username)
+            _flash(f"'{who}' can no longer sign in.")
             st.rerun()
-        with st.form("reset", clear_on_submit=True):
-            new = st.text_input("New password (at least 10 characters)", type="password")
-            if st.form_submit_button("Reset password"):
-                try:
-                    users.reset_password(ctx.engine, username=who, password=new, by=ctx.user.username)
-                    _flash(f"Password of '{who}' reset; any lockout lifted.")
-                    st.rerun()
-                except users.AccountError as exc:
-                    st.error(str(exc))
-        with st.form("link", clear_on_submit=True):
-            subject = st.text_input("Organisation account's Object ID (Entra) or subject",
-                                    help="Entra admin centre → Users → the person → Object ID. Their next "
-                                         "sign-in with the organisation button opens this account.")
-            if st.form_submit_button("Link organisation account"):
-                try:
-                    users.link_identity(ctx.engine, username=who, subject=subject, by=ctx.user.username)
-                    _flash(f"'{who}' is linked to that organisation account.")
-                    st.rerun()
-                except users.AccountError as exc:
-                    st.error(str(exc))
-        with st.form("role"):
-            new_role = st.selectbox("Role", users.ROLES, index=users.ROLES.index(row["role"]),
-                                    format_func=lambda r: users.ROLE_LABELS[r])
-            plist = ["", *partners()]
-            new_partner = st.selectbox("Partner (partner accounts only)", plist,
-                                       index=plist.index(row_partner) if row_partner in plist else 0,
-                                       format_func=lambda p: partner_name(p) if p else "—")
-            if st.form_submit_button("Change role"):
-                try:
-                    users.set_role(ctx.engine, username=who, role=new_role, partner=new_partner or None,
-                                   by=ctx.user.username)
-                    _flash(f"'{who}' is now: {users.ROLE_LABELS[new_role]}.")
-                    st.rerun()
-                except users.AccountError as exc:
-                    st.error(str(exc))
+    elif c1.button("Switch on", key="admin-enable"):
+        users.enable_user(ctx.engine, username=who, by=ctx.user.username)
+        _flash(f"'{who}' can sign in again.")
+        st.rerun()
+    with st.form("reset", clear_on_submit=True):
+        new = st.text_input("New password (at least 10 characters)", type="password")
+        if st.form_submit_button("Reset password"):
+            try:
+                users.reset_password(ctx.engine, username=who, password=new, by=ctx.user.username)
+                _flash(f"Password of '{who}' reset; any lockout lifted.")
+                st.rerun()
+            except users.AccountError as exc:
+                st.error(str(exc))
+    with st.form("link", clear_on_submit=True):
+        subject = st.text_input("Organisation account's Object ID (Entra) or subject",
+                                help="Entra admin centre → Users → the person → Object ID. Their next "
+                                     "sign-in with the organisation button opens this account.")
+        if st.form_submit_button("Link organisation account"):
+            try:
+                users.link_identity(ctx.engine, username=who, subject=subject, by=ctx.user.username)
+                _flash(f"'{who}' is linked to that organisation account.")
+                st.rerun()
+            except users.AccountError as exc:
+                st.error(str(exc))
+    with st.form("role"):
+        new_role = st.selectbox("Role", users.ROLES, index=users.ROLES.index(row["role"]),
+                                format_func=lambda r: users.ROLE_LABELS[r])
+        plist = ["", *partners()]
+        new_partner = st.selectbox("Partner (partner accounts only)", plist,
+                                   index=plist.index(row_partner) if row_partner in plist else 0,
+                                   format_func=lambda p: partner_name(p) if p else "—")
+        if st.form_submit_button("Change role"):
+            try:
+                users.set_role(ctx.engine, username=who, role=new_role, partner=new_partner or None,
+                               by=ctx.user.username)
+                _flash(f"'{who}' is now: {users.ROLE_LABELS[new_role]}.")
+                st.rerun()
+            except users.AccountError as exc:
+                st.error(str(exc))
 
 
+# A fragment: choosing a year or editing a cell redraws the targets tab only.
+@st.fragment
 def targets(ctx: PageContext) -> None:
     this_fy = fy_of(clock.today())
     years = list(range(this_fy + 1, this_fy - 4, -1))

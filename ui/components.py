@@ -77,7 +77,7 @@ def download(ctx: PageContext, frame: pd.DataFrame, *, name: str, key: str) -> N
     if can_export(ctx) and not frame.empty:
         st.download_button("Download these figures (CSV)", csv_bytes(frame),
                            file_name=f"{name}.csv", mime="text/csv", key=f"dl-{key}",
-                           icon=":material/download:")
+                           icon=":material/download:", on_click="ignore")
 
 
 def table(frame: pd.DataFrame, *, key: str | None = None) -> None:
