@@ -175,9 +175,12 @@ def _public_extra(*, engine: sa.Engine, periods: list[Period], as_of: date | Non
     The current-status ones come from the years' publications, protected with the figures they add up to."""
     if extra in disclosure.STATUS_BREAKDOWNS:
         ev = _published(engine=engine, periods=periods, as_of=as_of, ids=ids, tables=tables)
-        pubs = _publications(engine=engine, fys=sorted({fy_of(p.start) for p in periods}), as_of=as_of, tables=tables)
-        cells = []
+        pubs = _publications(engine=engine, fys=sorted({fy_of(p.start) for p in periods if is_standard(p)}),
+                             as_of=as_of, tables=tables)
+        cells = [pd.DataFrame(columns=["p", "id", "category", "value", "suppressed"])]
         for k, p in enumerate(periods):
+            if not is_standard(p):  # not published: no cells, as _published gives no figures for it
+                continue
             pub = pubs[fy_of(p.start)]
             c = pub.cells
             cells.append(c[(c["p"] == pub.periods.index(p)) & (c["id"] == extra)].assign(p=k))

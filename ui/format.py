@@ -137,9 +137,22 @@ _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$=^\"'])")
 def plain(text: object) -> str:
     """Text a person supplied (a file, sheet or user name), made safe to put in Markdown or HTML: shown as
     written, never rendered (no images fetched, no styles, no links, no Streamlit directives)."""
+    return _escaped(text, _MARKDOWN_PUNCTUATION)
+
+
+# In a widget label after fixed words, ``_``, ``-`` and ``.`` cannot start a list or emphasise inside a word,
+# and escaping them would change the label's accessible name (what a screen reader says, what tests find).
+_LABEL_PUNCTUATION = re.compile(r"([\\`*{}\[\]()#+!|~:$=^\"'])")
+
+
+def plain_label(text: object) -> str:
+    """``plain`` for a name inside a widget's label: still never rendered, but read out as written."""
+    return _escaped(text, _LABEL_PUNCTUATION)
+
+
+def _escaped(text: object, punctuation: re.Pattern) -> str:
     t = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    t = _MARKDOWN_PUNCTUATION.sub(r"\\\1", t)
-    return t.replace("\n", " ").replace("\r", " ")
+    return punctuation.sub(r"\\\1", t).replace("\n", " ").replace("\r", " ")
 
 
 def badge(text: str, tone: str) -> str:

@@ -195,7 +195,7 @@ def period_inputs(files) -> list[Chosen]:
     for f in files:
         content = f.getvalue()
         sha = fingerprint(content)
-        text = st.text_input(f"Period for {fmt.plain(f.name)}", value=default_period_text(f.name), key=f"period-{sha}",
+        text = st.text_input(f"Period for {fmt.plain_label(f.name)}", value=default_period_text(f.name), key=f"period-{sha}",
                              placeholder="from the rows' dates")
         out.append(Chosen(f.name, content, sha, text.strip()))
     return out

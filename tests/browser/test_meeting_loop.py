@@ -39,7 +39,7 @@ def _start(url: str, today) -> tuple[subprocess.Popen, str]:
     env = {**os.environ, "OUTCOMES_DATABASE_URL": url, "OUTCOMES_SAMPLE": "1", "OUTCOMES_TODAY": today.isoformat(),
            "OUTCOMES_COOKIE_SECRET": "browser-test-secret-0123456789abcdefghijkl"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     import socket

@@ -12,7 +12,7 @@ from storage import repository
 from storage.db import ensure_schema
 from storage.users import ensure_demo_accounts
 from tests.pages.conftest import ROOT, TEST_SECRET, signed_in
-from ui.format import plain
+from ui.format import plain_label
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_partner_checks_then_confirms_a_file(empty_app):
     assert not at.exception
     at.file_uploader[0].set_value((name, content, "text/csv"))
     at.run()
-    period_box = next(t for t in at.text_input if t.label == f"Period for {plain(name)}")  # shown as written
+    period_box = next(t for t in at.text_input if t.label == f"Period for {plain_label(name)}")  # shown as written
     assert period_box.value == f"{m:%Y-%m}"  # filled in from the file name
     _button(at, "Check files").click()
     at.run()
