@@ -44,8 +44,8 @@ def sign_in(base: str, username: str, password: str = "demo", *, chromium: str =
             page.get_by_role("button", name="Log in").click()
             page.get_by_role("button", name="Log out").wait_for(timeout=180_000)
             # The login cookie is written by the page once the signed-in run has finished.
-            deadline = time.time() + 60
-            while time.time() < deadline:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
                 cookies = {c["name"]: c["value"] for c in context.cookies()}
                 if "outcomes_session" in cookies:
                     return cookies

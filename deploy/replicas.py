@@ -91,8 +91,8 @@ http {{
 
 
 def wait_for_port(port: int, *, timeout: float = 120, proc: subprocess.Popen | None = None) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"the process for port {port} exited with {proc.returncode}")
         try:

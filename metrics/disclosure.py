@@ -660,17 +660,7 @@ def protect_year(*, exact: pd.DataFrame, figures: pd.DataFrame, cells_exact: pd.
             shows.update({figure_key(codes[k[0]], k): (k in lost, None if k in lost else float(val))
                           for k, known, val in zip(t.keys, t.known, t.value, strict=True)
                           if k in lost or not known})
-        cell_keys = {(k[0], k[1], k[3]) for k in gone if k[2] == "cell"}
-        fig_keys = {(k[0], k[1]) for k in gone if k[2] != "cell"}
-        if cell_keys:
-            sel = pd.MultiIndex.from_arrays([cells["p"], cells["id"], cells["category"].astype(str)]).isin(
-                list(cell_keys))
-            cells.loc[sel, "value"] = np.nan
-            cells.loc[sel, "suppressed"] = True
-        if fig_keys:
-            sel = pd.MultiIndex.from_arrays([figures["p"], figures["id"]]).isin(list(fig_keys))
-            figures.loc[sel, [c for c in FIGURES if c in figures]] = np.nan
-            figures.loc[sel, "suppressed"] = True
+        _hide(figures, cells, gone)
     return figures, cells, verdict, shows
 
 
@@ -773,15 +763,20 @@ def protect_status(*, exact: pd.DataFrame, figures: pd.DataFrame, cells_exact: p
         v = secure(t, threshold=threshold)
         verdict.add(v)
         gone = [k for k, h, val in zip(t.keys, t.hidden, t.value, strict=True) if h or (not v.safe and val > 0)]
-        cell_keys = {(k[0], k[1], k[3]) for k in gone if k[2] == "cell"}
-        fig_keys = {(k[0], k[1]) for k in gone if k[2] != "cell"}
-        if cell_keys:
-            sel = pd.MultiIndex.from_arrays([cells["p"], cells["id"], cells["category"].astype(str)]).isin(
-                list(cell_keys))
-            cells.loc[sel, "value"] = np.nan
-            cells.loc[sel, "suppressed"] = True
-        if fig_keys:
-            sel = pd.MultiIndex.from_arrays([figures["p"], figures["id"]]).isin(list(fig_keys))
-            figures.loc[sel, [c for c in FIGURES if c in figures]] = np.nan
-            figures.loc[sel, "suppressed"] = True
+        _hide(figures, cells, gone)
     return figures, cells, verdict
+
+
+def _hide(figures: pd.DataFrame, cells: pd.DataFrame, gone: list[tuple]) -> None:
+    """Suppress, in place, the figures and breakdown cells named by their keys (p, id, kind[, category])."""
+    cell_keys = {(k[0], k[1], k[3]) for k in gone if k[2] == "cell"}
+    fig_keys = {(k[0], k[1]) for k in gone if k[2] != "cell"}
+    if cell_keys:
+        sel = pd.MultiIndex.from_arrays([cells["p"], cells["id"], cells["category"].astype(str)]).isin(
+            list(cell_keys))
+        cells.loc[sel, "value"] = np.nan
+        cells.loc[sel, "suppressed"] = True
+    if fig_keys:
+        sel = pd.MultiIndex.from_arrays([figures["p"], figures["id"]]).isin(list(fig_keys))
+        figures.loc[sel, [c for c in FIGURES if c in figures]] = np.nan
+        figures.loc[sel, "suppressed"] = True
