@@ -56,6 +56,7 @@ class ReportData:
     public_trend: pd.DataFrame  # the public monthly trend (the same frame in a public export)
     quarterly: pd.DataFrame = field(default_factory=pd.DataFrame)  # metrics.trend by quarter, period totals only
     first_month: date | None = None  # the first month any data is held for (where a series starts)
+    markers: pd.DataFrame = field(default_factory=pd.DataFrame)  # metrics.trend_markers, in the version's view
 
     @property
     def indicators(self) -> IndicatorSet:
@@ -117,12 +118,15 @@ def gather(*, engine: sa.Engine, period: Period, public: bool, as_of: date | Non
     quarters = [q for q in quarters if q.end <= period.end]
     quarterly_trend = metrics.trend(engine=engine, periods=quarters, public=public, as_of=as_of, ids=targeted) \
         if quarters else pd.DataFrame()
+    # Fingertips' trend markers, worked out from this version's own series (a public one from the protected
+    # figures only, so a hidden point makes it "cannot be calculated").
+    markers = metrics.trend_markers(engine=engine, end=period.end, public=public, as_of=as_of)
     cov = read_coverage(engine, as_of=end_of_day(as_of) if as_of else None)
     data_as_at = None if cov.empty else cov["loaded_at"].max().to_pydatetime()
     return ReportData(period=period, public=public, threshold=int(sets["period"].threshold), as_of=as_of,
                       data_as_at=data_as_at, generated_at=utcnow(), sets=sets, public_sets=public_sets,
                       trend=trend, public_trend=pub_trend, quarterly=quarterly_trend,
-                      first_month=held[0].start if held else None)
+                      first_month=held[0].start if held else None, markers=markers)
 
 
 def indicator_frame(data: ReportData) -> pd.DataFrame:

@@ -260,6 +260,19 @@ def _figures_table(doc, r) -> None:
     _table(doc, head, [row], widths=widths, numeric=set(range(len(head) - 2)), together=True)
 
 
+def trend_line(data: ReportData, indicator_id: str) -> str | None:
+    """The indicator's trend marker in words, over the last five months for a monthly paper and the last five
+    quarters otherwise (Fingertips' test, ``metrics.markers``), or None when the data carry none."""
+    m = data.markers
+    if m is None or m.empty:
+        return None
+    freq = "month" if data.period.months() == [data.period.start] else "quarter"
+    row = m[(m["id"] == indicator_id) & (m["freq"] == freq)]
+    if row.empty or not isinstance(row["words"].iloc[0], str):
+        return None
+    return f"{row['words'].iloc[0]} (last five {'months' if freq == 'month' else 'quarters'})."
+
+
 def _themes(doc, data: ReportData, images: dict[str, bytes], alt: dict[str, str], why_no_chart: dict[str, str]):
     results = {r.id: r for r in data.indicators.results}
     _heading(doc, SECTIONS[4][0], 1)
@@ -285,6 +298,12 @@ def _themes(doc, data: ReportData, images: dict[str, bytes], alt: dict[str, str]
                 q.add_run("Reading this figure: ").italic = True
                 q.add_run(d.note)
                 block.append(q)
+            trend = trend_line(data, ind.id)
+            if trend:
+                t = doc.add_paragraph()
+                t.add_run("Trend: ").bold = True
+                t.add_run(trend)
+                block.append(t)
             if ind.id in images:
                 pic = doc.add_paragraph()
                 pic.paragraph_format.keep_with_next = True

@@ -178,3 +178,29 @@ def test_an_exported_pack_carries_the_items(sqlite_populated):
     assert "Find a second room for the drop-in." in cells
     assert "Outreach met more women on the street this quarter." in cells
     assert "Only for the group: the hall closes in August." not in cells
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_the_pack_gives_each_indicator_its_trend_marker_in_words(sqlite_populated, public):
+    """Fingertips' marker over the last five quarters, from the version's own series (issue 24)."""
+    from reports.pack import build_pack, trend_line
+
+    data = gather(engine=sqlite_populated, period=Q1, public=public)
+    quarterly = data.markers[data.markers["freq"] == "quarter"].set_index("id")
+    assert len(quarterly) == len(CATALOGUE)
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(build_pack(data=data, images={}))).paragraphs)
+    for ind in CATALOGUE:
+        line = trend_line(data, ind.id)
+        assert line == f"{quarterly.loc[ind.id, 'words']} (last five quarters)."
+        assert f"Trend: {line}" in text
+    if public:  # only four quarters of data: nothing can be calculated, and the pack says why
+        assert all(w.startswith("Cannot be calculated") for w in quarterly["words"])
+
+
+def test_a_monthly_pack_judges_the_last_five_months(sqlite_populated):
+    from reports.pack import trend_line
+
+    data = gather(engine=sqlite_populated, period=month(2026, 6), public=False)
+    lines = [trend_line(data, i.id) for i in CATALOGUE]
+    assert all(line.endswith("(last five months).") for line in lines)
+    assert any(not line.startswith("Cannot be calculated") for line in lines)  # February to June are held
