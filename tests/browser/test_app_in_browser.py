@@ -28,7 +28,14 @@ CHROMIUM = os.environ.get("OUTCOMES_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path("/tmp/outcomes-screens")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]
-ROLES = ["chair", "commissioner", "author", "aspirations", "admin"]
+ROLES = ["chair", "commissioner", "aspirations", "author", "admin"]
+# The roles whose every page is opened in Chromium: exact figures, published figures and a partner's. The
+# others open their own menu and the pages none of these has (every page, for every role, runs in AppTest).
+FULL = ("chair", "commissioner", "aspirations")
+
+
+def _role(username: str) -> str:
+    return "partner" if username == "aspirations" else username
 
 
 def _need_chromium() -> None:
@@ -146,12 +153,14 @@ def test_only_the_login_form_before_login(server, browser):
 def test_each_role_opens_every_page_offered(server, browser, username):
     page = browser.new_page(viewport={"width": 1440, "height": 1100})
     _log_in(page, server, username)
-    role = "partner" if username == "aspirations" else username
+    role = _role(username)
     offered = navigation.pages_for(role)
     links = page.locator("[data-testid='stSidebarNav'] a")
     titles = sorted(links.all_inner_texts())
     assert sorted(t.strip().splitlines()[-1] for t in titles) == sorted(p.title for p in offered)
-    for p in offered:
+    seen = {p.key for r in FULL for p in navigation.pages_for(_role(r))}
+    opened = offered if username in FULL else [p for p in offered if p.key not in seen]
+    for p in opened:
         page.locator("[data-testid='stSidebarNav'] a", has_text=p.title).first.click()
         _settle(page)
         body = page.inner_text("body")
