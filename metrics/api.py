@@ -33,9 +33,9 @@ from core.periods import (
 )
 from core.returns import DROP_IN_SERVICES, RETURNS
 from metrics import disclosure, markers
-from metrics.catalogue import CATALOGUE, by_id
+from metrics.catalogue import BREAKDOWNS, CATALOGUE, Breakdown, breakdown_of, by_id, entry, tables_for
 from metrics.completeness import assess, covered_months, return_grid
-from metrics.compute import EXTRA_BREAKDOWNS, Calculator, Tables, compute_raw, tables_for
+from metrics.compute import Calculator, Tables, compute_raw
 from metrics.results import BreakdownCell, IndicatorResult, IndicatorSet
 from metrics.stats import wilson
 from metrics.targets import all_targets, rag
@@ -49,6 +49,7 @@ from storage.repository import (
 )
 
 ALL_IDS: tuple[str, ...] = tuple(i.id for i in CATALOGUE)
+_KEYS = (*ALL_IDS, *(b.id for b in BREAKDOWNS))  # what an evaluation can be asked for
 FIGURES = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
 log = logging.getLogger("outcomes.disclosure")
 
@@ -60,12 +61,15 @@ def _as_of_dt(as_of: date | None):
 
 
 def _check_ids(ids: list[str] | tuple[str, ...] | None) -> list[str]:
+    """The indicators (all for None) and page breakdowns asked for, in catalogue order; a breakdown brings
+    the indicator it is read with (whose status says whether it was reported)."""
     if ids is None:
         return list(ALL_IDS)
-    unknown = [i for i in ids if i not in ALL_IDS]
+    unknown = [i for i in ids if i not in _KEYS]
     if unknown:
         raise KeyError(f"unknown indicator IDs: {', '.join(unknown)}")
-    return [i for i in ALL_IDS if i in set(ids)]
+    asked = {*ids, *(entry(i).of for i in ids if isinstance(entry(i), Breakdown))}
+    return [i for i in _KEYS if i in asked]
 
 
 @dataclass
@@ -82,62 +86,70 @@ class _Evaluation:
 
 
 def _evaluate(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: date | None,
-              ids: list[str] | tuple[str, ...] | None, extra: str | None = None,
-              tables: Tables | None = None) -> _Evaluation:
-    """Every requested indicator for every period. Public figures come from each financial year's
-    protected publication (``_publications``); a period that is not standard has none (all null)."""
-    if not public:
-        return _exact(engine=engine, periods=periods, as_of=as_of, ids=ids, extra=extra, tables=tables)
-    if extra is not None:
-        return _public_extra(engine=engine, periods=periods, as_of=as_of, ids=ids, extra=extra, tables=tables)
-    return _published(engine=engine, periods=periods, as_of=as_of, ids=ids, tables=tables)
+              ids: list[str] | tuple[str, ...] | None, tables: Tables | None = None) -> _Evaluation:
+    """Every requested indicator and page breakdown for every period: exact, or public (cut from each
+    financial year's protected publication; a period that is not standard has none: all null)."""
+    if public:
+        return _published(engine=engine, periods=periods, as_of=as_of, ids=ids, tables=tables)
+    return _exact(engine=engine, periods=periods, as_of=as_of, ids=ids, tables=tables)
 
 
 def _exact(*, engine: sa.Engine, periods: list[Period], as_of: date | None, ids: list[str] | tuple[str, ...] | None,
-           extra: str | None = None, tables: Tables | None = None) -> _Evaluation:
-    """Exact figures: one read of each return, then vectorised by period."""
+           tables: Tables | None = None) -> _Evaluation:
+    """Exact figures, in named steps over the long frame: compute, completeness, intervals, targets, RAG."""
     wanted = _check_ids(ids)
-    threshold = disclosure.threshold_value()
-    as_dt = _as_of_dt(as_of)
+    figures, cells = _compute(wanted, engine=engine, periods=periods, as_of=_as_of_dt(as_of), tables=tables)
+    _completeness(figures, engine=engine, periods=periods, as_of=_as_of_dt(as_of))
+    computed, computed_cells = figures[["p", "id", "numerator", "denominator", "value", "status"]].copy(), cells.copy()
+    cells = _withhold_not_reported(figures, cells)
+    _intervals(figures)
+    _targets(figures, engine=engine, periods=periods)
+    figures["suppressed"], cells = False, cells.assign(suppressed=False)
+    _rag(figures)
+    return _Evaluation(periods, figures.reset_index(drop=True), cells.reset_index(drop=True),
+                       disclosure.threshold_value(), computed=computed.reset_index(drop=True),
+                       computed_cells=computed_cells.reset_index(drop=True))
+
+
+def _compute(wanted: list[str], *, engine: sa.Engine, periods: list[Period], as_of: datetime | None,
+             tables: Tables | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The raw figures and cells (``compute_raw``), every table the request needs read side by side first."""
     if tables is None:
-        tables = Tables(engine=engine, as_of=as_dt, end=max(p.end for p in periods) if periods else None,
+        tables = Tables(engine=engine, as_of=as_of, end=max(p.end for p in periods) if periods else None,
                         start=min(p.start for p in periods) if periods else None)
         tables.prefetch(tables_for(wanted))
-    calc = Calculator(tables=tables, periods=periods)
-    raw, cells = compute_raw(calc=calc, ids=wanted)
-    if extra is not None:
-        cells = EXTRA_BREAKDOWNS[extra](calc).assign(id=extra)
-    ind = {i: by_id(i) for i in wanted}
-    raw["unit"] = raw["id"].map(lambda i: ind[i].unit)
-    raw["polarity"] = raw["id"].map(lambda i: ind[i].polarity)
+    figures, cells = compute_raw(calc=Calculator(tables=tables, periods=periods), ids=wanted)
+    figures["unit"] = figures["id"].map(lambda i: by_id(i).unit)
+    figures["polarity"] = figures["id"].map(lambda i: by_id(i).polarity)
+    return figures, cells
 
-    covered = covered_months(read_coverage(engine, as_of=as_dt))
-    assessed = [assess(indicator=ind[i], period=periods[p], covered=covered)
-                for p, i in zip(raw["p"], raw["id"], strict=True)]
-    raw["status"] = [a[0] for a in assessed]
-    raw["missing"] = [a[1] for a in assessed]
-    computed = raw[["p", "id", "numerator", "denominator", "value", "status"]].copy()
-    computed_cells = cells.copy()
-    not_rep = raw["status"].to_numpy() == "not_reported"
-    raw.loc[not_rep, ["numerator", "denominator", "value", "women"]] = np.nan
 
-    pct = raw["unit"].to_numpy() == "percent"
-    lo, hi = wilson(numerator=raw["numerator"].to_numpy(float), denominator=raw["denominator"].to_numpy(float))
-    raw["lower_ci"] = np.where(pct, lo, np.nan)
-    raw["upper_ci"] = np.where(pct, hi, np.nan)
-    _targets(raw, engine=engine, periods=periods)
+def _completeness(figures: pd.DataFrame, *, engine: sa.Engine, periods: list[Period], as_of: datetime | None) -> None:
+    """Each figure's status (complete, incomplete, not_reported) and the returns it misses."""
+    covered = covered_months(read_coverage(engine, as_of=as_of))
+    assessed = [assess(indicator=by_id(i), period=periods[p], covered=covered)
+                for p, i in zip(figures["p"], figures["id"], strict=True)]
+    figures["status"] = [a[0] for a in assessed]
+    figures["missing"] = [a[1] for a in assessed]
 
-    # Breakdowns of indicators that were not reported are empty.
-    if len(cells):
-        status_of = raw.set_index(["p", "id"])["status"]
-        if extra is None:
-            keep = [status_of.get((p, i)) != "not_reported" for p, i in zip(cells["p"], cells["id"], strict=True)]
-            cells = cells[np.asarray(keep, dtype=bool)]
-    cells = cells.assign(suppressed=False)
-    raw["suppressed"] = False
-    _rag(raw)
-    return _Evaluation(periods, raw.reset_index(drop=True), cells.reset_index(drop=True), threshold,
-                       computed=computed.reset_index(drop=True), computed_cells=computed_cells.reset_index(drop=True))
+
+def _withhold_not_reported(figures: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
+    """A figure not reported has no values, and an indicator's breakdown then no cells. A page breakdown's
+    cells are kept (its figures' protection counts them) and left out where shown (``trend_breakdown``)."""
+    figures.loc[figures["status"].to_numpy() == "not_reported", ["numerator", "denominator", "value", "women"]] = np.nan
+    if not len(cells):
+        return cells
+    status_of = figures.set_index(["p", "id"])["status"]
+    keep = [status_of.get((p, i)) != "not_reported" for p, i in zip(cells["p"], cells["id"], strict=True)]
+    return cells[np.asarray(keep, dtype=bool)]
+
+
+def _intervals(figures: pd.DataFrame) -> None:
+    """Wilson score intervals of the percents."""
+    pct = figures["unit"].to_numpy() == "percent"
+    lo, hi = wilson(numerator=figures["numerator"].to_numpy(float), denominator=figures["denominator"].to_numpy(float))
+    figures["lower_ci"] = np.where(pct, lo, np.nan)
+    figures["upper_ci"] = np.where(pct, hi, np.nan)
 
 
 def _targets(figures: pd.DataFrame, *, engine: sa.Engine, periods: list[Period]) -> None:
@@ -151,44 +163,25 @@ def _rag(figures: pd.DataFrame) -> None:
                          polarity=figures["polarity"].to_numpy(object))
 
 
-def _protect_outputs(ev: _Evaluation, *, extra: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The output-by-output rules (``disclosure.protect_frame``, breakdowns with their totals)."""
-    raw, cells = ev.figures, ev.cells
-    totals = raw[["p", "id", "value"]].rename(columns={"value": "total"})
-    if extra is not None:
-        totals = cells.groupby(["p", "id"], as_index=False)["value"].sum().rename(columns={"value": "total"})
-        if extra == "services":  # a woman may use several services: the total is the women attending
-            totals["total"] = np.inf
-    raw = disclosure.protect_frame(frame=raw, threshold=ev.threshold)
+def _protect_outputs(ev: _Evaluation) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Disclosure control output by output (``disclosure.protect_frame``; each breakdown with its total: an
+    indicator's value, the sum of a page breakdown's cells, or none where they do not add up)."""
+    figures, cells = ev.figures, ev.cells
+    totals = figures[["p", "id", "value"]].rename(columns={"value": "total"})
+    pages = cells[[isinstance(entry(i), Breakdown) for i in cells["id"]]] if len(cells) else cells
+    if len(pages):
+        sums = pages.groupby(["p", "id"], as_index=False, sort=False)["value"].sum().rename(columns={"value": "total"})
+        sums.loc[[not entry(i).adds.cells for i in sums["id"]], "total"] = np.inf
+        totals = pd.concat([totals, sums], ignore_index=True)
+    figures = disclosure.protect_frame(frame=figures, threshold=ev.threshold)
     if len(cells):
         cells, hide = disclosure.protect_cells_frame(cells=cells, totals=totals, threshold=ev.threshold)
-        if len(hide) and extra is None:
-            idx = raw.set_index(["p", "id"]).index.isin(list(hide.itertuples(index=False, name=None)))
-            raw.loc[idx, list(FIGURES)] = np.nan
-            raw.loc[idx, "suppressed"] = True
-    return raw, cells
+        if len(hide):  # (a page breakdown's key names no figure)
+            idx = figures.set_index(["p", "id"]).index.isin(list(hide.itertuples(index=False, name=None)))
+            figures.loc[idx, list(FIGURES)] = np.nan
+            figures.loc[idx, "suppressed"] = True
+    return figures, cells
 
-
-def _public_extra(*, engine: sa.Engine, periods: list[Period], as_of: date | None,
-                  ids: list[str] | tuple[str, ...] | None, extra: str, tables: Tables | None) -> _Evaluation:
-    """A page's extra breakdown (women by current accommodation, working status, services), period by period.
-    The current-status ones come from the years' publications, protected with the figures they add up to."""
-    if extra in disclosure.STATUS_BREAKDOWNS:
-        ev = _published(engine=engine, periods=periods, as_of=as_of, ids=ids, tables=tables)
-        pubs = _publications(engine=engine, fys=sorted({fy_of(p.start) for p in periods if is_standard(p)}),
-                             as_of=as_of, tables=tables)
-        cells = [pd.DataFrame(columns=["p", "id", "category", "value", "suppressed"])]
-        for k, p in enumerate(periods):
-            if not is_standard(p):  # not published: no cells, as _published gives no figures for it
-                continue
-            pub = pubs[fy_of(p.start)]
-            c = pub.cells
-            cells.append(c[(c["p"] == pub.periods.index(p)) & (c["id"] == extra)].assign(p=k))
-        return _Evaluation(periods, ev.figures, pd.concat(cells, ignore_index=True), ev.threshold)
-    ev = _exact(engine=engine, periods=periods, as_of=as_of, ids=ids, extra=extra, tables=tables)
-    raw, cells = _protect_outputs(ev, extra=extra)
-    _rag(raw)
-    return _Evaluation(periods, raw.reset_index(drop=True), cells.reset_index(drop=True), ev.threshold)
 
 
 @dataclass(frozen=True)
@@ -230,26 +223,25 @@ class _PublicationCache:
 PUBLICATIONS = _PublicationCache()
 
 
+
+
 def _publications(*, engine: sa.Engine, fys: list[int], as_of: date | None,
                   tables: Tables | None = None) -> dict[int, _Publication]:
     """Each financial year's protected publication, worked out once per data version (all the years not held
-    are evaluated together, in one evaluation)."""
+    are evaluated together, in one evaluation of every indicator and page breakdown): the output-by-output
+    rules, then the year's additive figures (``disclosure.protect_year``), then the current-status sums
+    period by period (``disclosure.protect_status``)."""
     threshold = disclosure.threshold_value()
     version = data_version(engine)
-    keys = {fy: (version, as_of, threshold, fy) for fy in fys}
-    held = {} if tables is not None else PUBLICATIONS.get(engine, list(keys.values()))
-    out = {fy: held[k] for fy, k in keys.items() if k in held}
+    keys_of = {fy: (version, as_of, threshold, fy) for fy in fys}
+    held = {} if tables is not None else PUBLICATIONS.get(engine, list(keys_of.values()))
+    out = {fy: held[k] for fy, k in keys_of.items() if k in held}
     missing = [fy for fy in fys if fy not in out]
     if not missing:
         return out
     periods = [p for fy in missing for p in standard_periods(fy)]
-    ev = _exact(engine=engine, periods=periods, as_of=as_of, ids=None, tables=tables)
+    ev = _exact(engine=engine, periods=periods, as_of=as_of, ids=_KEYS, tables=tables)
     figures, cells = _protect_outputs(ev)
-    # The current-status breakdowns the pages show, whose cells add up to published figures.
-    extras = {x: _exact(engine=engine, periods=periods, as_of=as_of, ids=[_STATUS_FROM[x]], extra=x, tables=tables)
-              for x in disclosure.STATUS_BREAKDOWNS}
-    cells = pd.concat([cells, *(_protect_outputs(e, extra=x)[1] for x, e in extras.items())], ignore_index=True)
-    cells_exact = pd.concat([ev.computed_cells, *(e.computed_cells for e in extras.values())], ignore_index=True)
     made = {}
     for k, fy in enumerate(missing):
         n = len(standard_periods(fy))
@@ -259,13 +251,13 @@ def _publications(*, engine: sa.Engine, fys: list[int], as_of: date | None,
         codes = {base + j: p.code() for j, p in enumerate(standard_periods(fy))}
         prior = read_published(engine, financial_year=fy) if tables is None else None
         figures, cells, verdict, shows = disclosure.protect_year(
-            exact=ev.computed, figures=figures, cells_exact=cells_exact, cells=cells, slots=slots,
+            exact=ev.computed, figures=figures, cells_exact=ev.computed_cells, cells=cells, slots=slots,
             threshold=threshold, codes=codes, prior=prior)
         if tables is None:  # what is served is recorded: a later version never undoes it
             record_published(engine, financial_year=fy,
                              figures={k: s for k, s in shows.items() if prior.get(k) != s})
         figures, cells, status_verdict = disclosure.protect_status(
-            exact=ev.computed, figures=figures, cells_exact=cells_exact, cells=cells, periods=list(slots.all),
+            exact=ev.computed, figures=figures, cells_exact=ev.computed_cells, cells=cells, periods=list(slots.all),
             threshold=threshold)
         verdict.add(status_verdict)
         log.info("disclosure check, financial year %s, data version %s%s: %s; %d additive figures hidden (%d by "
@@ -276,7 +268,7 @@ def _publications(*, engine: sa.Engine, fys: list[int], as_of: date | None,
         made[fy] = _Publication(periods=standard_periods(fy), figures=_rows_of(figures, base, n),
                                 cells=_rows_of(cells, base, n), verdict=verdict)
     if tables is None:
-        PUBLICATIONS.put(engine, {keys[fy]: pub for fy, pub in made.items()})
+        PUBLICATIONS.put(engine, {keys_of[fy]: pub for fy, pub in made.items()})
     return {**out, **made}
 
 
@@ -288,8 +280,10 @@ def _rows_of(frame: pd.DataFrame, base: int, n: int) -> pd.DataFrame:
 
 def _published(*, engine: sa.Engine, periods: list[Period], as_of: date | None,
                ids: list[str] | tuple[str, ...] | None, tables: Tables | None = None) -> _Evaluation:
-    """Public figures for ``periods``, taken from the financial years' publications."""
+    """Public figures and cells for ``periods``, cut from the financial years' publications; then targets
+    and RAG (withheld where the value is)."""
     wanted = _check_ids(ids)
+    indicators = [i for i in wanted if i in ALL_IDS]
     fys = sorted({fy_of(p.start) for p in periods if is_standard(p)})
     pubs = _publications(engine=engine, fys=fys, as_of=as_of, tables=tables) if fys else {}
     figures, cells = [], []
@@ -302,9 +296,9 @@ def _published(*, engine: sa.Engine, periods: list[Period], as_of: date | None,
             cells.append(pub.cells[(pub.cells["p"] == j) & pub.cells["id"].isin(wanted)].assign(p=k))
         else:  # not published: every figure null (e.g. the period before a year to date, in a comparison)
             figures.append(pd.DataFrame({
-                "p": k, "id": wanted, "unit": [by_id(i).unit for i in wanted],
-                "polarity": [by_id(i).polarity for i in wanted], **{c: np.nan for c in FIGURES},
-                "suppressed": False, "status": "not_reported", "missing": [[] for _ in wanted]}))
+                "p": k, "id": indicators, "unit": [by_id(i).unit for i in indicators],
+                "polarity": [by_id(i).polarity for i in indicators], **{c: np.nan for c in FIGURES},
+                "suppressed": False, "status": "not_reported", "missing": [[] for _ in indicators]}))
     f = pd.concat(figures, ignore_index=True)
     f["id"] = pd.Categorical(f["id"], categories=list(ALL_IDS))
     f = f.sort_values(["p", "id"], kind="stable").assign(id=lambda d: d["id"].astype(str)).reset_index(drop=True)
@@ -313,6 +307,7 @@ def _published(*, engine: sa.Engine, periods: list[Period], as_of: date | None,
     c = pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(columns=["p", "id", "category", "value",
                                                                                  "suppressed"])
     return _Evaluation(periods, f, c, disclosure.threshold_value())
+
 
 
 def _num(x, *, integer: bool = False):
@@ -382,36 +377,22 @@ def trend(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: date
     return f[TREND_COLUMNS].reset_index(drop=True)
 
 
-# Breakdowns the pages need beyond the three in the spec: id -> extra breakdown name
-EXTRA_FOR: dict[str, str] = {
-    "HSG-01": "accommodation", "HSG-02": "accommodation", "accommodation": "accommodation",
-    "EXT-01": "working_status", "working_status": "working_status", "services": "services",
-}
-_STATUS_FROM = {"accommodation": "HSG-01", "working_status": "EXT-01", "services": "ENG-04"}
-
-
 def trend_breakdown(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: date | None = None,
                     id: str) -> pd.DataFrame:  # noqa: A002 - the contract's name
     """Breakdown cells over time: period_start, period_label, category, value, suppressed.
 
     ``id``: HLT-03 (reason), RHB-03 (stage), WKF-01 (agency); HSG-01/HSG-02/'accommodation' (women by current
-    accommodation); EXT-01/'working_status'; 'services' (women using each drop-in service).
+    accommodation); EXT-01/'working_status'; 'services' (women using each drop-in service). No cells for a
+    period its indicator was not reported for.
     """
     cols = ["period_start", "period_label", "category", "value", "suppressed"]
     if not periods:
         return pd.DataFrame(columns=cols)
     _refuse(public, *periods)
-    if id in EXTRA_FOR:
-        extra = EXTRA_FOR[id]
-        ev = _evaluate(engine=engine, periods=list(periods), public=public, as_of=as_of,
-                       ids=[_STATUS_FROM[extra]], extra=extra)
-        not_rep = set(ev.figures.loc[ev.figures["status"] == "not_reported", "p"])
-        cells = ev.cells[~ev.cells["p"].isin(not_rep)]
-    else:
-        if by_id(id).breakdown_by is None:
-            raise KeyError(f"{id} has no breakdown")
-        ev = _evaluate(engine=engine, periods=list(periods), public=public, as_of=as_of, ids=[id])
-        cells = ev.cells
+    key = breakdown_of(id)
+    ev = _evaluate(engine=engine, periods=list(periods), public=public, as_of=as_of, ids=[key])
+    not_rep = set(ev.figures.loc[ev.figures["status"] == "not_reported", "p"])
+    cells = ev.cells[(ev.cells["id"] == key) & ~ev.cells["p"].isin(not_rep)]
     p = cells["p"].to_numpy()
     out = pd.DataFrame({
         "period_start": [periods[i].start for i in p], "period_label": [periods[i].label() for i in p],
@@ -568,7 +549,7 @@ def _sessions(att: pd.DataFrame) -> pd.Series:
 def service_mix(*, engine: sa.Engine, period: Period, public: bool, as_of: date | None = None) -> pd.DataFrame:
     """Women using each drop-in service in the period: category, value, suppressed (every service listed)."""
     _refuse(public, period)
-    ev = _evaluate(engine=engine, periods=[period], public=False, as_of=as_of, ids=["ENG-04"], extra="services")
+    ev = _evaluate(engine=engine, periods=[period], public=False, as_of=as_of, ids=["services"])
     cols = ["category", "value", "suppressed"]
     if ev.figures["status"].iloc[0] == "not_reported":
         return pd.DataFrame(columns=cols)

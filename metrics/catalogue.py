@@ -1,16 +1,22 @@
-"""The indicator catalogue, as data: the one place every page, export and definition reads.
+"""The indicator registry, as data: the one home of every fact about an indicator.
 
-Follows ``shared/spec/indicators.md`` section 2 (definitions, units, polarity) and
-section 4 (own sources, whether the indicator divides by the cohort).
+Each record holds what the indicator is (spec section 2: definition, unit, polarity), what it reads (section 4:
+own sources, whether it divides by the cohort), how it is computed (the function ``metrics.compute`` registers
+with ``@computes``), how it adds up (``Adds``: disclosure control works from it), whether it is a period,
+snapshot or look-back figure, and the words the exports' sentences use. Pages' extra breakdowns (women by
+current accommodation, working status, drop-in service) are records too (``Breakdown``). Adding an indicator
+is one record here and one registered function in ``metrics.compute``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
+from typing import Any, Literal
 
 Unit = Literal["count", "percent", "mean", "breakdown"]
 Polarity = Literal["up", "down", "none"]
+Timing = Literal["period", "snapshot", "look_back"]  # over the period, at its end, the 12 months to its end
 
 # The cohort (engaged women) is built from these sources.
 COHORT_SOURCES: tuple[str, ...] = ("aspirations/attendance", "aspirations/outreach", "vineyard/outreach")
@@ -30,12 +36,17 @@ THEMES: tuple[tuple[str, str], ...] = (
 _SYMBOL = {"up": "↑", "down": "↓", "none": "·"}
 
 
+def _tables(sources: tuple[str, ...]) -> tuple[str, ...]:
+    """The returns ("partner/return") the sources name, each once."""
+    return tuple(dict.fromkeys(s.split("/", 1)[1] for s in sources))
+
+
 @dataclass(frozen=True)
 class Part:
     """One of an indicator's figures equals the sum of some cells of a breakdown published elsewhere.
 
     ``figure`` is "value", "numerator" or "complement" (denominator - numerator); ``breakdown`` is an
-    indicator ID or one of the pages' extra breakdowns ("accommodation", "working_status").
+    indicator ID or a ``Breakdown``'s ("accommodation", "working_status").
     """
 
     figure: str
@@ -59,9 +70,30 @@ class Adds:
     parts: tuple[Part, ...] = ()
 
 
+NOT_ADDITIVE = Adds()  # distinct women, current status, means: no sum of figures gives another
+
+
+@dataclass(frozen=True)
+class Words:
+    """What the exports' sentences say of a count or a percent (``reports.wording``).
+
+    A count: ``noun`` is (singular, plural) of what is counted, ``says`` the sentence ("{n}" the figure,
+    "{noun}", "{were}"/"{was}", "{when}" the period phrase). A percent: ``noun`` is what the denominator
+    counts, ``says`` what the numerator did, ``base`` what a small percentage rests on.
+    """
+
+    noun: tuple[str, str]
+    says: str
+    base: str = "women"
+
+
+Compute = Callable[[Any], Any]  # metrics.compute: Calculator -> Raw (an indicator) or cells (a breakdown)
+_FIGURES = {"count": ("value",), "breakdown": ("value",), "mean": (), "percent": ("numerator", "denominator")}
+
+
 @dataclass(frozen=True)
 class Indicator:
-    """One strategy indicator and everything needed to compute and explain it."""
+    """One strategy indicator and everything needed to compute, protect and explain it."""
 
     id: str
     name: str
@@ -72,9 +104,24 @@ class Indicator:
     own_sources: tuple[str, ...]
     uses_cohort: bool
     notes: str
+    _: KW_ONLY
+    adds: Adds  # required: a new count must say whether it adds up (NOT_ADDITIVE if not)
+    timing: Timing
+    words: Words | None  # None for a mean or a breakdown: their sentences are built from name and breakdown_by
     breakdown_by: str | None = None
     headline: bool = False
-    adds: Adds = Adds()
+    first_time: bool = False  # "new" or "first-ever" women: in a series' first months everyone looks new
+    compute: Compute | None = field(default=None, init=False, compare=False, repr=False)  # see ``computes``
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.adds, Adds):
+            raise TypeError(f"{self.id}: adds must be an Adds (NOT_ADDITIVE when nothing adds up)")
+        if self.timing not in ("period", "snapshot", "look_back"):
+            raise ValueError(f"{self.id}: timing must be period, snapshot or look_back")
+        if not set(self.adds.over_time) <= set(_FIGURES[self.unit]):
+            raise ValueError(f"{self.id}: a {self.unit} adds up over time only in {_FIGURES[self.unit]}")
+        if (self.words is None) != (self.unit in ("mean", "breakdown")):
+            raise ValueError(f"{self.id}: a count or a percent has words, a mean or a breakdown none")
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -84,12 +131,18 @@ class Indicator:
         return self.own_sources + tuple(s for s in COHORT_SOURCES if s not in self.own_sources)
 
     @property
-    def symbol(self) -> str:
-        return _SYMBOL[self.polarity]
+    def tables(self) -> tuple[str, ...]:
+        """The returns it reads (the cohort's first: it is built before anything divides by it)."""
+        return _tables((*(COHORT_SOURCES if self.uses_cohort else ()), *self.own_sources))
 
     @property
-    def is_percent(self) -> bool:
-        return self.unit == "percent"
+    def period_total(self) -> bool:
+        """A count over the period: its size grows with the period's length, so a target is for a period."""
+        return self.unit == "count" and self.timing == "period"
+
+    @property
+    def symbol(self) -> str:
+        return _SYMBOL[self.polarity]
 
 
 _HEALTH = ("sexual_health/health_contacts", "mental_health/health_contacts", "nurse_prescriber/health_contacts",
@@ -104,12 +157,19 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Counts women, not visits. A fall can mean a missing outreach or attendance return, not fewer women: "
         "check completeness.",
         headline=True,
+        adds=NOT_ADDITIVE,
+        timing="period",
+        words=Words(("woman", "women"), "{n} {noun} engaged with the drop-in or outreach {when}"),
     ),
     Indicator(
         "ENG-02", "New women engaged",
         "Engaged women with no drop-in attendance or outreach contact held before the period starts.",
         "count", "up", "engagement", COHORT_SOURCES, False,
         "'New' is judged on the data held: in the first months of the dashboard almost every woman looks new.",
+        adds=NOT_ADDITIVE,
+        timing="period",
+        words=Words(("woman", "women"), "{n} {noun} engaged with the drop-in or outreach for the first time {when}"),
+        first_time=True,
     ),
     Indicator(
         "ENG-03", "Sustained engagement",
@@ -117,6 +177,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "of all engaged women.",
         "percent", "up", "engagement", ("aspirations/attendance",), True,
         "Longer periods make 3 sessions easier to reach: compare like with like (month with month).",
+        adds=NOT_ADDITIVE,
+        timing="period",
+        words=Words(("woman engaged", "women engaged"), "came to the drop-in on three or more dates"),
     ),
     Indicator(
         "ENG-04", "Average attendance per drop-in",
@@ -124,6 +187,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "of sessions held.",
         "mean", "up", "engagement", ("aspirations/attendance",), False,
         "A mean over few sessions moves a lot; a cancelled session is simply not counted.",
+        adds=NOT_ADDITIVE,
+        timing="period",
+        words=None,
     ),
     Indicator(
         "ENG-05", "Anonymous outreach contacts",
@@ -131,6 +197,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         "count", "none", "engagement", ("aspirations/outreach", "vineyard/outreach"), False,
         "More anonymous contacts can mean more outreach, or fewer women willing to give a reference.",
         adds=Adds(over_time=("value",)),
+        timing="period",
+        words=Words(("anonymous outreach contact", "anonymous outreach contacts"), "{n} {noun} {were} made {when}"),
     ),
     Indicator(
         "HLT-01", "Sexual health screen in last 12 months",
@@ -139,12 +207,18 @@ CATALOGUE: tuple[Indicator, ...] = (
         "percent", "up", "health", ("sexual_health/health_contacts",), True,
         "Looks back 12 months from the period end, so it changes slowly; screens done elsewhere are not seen.",
         headline=True,
+        adds=NOT_ADDITIVE,
+        timing="look_back",
+        words=Words(("woman engaged", "women engaged"), "had a sexual health screen"),
     ),
     Indicator(
         "HLT-02", "Mental health support",
         "Engaged women with any mental health contact in the period, as a share of all engaged women.",
         "percent", "up", "health", ("mental_health/health_contacts",), True,
         "Support from services outside the partnership (e.g. GP) is not seen.",
+        adds=NOT_ADDITIVE,
+        timing="period",
+        words=Words(("woman engaged", "women engaged"), "had mental health support"),
     ),
     Indicator(
         "HLT-03", "Nurse prescriber consultations",
@@ -153,6 +227,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Counts consultations, not women: one woman seen often raises the count.",
         breakdown_by="reason",
         adds=Adds(over_time=("value",), cells=True),
+        timing="period",
+        words=Words(("consultation", "consultations"), "the nurse prescriber held {n} {noun} {when}"),
     ),
     Indicator(
         "HLT-04", "Screening referrals",
@@ -160,6 +236,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         "count", "up", "health", _HEALTH, False,
         "A referral is not an attendance: it says nothing about whether the screen happened.",
         adds=Adds(over_time=("value",)),
+        timing="period",
+        words=Words(("referral", "referrals"), "{n} {noun} to breast or cervical screening {were} made {when}"),
     ),
     Indicator(
         "DEN-01", "Dental access in last 12 months",
@@ -168,6 +246,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "percent", "up", "dental", ("dental/health_contacts",), True,
         "Only the partnership's dental service is seen; women registered with a dentist elsewhere are missed.",
         headline=True,
+        adds=NOT_ADDITIVE,
+        timing="look_back",
+        words=Words(("woman engaged", "women engaged"), "saw the dental service"),
     ),
     Indicator(
         "DEN-02", "Oral health consultations",
@@ -175,6 +256,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "count", "none", "dental", ("nurse_prescriber/health_contacts",), False,
         "A rise can mean unmet dental need rather than better care.",
         adds=Adds(over_time=("value",), parts=(Part("value", "HLT-03", ("oral_health",)),)),
+        timing="period",
+        words=Words(("oral health consultation", "oral health consultations"),
+                    "the nurse prescriber held {n} {noun} {when}"),
     ),
     Indicator(
         "DRG-01", "In drug or alcohol treatment",
@@ -183,6 +267,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "percent", "up", "recovery", ("drug_alcohol/treatment",), True,
         "Women not known to the treatment service count as not in treatment.",
         headline=True,
+        adds=NOT_ADDITIVE,
+        timing="snapshot",
+        words=Words(("woman engaged", "women engaged"), "were in drug or alcohol treatment"),
     ),
     Indicator(
         "RHB-01", "Ready for rehab",
@@ -191,6 +278,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         "count", "up", "recovery", ("drug_alcohol/treatment",), False,
         "A fall can be good news (women admitted to rehab) or bad (women disengaged).",
         adds=Adds(parts=(Part("value", "RHB-03", ("ready", "referred")),)),
+        timing="snapshot",
+        words=Words(("woman", "women"), "{n} {noun} {were} ready for rehab or referred to it {when}"),
     ),
     Indicator(
         "RHB-02", "Rehab admissions",
@@ -199,6 +288,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "count", "up", "recovery", ("drug_alcohol/treatment",), False,
         "'First-ever' is judged on the data held: early on, women already in rehab look newly admitted.",
         adds=Adds(over_time=("value",)),
+        timing="period",
+        words=Words(("woman", "women"), "{n} {noun} {were} admitted to rehab for the first time {when}"),
+        first_time=True,
     ),
     Indicator(
         "RHB-03", "Rehab pathway",
@@ -207,6 +299,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         "A snapshot, not a flow: it does not show how women moved between stages.",
         breakdown_by="stage",
         adds=Adds(cells=True),
+        timing="snapshot",
+        words=None,
     ),
     Indicator(
         "FAM-01", "Child contact restarted",
@@ -214,6 +308,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "unsupervised or living with) when their previous review showed none or only indirect contact.",
         "count", "up", "family", ("aspirations/keywork_review",), False,
         "Needs two reviews in a row; a missed review can hide or delay a restart.",
+        adds=NOT_ADDITIVE,
+        timing="period",
+        words=Words(("woman", "women"), "{n} {noun} restarted direct contact with their children {when}"),
     ),
     Indicator(
         "FAM-02", "Direct contact with children",
@@ -221,6 +318,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "women whose current review says they have children.",
         "percent", "up", "family", ("aspirations/keywork_review",), False,
         "Direct contact is not always in a child's interest: read with the safeguarding picture.",
+        adds=NOT_ADDITIVE,
+        timing="snapshot",
+        words=Words(("woman with children", "women with children"), "had direct contact with them"),
     ),
     Indicator(
         "HSG-01", "Safely accommodated",
@@ -232,6 +332,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         adds=Adds(parts=(Part("numerator", "accommodation", ("temporary", "supported", "settled")),
                          Part("denominator", "accommodation", ("rough_sleeping", "sofa_surfing", "hostel",
                                                                 "temporary", "supported", "settled")))),
+        timing="snapshot",
+        words=Words(("woman whose accommodation is known", "women whose accommodation is known"),
+                    "were safely accommodated"),
     ),
     Indicator(
         "HSG-02", "Rough sleeping",
@@ -239,6 +342,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         "count", "down", "housing", ("aspirations/keywork_review",), False,
         "Only women reviewed in the last 91 days are counted; women out of touch are not seen.",
         adds=Adds(parts=(Part("value", "accommodation", ("rough_sleeping",)),)),
+        timing="snapshot",
+        words=Words(("woman", "women"), "{n} {noun} {were} sleeping rough at their latest key-work review {when}"),
     ),
     Indicator(
         "EXT-01", "Reduced or stopped street work",
@@ -251,6 +356,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         adds=Adds(parts=(Part("numerator", "working_status", ("reduced", "stopped")),
                          Part("complement", "working_status", ("active",)),
                          Part("denominator", "working_status", ("active", "reduced", "stopped")))),
+        timing="snapshot",
+        words=Words(("woman whose working status is recorded", "women whose working status is recorded"),
+                    "had reduced or stopped street work"),
     ),
     Indicator(
         "SAF-01", "High-risk women with a care plan",
@@ -258,6 +366,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "care plan in place at that meeting.",
         "percent", "up", "safety", ("safeguarding/safeguarding",), False,
         "Only women discussed at a meeting in the period are counted.",
+        adds=NOT_ADDITIVE,
+        timing="period",
+        words=Words(("woman assessed as high risk", "women assessed as high risk"), "had a care plan in place"),
     ),
     Indicator(
         "SAF-02", "Crimes against the women reported to police",
@@ -265,6 +376,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         "count", "none", "safety", ("police/police_monthly",), False,
         "A rise can mean more trust in the police and more reporting, not more crime.",
         adds=Adds(over_time=("value",)),
+        timing="period",
+        words=Words(("crime", "crimes"), "{n} {noun} against the women {were} reported to police {when}"),
     ),
     Indicator(
         "CJS-01", "Referred to support instead of arrest",
@@ -274,6 +387,10 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Counts police decisions, not distinct women: one woman can appear more than once.",
         headline=True,
         adds=Adds(over_time=("numerator", "denominator")),
+        timing="period",
+        words=Words(("police outcome (a referral to support or an arrest for soliciting)",
+                     "police outcomes (referrals to support and arrests for soliciting)"),
+                    "were referrals to support instead of arrest", base="police records"),
     ),
     Indicator(
         "WKF-01", "Staff trained in trauma-informed care",
@@ -282,6 +399,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Counts places on courses; one person trained twice counts twice.",
         breakdown_by="agency",
         adds=Adds(over_time=("value",), cells=True),
+        timing="period",
+        words=Words(("member of staff", "staff"), "{n} {noun} {were} trained in trauma-informed care {when}"),
     ),
     Indicator(
         "WID-01", "Wider offer uptake",
@@ -289,6 +408,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "share of all engaged women.",
         "percent", "up", "workforce", ("aspirations/attendance",), True,
         "Depends on which services were offered on the day as much as on the women's choice.",
+        adds=NOT_ADDITIVE,
+        timing="period",
+        words=Words(("woman engaged", "women engaged"), "took up the wider offer (hairdressing or arts and crafts)"),
     ),
     Indicator(
         "SUP-01", "Condoms distributed",
@@ -296,6 +418,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         "count", "none", "workforce", ("aspirations/supplies", "vineyard/supplies"), False,
         "Supplies left at supply points are counted when left, not when taken.",
         adds=Adds(over_time=("value",)),
+        timing="period",
+        words=Words(("condom", "condoms"), "{n} {noun} {were} handed out {when}"),
     ),
     Indicator(
         "VOI-01", "Women who feel heard",
@@ -305,10 +429,39 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Counts answers, not women; women who answer are not all the women who come.",
         headline=True,
         adds=Adds(over_time=("numerator", "denominator")),
+        timing="period",
+        words=Words(("feedback answer", "feedback answers"), "scored 4 or 5 out of 5 for feeling heard",
+                    base="feedback answers"),
     ),
 )
 
+@dataclass(frozen=True)
+class Breakdown:
+    """A breakdown the pages show beyond the indicators' own (HLT-03, RHB-03 and WKF-01 carry theirs).
+
+    ``of``: the indicator it is read with (what it reads; not reported when that indicator is not).
+    ``adds``: ``Adds(cells=True)`` when its cells add up to a total (women with a current status),
+    ``NOT_ADDITIVE`` when they do not (a woman may use several services): no total is protected with them.
+    """
+
+    id: str
+    of: str
+    adds: Adds
+    compute: Compute | None = field(default=None, init=False, compare=False, repr=False)  # see ``computes``
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return by_id(self.of).tables
+
+
+BREAKDOWNS: tuple[Breakdown, ...] = (
+    Breakdown("accommodation", "HSG-01", Adds(cells=True)),  # women by current accommodation
+    Breakdown("working_status", "EXT-01", Adds(cells=True)),  # women by current working status
+    Breakdown("services", "ENG-04", NOT_ADDITIVE),  # women using each drop-in service
+)
+
 _BY_ID = {i.id: i for i in CATALOGUE}
+_ENTRIES: dict[str, Indicator | Breakdown] = {**_BY_ID, **{b.id: b for b in BREAKDOWNS}}
 
 
 def by_id(indicator_id: str) -> Indicator:
@@ -316,8 +469,49 @@ def by_id(indicator_id: str) -> Indicator:
     return _BY_ID[indicator_id]
 
 
+def entry(key: str) -> Indicator | Breakdown:
+    """The indicator or page breakdown with this ID (KeyError for an unknown one)."""
+    return _ENTRIES[key]
+
+
 def ids() -> tuple[str, ...]:
     return tuple(_BY_ID)
+
+
+def computes(key: str) -> Callable[[Compute], Compute]:
+    """Register the decorated function as how indicator (or breakdown) ``key`` is computed."""
+    target = entry(key)
+
+    def register(fn: Compute) -> Compute:
+        if target.compute is not None:
+            raise ValueError(f"{key} already has a compute function ({target.compute.__name__})")
+        object.__setattr__(target, "compute", fn)  # the record's one late fact, set once when compute is imported
+        return fn
+
+    return register
+
+
+def tables_for(wanted: list[str] | tuple[str, ...]) -> list[str]:
+    """The returns the indicators and breakdowns ``wanted`` read, each once."""
+    return list(dict.fromkeys(t for k in wanted for t in entry(k).tables))
+
+
+def linked(key: str) -> tuple[tuple[str, ...], ...]:
+    """Groups of breakdown ``key``'s categories whose sums other figures show (the catalogue's ``parts``):
+    HLT-03 -> (("oral_health",),), which DEN-02 shows."""
+    return tuple(p.categories for i in CATALOGUE for p in i.adds.parts if p.breakdown == key)
+
+
+def breakdown_of(key: str) -> str:
+    """The breakdown a page shows for ``key``: a breakdown's own, an indicator's own, or the page breakdown
+    its figures are parts of (HSG-01 -> accommodation). KeyError when there is none."""
+    got = entry(key)
+    if isinstance(got, Breakdown) or got.breakdown_by is not None:
+        return key
+    for part in got.adds.parts:
+        if isinstance(_ENTRIES[part.breakdown], Breakdown):
+            return part.breakdown
+    raise KeyError(f"{key} has no breakdown")
 
 
 def theme_label(key: str) -> str:

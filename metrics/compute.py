@@ -13,7 +13,6 @@ import re
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,6 +24,7 @@ import sqlalchemy as sa
 
 from core.periods import Period
 from core.returns import DIRECT_CONTACT
+from metrics.catalogue import Breakdown, computes, entry
 from storage.repository import data_version, read_return_compact
 
 STATUS_WINDOW_DAYS = 91  # a status row older than end - 91 days is stale
@@ -522,10 +522,12 @@ class Calculator:
 
 # --- the indicators ------------------------------------------------------------------------------
 
+@computes("ENG-01")
 def _eng01(c: Calculator) -> Raw:
     return Raw(c.eng01)
 
 
+@computes("ENG-02")
 def _eng02(c: Calculator) -> Raw:
     if c.cohort.empty:
         return Raw(np.zeros(c.n))
@@ -535,6 +537,7 @@ def _eng02(c: Calculator) -> Raw:
     return Raw(_women(new, c.n))
 
 
+@computes("ENG-03")
 def _eng03(c: Calculator) -> Raw:
     att = c.attendance_in_period
     if att.empty:
@@ -548,6 +551,7 @@ def _eng03(c: Calculator) -> Raw:
     return Raw(c.women_in_cohort(sustained), c.eng01)
 
 
+@computes("ENG-04")
 def _eng04(c: Calculator) -> Raw:
     att = c.attendance_in_period
     if att.empty:
@@ -558,49 +562,59 @@ def _eng04(c: Calculator) -> Raw:
     return Raw(pairs, sessions, _women(att, c.n))
 
 
+@computes("ENG-05")
 def _eng05(c: Calculator) -> Raw:
     out = c.tables.get("outreach")
     return Raw(_rows(c.in_period(out[out["person_id"].isna()]), c.n))
 
 
+@computes("HLT-01")
 def _hlt01(c: Calculator) -> Raw:
     h = c.health(service="sexual_health")
     return c.percent_of_cohort(c.women_in_last_12_months(h[h["activity"] == "sti_screen"]))
 
 
+@computes("HLT-02")
 def _hlt02(c: Calculator) -> Raw:
     return c.percent_of_cohort(c.in_period(c.health(service="mental_health")))
 
 
+@computes("HLT-03")
 def _hlt03(c: Calculator) -> Raw:
     rows = c.in_period(c.health(service="nurse_prescriber"))
     return Raw(_rows(rows, c.n), breakdown=_breakdown(rows, "reason"))
 
 
+@computes("HLT-04")
 def _hlt04(c: Calculator) -> Raw:
     h = c.health()
     return Raw(_rows(c.in_period(h[h["referral_to"].isin(["breast_screening", "cervical_screening"])]), c.n))
 
 
+@computes("DEN-01")
 def _den01(c: Calculator) -> Raw:
     return c.percent_of_cohort(c.women_in_last_12_months(c.health(service="dental")))
 
 
+@computes("DEN-02")
 def _den02(c: Calculator) -> Raw:
     h = c.health(service="nurse_prescriber")
     return Raw(_rows(c.in_period(h[h["reason"] == "oral_health"]), c.n))
 
 
+@computes("DRG-01")
 def _drg01(c: Calculator) -> Raw:
     cur = c.current("treatment")
     return c.percent_of_cohort(cur, _yes(cur["in_treatment"]))
 
 
+@computes("RHB-01")
 def _rhb01(c: Calculator) -> Raw:
     cur = c.current("treatment")
     return Raw(_rows(cur, c.n, cur["rehab_stage"].isin(["ready", "referred"])))
 
 
+@computes("RHB-02")
 def _rhb02(c: Calculator) -> Raw:
     t = c.tables.get("treatment")
     adm = t[t["rehab_stage"].isin(["admitted", "completed"])]
@@ -608,11 +622,13 @@ def _rhb02(c: Calculator) -> Raw:
     return Raw(_women(c.in_period(first), c.n))
 
 
+@computes("RHB-03")
 def _rhb03(c: Calculator) -> Raw:
     cur = c.current("treatment")
     return Raw(_rows(cur, c.n), breakdown=_breakdown(cur, "rehab_stage"))
 
 
+@computes("FAM-01")
 def _fam01(c: Calculator) -> Raw:
     r = c.tables.get("keywork_review")
     if not _numbered(r):
@@ -630,12 +646,14 @@ def _fam01(c: Calculator) -> Raw:
     return Raw(_women(c.in_period(r.take(np.sort(restarted))), c.n))
 
 
+@computes("FAM-02")
 def _fam02(c: Calculator) -> Raw:
     cur = c.current("keywork_review")
     parents = _yes(cur["has_children"])
     return Raw(_rows(cur, c.n, parents & cur["child_contact"].isin(DIRECT_CONTACT)), _rows(cur, c.n, parents))
 
 
+@computes("HSG-01")
 def _hsg01(c: Calculator) -> Raw:
     cur = c.current("keywork_review")
     known = cur["accommodation"].notna() & (cur["accommodation"] != "unknown")
@@ -643,17 +661,20 @@ def _hsg01(c: Calculator) -> Raw:
     return Raw(_rows(cur, c.n, safe), _rows(cur, c.n, known))
 
 
+@computes("HSG-02")
 def _hsg02(c: Calculator) -> Raw:
     cur = c.current("keywork_review")
     return Raw(_rows(cur, c.n, cur["accommodation"] == "rough_sleeping"))
 
 
+@computes("EXT-01")
 def _ext01(c: Calculator) -> Raw:
     cur = c.current("keywork_review")
     known = cur["working_status"].notna()
     return Raw(_rows(cur, c.n, known & cur["working_status"].isin(["reduced", "stopped"])), _rows(cur, c.n, known))
 
 
+@computes("SAF-01")
 def _saf01(c: Calculator) -> Raw:
     # explode gives each window's rows in day order (a day's rows in table order): a woman's last is her latest.
     latest = explode_distinct(c.tables.get("safeguarding"), c.lo, c.hi, ["person_id"], keep="last")
@@ -661,58 +682,56 @@ def _saf01(c: Calculator) -> Raw:
     return Raw(_rows(latest, c.n, high & _yes(latest["care_plan_in_place"])), _rows(latest, c.n, high))
 
 
+@computes("SAF-02")
 def _saf02(c: Calculator) -> Raw:
     return Raw(_sum(c.in_period(c.tables.get("police_monthly")), "violence_reports", c.n))
 
 
+@computes("CJS-01")
 def _cjs01(c: Calculator) -> Raw:
     pm = c.in_period(c.tables.get("police_monthly"))
     referred = _sum(pm, "support_referrals", c.n)
     return Raw(referred, referred + _sum(pm, "arrests_soliciting", c.n))
 
 
+@computes("WKF-01")
 def _wkf01(c: Calculator) -> Raw:
     tr = c.in_period(c.tables.get("training"))
     return Raw(_sum(tr, "staff_trained", c.n), breakdown=_breakdown(tr, "agency", weight="staff_trained"))
 
 
+@computes("WID-01")
 def _wid01(c: Calculator) -> Raw:
     att = c.attendance_in_period
     return c.percent_of_cohort(att[_has_code(att["services_used"], ("hairdressing", "arts_crafts"))])
 
 
+@computes("SUP-01")
 def _sup01(c: Calculator) -> Raw:
     s = c.tables.get("supplies")
     return Raw(_sum(c.in_period(s[s["item"] == "condoms"]), "quantity", c.n))
 
 
+@computes("VOI-01")
 def _voi01(c: Calculator) -> Raw:
     f = c.in_period(c.tables.get("feedback"))
     answered = f[f["feel_heard"].notna()]
     return Raw(_rows(answered[pd.to_numeric(answered["feel_heard"]) >= 4], c.n), _rows(answered, c.n))
 
 
-COMPUTE: dict[str, Callable[[Calculator], Raw]] = {
-    "ENG-01": _eng01, "ENG-02": _eng02, "ENG-03": _eng03, "ENG-04": _eng04, "ENG-05": _eng05,
-    "HLT-01": _hlt01, "HLT-02": _hlt02, "HLT-03": _hlt03, "HLT-04": _hlt04,
-    "DEN-01": _den01, "DEN-02": _den02, "DRG-01": _drg01,
-    "RHB-01": _rhb01, "RHB-02": _rhb02, "RHB-03": _rhb03,
-    "FAM-01": _fam01, "FAM-02": _fam02, "HSG-01": _hsg01, "HSG-02": _hsg02, "EXT-01": _ext01,
-    "SAF-01": _saf01, "SAF-02": _saf02, "CJS-01": _cjs01, "WKF-01": _wkf01, "WID-01": _wid01,
-    "SUP-01": _sup01, "VOI-01": _voi01,
-}
-
-
 # --- breakdowns beyond the spec's three, for pages (accommodation over time, service mix) ----------
 
+@computes("accommodation")
 def _accommodation(c: Calculator) -> pd.DataFrame:
     return _breakdown(c.current("keywork_review"), "accommodation")
 
 
+@computes("working_status")
 def _working_status(c: Calculator) -> pd.DataFrame:
     return _breakdown(c.current("keywork_review"), "working_status")
 
 
+@computes("services")
 def _services(c: Calculator) -> pd.DataFrame:
     att = c.attendance_in_period
     if att.empty:
@@ -724,61 +743,37 @@ def _services(c: Calculator) -> pd.DataFrame:
     return _breakdown(ex, "service", person=True)
 
 
-EXTRA_BREAKDOWNS: dict[str, Callable[[Calculator], pd.DataFrame]] = {
-    "accommodation": _accommodation,
-    "working_status": _working_status,
-    "services": _services,
-}
-
-
 def compute_raw(*, calc: Calculator, ids: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Raw figures, long: (p, id, numerator, denominator, value, women) and breakdowns (p, id, category, value)."""
-    from metrics.catalogue import by_id
-
+    """Raw figures, long: (p, id, numerator, denominator, value, women) of the indicators among ``ids``, and
+    breakdown cells (p, id, category, value) of those with a breakdown and of the page breakdowns among them."""
     frames, cells = [], []
-    for ind_id in ids:
-        ind = by_id(ind_id)
-        raw = COMPUTE[ind_id](calc)
+    for key in ids:
+        got = entry(key)
+        raw = got.compute(calc)
+        if isinstance(got, Breakdown):
+            if len(raw):
+                cells.append(raw.assign(id=key))
+            continue
         num = np.asarray(raw.numerator, float)
         den = None if raw.denominator is None else np.asarray(raw.denominator, float)
         with np.errstate(divide="ignore", invalid="ignore"):
-            if ind.unit == "percent":
+            if got.unit == "percent":
                 value = np.where(den > 0, num / np.where(den > 0, den, 1) * 100, np.nan)
-            elif ind.unit == "mean":
+            elif got.unit == "mean":
                 value = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
             else:
                 value = num
         frames.append(pd.DataFrame({
-            "p": np.arange(calc.n), "id": ind_id, "numerator": num,
+            "p": np.arange(calc.n), "id": key, "numerator": num,
             "denominator": np.full(calc.n, np.nan) if den is None else den,
             "value": value,
             "women": np.full(calc.n, np.nan) if raw.women is None else np.asarray(raw.women, float),
         }))
         if raw.breakdown is not None and len(raw.breakdown):
-            cells.append(raw.breakdown.assign(id=ind_id))
+            cells.append(raw.breakdown.assign(id=key))
     raw_frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["p", "id", "numerator", "denominator", "value", "women"])
     cell_frame = pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(
         {"p": pd.Series(dtype=np.int64), "category": pd.Series(dtype=str), "value": pd.Series(dtype=float),
          "id": pd.Series(dtype=str)})
     return raw_frame, cell_frame
-
-
-def tables_for(ids: list[str] | tuple[str, ...]) -> list[str]:
-    """The returns the indicators ``ids`` read, each once."""
-    return list(dict.fromkeys(t for i in ids for t in TABLES_FOR[i]))
-
-
-# Which returns each indicator reads (so a request for a few indicators reads only what it needs).
-_COHORT = ("attendance", "outreach")
-TABLES_FOR: dict[str, tuple[str, ...]] = {
-    "ENG-01": _COHORT, "ENG-02": _COHORT, "ENG-03": _COHORT, "ENG-04": ("attendance",), "ENG-05": ("outreach",),
-    "HLT-01": (*_COHORT, "health_contacts"), "HLT-02": (*_COHORT, "health_contacts"),
-    "HLT-03": ("health_contacts",), "HLT-04": ("health_contacts",),
-    "DEN-01": (*_COHORT, "health_contacts"), "DEN-02": ("health_contacts",),
-    "DRG-01": (*_COHORT, "treatment"), "RHB-01": ("treatment",), "RHB-02": ("treatment",), "RHB-03": ("treatment",),
-    "FAM-01": ("keywork_review",), "FAM-02": ("keywork_review",), "HSG-01": ("keywork_review",),
-    "HSG-02": ("keywork_review",), "EXT-01": ("keywork_review",), "SAF-01": ("safeguarding",),
-    "SAF-02": ("police_monthly",), "CJS-01": ("police_monthly",), "WKF-01": ("training",),
-    "WID-01": _COHORT, "SUP-01": ("supplies",), "VOI-01": ("feedback",),
-}

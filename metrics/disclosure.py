@@ -30,24 +30,13 @@ import pandas as pd
 
 from core import settings
 from core.periods import Period, is_standard
-from metrics.catalogue import CATALOGUE
+from metrics.catalogue import CATALOGUE, linked
 from metrics.results import BreakdownCell, IndicatorResult, IndicatorSet
 
 MINIMUM_THRESHOLD = 5
 log = logging.getLogger("outcomes.disclosure")
 
 
-def _linked() -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Breakdown cells (or sums of cells) that other published figures show, from the catalogue's ``adds``:
-    breakdown -> groups of categories (e.g. HLT-03 -> (oral_health,), which DEN-02 shows)."""
-    out: dict[str, tuple[tuple[str, ...], ...]] = {}
-    for ind in CATALOGUE:
-        for part in ind.adds.parts:
-            out[part.breakdown] = (*out.get(part.breakdown, ()), part.categories)
-    return out
-
-
-LINKED = _linked()
 FIGURES = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
 PUBLISHED_PERIODS = ("a month, a financial-year quarter (Q1 is April to June), the year to date at the end of "
                      "September or of December, or a financial year (April to March)")
@@ -204,7 +193,7 @@ def protect_cells_frame(*, cells: pd.DataFrame, totals: pd.DataFrame, threshold:
         cl = [BreakdownCell(str(c), v, False) for c, v in zip(g["category"], g["value"], strict=True)]
         ind_id = key[list(keys).index("id")] if isinstance(key, tuple) and "id" in keys else None
         prot, hide_total = protect_breakdown(cells=cl, total=tot.get(key), threshold=threshold,
-                                             linked=LINKED.get(ind_id, ()))
+                                             linked=linked(ind_id))
         out.append(g.assign(value=[c.value for c in prot], suppressed=[c.suppressed for c in prot]))
         if hide_total:
             hide.append(dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True)))
@@ -230,7 +219,7 @@ def protect_result(*, result: IndicatorResult, threshold: int | None = None) -> 
     breakdown = result.breakdown
     if breakdown:
         breakdown, hide_total = protect_breakdown(cells=breakdown, total=result.value, threshold=threshold,
-                                                  linked=LINKED.get(result.id, ()))
+                                                  linked=linked(result.id))
         if hide_total:
             p = Protected(None, None, None, None, None, True)
     return replace(result, numerator=p.numerator, denominator=p.denominator, value=p.value, lower_ci=p.lower_ci,
@@ -687,9 +676,6 @@ def protect_sessions(*, values: np.ndarray, periods_of: list[np.ndarray], shown:
     verdict = secure(t, threshold=threshold)
     hidden = t.hidden[:n] | ((v > 0) if not verdict.safe else False)
     return hidden, verdict
-
-
-STATUS_BREAKDOWNS = ("accommodation", "working_status")  # the pages' extra breakdowns of current status
 
 
 def protect_status(*, exact: pd.DataFrame, figures: pd.DataFrame, cells_exact: pd.DataFrame, cells: pd.DataFrame,

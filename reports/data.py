@@ -87,8 +87,6 @@ def gather(*, engine: sa.Engine, period: Period, public: bool, as_of: date | Non
     Each compared period is computed on its own (as ``metrics.compare`` does), so every figure equals the
     one the pages show for that period.
     """
-    from reports.wording import PERIOD_TOTAL
-
     periods = comparison_periods(period)
 
     def sets_for(pub: bool, keys=tuple(periods)) -> dict[str, IndicatorSet]:
@@ -113,7 +111,7 @@ def gather(*, engine: sa.Engine, period: Period, public: bool, as_of: date | Non
     if "period" not in public_sets:  # a restricted paper for custom dates: its sentences use its own figures
         public_sets = sets
     # Targets of counts over a period are for the whole period: their charts are drawn by quarter.
-    targeted = [r.id for r in sets["period"].results if r.id in PERIOD_TOTAL and r.target is not None]
+    targeted = [r.id for r in sets["period"].results if metrics.catalogue.by_id(r.id).period_total and r.target is not None]
     quarters = quarterly(months[0].start, period.end)[-TREND_QUARTERS:] if months and targeted else []
     quarters = [q for q in quarters if q.end <= period.end]
     quarterly_trend = metrics.trend(engine=engine, periods=quarters, public=public, as_of=as_of, ids=targeted) \

@@ -14,7 +14,7 @@ from core.periods import add_months, fy_label, quarter_of
 from metrics.catalogue import CATALOGUE
 from reports.data import ReportData, breakdown_frame
 from reports.summary import few
-from reports.wording import FIRST_TIME, PERIOD_TOTAL, category_label, fmt_value
+from reports.wording import category_label, fmt_value
 
 # A public chart needs at least this many published months of the last twelve; fewer says why instead.
 MIN_SHOWN_MONTHS = 6
@@ -56,7 +56,7 @@ def indicator_charts(data: ReportData) -> Charts:
     cells = breakdown_frame(data)
     note = _note(data)
     out = Charts()
-    if data.first_month is not None and any(i in results for i in FIRST_TIME):
+    if data.first_month is not None and any(i.first_time and i.id in results for i in CATALOGUE):
         out.notes.append(f"Charts of women seen for the first time leave out the first {few(FIRST_MONTHS)} months of the "
                          f"data (from {data.first_month:%B %Y}), when everyone seen looks new.")
     for ind in CATALOGUE:
@@ -83,13 +83,13 @@ def indicator_charts(data: ReportData) -> Charts:
                                + (", some not published (marked *)." if hidden else "."))
             continue
         target = None if r.target is None else float(r.target)
-        if ind.id in PERIOD_TOTAL and target is not None and not data.quarterly.empty:
+        if ind.period_total and target is not None and not data.quarterly.empty:
             t = data.quarterly[data.quarterly["id"] == ind.id].sort_values("period_start")
             t = t.assign(period_label=t["period_start"].map(_quarter_label))
             by, label = "quarter", f"{title}, by quarter"
         else:
             t = data.trend[data.trend["id"] == ind.id].sort_values("period_start") if len(data.trend) else data.trend
-            if ind.id in FIRST_TIME and data.first_month is not None and len(t):
+            if ind.first_time and data.first_month is not None and len(t):
                 t = t[pd.to_datetime(t["period_start"]) >= pd.Timestamp(add_months(data.first_month, FIRST_MONTHS))]
             if len(t):
                 t = t.assign(period_label=pd.to_datetime(t["period_start"]).dt.strftime("%b %Y"))

@@ -15,7 +15,6 @@ from metrics.catalogue import CATALOGUE, by_id
 from metrics.spc import xmr
 from reports.data import ReportData
 from reports.wording import (
-    PERIOD_TOTAL,
     TRAVEL_WORDS,
     Travel,
     _capital,
@@ -135,7 +134,7 @@ def _pattern_breaks(data: ReportData) -> list[ExceptionItem]:
     if t.empty:
         return out
     for r in data.indicators.results:
-        if r.rag not in ("green", "amber") or r.id in PERIOD_TOTAL or r.target is None:
+        if r.rag not in ("green", "amber") or by_id(r.id).period_total or r.target is None:
             continue
         months = t[(t["id"] == r.id) & (pd.to_datetime(t["period_start"]) >= pd.Timestamp(data.period.start))
                    & (pd.to_datetime(t["period_end"]) <= pd.Timestamp(data.period.end))].sort_values("period_start")

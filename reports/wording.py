@@ -17,54 +17,7 @@ from datetime import date
 from core.partners import partners
 from core.periods import Period, as_quarter, fy_label, fy_of, month_end
 from core.returns import RETURNS
-
-# Counts: (singular, plural) of what is counted, and the sentence. "{n}" is the figure ("no" for zero),
-# "{noun}" the noun in the right number, "{were}"/"{was}" the verb, "{when}" the period phrase.
-COUNT_WORDING: dict[str, tuple[tuple[str, str], str]] = {
-    "ENG-01": (("woman", "women"), "{n} {noun} engaged with the drop-in or outreach {when}"),
-    "ENG-02": (("woman", "women"), "{n} {noun} engaged with the drop-in or outreach for the first time {when}"),
-    "ENG-05": (("anonymous outreach contact", "anonymous outreach contacts"), "{n} {noun} {were} made {when}"),
-    "HLT-03": (("consultation", "consultations"), "the nurse prescriber held {n} {noun} {when}"),
-    "HLT-04": (("referral", "referrals"), "{n} {noun} to breast or cervical screening {were} made {when}"),
-    "DEN-02": (("oral health consultation", "oral health consultations"), "the nurse prescriber held {n} {noun} {when}"),
-    "RHB-01": (("woman", "women"), "{n} {noun} {were} ready for rehab or referred to it {when}"),
-    "RHB-02": (("woman", "women"), "{n} {noun} {were} admitted to rehab for the first time {when}"),
-    "FAM-01": (("woman", "women"), "{n} {noun} restarted direct contact with their children {when}"),
-    "HSG-02": (("woman", "women"), "{n} {noun} {were} sleeping rough at their latest key-work review {when}"),
-    "SAF-02": (("crime", "crimes"), "{n} {noun} against the women {were} reported to police {when}"),
-    "WKF-01": (("member of staff", "staff"), "{n} {noun} {were} trained in trauma-informed care {when}"),
-    "SUP-01": (("condom", "condoms"), "{n} {noun} {were} handed out {when}"),
-}
-# Percents: (singular, plural) of what the denominator counts, and what the numerator did.
-# Answers and police records are not women: each is named for what it counts.
-PERCENT_WORDING: dict[str, tuple[tuple[str, str], str]] = {
-    "ENG-03": (("woman engaged", "women engaged"), "came to the drop-in on three or more dates"),
-    "HLT-01": (("woman engaged", "women engaged"), "had a sexual health screen"),
-    "HLT-02": (("woman engaged", "women engaged"), "had mental health support"),
-    "DEN-01": (("woman engaged", "women engaged"), "saw the dental service"),
-    "DRG-01": (("woman engaged", "women engaged"), "were in drug or alcohol treatment"),
-    "FAM-02": (("woman with children", "women with children"), "had direct contact with them"),
-    "HSG-01": (("woman whose accommodation is known", "women whose accommodation is known"),
-               "were safely accommodated"),
-    "EXT-01": (("woman whose working status is recorded", "women whose working status is recorded"),
-               "had reduced or stopped street work"),
-    "SAF-01": (("woman assessed as high risk", "women assessed as high risk"), "had a care plan in place"),
-    "CJS-01": (("police outcome (a referral to support or an arrest for soliciting)",
-                "police outcomes (referrals to support and arrests for soliciting)"),
-               "were referrals to support instead of arrest"),
-    "WID-01": (("woman engaged", "women engaged"), "took up the wider offer (hairdressing or arts and crafts)"),
-    "VOI-01": (("feedback answer", "feedback answers"), "scored 4 or 5 out of 5 for feeling heard"),
-}
-# What a small percentage rests on, where it is not women.
-SMALL_BASE = {"CJS-01": "police records", "VOI-01": "feedback answers"}
-
-# Figures that describe a moment (current status) or look back a year from the period end.
-SNAPSHOT = frozenset({"RHB-01", "RHB-03", "DRG-01", "FAM-02", "HSG-01", "HSG-02", "EXT-01"})
-LOOK_BACK = frozenset({"HLT-01", "DEN-01"})
-# Counts summed over the period: their size depends on the period's length, so a target is for a period.
-PERIOD_TOTAL = frozenset(k for k in COUNT_WORDING if k not in SNAPSHOT)
-# Counts of women seen "for the first time": in a series' first months everyone looks new.
-FIRST_TIME = frozenset({"ENG-02", "RHB-02"})
+from metrics.catalogue import by_id
 
 # Breakdown categories in plain words (the returns' codes, data-returns spec); others lose their underscores.
 CATEGORY_WORDS: dict[str, str] = {
@@ -143,9 +96,10 @@ def end_phrase(p: Period) -> str:
 
 def when_phrase(indicator_id: str, p: Period) -> str:
     """When a figure applies: over the period, at its end (a status), or over the year to its end."""
-    if indicator_id in SNAPSHOT:
+    timing = by_id(indicator_id).timing
+    if timing == "snapshot":
         return end_phrase(p)
-    if indicator_id in LOOK_BACK:
+    if timing == "look_back":
         end = f"{p.end:%B %Y}" if p.end == month_end(p.end) else f"{p.end.day} {p.end:%B %Y}"
         return f"in the twelve months to {end}"
     return period_phrase(p)
@@ -302,7 +256,7 @@ def _target(result, indicator) -> str:
         return ""
     t = fmt_value(float(result.target), result.unit)
     aim = "no more than " if indicator.polarity == "down" else ""
-    per = " for the period" if result.id in PERIOD_TOTAL else ""
+    per = " for the period" if by_id(result.id).period_total else ""
     return {
         "green": f" This meets the target of {aim}{t}{per}.",
         "amber": f" This is just short of the target of {aim}{t}{per}.",
@@ -331,7 +285,8 @@ def _breakdown_sentence(result, indicator, when: str, threshold: int) -> str:
 
 def count_phrase(indicator_id: str, value: float, when: str, threshold: int, name: str) -> str:
     """'no women were admitted to rehab ...', 'fewer than 5 women were ...', '1 woman was ...'."""
-    (one, many), template = COUNT_WORDING.get(indicator_id, (("", ""), name + ": {n} {when}"))
+    words = by_id(indicator_id).words
+    (one, many), template = words.noun, words.says
     if value == 0:
         n, plural = "no", True
     elif small(value, threshold):
@@ -342,14 +297,14 @@ def count_phrase(indicator_id: str, value: float, when: str, threshold: int, nam
 
 
 def _small_base(indicator_id: str) -> str:
-    return SMALL_BASE.get(indicator_id, "women")
+    return by_id(indicator_id).words.base
 
 
 def percent_phrase(result, indicator, when: str, threshold: int) -> tuple[str, bool]:
     """The percent as a phrase, and whether it gives the figure (only then is a comparison added)."""
     value, num, den = _num(result.value), _num(result.numerator), _num(result.denominator)
-    (one, many), did = PERCENT_WORDING.get(result.id, (("one counted", "those counted"),
-                                                       f"were counted in {indicator.name.lower()}"))
+    words = by_id(result.id).words
+    (one, many), did = words.noun, words.says
     if den == 0:
         return f"there were no {many} {when}, so there is no percentage", False
     if value is None or num is None or den is None or result.suppressed or small(num, threshold) or \
@@ -389,7 +344,7 @@ def value_phrase(result, indicator, when: str, threshold: int) -> tuple[str, boo
 
 def _ytd_sentence(result, indicator, ytd, ytd_year_ago, ytd_period: Period, threshold: int) -> str:
     """'In the year to date (April to September 2026), 87 women ..., up from 75 in the same months of 2025-26.'"""
-    if ytd is None or ytd.status == "not_reported" or result.id in SNAPSHOT | LOOK_BACK:
+    if ytd is None or ytd.status == "not_reported" or by_id(result.id).timing != "period":
         return ""
     when = f"in the year to date ({period_phrase(ytd_period).removeprefix('between ').replace(' and ', ' to ')})"
     text, shown = value_phrase(ytd, indicator, when, threshold)

@@ -19,7 +19,7 @@ from metrics.catalogue import CATALOGUE, THEMES, by_id
 from reports.data import ReportData
 from reports.pack import PUBLIC_MARKING, RESTRICTED_MARKING, disclosure_rules
 from reports.safe import csv_text, write_cell
-from reports.wording import PERIOD_TOTAL, category_label, missing_caveats
+from reports.wording import category_label, missing_caveats
 
 # Period types in the data table, by the key of the set they come from.
 PERIOD_TYPES = {"period": "reporting period", "previous": "previous period", "year_ago": "same period last year",
@@ -115,7 +115,7 @@ def data_frame(data: ReportData) -> pd.DataFrame:
             for rec in part.to_dict("records"):
                 start = pd.Timestamp(rec["period_start"])
                 r = dict(rec)
-                if kind == MONTH and ind.id in PERIOD_TOTAL:
+                if kind == MONTH and ind.period_total:
                     r["target"], r["rag"] = None, None  # the target is for a whole period, not a month
                 row = _row(ind, period_type=kind, label=f"{start:%B %Y}" if kind == MONTH else rec["period_label"],
                            start=start.date(), end=pd.Timestamp(rec["period_end"]).date(), r=r, marking=marking)
