@@ -50,7 +50,6 @@ from storage.repository import (
 
 ALL_IDS: tuple[str, ...] = tuple(i.id for i in CATALOGUE)
 _KEYS = (*ALL_IDS, *(b.id for b in BREAKDOWNS))  # what an evaluation can be asked for
-FIGURES = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
 log = logging.getLogger("outcomes.disclosure")
 
 
@@ -118,10 +117,7 @@ def _compute(wanted: list[str], *, engine: sa.Engine, periods: list[Period], as_
         tables = Tables(engine=engine, as_of=as_of, end=max(p.end for p in periods) if periods else None,
                         start=min(p.start for p in periods) if periods else None)
         tables.prefetch(tables_for(wanted))
-    figures, cells = compute_raw(calc=Calculator(tables=tables, periods=periods), ids=wanted)
-    figures["unit"] = figures["id"].map(lambda i: by_id(i).unit)
-    figures["polarity"] = figures["id"].map(lambda i: by_id(i).polarity)
-    return figures, cells
+    return compute_raw(calc=Calculator(tables=tables, periods=periods), ids=wanted)
 
 
 def _completeness(figures: pd.DataFrame, *, engine: sa.Engine, periods: list[Period], as_of: datetime | None) -> None:
@@ -136,12 +132,10 @@ def _completeness(figures: pd.DataFrame, *, engine: sa.Engine, periods: list[Per
 def _withhold_not_reported(figures: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
     """A figure not reported has no values, and an indicator's breakdown then no cells. A page breakdown's
     cells are kept (its figures' protection counts them) and left out where shown (``trend_breakdown``)."""
-    figures.loc[figures["status"].to_numpy() == "not_reported", ["numerator", "denominator", "value", "women"]] = np.nan
-    if not len(cells):
-        return cells
-    status_of = figures.set_index(["p", "id"])["status"]
-    keep = [status_of.get((p, i)) != "not_reported" for p, i in zip(cells["p"], cells["id"], strict=True)]
-    return cells[np.asarray(keep, dtype=bool)]
+    gone = figures["status"].to_numpy() == "not_reported"
+    figures.loc[gone, ["numerator", "denominator", "value", "women"]] = np.nan
+    unreported = set(zip(figures["p"][gone], figures["id"][gone], strict=True))
+    return cells[np.array([k not in unreported for k in zip(cells["p"], cells["id"], strict=True)], dtype=bool)]
 
 
 def _intervals(figures: pd.DataFrame) -> None:
@@ -178,10 +172,9 @@ def _protect_outputs(ev: _Evaluation) -> tuple[pd.DataFrame, pd.DataFrame]:
         cells, hide = disclosure.protect_cells_frame(cells=cells, totals=totals, threshold=ev.threshold)
         if len(hide):  # (a page breakdown's key names no figure)
             idx = figures.set_index(["p", "id"]).index.isin(list(hide.itertuples(index=False, name=None)))
-            figures.loc[idx, list(FIGURES)] = np.nan
+            figures.loc[idx, list(disclosure.FIGURES)] = np.nan
             figures.loc[idx, "suppressed"] = True
     return figures, cells
-
 
 
 @dataclass(frozen=True)
@@ -191,7 +184,6 @@ class _Publication:
     periods: list[Period]
     figures: pd.DataFrame
     cells: pd.DataFrame
-    verdict: disclosure.Verdict
 
 
 class _PublicationCache:
@@ -199,13 +191,12 @@ class _PublicationCache:
     changes the data version, so a publication is never served from older data)."""
 
     def __init__(self, max_years: int = 16) -> None:
-        self._lock = threading.Lock()
+        self._lock, self._max = threading.Lock(), max_years
         self._held: weakref.WeakKeyDictionary[sa.Engine, OrderedDict] = weakref.WeakKeyDictionary()
-        self._max = max_years
 
     def get(self, engine: sa.Engine, keys: list[tuple]) -> dict[tuple, _Publication]:
         with self._lock:
-            held = self._held.setdefault(engine, OrderedDict())
+            held = self._held.get(engine, {})
             return {k: held[k] for k in keys if k in held}
 
     def put(self, engine: sa.Engine, got: dict[tuple, _Publication]) -> None:
@@ -266,7 +257,7 @@ def _publications(*, engine: sa.Engine, fys: list[int], as_of: date | None,
                  "figures are withheld", verdict.hidden, verdict.primary, verdict.checked, verdict.programs,
                  verdict.seconds)
         made[fy] = _Publication(periods=standard_periods(fy), figures=_rows_of(figures, base, n),
-                                cells=_rows_of(cells, base, n), verdict=verdict)
+                                cells=_rows_of(cells, base, n))
     if tables is None:
         PUBLICATIONS.put(engine, {keys_of[fy]: pub for fy, pub in made.items()})
     return {**out, **made}
@@ -297,7 +288,7 @@ def _published(*, engine: sa.Engine, periods: list[Period], as_of: date | None,
         else:  # not published: every figure null (e.g. the period before a year to date, in a comparison)
             figures.append(pd.DataFrame({
                 "p": k, "id": indicators, "unit": [by_id(i).unit for i in indicators],
-                "polarity": [by_id(i).polarity for i in indicators], **{c: np.nan for c in FIGURES},
+                "polarity": [by_id(i).polarity for i in indicators], **{c: np.nan for c in disclosure.FIGURES},
                 "suppressed": False, "status": "not_reported", "missing": [[] for _ in indicators]}))
     f = pd.concat(figures, ignore_index=True)
     f["id"] = pd.Categorical(f["id"], categories=list(ALL_IDS))
@@ -307,7 +298,6 @@ def _published(*, engine: sa.Engine, periods: list[Period], as_of: date | None,
     c = pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(columns=["p", "id", "category", "value",
                                                                                  "suppressed"])
     return _Evaluation(periods, f, c, disclosure.threshold_value())
-
 
 
 def _num(x, *, integer: bool = False):

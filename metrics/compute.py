@@ -744,8 +744,8 @@ def _services(c: Calculator) -> pd.DataFrame:
 
 
 def compute_raw(*, calc: Calculator, ids: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Raw figures, long: (p, id, numerator, denominator, value, women) of the indicators among ``ids``, and
-    breakdown cells (p, id, category, value) of those with a breakdown and of the page breakdowns among them."""
+    """Raw figures, long: (p, id, numerator, denominator, value, women, unit, polarity) of the indicators among
+    ``ids``, and breakdown cells (p, id, category, value) of theirs and of the page breakdowns among them."""
     frames, cells = [], []
     for key in ids:
         got = entry(key)
@@ -757,22 +757,19 @@ def compute_raw(*, calc: Calculator, ids: list[str]) -> tuple[pd.DataFrame, pd.D
         num = np.asarray(raw.numerator, float)
         den = None if raw.denominator is None else np.asarray(raw.denominator, float)
         with np.errstate(divide="ignore", invalid="ignore"):
-            if got.unit == "percent":
-                value = np.where(den > 0, num / np.where(den > 0, den, 1) * 100, np.nan)
-            elif got.unit == "mean":
-                value = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
-            else:
-                value = num
+            ratio = num if den is None else np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+        value = {"percent": ratio * 100, "mean": ratio}.get(got.unit, num)
         frames.append(pd.DataFrame({
             "p": np.arange(calc.n), "id": key, "numerator": num,
             "denominator": np.full(calc.n, np.nan) if den is None else den,
             "value": value,
             "women": np.full(calc.n, np.nan) if raw.women is None else np.asarray(raw.women, float),
+            "unit": got.unit, "polarity": got.polarity,
         }))
         if raw.breakdown is not None and len(raw.breakdown):
             cells.append(raw.breakdown.assign(id=key))
     raw_frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["p", "id", "numerator", "denominator", "value", "women"])
+        columns=["p", "id", "numerator", "denominator", "value", "women", "unit", "polarity"])
     cell_frame = pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(
         {"p": pd.Series(dtype=np.int64), "category": pd.Series(dtype=str), "value": pd.Series(dtype=float),
          "id": pd.Series(dtype=str)})

@@ -96,10 +96,9 @@ def end_phrase(p: Period) -> str:
 
 def when_phrase(indicator_id: str, p: Period) -> str:
     """When a figure applies: over the period, at its end (a status), or over the year to its end."""
-    timing = by_id(indicator_id).timing
-    if timing == "snapshot":
+    if by_id(indicator_id).timing == "snapshot":
         return end_phrase(p)
-    if timing == "look_back":
+    if by_id(indicator_id).timing == "look_back":
         end = f"{p.end:%B %Y}" if p.end == month_end(p.end) else f"{p.end.day} {p.end:%B %Y}"
         return f"in the twelve months to {end}"
     return period_phrase(p)
@@ -296,10 +295,6 @@ def count_phrase(indicator_id: str, value: float, when: str, threshold: int, nam
     return template.format(n=n, noun=many if plural else one, were="were" if plural else "was", when=when)
 
 
-def _small_base(indicator_id: str) -> str:
-    return by_id(indicator_id).words.base
-
-
 def percent_phrase(result, indicator, when: str, threshold: int) -> tuple[str, bool]:
     """The percent as a phrase, and whether it gives the figure (only then is a comparison added)."""
     value, num, den = _num(result.value), _num(result.numerator), _num(result.denominator)
@@ -310,7 +305,7 @@ def percent_phrase(result, indicator, when: str, threshold: int) -> tuple[str, b
     if value is None or num is None or den is None or result.suppressed or small(num, threshold) or \
             small(den, threshold) or small(den - num, threshold):
         return (f"the figure for {indicator.name.lower()} {when} is not published (it rests on a small "
-                f"number of {_small_base(result.id)}, or would let one be worked out)"), False
+                f"number of {words.base}, or would let one be worked out)"), False
     if num == den:
         if den == 1:
             return f"the one {one} {did.replace('were ', 'was ', 1)} {when}", True
