@@ -35,7 +35,7 @@ from core.returns import DROP_IN_SERVICES, RETURNS
 from metrics import disclosure, markers
 from metrics.catalogue import CATALOGUE, by_id
 from metrics.completeness import assess, covered_months, return_grid
-from metrics.compute import EXTRA_BREAKDOWNS, Calculator, Tables, compute_raw, tables_for
+from metrics.compute import EXTRA_BREAKDOWNS, Calculator, Tables, compute_raw
 from metrics.results import BreakdownCell, IndicatorResult, IndicatorSet
 from metrics.stats import wilson
 from metrics.targets import all_targets, rag
@@ -102,7 +102,6 @@ def _exact(*, engine: sa.Engine, periods: list[Period], as_of: date | None, ids:
     if tables is None:
         tables = Tables(engine=engine, as_of=as_dt, end=max(p.end for p in periods) if periods else None,
                         start=min(p.start for p in periods) if periods else None)
-        tables.prefetch(tables_for(wanted))
     calc = Calculator(tables=tables, periods=periods)
     raw, cells = compute_raw(calc=calc, ids=wanted)
     if extra is not None:

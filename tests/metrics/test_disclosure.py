@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from core.periods import Period
 from metrics import disclosure
 from metrics.catalogue import CATALOGUE
+from metrics.compute import Numbering
 from metrics.results import BreakdownCell, IndicatorResult, IndicatorSet
 
 thresholds = st.integers(min_value=5, max_value=10)
@@ -260,7 +261,10 @@ class _RandomTables:
             "supplies": rows(n() // 4, date=when, item=pick(R.ITEMS), quantity=lambda k: rng.integers(0, 9, k)),
             "feedback": rows(n(), survey_date=when, person_id=None, feel_heard=pick([1, 2, 3, 4, 5], 0.2)),
         }
+        numbering = Numbering()  # women as numbers, as the shared tables hold them
         for name, df in self.frames.items():
+            if "person_id" in df:
+                df["person_id"] = numbering.of(df["person_id"])
             dcol = R.RETURNS[name].date_column
             df["d"] = ((df[dcol].to_numpy("datetime64[D]") - np.datetime64("1970-01-01", "D")).astype(np.int64)
                        if len(df) else pd.Series(dtype=np.int64))
