@@ -79,7 +79,7 @@ class TableCache:
     def __init__(self, max_tables: int = 24) -> None:
         self._lock = threading.Lock()  # pages run in threads
         self._held: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-        self._numbering: dict[tuple, Numbering] = {}
+        self._numbering: OrderedDict[tuple, Numbering] = OrderedDict()
         self._max = max_tables
 
     def numbering(self, engine: sa.Engine, version: tuple[int, int]) -> Numbering:
@@ -87,7 +87,11 @@ class TableCache:
         with self._lock:
             for old in [k for k in self._numbering if k[0] is engine and k[1] != version]:
                 del self._numbering[old]  # older data is never asked for again
-            return self._numbering.setdefault((engine, version), Numbering())
+            numbering = self._numbering.setdefault((engine, version), Numbering())
+            self._numbering.move_to_end((engine, version))
+            while len(self._numbering) > self._max:
+                self._numbering.popitem(last=False)
+            return numbering
 
     def table(self, engine: sa.Engine, name: str, *, as_of: datetime | None, version: tuple[int, int],
               numbering: Numbering) -> pd.DataFrame:
