@@ -137,8 +137,7 @@ def test_a_request_keeps_one_numbering_when_the_tables_are_cleared(golden_engine
 
 @pytest.mark.parametrize("ind_id", sorted(TABLES_FOR))
 def test_each_indicator_reads_exactly_the_tables_it_declares(golden_engine, ind_id):
-    # A request has the declared tables read side by side first: a missing one would be read alone later,
-    # an extra one read for nothing.
+    # What an indicator reads is declared, so that a request for a few indicators reads only what they need.
     from metrics.catalogue import CATALOGUE
     from metrics.compute import compute_raw
 
