@@ -33,7 +33,7 @@ from core.periods import (
 )
 from core.returns import DROP_IN_SERVICES, RETURNS
 from metrics import disclosure, markers
-from metrics.catalogue import BREAKDOWNS, CATALOGUE, Breakdown, breakdown_of, by_id, entry, tables_for
+from metrics.catalogue import BREAKDOWNS, CATALOGUE, Breakdown, breakdown_of, by_id, entry
 from metrics.completeness import assess, covered_months, return_grid
 from metrics.compute import Calculator, Tables, compute_raw
 from metrics.results import BreakdownCell, IndicatorResult, IndicatorSet
@@ -116,7 +116,6 @@ def _compute(wanted: list[str], *, engine: sa.Engine, periods: list[Period], as_
     if tables is None:
         tables = Tables(engine=engine, as_of=as_of, end=max(p.end for p in periods) if periods else None,
                         start=min(p.start for p in periods) if periods else None)
-        tables.prefetch(tables_for(wanted))
     return compute_raw(calc=Calculator(tables=tables, periods=periods), ids=wanted)
 
 

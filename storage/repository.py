@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import itertools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from core.returns import RETURNS
 from storage import schema
 from storage.db import write_transaction
 from storage.rows import SheetRows  # callers may import it from here too
+from storage.writer import write_rows
 
 # Stored times are naive UTC; both come from the product's one clock (core.clock).
 utcnow = clock.utcnow
@@ -34,123 +34,6 @@ class StoreResult:
     submission_id: int
     loaded_at: datetime
     replaced: dict[str, int] = field(default_factory=dict)
-
-
-def _whole(v) -> int:
-    # int() would silently truncate 2.5; a count is whole or the caller has a bug.
-    if isinstance(v, float | np.floating) and not float(v).is_integer():
-        raise ValueError(f"count or scale value {v!r} is not a whole number")
-    return int(v)
-
-
-# Per kind, how one distinct value becomes the Python value the old row-by-row insert bound.
-_CANONICAL = {"date": pd.Timestamp.date, "month": pd.Timestamp.date, "count": _whole, "scale": _whole,
-              "yesno": None}
-
-
-def _column_values(kind: str, s: pd.Series, process) -> list:
-    """One column as a list of Python values, None where missing, as SQLAlchemy would bind them."""
-    if kind not in _CANONICAL:  # text: nothing to convert
-        if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
-            # Arrow's own conversion (None where missing): up to five times quicker than pandas' (with blanks).
-            return pa.array(s.array).to_numpy(zero_copy_only=False).tolist()
-        return s.to_numpy(dtype=object, na_value=None).tolist()
-    if kind in ("date", "month") and s.dtype.kind == "M":
-        # Each distinct day once; numpy makes the date objects itself (NaT becomes None, which stays None).
-        days, codes = np.unique(s.to_numpy().astype("datetime64[D]"), return_inverse=True)
-        vals = days.astype(object).tolist()
-        if process is not None:
-            vals = [None if v is None else process(v) for v in vals]
-        return np.array(vals, dtype=object)[codes].tolist()
-    if kind in ("date", "month"):
-        s = pd.to_datetime(s)
-    # Convert each distinct value once (a column holds few), then spread back by code; -1 (missing) picks None.
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    conv = _CANONICAL[kind]
-    vals = [conv(u) for u in uniques] if conv else list(uniques)
-    if process is not None:
-        vals = [process(v) for v in vals]
-    table = np.fromiter([*vals, None], dtype=object, count=len(vals) + 1)
-    return table[codes].tolist()
-
-
-# Most specific first: SmallInteger and BigInteger are Integers.
-_PG_COPY_TYPES = ((sa.SmallInteger, "int2"), (sa.BigInteger, "int8"), (sa.Integer, "int4"), (sa.String, "varchar"),
-                  (sa.DateTime, "timestamp"), (sa.Date, "date"), (sa.Boolean, "bool"))
-
-
-_PG_INT_LIMIT = {"int2": 2**15, "int4": 2**31, "int8": 2**63}
-
-
-def _pg_copy_type(col_type: sa.types.TypeEngine) -> str:
-    for sa_type, pg_name in _PG_COPY_TYPES:
-        if isinstance(col_type, sa_type):
-            return pg_name
-    raise TypeError(f"no binary COPY type for {col_type!r}")
-
-
-def _check_for_binary_copy(name: str, pg_type: str, values: list, sql: str, errors) -> None:
-    """Refuse what binary COPY would get wrong: psycopg wraps integers that overflow the column silently."""
-    if pg_type in _PG_INT_LIMIT:
-        present = [v for v in values if v is not None]
-        limit = _PG_INT_LIMIT[pg_type]
-        if present and (min(present) < -limit or max(present) >= limit):
-            # The error an INSERT would have raised ("integer out of range"), as SQLAlchemy raises it.
-            raise sa.exc.DataError(sql, None, errors.NumericValueOutOfRange(f"{name}: value out of range for {pg_type}"))
-    elif pg_type == "varchar" and pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
-        raise TypeError(f"{name}: a text column holds values that are not text")
-
-
-def _bulk_insert(conn: sa.Connection, t: sa.Table, return_name: str, frame: pd.DataFrame,
-                 fixed: dict[str, object]) -> None:
-    """Insert a sheet's rows column-wise in one statement (COPY on PostgreSQL), in ``conn``'s transaction.
-
-    Building SQLAlchemy parameter dicts row by row took seconds for large returns.
-    """
-    dialect = conn.dialect
-    copy = dialect.name == "postgresql" and dialect.driver == "psycopg"
-    raw = copy or dialect.name == "sqlite"
-
-    def process(name: str):
-        # The raw paths skip SQLAlchemy's type processing, so apply it here (SQLite: ISO date strings, 0/1).
-        return t.c[name].type.dialect_impl(dialect).bind_processor(dialect) if raw else None
-
-    n = len(frame)
-    names, cols = [], []
-    for name, value in fixed.items():
-        p = process(name)
-        names.append(name)
-        cols.append(itertools.repeat(p(value) if p else value, n))
-    for c in RETURNS[return_name].columns:
-        names.append(c.name)
-        cols.append(_column_values(c.kind, frame[c.name], process(c.name)) if c.name in frame
-                    else itertools.repeat(None, n))
-    rows = zip(*cols, strict=True)
-    if not raw:
-        conn.execute(t.insert(), [dict(zip(names, r, strict=True)) for r in rows])
-        return
-    q = dialect.identifier_preparer
-    table, col_list = q.format_table(t), ", ".join(q.quote(x) for x in names)
-    if copy:
-        # Binary COPY: psycopg formats typed rows in C, several times faster than text.
-        types = [_pg_copy_type(t.c[x].type) for x in names]
-        sql = f"COPY {table} ({col_list}) FROM STDIN (FORMAT BINARY)"
-        for name, pg_type, values in zip(names, types, cols, strict=True):
-            if isinstance(values, list):  # not a repeated constant or a column the sheet lacks
-                _check_for_binary_copy(name, pg_type, values, sql, dialect.loaded_dbapi.errors)
-        dbapi_error = dialect.loaded_dbapi.Error
-        try:
-            with conn.connection.driver_connection.cursor() as cur, cur.copy(sql) as cp:
-                cp.set_types(types)
-                for r in rows:
-                    cp.write_row(r)
-        except dbapi_error as exc:
-            # Raise what SQLAlchemy raises for the same failure (IntegrityError, DataError, ...).
-            raise sa.exc.DBAPIError.instance(sql, None, exc, dbapi_error, hide_parameters=True,
-                                             dialect=dialect) from exc
-    else:
-        conn.exec_driver_sql(f"INSERT INTO {table} ({col_list}) VALUES ({', '.join('?' * len(names))})",
-                             list(rows))
 
 
 # Statements built once (SQLAlchemy then reuses their compiled form without working out a cache key per
@@ -228,8 +111,8 @@ def store_submission(
             for sh in sheets:
                 if sh.return_name != return_name or sh.frame.empty:
                     continue
-                _bulk_insert(conn, t, return_name, sh.frame,
-                             {"submission_id": sub_id, "partner": partner, "valid_from": now})
+                write_rows(conn, t, return_name, sh.frame,
+                           {"submission_id": sub_id, "partner": partner, "valid_from": now})
         result = StoreResult("accepted", sub_id, now, replaced)
         if then is not None:
             then(conn, result)
@@ -251,64 +134,56 @@ def _current(t: sa.Table, as_of: datetime | None):
     return sa.and_(t.c.valid_from <= as_of, sa.or_(t.c.superseded_at.is_(None), t.c.superseded_at > as_of))
 
 
-def read_return(
-    conn: sa.Connection | sa.Engine,
-    return_name: str,
-    *,
-    as_of: datetime | None = None,
-    end: date | None = None,
-    start: date | None = None,
-    partners: list[str] | None = None,
-    driver_rows: bool = True,
-) -> pd.DataFrame:
-    """Current rows of one return (as they stood at ``as_of`` when given), with ``partner``.
-
-    ``driver_rows=False`` takes SQLAlchemy's processed rows instead of the driver's (slower; for
-    tests that check the two give the same frame).
-    """
-    spec = RETURNS[return_name]
-    t = schema.return_tables[return_name]
-    dcol = t.c[spec.date_column]
-    q = sa.select(t.c.partner, *[t.c[c] for c in spec.column_names]).where(_current(t, as_of))
-    if end is not None:
-        q = q.where(dcol <= end)
-    if start is not None:
-        q = q.where(dcol >= start)
-    if partners:
-        q = q.where(t.c.partner.in_(partners))
-    names = ["partner", *spec.column_names]
-    with _connection(conn) as c:
-        sqlite = c.dialect.name == "sqlite"
-        result = c.execute(q)
-        if driver_rows and (sqlite or c.dialect.name == "postgresql"):
-            # The driver's own rows, converted a whole column at a time below: SQLAlchemy's per-value
-            # result processing (on SQLite, a date parsed in Python for every row) cost seconds a read.
-            rows = result.cursor.fetchall() if result.cursor is not None else []
-        else:
-            sqlite = False
-            rows = [tuple(r) for r in result.all()]  # plain tuples: pandas probes Row objects slowly
-    df = pd.DataFrame(rows, columns=names)
-    for col in spec.columns:
-        s = df[col.name]
-        if col.kind in ("date", "month"):
-            # SQLite holds ISO text; date objects elsewhere. Same dtype as pandas gives dates.
-            df[col.name] = (pd.to_datetime(s, format="%Y-%m-%d").astype("datetime64[s]") if sqlite and len(s)
-                            else pd.to_datetime(s))
-        elif col.kind == "yesno" and sqlite and len(s):
-            # SQLite holds 0/1: back to True/False, blank stays None (object column, as SQLAlchemy gives).
-            pick = np.nan_to_num(s.to_numpy(dtype=float, na_value=np.nan), nan=-1).astype(np.int64) + 1
-            df[col.name] = pd.Series(_YESNO[pick], index=df.index).infer_objects()
-    return df
-
-
-_YESNO = np.array([None, False, True], dtype=object)
-_EPOCH = np.datetime64("1970-01-01", "D")
 _TEXT_KINDS = ("reference", "code", "multi")
 # Joining a column's values into one text in SQLite: between values, and for a blank.
 _SEP, _BLANK = "\x1f", "\x1e"
 # Written into the SQL, not bound: SQLite reads a bound separator afresh for every row it joins (the
 # regional tables took 0.35 s to join with bound marks, 0.20 s with these).
 _SEP_SQL, _BLANK_SQL = (sa.literal_column(f"'{mark}'", sa.String) for mark in (_SEP, _BLANK))
+
+
+def read_return(
+    conn: sa.Connection | sa.Engine,
+    return_name: str,
+    *,
+    columns: tuple[str, ...] | list[str] | None = None,
+    as_of: datetime | None = None,
+    end: date | None = None,
+    start: date | None = None,
+    partners: list[str] | None = None,
+) -> pd.DataFrame:
+    """Current rows of one return (as they stood at ``as_of`` when given), dated from ``start`` to ``end``,
+    of ``partners``: the ``columns`` asked for (default ``partner`` and every column of the return).
+
+    Text comes as str (None where blank), dates as datetime64[s], yes/no as True/False (an object column
+    with None where some are blank), whole numbers as int64 (float64 with NaN where some are blank).
+    """
+    spec = RETURNS[return_name]
+    t = schema.return_tables[return_name]
+    names = ["partner", *spec.column_names] if columns is None else list(columns)
+    kinds = ["code" if n == "partner" else spec.column(n).kind for n in names]  # KeyError: not this return's
+    cols = [t.c[n] for n in names]
+    dcol = t.c[spec.date_column]
+    where = [_current(t, as_of)]
+    if end is not None:
+        where.append(dcol <= end)
+    if start is not None:
+        where.append(dcol >= start)
+    if partners:
+        where.append(t.c.partner.in_(partners))
+    with _connection(conn) as c:
+        sqlite = c.dialect.name == "sqlite"
+        forms = _joined_columns(c, cols, sa.and_(*where)) if sqlite else None
+        if forms is None:
+            # The driver's own rows: SQLAlchemy's per-value result processing (on SQLite, a date parsed in
+            # Python for every row) cost seconds a read.
+            rows = c.execute(sa.select(*cols).where(*where)).cursor.fetchall()
+            forms = [_distinct_form(np.fromiter(map(operator.itemgetter(i), rows), dtype=object, count=len(rows)))
+                     for i in range(len(cols))]
+    n = len(forms[0][0]) if forms else 0
+    return pd.DataFrame({name: _column(kind, codes, distinct, sqlite=sqlite)
+                         for name, kind, (codes, distinct) in zip(names, kinds, forms, strict=True)},
+                        index=pd.RangeIndex(n))
 
 
 def _distinct_form(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -357,65 +232,20 @@ def _joined_columns(c: sa.Connection, cols: list[sa.Column], where) -> list[tupl
 
 
 def _column(kind: str, codes: np.ndarray, distinct: np.ndarray, *, sqlite: bool) -> pd.Series:
-    """One column from its distinct form: each distinct value converted once, then spread back."""
-    missing = bool((codes < 0).any())
+    """One column from its distinct form: each distinct value converted once, then spread back (-1: blank)."""
     if kind in _TEXT_KINDS:
-        # Each distinct text once, with a small integer per row: comparing, taking and matching those is
-        # several times cheaper than doing it to strings, and figures compare these columns often.
-        return pd.Series(pd.Categorical.from_codes(codes, [str(v) for v in distinct]))
+        return pd.Series(np.array([*(str(v) for v in distinct), None], dtype=object)[codes], dtype=object)
     if kind == "yesno":
-        # SQLite holds 0/1: back to True/False; blank stays None (an object column, as read_return gives).
+        # SQLite holds 0/1: back to True/False; blank stays None (an object column, as pandas holds it).
         conv = [bool(int(v)) if sqlite else v for v in distinct]
         return pd.Series(np.array([*conv, None], dtype=object)[codes], dtype=object).infer_objects()
     if kind in ("date", "month"):
         table = np.array([*(str(v) if sqlite else v for v in distinct), None], dtype="datetime64[D]")
         return pd.Series(table[codes].astype("datetime64[s]"))
     ints = np.array([int(v) for v in distinct], dtype=np.int64)
-    if not missing:
+    if not (codes < 0).any():
         return pd.Series(ints[codes] if len(codes) else np.empty(0, dtype=np.int64))
     return pd.Series(np.append(ints.astype(float), np.nan)[codes])
-
-
-def read_return_compact(
-    conn: sa.Connection | sa.Engine,
-    return_name: str,
-    *,
-    columns: tuple[str, ...] | list[str],
-    as_of: datetime | None = None,
-) -> pd.DataFrame:
-    """Current rows of one return (as they stood at ``as_of`` when given), in the compact form figures use.
-
-    Only ``columns`` (no partner), plus ``d``: the return's date as whole days since 1970-01-01. Text
-    (references, codes and lists of codes) comes as categoricals whose categories are in order of first
-    appearance, yes/no as ``read_return`` gives it, numbers as int64 (float64 when some are blank). The rows
-    are ``read_return``'s.
-    """
-    spec = RETURNS[return_name]
-    t = schema.return_tables[return_name]
-    kinds = [spec.column(c).kind for c in columns]  # KeyError for a column the return does not have
-    cols = [t.c[spec.date_column], *[t.c[c] for c in columns]]
-    q = sa.select(*cols).where(_current(t, as_of))
-    with _connection(conn) as c:
-        sqlite = c.dialect.name == "sqlite"
-        forms = _joined_columns(c, cols, _current(t, as_of)) if sqlite else None
-        if forms is None:
-            result = c.execute(q)
-            if sqlite or c.dialect.name == "postgresql":
-                # The driver's own rows, as in read_return: SQLAlchemy's per-value processing costs seconds.
-                rows = result.cursor.fetchall() if result.cursor is not None else []
-            else:
-                rows = [tuple(r) for r in result.all()]
-            forms = [_distinct_form(np.fromiter(map(operator.itemgetter(i), rows), dtype=object, count=len(rows)))
-                     for i in range(len(columns) + 1)]
-    n = len(forms[0][0])
-    df = pd.DataFrame({name: _column(kind, codes, distinct, sqlite=sqlite)
-                       for name, kind, (codes, distinct) in zip(columns, kinds, forms[1:], strict=True)},
-                      index=pd.RangeIndex(n))
-    # The date: each distinct one converted once (SQLite holds ISO text, other drivers date objects).
-    codes, distinct = forms[0]
-    days = np.array([str(v) if sqlite else v for v in distinct], dtype="datetime64[D]")
-    df["d"] = (days - _EPOCH).astype(np.int64)[codes] if n else np.empty(0, dtype=np.int64)
-    return df
 
 
 def read_coverage(conn: sa.Connection | sa.Engine, *, as_of: datetime | None = None) -> pd.DataFrame:

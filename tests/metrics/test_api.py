@@ -346,8 +346,8 @@ def test_trend_reads_each_return_once(golden_engine, monkeypatch):
     import metrics.compute as compute
 
     calls = []
-    real = compute.read_return_compact
-    monkeypatch.setattr(compute, "read_return_compact", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    real = compute.read_return
+    monkeypatch.setattr(compute, "read_return", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
     compute.SHARED.clear()
     metrics.api.PUBLICATIONS.clear()  # public figures come from the years' publications, computed once
     metrics.trend(engine=golden_engine, periods=[month(2026, m) for m in range(1, 5)], public=True)
@@ -365,8 +365,8 @@ def test_shared_tables_follow_the_data_version(built, monkeypatch):
 
     before = metrics.compute_indicators(engine=built, period=APRIL, public=False).by_id("ENG-01")
     calls = []
-    real = compute.read_return_compact
-    monkeypatch.setattr(compute, "read_return_compact", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    real = compute.read_return
+    monkeypatch.setattr(compute, "read_return", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
     assert metrics.compute_indicators(engine=built, period=APRIL, public=False).by_id("ENG-01") == before
     assert calls == []  # same data version: nothing read again
     # A correction: April's drop-in register now holds two women only.

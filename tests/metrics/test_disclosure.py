@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from core.periods import Period
 from metrics import disclosure
 from metrics.catalogue import CATALOGUE, linked
+from metrics.compute import Numbering
 from metrics.results import BreakdownCell, IndicatorResult, IndicatorSet
 
 thresholds = st.integers(min_value=5, max_value=10)
@@ -82,15 +83,15 @@ def breakdowns(draw):
 def test_linked_cells():
     # HLT-03: skin 2 suppressed; oral_health 10 is DEN-02 (shown), so it cannot be the second cell -> wound 7
     cells = [BreakdownCell("skin_infection", 2), BreakdownCell("oral_health", 10), BreakdownCell("wound_care", 7)]
-    out, hide = disclosure.protect_breakdown(cells=cells, total=19, linked=linked("HLT-03"))
+    out, hide = disclosure.protect_breakdown(cells=cells, total=19, linked=linked("HLT-03"])
     assert [c.suppressed for c in out] == [True, False, True] and not hide
     # only oral_health is left: the total goes (and so every cell)
-    out, hide = disclosure.protect_breakdown(cells=cells[:2], total=12, linked=linked("HLT-03"))
+    out, hide = disclosure.protect_breakdown(cells=cells[:2], total=12, linked=linked("HLT-03"])
     assert hide and all(c.suppressed for c in out)
     # RHB-03: admitted 3 suppressed; smallest other is ready 6, whose partner referred 8 (RHB-01 = 14) goes too
     cells = [BreakdownCell("admitted", 3), BreakdownCell("ready", 6), BreakdownCell("referred", 8),
              BreakdownCell("considering", 20)]
-    out, _ = disclosure.protect_breakdown(cells=cells, total=37, linked=linked("RHB-03"))
+    out, _ = disclosure.protect_breakdown(cells=cells, total=37, linked=linked("RHB-03"])
     assert [c.suppressed for c in out] == [True, True, True, False]
 
 
@@ -260,7 +261,10 @@ class _RandomTables:
             "supplies": rows(n() // 4, date=when, item=pick(R.ITEMS), quantity=lambda k: rng.integers(0, 9, k)),
             "feedback": rows(n(), survey_date=when, person_id=None, feel_heard=pick([1, 2, 3, 4, 5], 0.2)),
         }
+        numbering = Numbering()  # women as numbers, as the shared tables hold them
         for name, df in self.frames.items():
+            if "person_id" in df:
+                df["person_id"] = numbering.of(df["person_id"])
             dcol = R.RETURNS[name].date_column
             df["d"] = ((df[dcol].to_numpy("datetime64[D]") - np.datetime64("1970-01-01", "D")).astype(np.int64)
                        if len(df) else pd.Series(dtype=np.int64))

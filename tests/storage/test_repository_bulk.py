@@ -1,4 +1,4 @@
-"""Rows stored in bulk are exactly what the old row-by-row SQLAlchemy insert stored (both engines)."""
+"""Rows written in bulk (storage.writer) are exactly what SQLAlchemy's own insert stores (both engines)."""
 
 from __future__ import annotations
 
@@ -116,12 +116,12 @@ def _raw_rows(engine, return_name: str, partner: str) -> list[tuple]:
 
 @pytest.mark.parametrize("loader_dtypes", [True, False], ids=["loader-dtypes", "python-objects"])
 @pytest.mark.parametrize("return_name", list(RETURNS))
-def test_bulk_insert_stores_what_the_row_by_row_insert_stored(engine, monkeypatch, return_name, loader_dtypes):
+def test_bulk_writes_store_what_sqlalchemys_insert_stores(engine, monkeypatch, return_name, loader_dtypes):
     frame = _frame(return_name, 1500, loader_dtypes=loader_dtypes)
     # A whole second: SQLite's text for it must still carry the microseconds, as SQLAlchemy writes them.
     loaded_at = datetime(2026, 5, 1, 9, 0)
     with monkeypatch.context() as m:
-        m.setattr(repository, "_bulk_insert", _old_insert)
+        m.setattr(repository, "write_rows", _old_insert)
         _store(engine, return_name, frame, partner="old", sha="old", loaded_at=loaded_at)
     _store(engine, return_name, frame, partner="new", sha="new", loaded_at=loaded_at)
 
