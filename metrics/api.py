@@ -50,6 +50,9 @@ from storage.repository import (
 
 ALL_IDS: tuple[str, ...] = tuple(i.id for i in CATALOGUE)
 _KEYS = (*ALL_IDS, *(b.id for b in BREAKDOWNS))  # what an evaluation can be asked for
+# A year's publication holds every figure and every breakdown whose cells add up (to figures it protects
+# with them); cells that add up to nothing (services) are protected output by output when asked for.
+_PUBLISHED = tuple(k for k in _KEYS if k in ALL_IDS or entry(k).adds.cells)
 log = logging.getLogger("outcomes.disclosure")
 
 
@@ -218,7 +221,7 @@ PUBLICATIONS = _PublicationCache()
 def _publications(*, engine: sa.Engine, fys: list[int], as_of: date | None,
                   tables: Tables | None = None) -> dict[int, _Publication]:
     """Each financial year's protected publication, worked out once per data version (all the years not held
-    are evaluated together, in one evaluation of every indicator and page breakdown): the output-by-output
+    are evaluated together, in one evaluation of every figure and added-up breakdown): the output-by-output
     rules, then the year's additive figures (``disclosure.protect_year``), then the current-status sums
     period by period (``disclosure.protect_status``)."""
     threshold = disclosure.threshold_value()
@@ -230,7 +233,7 @@ def _publications(*, engine: sa.Engine, fys: list[int], as_of: date | None,
     if not missing:
         return out
     periods = [p for fy in missing for p in standard_periods(fy)]
-    ev = _exact(engine=engine, periods=periods, as_of=as_of, ids=_KEYS, tables=tables)
+    ev = _exact(engine=engine, periods=periods, as_of=as_of, ids=_PUBLISHED, tables=tables)
     figures, cells = _protect_outputs(ev)
     made = {}
     for k, fy in enumerate(missing):
@@ -294,6 +297,10 @@ def _published(*, engine: sa.Engine, periods: list[Period], as_of: date | None,
     f = f.sort_values(["p", "id"], kind="stable").assign(id=lambda d: d["id"].astype(str)).reset_index(drop=True)
     _targets(f, engine=engine, periods=periods)
     _rag(f)
+    alone = [k for k in wanted if k not in _PUBLISHED]
+    if alone:
+        c = _protect_outputs(_exact(engine=engine, periods=periods, as_of=as_of, ids=alone, tables=tables))[1]
+        cells.append(c[c["id"].isin(alone).to_numpy() & np.array([is_standard(periods[p]) for p in c["p"]], bool)])
     c = pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(columns=["p", "id", "category", "value",
                                                                                  "suppressed"])
     return _Evaluation(periods, f, c, disclosure.threshold_value())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Unit = Literal["count", "percent", "mean", "breakdown"]
 Polarity = Literal["up", "down", "none"]
@@ -65,8 +65,7 @@ class Adds:
 NOT_ADDITIVE = Adds()  # distinct women, current status, means: no sum of figures gives another
 
 
-@dataclass(frozen=True)
-class Words:
+class Words(NamedTuple):
     """What the exports' sentences say (``reports.wording``). A count: (singular, plural) of what is counted and
     the sentence ("{n}", "{noun}", "{were}"/"{was}", "{when}"). A percent: what the denominator counts, what
     the numerator did, and what a small percentage rests on."""

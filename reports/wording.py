@@ -284,8 +284,7 @@ def _breakdown_sentence(result, indicator, when: str, threshold: int) -> str:
 
 def count_phrase(indicator_id: str, value: float, when: str, threshold: int, name: str) -> str:
     """'no women were admitted to rehab ...', 'fewer than 5 women were ...', '1 woman was ...'."""
-    words = by_id(indicator_id).words
-    (one, many), template = words.noun, words.says
+    (one, many), template, _ = by_id(indicator_id).words
     if value == 0:
         n, plural = "no", True
     elif small(value, threshold):
@@ -298,14 +297,13 @@ def count_phrase(indicator_id: str, value: float, when: str, threshold: int, nam
 def percent_phrase(result, indicator, when: str, threshold: int) -> tuple[str, bool]:
     """The percent as a phrase, and whether it gives the figure (only then is a comparison added)."""
     value, num, den = _num(result.value), _num(result.numerator), _num(result.denominator)
-    words = by_id(result.id).words
-    (one, many), did = words.noun, words.says
+    (one, many), did, base = by_id(result.id).words
     if den == 0:
         return f"there were no {many} {when}, so there is no percentage", False
     if value is None or num is None or den is None or result.suppressed or small(num, threshold) or \
             small(den, threshold) or small(den - num, threshold):
         return (f"the figure for {indicator.name.lower()} {when} is not published (it rests on a small "
-                f"number of {words.base}, or would let one be worked out)"), False
+                f"number of {base}, or would let one be worked out)"), False
     if num == den:
         if den == 1:
             return f"the one {one} {did.replace('were ', 'was ', 1)} {when}", True
