@@ -43,8 +43,3 @@ def partners() -> dict[str, Partner]:
 
 def partner(code: str) -> Partner | None:
     return partners().get(code)
-
-
-def sources_for_return(return_name: str) -> list[tuple[str, str]]:
-    """(partner, return) pairs that may send ``return_name``."""
-    return [(p.code, return_name) for p in partners().values() if return_name in p.returns]

@@ -52,10 +52,6 @@ def extension(file_name: str) -> str:
     return ("." + name.rsplit(".", 1)[-1]).casefold() if "." in name else ""
 
 
-def max_upload_bytes() -> int:
-    return int(settings.get("OUTCOMES_MAX_UPLOAD_MB")) * 1024 * 1024
-
-
 def check_size(size: int) -> None:
     limit = int(settings.get("OUTCOMES_MAX_UPLOAD_MB"))
     if size > limit * 1024 * 1024:

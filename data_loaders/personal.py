@@ -4,8 +4,8 @@ Headers that name a direct identifier, cells anywhere in the file that hold
 an email address, a UK phone number, a valid NHS number or a full UK
 postcode, and place columns on the supplies and outreach sheets. Every
 check runs on the distinct values of each column: one RE2 prefilter call per
-sheet, then plain Python over the few values that pass it (``_classify_pandas``
-is the vectorised definition, used for columns with non-ASCII text).
+sheet, then ``core.personal.text_kind`` (what free text is checked with too)
+over the few values that pass it.
 """
 
 from __future__ import annotations
@@ -18,21 +18,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.identifiers import name_problem, plain_words, refusal, username_problem
-from core.personal import (  # the detection itself is pure; the loader and free text share it
-    EMAIL,
-    KIND_TEXT,
-    NHS,
-    PHONE,
-    POSTCODE_SPACED,
-    POSTCODE_TIGHT,
-)
-from core.personal import nhs_check_digit_ok as _nhs_valid_one
-from core.personal import text_kind as _text_kind
-from data_loaders.values import Kinds, _types_of_pandas, kinds_of
+from core.personal import KIND_TEXT, nhs_check_digit_ok, text_kind  # pure; the loader and free text share it
+from data_loaders.values import Kinds, kinds_of
 
-__all__ = ["EMAIL", "KIND_TEXT", "NHS", "PHONE", "POSTCODE_SPACED", "POSTCODE_TIGHT", "classify", "classify_columns",
-           "identifier_header", "name_problem", "nhs_number", "nhs_valid", "place_header", "plain_heading",
-           "plain_words", "refusal", "scan_column", "scan_columns", "username_problem"]
+__all__ = ["KIND_TEXT", "classify", "classify_columns", "identifier_header", "name_problem", "place_header",
+           "plain_heading", "plain_words", "refusal", "scan_column", "scan_columns", "username_problem"]
 
 # Words (after splitting a header into words) that name a direct identifier.
 _IDENTIFIER_WORDS = frozenset({
@@ -92,23 +82,6 @@ def place_header(header: object) -> bool:
     return bool(set(words) & _PLACE_WORDS) or any(run in folded for run in _PLACE_RUNS)
 
 
-def nhs_valid(ten_digit: pd.Series) -> pd.Series:
-    """Modulus-11 check over strings of exactly ten digits (vectorised)."""
-    if ten_digit.empty:
-        return pd.Series(dtype=bool, index=ten_digit.index)
-    raw = np.frombuffer("".join(ten_digit.tolist()).encode("ascii"), dtype=np.uint8).reshape(-1, 10)
-    d = raw.astype(np.int64) - 48
-    total = (d[:, :9] * np.arange(10, 1, -1)).sum(axis=1)
-    check = 11 - total % 11
-    check = np.where(check == 11, 0, check)
-    return pd.Series((check != 10) & (check == d[:, 9]), index=ten_digit.index)
-
-
-def nhs_number(text: str) -> bool:
-    """One value: does it hold a valid NHS number?"""
-    return bool(classify(pd.Series([text], dtype=object)).iloc[0] == "nhs")
-
-
 def _prefilter(texts: np.ndarray) -> np.ndarray:
     arr = pa.array(texts, type=pa.string())
     return np.asarray(pc.match_substring_regex(arr, _PREFILTER).to_numpy(zero_copy_only=False), dtype=bool)
@@ -123,7 +96,7 @@ def _number_kind(x: int | float) -> str | None:
     if not 1e8 <= x < 1e13:
         return None
     s = str(int(x))
-    if len(s) == 10 and _nhs_valid_one(s):
+    if len(s) == 10 and nhs_check_digit_ok(s):
         return "nhs"
     return "phone" if _PHONE_DIGITS.fullmatch(s) else None
 
@@ -131,8 +104,7 @@ def _number_kind(x: int | float) -> str | None:
 def classify(u: pd.Series, *, kinds: Kinds | None = None) -> pd.Series:
     """For distinct cell values: the kind of personal data each holds ("email", "phone", ...) or None.
 
-    One pass over the distinct values that could hold any (ASCII text past the prefilter, numbers);
-    a column with other text goes the vectorised way (``_classify_pandas``, the definition).
+    One pass over the distinct values that could hold any (text past the prefilter, numbers).
     """
     return pd.Series(classify_columns([(u, kinds)])[0], index=u.index, dtype=object)
 
@@ -143,62 +115,21 @@ def classify_columns(columns: list[tuple[pd.Series, Kinds | None]]) -> list[list
     for u, kinds in columns:
         k = kinds or kinds_of(u)
         vals = u.to_numpy(dtype=object)
-        prepared.append((u, k, vals, np.flatnonzero(k.str)))
-    sizes = [t.size for _u, _k, _v, t in prepared]
-    passed = (_prefilter(np.concatenate([v[t] for _u, _k, v, t in prepared])) if sum(sizes)
+        prepared.append((k, vals, np.flatnonzero(k.str)))
+    sizes = [t.size for _k, _v, t in prepared]
+    passed = (_prefilter(np.concatenate([v[t] for _k, v, t in prepared])) if sum(sizes)
               else np.zeros(0, dtype=bool))
     starts = np.cumsum([0, *sizes])
-    return [_classify_one(u, k, vals, texts[passed[starts[c]:starts[c + 1]]])
-            for c, (u, k, vals, texts) in enumerate(prepared)]
+    return [_classify_one(k, vals, texts[passed[starts[c]:starts[c + 1]]])
+            for c, (k, vals, texts) in enumerate(prepared)]
 
 
-def _classify_one(u: pd.Series, k: Kinds, vals: np.ndarray, candidates: np.ndarray) -> list[str | None]:
+def _classify_one(k: Kinds, vals: np.ndarray, candidates: np.ndarray) -> list[str | None]:
     out: list = [None] * len(vals)
-    if candidates.size and not all(str(vals[i]).isascii() for i in candidates.tolist()):
-        return _classify_pandas(u).tolist()
     for i in candidates.tolist():
-        out[i] = _text_kind(str(vals[i]))
+        out[i] = text_kind(str(vals[i]))
     for i in np.flatnonzero(k.num).tolist():
-        x = vals[i]
-        if type(x) is int and not -(2**63) <= x < 2**63:
-            return _classify_pandas(u).tolist()
-        out[i] = _number_kind(x)
-    return out
-
-
-def _classify_pandas(u: pd.Series) -> pd.Series:
-    """The vectorised definition of ``classify``."""
-    out = pd.Series([None] * len(u), index=u.index, dtype=object)
-    if u.empty:
-        return out
-    k = _types_of_pandas(u)
-    txt = u[k["str"]]
-    if not txt.empty:
-        arr = pa.array(txt.to_numpy(dtype=object), type=pa.string())
-        candidate = np.asarray(pc.match_substring_regex(arr, _PREFILTER).to_numpy(zero_copy_only=False), dtype=bool)
-        txt = txt[candidate].astype(str)
-    if not txt.empty:
-        post = txt.str.contains(POSTCODE_SPACED) | txt.str.contains(POSTCODE_TIGHT)
-        out[post[post].index] = "postcode"
-        found = txt.str.findall(NHS).explode().dropna()
-        if not found.empty:
-            joined = found.map("".join)
-            ok = nhs_valid(joined)
-            out[ok[ok].index.unique()] = "nhs"
-        ph = txt.str.contains(PHONE)
-        out[ph[ph].index] = "phone"
-        em = txt.str.contains(EMAIL)
-        out[em[em].index] = "email"
-    # Numbers: a phone number typed into a number cell loses its leading 0; NHS numbers are ten digits.
-    nums = pd.to_numeric(u[k["num"]], errors="coerce")
-    nums = nums[np.isfinite(nums) & (nums == np.floor(nums)) & (nums >= 1e8) & (nums < 1e13)]
-    if not nums.empty:
-        s = nums.astype("int64").astype(str)
-        ten = s[s.str.len() == 10]
-        nhs = nhs_valid(ten)
-        out[nhs[nhs].index] = "nhs"
-        phone = (s.str.fullmatch(r"7\d{9}|[123]\d{8,9}|44[1237]\d{8,9}"))
-        out[phone[phone & out[phone.index].isna()].index] = "phone"
+        out[i] = _number_kind(vals[i])
     return out
 
 

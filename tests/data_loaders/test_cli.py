@@ -185,44 +185,6 @@ def test_a_checking_process_that_dies_does_not_stop_the_load(tmp_path, db_url, c
     assert all(x["status"] == "accepted" for x in loaded)
 
 
-def test_this_process_checks_files_itself_when_its_helper_is_behind(tmp_path):
-    # As ``python -m data_loaders`` runs it, with one helper that is slow: the command checks later files
-    # itself rather than wait, yet stores every file in order. The helper forked before the database layer
-    # was imported, and collects its garbage.
-    paths = _month_files(tmp_path, months=(1, 2, 3, 4, 6, 7, 8, 9))
-    log = tmp_path / "who.log"
-    code = f"""
-import gc, os, sys, time
-sys.modules['hypothesis'] = None
-gc.disable()
-from data_loaders import cli
-cli.AHEAD = 2
-me, real = os.getpid(), cli._check
-def noting(path, **how):
-    helper = os.getpid() != me
-    if helper:
-        time.sleep(0.3)
-    with open({str(log)!r}, 'a') as f:
-        print(path.name, helper, 'sqlalchemy' in sys.modules, gc.isenabled(), file=f)
-    return real(path, **how)
-cli._check = noting
-sys.exit(cli.main(['ingest', *{paths!r}, '--partner', 'aspirations', '--db', 'sqlite:///{tmp_path / 'who.db'}',
-                   '--json', '--workers', '2'], freeze_imports=True))
-"""
-    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                         capture_output=True, text=True, timeout=300)
-    assert res.returncode == 0, res.stderr
-    reports = [json.loads(x) for x in res.stdout.splitlines()]
-    assert [r["file"] for r in reports] == [Path(p).name for p in paths]
-    assert all(r["status"] == "accepted" for r in reports)
-    checked = [line.split() for line in log.read_text().splitlines()]
-    assert sorted(name for name, *_ in checked) == sorted(Path(p).name for p in paths)  # each file once
-    by_helper = [c for c in checked if c[1] == "True"]
-    here = [c for c in checked if c[1] == "False"]
-    assert by_helper and here, checked
-    assert all(db == "False" and collecting == "True" for _name, _h, db, collecting in by_helper), by_helper
-
-
 def test_workers_must_be_a_positive_number(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["ingest", *_month_files(tmp_path, months=(4,)), "--partner", "aspirations", "--workers", "0"])
@@ -231,8 +193,7 @@ def test_workers_must_be_a_positive_number(tmp_path, capsys):
 
 
 def test_checking_imports_nothing_of_the_database_layer():
-    # The command line forks its checking processes before it opens the database; what they import
-    # must not bring a connection pool or a driver with it.
+    # Checking is pure: what it imports must not bring a connection pool or a driver with it.
     code = ("import sys; sys.modules['hypothesis'] = None; import data_loaders.checking; "
             "bad = [m for m in ('sqlalchemy', 'storage.db', 'storage.repository', 'alembic') if m in sys.modules]; "
             "print(bad); sys.exit(1 if bad else 0)")
@@ -242,7 +203,7 @@ def test_checking_imports_nothing_of_the_database_layer():
 
 
 def test_usage_is_checked_without_pandas():
-    # The command forks its helpers before it imports pandas; what it needs first must not bring it.
+    # A usage error answers at once: what the command needs first must not bring pandas.
     code = ("import sys; sys.modules['hypothesis'] = None; import data_loaders.cli, data_loaders.usage; "
             "bad = [m for m in ('pandas', 'numpy', 'sqlalchemy') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -251,7 +212,7 @@ def test_usage_is_checked_without_pandas():
 
 
 def test_a_real_process_flushes_every_report_and_exits_with_the_status(tmp_path):
-    # The command leaves without tearing the interpreter down: nothing may be lost on the way out.
+    # Every report reaches the reader, and the exit status says whether any file was refused.
     paths = _month_files(tmp_path)
     db = tmp_path / "real.db"
     res = subprocess.run([sys.executable, "-m", "data_loaders", "ingest", *paths, "--partner", "aspirations",
@@ -272,25 +233,3 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
     res = subprocess.run(["bash", "-c", cmd], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                          capture_output=True, text=True, timeout=300)
     assert "Traceback" not in res.stderr and "BrokenPipe" not in res.stderr, res.stderr
-
-
-def test_the_command_freezes_what_it_imported_and_collects_again(tmp_path):
-    # As ``python -m data_loaders`` runs it: the collector paused while pandas and SQLAlchemy load, then on.
-    paths = _month_files(tmp_path, months=(4,))
-    code = ("import gc, sys; sys.modules['hypothesis'] = None; gc.disable(); from data_loaders import cli; "
-            f"cli.main(['ingest', *{paths!r}, '--partner', 'aspirations', '--db', "
-            f"'sqlite:///{tmp_path / 'gc.db'}', '--workers', '1'], freeze_imports=True); "
-            "print(gc.isenabled(), gc.get_freeze_count())")
-    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                         capture_output=True, text=True, timeout=300)
-    enabled, frozen = res.stdout.split()[-2:]
-    assert enabled == "True" and int(frozen) > 100_000, res.stdout + res.stderr
-
-
-def test_called_in_a_process_the_command_leaves_the_collector_alone(files, db_url, capsys):
-    import gc
-
-    good, _bad = files
-    frozen = gc.get_freeze_count()
-    assert main(["ingest", str(good), "--partner", "aspirations", "--db", db_url, "--workers", "1"]) == 0
-    assert gc.isenabled() and gc.get_freeze_count() == frozen

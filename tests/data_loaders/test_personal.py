@@ -68,12 +68,11 @@ def test_ordinary_cells(value):
 
 
 def test_nhs_modulus_11():
-    ok = personal.nhs_valid(pd.Series(["9434765919", "4010232137", "9434765918", "0000000000"]))
-    assert ok.tolist() == [True, True, False, True]
+    assert [_kind(x) for x in ["9434765919", "4010232137", "9434765918", "0000000000"]] == ["nhs", "nhs", None, "nhs"]
     # When the check works out as 10 the number is invalid, whatever the last digit.
     stem = next(f"{n:09d}" for n in range(100_000_000, 100_001_000)
                 if 11 - sum(int(d) * w for d, w in zip(f"{n:09d}", range(10, 1, -1), strict=True)) % 11 == 10)
-    assert not personal.nhs_valid(pd.Series([stem + str(d) for d in range(10)])).any()
+    assert not any(_kind(stem + str(d)) for d in range(10))
 
 
 def test_scan_column_gives_positions_only():
