@@ -83,15 +83,15 @@ def breakdowns(draw):
 def test_linked_cells():
     # HLT-03: skin 2 suppressed; oral_health 10 is DEN-02 (shown), so it cannot be the second cell -> wound 7
     cells = [BreakdownCell("skin_infection", 2), BreakdownCell("oral_health", 10), BreakdownCell("wound_care", 7)]
-    out, hide = disclosure.protect_breakdown(cells=cells, total=19, linked=linked("HLT-03")
+    out, hide = disclosure.protect_breakdown(cells=cells, total=19, linked=linked("HLT-03"))
     assert [c.suppressed for c in out] == [True, False, True] and not hide
     # only oral_health is left: the total goes (and so every cell)
-    out, hide = disclosure.protect_breakdown(cells=cells[:2], total=12, linked=linked("HLT-03")
+    out, hide = disclosure.protect_breakdown(cells=cells[:2], total=12, linked=linked("HLT-03"))
     assert hide and all(c.suppressed for c in out)
     # RHB-03: admitted 3 suppressed; smallest other is ready 6, whose partner referred 8 (RHB-01 = 14) goes too
     cells = [BreakdownCell("admitted", 3), BreakdownCell("ready", 6), BreakdownCell("referred", 8),
              BreakdownCell("considering", 20)]
-    out, _ = disclosure.protect_breakdown(cells=cells, total=37, linked=linked("RHB-03")
+    out, _ = disclosure.protect_breakdown(cells=cells, total=37, linked=linked("RHB-03"))
     assert [c.suppressed for c in out] == [True, True, True, False]
 
 
