@@ -100,9 +100,7 @@ class Indicator:
     @property
     def sources(self) -> tuple[str, ...]:
         """Own sources plus the cohort's when the indicator divides by ENG-01."""
-        if not self.uses_cohort:
-            return self.own_sources
-        return self.own_sources + tuple(s for s in COHORT_SOURCES if s not in self.own_sources)
+        return tuple(dict.fromkeys((*self.own_sources, *(COHORT_SOURCES if self.uses_cohort else ()))))
 
     @property
     def tables(self) -> tuple[str, ...]:
