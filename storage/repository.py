@@ -155,7 +155,7 @@ def read_return(
     """Current rows of one return (as they stood at ``as_of`` when given), dated from ``start`` to ``end``,
     of ``partners``: the ``columns`` asked for (default ``partner`` and every column of the return).
 
-    Text comes as str (None where blank), dates as datetime64[s], yes/no as True/False (an object column
+    Text comes as pandas' str (NaN where blank), dates as datetime64[s], yes/no as True/False (an object column
     with None where some are blank), whole numbers as int64 (float64 with NaN where some are blank).
     """
     spec = RETURNS[return_name]
@@ -234,7 +234,11 @@ def _joined_columns(c: sa.Connection, cols: list[sa.Column], where) -> list[tupl
 def _column(kind: str, codes: np.ndarray, distinct: np.ndarray, *, sqlite: bool) -> pd.Series:
     """One column from its distinct form: each distinct value converted once, then spread back (-1: blank)."""
     if kind in _TEXT_KINDS:
-        return pd.Series(np.array([*(str(v) for v in distinct), None], dtype=object)[codes], dtype=object)
+        # Arrow spreads the distinct texts by code: pandas' own text dtype (NaN where blank), ten times
+        # quicker than from a Python object per row.
+        text = pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0),
+                                              pa.array([str(v) for v in distinct], pa.large_string()))
+        return pd.Series(pd.array(text.cast(pa.large_string()), dtype="str"))
     if kind == "yesno":
         # SQLite holds 0/1: back to True/False; blank stays None (an object column, as pandas holds it).
         conv = [bool(int(v)) if sqlite else v for v in distinct]
