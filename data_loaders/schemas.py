@@ -46,12 +46,12 @@ def describe_allowed(col: Column) -> str:
 
 def on_each_distinct(test):
     """An element-wise check run once per distinct value (most columns repeat a few values); ``test`` is a
-    plain function of one value (pandera has dropped the missing cells)."""
+    plain function of one value. A missing cell passes."""
 
     def check(s: pd.Series) -> pd.Series:
         codes, uniq = pd.factorize(s)
         ok = np.fromiter((bool(test(x)) for x in uniq.tolist()), dtype=bool, count=len(uniq))
-        return pd.Series(ok[codes], index=s.index)
+        return pd.Series(np.append(ok, True)[codes], index=s.index)  # code -1 (missing): the last, True
 
     return check
 
@@ -83,33 +83,38 @@ def build(spec: ReturnSpec, *, present: tuple[str, ...], today: date, period: Pe
     return _build(spec, tuple(present), today, period, service)
 
 
+def _check(test, *, name: str) -> pa.Check:
+    """A column check that passes missing cells itself: pandera need not copy the column without them first."""
+    return pa.Check(lambda s: test(s).fillna(False).astype(bool) | s.isna(), name=name, ignore_na=False)
+
+
 def _column_checks(col: Column, *, today: date, period: Period | None, rule) -> list[pa.Check]:
     if col.kind in ("date", "month"):
         what = "month" if col.kind == "month" else "date"
         today_ts = pd.Timestamp(today)
-        checks = [pa.Check(lambda s, t=today_ts: s <= t, name=rule(
+        checks = [_check(lambda s, t=today_ts: s <= t, name=rule(
             "future", f"This {what} is after today ({_fmt(today)}); a return can only report what has happened."))]
         if period is not None:
             lo, hi = pd.Timestamp(period.start), pd.Timestamp(period.end)
-            checks.append(pa.Check(lambda s, lo=lo, hi=hi: s.between(lo, hi), name=rule(
+            checks.append(_check(lambda s, lo=lo, hi=hi: s.between(lo, hi), name=rule(
                 "period", f"This {what} is outside the period of this file, {period.label()} "
                           f"({_fmt(period.start)} to {_fmt(period.end)}). Send it with the return for its own "
                           "period, or correct the date.")))
         return checks
     if col.kind == "reference":
-        return [pa.Check(lambda s: s.str.fullmatch(_REFERENCE), name=rule("format", describe_allowed(col)))]
+        return [_check(lambda s: s.str.fullmatch(_REFERENCE), name=rule("format", describe_allowed(col)))]
     if col.kind == "code":
-        return [pa.Check(lambda s, codes=list(col.codes): s.isin(codes), name=rule(
+        return [_check(lambda s, codes=list(col.codes): s.isin(codes), name=rule(
             "code", f"This is not one of the allowed codes. Use {describe_allowed(col)} (labels with spaces "
                     "and any capitals are fine, e.g. 'Rough sleeping')."))]
     if col.kind == "multi":
         allowed = frozenset(col.codes)
-        return [pa.Check(on_each_distinct(lambda x: all(p in allowed for p in x.split(";"))), name=rule(
+        return [_check(on_each_distinct(lambda x: all(p in allowed for p in x.split(";"))), name=rule(
             "code", f"This holds a code that is not allowed. Use {describe_allowed(col)}."))]
     if col.kind in ("count", "scale"):
         lo, hi = (col.minimum, np.inf) if col.kind == "count" else col.scale
-        return [pa.Check(lambda s, lo=lo, hi=hi: (s == s.round()) & s.between(lo, hi),
-                         name=rule("range", f"This must be {describe_allowed(col)}."))]
+        return [_check(lambda s, lo=lo, hi=hi: (s == s.round()) & s.between(lo, hi),
+                       name=rule("range", f"This must be {describe_allowed(col)}."))]
     return []  # yes/no: any value the parser gives is allowed
 
 
