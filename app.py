@@ -7,9 +7,9 @@ the role again before it shows anything.
 
 import streamlit as st
 
+from core import formatting as fmt
 from storage.users import ROLE_LABELS
 from ui import auth, config, data, frame, navigation, periods
-from ui import format as fmt
 
 frame.setup()
 data.begin_run()

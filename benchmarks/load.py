@@ -59,11 +59,11 @@ def expected(db: str, usernames: tuple[str, ...] = ACCOUNTS) -> dict[str, Expect
     """Each account's landing page as ``metrics`` computes it (the default period: the latest complete quarter)."""
     import metrics
     from core import clock
+    from core import formatting as fmt
     from core.periods import latest_complete_quarter
     from metrics import catalogue
     from storage.db import ensure_schema
     from storage.users import get_user
-    from ui import format as fmt
     from ui.navigation import INDICATOR_ROLES
 
     eng = ensure_schema(db)

@@ -3,12 +3,12 @@ figures, writes commentary on them and updates the actions it owns."""
 
 import streamlit as st
 
+from core import formatting as fmt
 from core.periods import month_start, monthly
 from metrics import meetings as loop
 from metrics.catalogue import by_id
 from ui import components as c
 from ui import data, frame
-from ui import format as fmt
 from ui import meetings as m
 from ui import returns as r
 
@@ -65,7 +65,6 @@ for ind_id in shown:
     res = results.by_id(ind_id)
     st.subheader(f"{res.name} ({ind_id})")
     value = fmt.value_text(res.value, res.unit, suppressed=res.suppressed, status=res.status)
-    st.markdown(f"**{value}** in {ctx.period.label()} " + fmt.rag_badge(res.rag)
-                + fmt.status_badges(status=res.status, suppressed=res.suppressed), unsafe_allow_html=True)
+    st.markdown(f"**{value}** in {ctx.period.label()} " + c.badges(res), unsafe_allow_html=True)
     m.commentary_list(ctx, ind_id)
     m.commentary_form(ctx, ind_id)

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core import clock
+from core import formatting as fmt
 from core.partners import partners
 from core.periods import fy_label, fy_of
 from metrics import catalogue
@@ -15,7 +16,6 @@ from metrics import targets as targets_mod
 from storage import users
 from storage.repository import audit
 from ui import data
-from ui import format as fmt
 from ui.frame import PageContext
 from ui.returns import partner_name
 

@@ -15,10 +15,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from charts import figures
+from core import formatting as fmt
 from core.cells import neutral_frame
-from metrics import catalogue
+from metrics import catalogue, disclosure
 from ui import data, frame, meetings
-from ui import format as fmt
 from ui.frame import PageContext
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
@@ -100,6 +100,18 @@ def chart_with_table(ctx: PageContext, fig: go.Figure, frame: pd.DataFrame, *, n
         st.caption(caption)
 
 
+def badges(result) -> str:
+    """A result's rating, status and suppression as badges whose words say what the colour means."""
+    out = [fmt.rag_badge(result.rag)]
+    if result.status == "not_reported":
+        out.append(fmt.badge("Not reported", "grey"))
+    elif result.status == "incomplete":
+        out.append(fmt.badge("Incomplete", "amber"))
+    if result.suppressed:
+        out.append(fmt.badge(f"Suppressed ({disclosure.small_range()} or would give one away)", "grey"))
+    return "".join(out)
+
+
 def tile(result, *, comparison: pd.Series | None = None, show_id: bool = True, versus: tuple[str, str] = ("", ""),
          marker: pd.Series | None = None, span: str = "") -> None:
     """One headline figure: value, status, RAG, change against the previous period and a year earlier,
@@ -134,8 +146,7 @@ def tile(result, *, comparison: pd.Series | None = None, show_id: bool = True, v
     if marker is not None:
         parts.append('<div class="tile-change">' + fmt.trend_marker_html(marker.get("marker"), marker.get("words"),
                                                                          span=span) + "</div>")
-    parts.append("<div>" + fmt.rag_badge(result.rag)
-                 + fmt.status_badges(status=result.status, suppressed=result.suppressed) + "</div></div>")
+    parts.append("<div>" + badges(result) + "</div></div>")
     st.markdown("".join(parts), unsafe_allow_html=True)
 
 
@@ -210,7 +221,7 @@ def indicator_section(ctx: PageContext, result, trend: pd.DataFrame, *, extra: s
     st.subheader(f"{ind.name}")
     value = fmt.value_text(result.value, result.unit, suppressed=result.suppressed, status=result.status)
     line = (f"**{value}** in {ctx.period.label() if ctx.period else 'the period'} "
-            + fmt.rag_badge(result.rag) + fmt.status_badges(status=result.status, suppressed=result.suppressed))
+            + badges(result))
     st.markdown(line, unsafe_allow_html=True)
     st.caption(f"{ind.id} · {ind.definition}")
     mine = built(with_short_labels, trend[trend["id"] == result.id])
@@ -284,7 +295,7 @@ def outcomes_page(key: str, title: str, intro: str) -> PageContext:
 
 ATTENTION_CSS = {"red_rag": "attention", "special_cause": "attention attention-special",
                  "missing_return": "attention attention-missing", "not_reported": "attention attention-missing"}
-ATTENTION_WORDS = {"red_rag": "Off target", "special_cause": "Unusual change", "missing_return": "Return missing",
+ATTENTION_WORDS = {"red_rag": fmt.RAG_WORDS["red"], "special_cause": "Unusual change", "missing_return": "Return missing",
                    "not_reported": "Not reported"}
 
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from core import formatting as fmt
 from core import periods as P
 from core.partners import partners
-from ui import format as fmt
 from ui.frame import PageContext
 
 ACCEPTED_TYPES = ["xlsx", "csv", "xlsm", "xls", "ods"]  # the loader explains why the last three are refused

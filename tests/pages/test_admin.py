@@ -6,11 +6,11 @@ import uuid
 
 import pytest
 
+from core.formatting import plain
 from metrics import targets as targets_mod
 from storage import users
 from storage.db import ensure_schema
 from tests.pages.conftest import USERS, signed_in
-from ui.format import plain
 
 
 @pytest.fixture

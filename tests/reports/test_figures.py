@@ -114,4 +114,4 @@ def test_hidden_breakdown_parts_are_marked(public_data):
     fig = indicator_figures(public_data)["RHB-03"]
     marks = [tr for tr in fig.data if tr.type == "scatter" and tr.mode == "text"]
     assert marks and set(marks[0].text) == {"*"}
-    assert set(marks[0].y) == {"Ready", "Referred"}  # 3 is small; 6 is hidden so 3 cannot be worked out
+    assert set(marks[0].y) == {"Ready for rehab", "Referred to rehab"}  # 3 is small; 6 hidden so 3 cannot be found
