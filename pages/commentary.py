@@ -6,6 +6,7 @@ import streamlit as st
 from core import formatting as fmt
 from core.periods import month_start, monthly
 from metrics import meetings as loop
+from metrics import permissions
 from metrics.catalogue import by_id
 from ui import components as c
 from ui import data, frame
@@ -13,7 +14,7 @@ from ui import meetings as m
 from ui import returns as r
 
 ctx = frame.page_context("commentary")
-partner = ctx.user.partner if ctx.user.role == "partner" else None
+partner = permissions.own_partner(ctx.user)
 title = f"Our commentary — {r.partner_name(partner)}" if partner else "Commentary"
 frame.page_header(title, "What lies behind each figure and what is being done about it. Commentary stays within "
                   "the group unless an author or the chair marks it for the public pack. Never write anything "
@@ -22,7 +23,7 @@ if ctx.period is None:
     c.no_period()
 m.show_flash()
 
-ids = loop.partner_indicators(partner) if partner else m.indicator_choices()
+ids = permissions.partner_indicators(partner) if partner else m.indicator_choices()
 if partner:
     if not ids:
         st.info("Your organisation's returns feed no indicator directly, so there is nothing to comment on.")

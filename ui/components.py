@@ -17,7 +17,7 @@ import streamlit as st
 from charts import figures
 from core import formatting as fmt
 from core.cells import neutral_frame
-from metrics import catalogue, disclosure
+from metrics import catalogue, disclosure, permissions
 from ui import data, frame, meetings
 from ui.frame import PageContext
 
@@ -62,11 +62,6 @@ def figure(builder: str, frame: pd.DataFrame, **options) -> go.Figure:
     return built(getattr(figures, builder), frame, **options)
 
 
-def can_export(ctx: PageContext) -> bool:
-    """Report authors export every table (published figures only)."""
-    return ctx.user.role == "author"
-
-
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A table as CSV (UTF-8 with BOM, for Excel), no cell of which can run as a formula."""
     return neutral_frame(frame).to_csv(index=False).encode("utf-8-sig")
@@ -74,7 +69,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def download(ctx: PageContext, frame: pd.DataFrame, *, name: str, key: str) -> None:
     """A CSV download of a table, for report authors."""
-    if can_export(ctx) and not frame.empty:
+    if permissions.may_download_tables(ctx.user) and not frame.empty:
         st.download_button("Download these figures (CSV)", csv_bytes(frame),
                            file_name=f"{name}.csv", mime="text/csv", key=f"dl-{key}",
                            icon=":material/download:", on_click="ignore")
