@@ -167,12 +167,6 @@ def previous_phrase(p: P.Period) -> str:
     return "the previous period of the same length"
 
 
-def year_ago_phrase(p: P.Period) -> str:
-    if P.as_quarter(p):
-        return f"the same quarter of {P.fy_label(P.fy_of(p.start) - 1)}"
-    return "the same period a year earlier"
-
-
 def months_phrase(months: list[date]) -> str:
     """'May 2026', 'April and May 2026', 'December 2026 and January 2027'."""
     by_year: dict[int, list[str]] = {}

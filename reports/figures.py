@@ -119,7 +119,3 @@ def indicator_charts(data: ReportData) -> Charts:
                            + (" Gaps are figures not reported or not published." if gaps else ""))
     return out
 
-
-def indicator_figures(data: ReportData) -> dict[str, go.Figure]:
-    """Just the figures of ``indicator_charts``."""
-    return indicator_charts(data).figures

@@ -14,7 +14,7 @@ from core.periods import fy_label, fy_of
 from metrics import catalogue
 from metrics import targets as targets_mod
 from storage import users
-from storage.repository import audit
+from storage.repository import audit, read_audit
 from ui import data
 from ui.frame import PageContext
 from ui.returns import partner_name
@@ -180,7 +180,7 @@ def partners_list() -> None:
 
 
 def audit_log(ctx: PageContext) -> None:
-    log = users.recent_audit(ctx.engine, limit=500)
+    log = read_audit(ctx.engine, limit=500)
     shown = pd.DataFrame({
         "When": [fmt.uk_datetime(t) for t in log["at"]], "Who": log["username"], "Role": log["role"].fillna(""),
         "What": log["action"].str.replace("_", " ").str.capitalize(),

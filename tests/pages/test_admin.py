@@ -10,6 +10,7 @@ from core.formatting import plain
 from metrics import targets as targets_mod
 from storage import users
 from storage.db import ensure_schema
+from storage.repository import read_audit
 from tests.pages.conftest import USERS, signed_in
 
 
@@ -31,7 +32,7 @@ def test_admin_adds_an_account(admin_page, app_env):
     assert not at.exception
     made = users.get_user(ensure_schema(app_env), username=name)
     assert made is not None and made.role == "chair"
-    log = users.recent_audit(ensure_schema(app_env), limit=20)
+    log = read_audit(ensure_schema(app_env), limit=20)
     assert ((log["action"] == "user_created") & (log["username"] == "admin")).any()
 
 
