@@ -290,8 +290,8 @@ def outcomes_page(key: str, title: str, intro: str) -> PageContext:
 
 ATTENTION_CSS = {"red_rag": "attention", "special_cause": "attention attention-special",
                  "missing_return": "attention attention-missing", "not_reported": "attention attention-missing"}
-ATTENTION_WORDS = {"red_rag": fmt.RAG_WORDS["red"], "special_cause": "Unusual change", "missing_return": "Return missing",
-                   "not_reported": "Not reported"}
+ATTENTION_WORDS = {"red_rag": fmt.RAG_WORDS["red"], "special_cause": "Unusual change",
+                   "missing_return": "Return missing", "not_reported": "Not reported"}
 
 
 def attention_list(items: list) -> None:
