@@ -7,9 +7,10 @@ the role again before it shows anything.
 
 import streamlit as st
 
+from core import formatting as fmt
+from metrics import permissions
 from storage.users import ROLE_LABELS
 from ui import auth, config, data, frame, navigation, periods
-from ui import format as fmt
 
 frame.setup()
 data.begin_run()
@@ -64,7 +65,7 @@ else:
 
     with st.sidebar:
         if shown is not None and shown.needs_period:
-            periods.period_controls(public=frame.is_public(user))
+            periods.period_controls(public=not permissions.sees_exact_figures(user))
             st.divider()
         who = f"**{fmt.plain(user.username)}**  \n{ROLE_LABELS.get(user.role, user.role)}"
         if user.partner:

@@ -59,12 +59,11 @@ def expected(db: str, usernames: tuple[str, ...] = ACCOUNTS) -> dict[str, Expect
     """Each account's landing page as ``metrics`` computes it (the default period: the latest complete quarter)."""
     import metrics
     from core import clock
+    from core import formatting as fmt
     from core.periods import latest_complete_quarter
-    from metrics import catalogue
+    from metrics import catalogue, permissions
     from storage.db import ensure_schema
     from storage.users import get_user
-    from ui import format as fmt
-    from ui.navigation import INDICATOR_ROLES
 
     eng = ensure_schema(db)
     period = latest_complete_quarter(clock.today())
@@ -77,8 +76,8 @@ def expected(db: str, usernames: tuple[str, ...] = ACCOUNTS) -> dict[str, Expect
     out = {}
     for name in usernames:
         user = get_user(eng, username=name)
-        if user.role in INDICATOR_ROLES:
-            public = user.role != "chair"
+        if user.role in permissions.INDICATOR_READERS:
+            public = not permissions.sees_exact_figures(user)
             out[name] = Expect(name, PUBLISHED if public else EXACT, views[public])
         else:
             out[name] = Expect(name, None, ())

@@ -7,24 +7,18 @@ missing value is drawn as a gap, never as zero.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from charts import palette
+from core import formatting as fmt
 
 FONT = "Arial, Helvetica, sans-serif"
 
 
 def _number(value: float | None, unit: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "no value"
-    if unit == "percent":
-        return f"{value:.1f}%"
-    if unit == "mean":
-        return f"{value:.1f}"
-    return f"{value:,.0f}"
+    """A figure in hover text ('no value' for a gap)."""
+    return "no value" if fmt.is_missing(value) else fmt.number_text(float(value), unit)
 
 
 def _layout(fig: go.Figure, *, title: str, unit: str, height: int = 340, y_title: str | None = None) -> go.Figure:
@@ -152,7 +146,3 @@ def spc_chart(spc_frame: pd.DataFrame, *, title: str, unit: str = "count", targe
     fig.update_xaxes(tickformat="%b %Y")
     return fig
 
-
-def rag_colour(rag: str | None) -> str:
-    """The palette colour of a RAG rating (grey when there is none)."""
-    return palette.RAG.get(rag or "", palette.GREY)

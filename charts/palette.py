@@ -19,10 +19,8 @@ LIGHT_GREY = "#D9D9D9"
 # Series colours in the order charts use them.
 SEQUENCE: tuple[str, ...] = (BLUE, ORANGE, BLUISH_GREEN, REDDISH_PURPLE, SKY_BLUE, VERMILLION, YELLOW, BLACK)
 
-RAG = {"green": BLUISH_GREEN, "amber": ORANGE, "red": VERMILLION}
 # Making Data Count: improvement blue, concern orange, neither/common cause grey.
 VARIATION = {"improvement": BLUE, "concern": ORANGE, "neither": GREY, "common_cause": GREY}
-DIRECTION = {"better": BLUE, "worse": VERMILLION, "same": GREY, "no_judgement": GREY}
 RETURN_STATE = {"on_time": BLUISH_GREEN, "late": ORANGE, "nil_return": SKY_BLUE, "missing": VERMILLION,
                 "not_yet_due": LIGHT_GREY}
 

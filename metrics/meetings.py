@@ -1,4 +1,4 @@
-"""The meeting loop: who may write what (the one place), the checks on free text, and what the pages,
+"""The meeting loop: the checks on free text (who may write what is ``metrics.permissions``), and what the pages,
 the pack and exports read (commentary, actions carried forward, decisions, sign-off and revisions).
 
 See ``docs/meetings.md``. Storage is in ``storage.meetings``.
@@ -17,7 +17,8 @@ from core.partners import partners
 from core.periods import Period, month_end
 from core.personal import refusal_message, text_problem
 from metrics.api import AttentionItem, compute_indicators
-from metrics.catalogue import CATALOGUE, by_id
+from metrics.catalogue import by_id
+from metrics.permissions import may, own_partner
 from metrics.results import IndicatorResult, IndicatorSet
 from storage import meetings as store
 from storage.repository import data_version, read_coverage, utcnow
@@ -39,39 +40,6 @@ class TextRefused(ValueError):
 
 
 # --------------------------------------------------------------------------- the rules
-
-
-# What each role may do. A partner's writes are limited further to its own indicators and actions.
-RULES: dict[str, frozenset[str]] = {
-    "create_meeting": frozenset({"chair"}),
-    "raise_action": frozenset({"chair"}),
-    "record_decision": frozenset({"chair"}),
-    "sign_off": frozenset({"chair"}),
-    "comment": frozenset({"chair", "author", "partner"}),
-    "mark_public": frozenset({"chair", "author"}),
-    "update_action": frozenset({"chair", "partner"}),
-}
-READERS = frozenset({"chair", "commissioner", "author", "partner"})
-
-
-def partner_indicators(partner: str | None) -> list[str]:
-    """The indicators a partner's returns feed (its own sources, spec section 4), in catalogue order."""
-    if not partner:
-        return []
-    return [i.id for i in CATALOGUE if any(s.split("/")[0] == partner for s in i.own_sources)]
-
-
-def may(user: User, what: str, *, indicator_id: str | None = None, action: dict | None = None) -> bool:
-    """Whether ``user`` may do ``what`` (one of ``RULES``), for this indicator or action where it matters."""
-    if user.role not in RULES[what]:
-        return False
-    if user.role != "partner":
-        return True
-    if what == "comment":
-        return indicator_id is not None and indicator_id in partner_indicators(user.partner)
-    if what == "update_action":
-        return action is not None and action.get("owner_partner") == user.partner
-    return False
 
 
 def _require(user: User, what: str, **kw) -> tuple[str, str | None]:
@@ -115,7 +83,7 @@ def add_commentary(engine: sa.Engine, user: User, *, indicator_id: str, period: 
     by = _require(user, "comment", indicator_id=indicator_id)
     text = checked_text(text, field_name="commentary")
     return store.add_commentary(engine, indicator_id=indicator_id, period=period, text=text,
-                                partner=user.partner if user.role == "partner" else None, by=by, at=at)
+                                partner=own_partner(user), by=by, at=at)
 
 
 def mark_public(engine: sa.Engine, user: User, *, commentary_id: int, public: bool = True) -> None:

@@ -3,17 +3,18 @@ figures, writes commentary on them and updates the actions it owns."""
 
 import streamlit as st
 
+from core import formatting as fmt
 from core.periods import month_start, monthly
 from metrics import meetings as loop
+from metrics import permissions
 from metrics.catalogue import by_id
 from ui import components as c
 from ui import data, frame
-from ui import format as fmt
 from ui import meetings as m
 from ui import returns as r
 
 ctx = frame.page_context("commentary")
-partner = ctx.user.partner if ctx.user.role == "partner" else None
+partner = permissions.own_partner(ctx.user)
 title = f"Our commentary — {r.partner_name(partner)}" if partner else "Commentary"
 frame.page_header(title, "What lies behind each figure and what is being done about it. Commentary stays within "
                   "the group unless an author or the chair marks it for the public pack. Never write anything "
@@ -22,7 +23,7 @@ if ctx.period is None:
     c.no_period()
 m.show_flash()
 
-ids = loop.partner_indicators(partner) if partner else m.indicator_choices()
+ids = permissions.partner_indicators(partner) if partner else m.indicator_choices()
 if partner:
     if not ids:
         st.info("Your organisation's returns feed no indicator directly, so there is nothing to comment on.")
@@ -65,7 +66,6 @@ for ind_id in shown:
     res = results.by_id(ind_id)
     st.subheader(f"{res.name} ({ind_id})")
     value = fmt.value_text(res.value, res.unit, suppressed=res.suppressed, status=res.status)
-    st.markdown(f"**{value}** in {ctx.period.label()} " + fmt.rag_badge(res.rag)
-                + fmt.status_badges(status=res.status, suppressed=res.suppressed), unsafe_allow_html=True)
+    st.markdown(f"**{value}** in {ctx.period.label()} " + c.badges(res), unsafe_allow_html=True)
     m.commentary_list(ctx, ind_id)
     m.commentary_form(ctx, ind_id)

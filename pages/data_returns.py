@@ -3,12 +3,13 @@
 import streamlit as st
 
 from core.periods import add_months, month_start
+from metrics import permissions
 from ui import components as c
 from ui import frame
 from ui import returns as r
 
 ctx = frame.page_context("returns")
-mine = ctx.user.partner if ctx.user.role == "partner" else None
+mine = permissions.own_partner(ctx.user)
 if mine:
     frame.page_header(f"Our returns — {r.partner_name(mine)}", "What you have sent, what we could not accept and "
                       "why, and what is still to come.", ctx=ctx)
@@ -51,7 +52,7 @@ else:
     st.caption("Nothing from these files was stored except their name, fingerprint and the reasons below.")
     c.table(refused, key="refusals")
 
-if ctx.user.role in ("chair", "commissioner", "author", "admin"):
+if permissions.sees_completeness(ctx.user):
     st.header("How complete each indicator is")
     st.caption(f"For {ctx.period.label()}. 'Not reported' is not zero: no return covers the period.")
     c.table(r.completeness_table(ctx), key="completeness")

@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from core import clock
+from core import formatting as fmt
 from core.partners import partners
 from metrics import meetings as loop
 from metrics.catalogue import by_id
 from ui import components as c
-from ui import format as fmt
 from ui import meetings as m
 
 ctx = c.outcomes_page("meetings", "Meetings and actions",

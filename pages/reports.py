@@ -11,12 +11,11 @@ import logging
 
 import streamlit as st
 
-from metrics import disclosure
+from metrics import disclosure, permissions
 from reports.export import KINDS, MIME, export, file_name
 from reports.render import chromium_path
-from ui import auth, data, frame, navigation, periods
+from ui import frame, periods
 
-ROLES = frozenset({"chair", "author"})
 LABELS = {"pack": "Meeting pack", "workbook": "Workbook", "csv": "CSV", "charts": "Charts"}
 HELP = {"pack": "Word document: charts, tables and draft wording for every theme",
         "workbook": "Excel workbook: a tidy sheet per theme, the monthly trend and definitions",
@@ -25,19 +24,10 @@ ICONS = {"pack": ":material/description:", "workbook": ":material/table_view:", 
          "charts": ":material/bar_chart:"}
 log = logging.getLogger(__name__)
 
-user = auth.current_user()
-if user is None:
-    st.warning("Please log in to see this page.")
-    st.stop()
-if user.role not in ROLES:  # the page checks the role itself, whatever the menu shows
-    st.error("This page is not available to your account.")
-    st.stop()
-
-# The app draws the shared period controls for pages registered with needs_period; otherwise draw them here.
-registered = next((p for p in navigation.PAGES if p.file == "pages/reports.py"), None)
-period = st.session_state.get("period") if registered is not None and registered.needs_period else None
-if period is None:
-    period = periods.period_controls(public=frame.is_public(user))
+ctx = frame.page_context("reports")
+user = ctx.user
+# The app draws the shared period controls; a page opened on its own draws them here.
+period = ctx.period or periods.period_controls(public=ctx.public)
 
 st.title("Reports and exports")
 st.caption(f"Period: **{period.label()}**")
@@ -46,7 +36,7 @@ st.markdown(
     "The meeting pack has charts, tables and draft wording to edit. Every download is recorded.</p>",
     unsafe_allow_html=True)
 
-engine = data.engine()
+engine = ctx.engine
 can_draw = chromium_path() is not None
 if not can_draw:
     st.info("Charts cannot be drawn on this server (Chromium is not installed), so the meeting pack and the "
@@ -56,6 +46,8 @@ if not can_draw:
 def _builder(kind: str, public: bool):
     """A callable that builds and audits the file only when its button is clicked."""
     username, role = user.username, user.role
+    if not permissions.may_export(user, public=public):  # no button is drawn for it; never build it either
+        raise PermissionError("This export is not available to your account.")
 
     def build() -> bytes:
         try:
@@ -81,7 +73,7 @@ def _buttons(public: bool, *, primary: str | None = None) -> None:
                 on_click="ignore", width="stretch")
 
 
-if user.role == "chair":
+if permissions.may_export(user, public=False):
     st.header("Restricted: exact figures")
     st.markdown("**OFFICIAL-SENSITIVE.** For the group's meeting only: do not publish or forward. The draft wording "
                 "never gives a small number, even here.")
@@ -95,5 +87,5 @@ try:
 except disclosure.NotPublished as exc:  # the chair's custom dates: exact files only
     st.warning(str(exc), icon=":material/info:")
 else:
-    _buttons(True, primary=None if user.role == "chair" else "pack")
+    _buttons(True, primary=None if permissions.may_export(user, public=False) else "pack")
 st.caption("The meeting pack takes up to a minute to build: it draws a chart for every indicator.")

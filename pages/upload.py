@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from metrics import permissions
 from ui import frame
 from ui import returns as r
 from ui import upload as u
@@ -14,7 +15,7 @@ options = u.partner_options(ctx)
 if not options:
     st.error("Your account is not linked to a partner yet. Ask the dashboard administrator.")
     st.stop()
-elif ctx.user.role == "partner":
+elif permissions.own_partner(ctx.user):
     partner = options[0]
     st.markdown(f"Uploading for **{r.partner_name(partner)}**.")
 else:

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 
 import metrics
 from core.periods import Period, financial_year, fy_of, previous, quarterly, year_earlier
-from metrics.catalogue import CATALOGUE, THEMES
 from metrics.disclosure import NotPublished
 from metrics.results import IndicatorResult, IndicatorSet
 from storage.repository import end_of_day, read_coverage, utcnow
@@ -19,7 +18,6 @@ from storage.repository import end_of_day, read_coverage, utcnow
 TREND_MONTHS = 27
 # Quarters of history drawn for an indicator whose target is for a whole period (a count over the period).
 TREND_QUARTERS = 9
-_FIGURE_COLUMNS = ["numerator", "denominator", "value", "lower_ci", "upper_ci", "rag"]
 # The figures each indicator is shown beside, by their key in ReportData.sets.
 COMPARED = ("previous", "year_ago", "ytd", "ytd_year_ago")
 
@@ -125,24 +123,6 @@ def gather(*, engine: sa.Engine, period: Period, public: bool, as_of: date | Non
                       data_as_at=data_as_at, generated_at=utcnow(), sets=sets, public_sets=public_sets,
                       trend=trend, public_trend=pub_trend, quarterly=quarterly_trend,
                       first_month=held[0].start if held else None, markers=markers)
-
-
-def indicator_frame(data: ReportData) -> pd.DataFrame:
-    """The period's indicators: one row per indicator, in catalogue order."""
-    by_id = {i.id: i for i in CATALOGUE}
-    theme_label = dict(THEMES)
-    rows = []
-    for r in data.indicators.results:
-        ind = by_id.get(r.id)
-        rows.append({
-            "theme": theme_label.get(ind.theme, ind.theme) if ind else "",
-            "id": r.id, "name": r.name, "unit": r.unit, "polarity": r.polarity,
-            "period_start": data.period.start, "period_end": data.period.end,
-            "numerator": r.numerator, "denominator": r.denominator, "value": r.value,
-            "lower_ci": r.lower_ci, "upper_ci": r.upper_ci, "suppressed": bool(r.suppressed), "status": r.status,
-            "rag": r.rag, "target": r.target, "missing": "; ".join(sorted(r.missing)),
-        })
-    return pd.DataFrame(rows)
 
 
 def breakdown_frame(data: ReportData) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from typing import Literal
 
 import sqlalchemy as sa
 
+from core import formatting as fmt
 from core.periods import Period
 from metrics import meetings
 from reports.data import ReportData, gather
@@ -121,7 +122,7 @@ def items_for_pack(engine: sa.Engine, *, period: Period, public: bool) -> list[M
                        owner=a["owner"], due=a["due_on"],
                        status="overdue" if a["overdue"] else a["status"]) for a in items.actions]
     out += [MeetingItem("decision", d["text"], d["indicator_ids"][0] if d["indicator_ids"] else None,
-                        due=None, status=f"agreed {d['decided_on'].day} {d['decided_on']:%B %Y}")
+                        due=None, status=f"agreed {fmt.uk_date(d['decided_on'], long=True)}")
             for d in items.decisions]
     out += [MeetingItem("commentary", c["text"], c["indicator_id"]) for c in items.commentary]
     return out

@@ -10,11 +10,11 @@ import plotly.graph_objects as go
 
 from charts.figures import breakdown_chart, trend_chart
 from charts.report_figures import printable
+from core import formatting as fmt
 from core.periods import add_months, fy_label, quarter_of
 from metrics.catalogue import CATALOGUE
 from reports.data import ReportData, breakdown_frame
 from reports.summary import few
-from reports.wording import category_label, fmt_value
 
 # A public chart needs at least this many published months of the last twelve; fewer says why instead.
 MIN_SHOWN_MONTHS = 6
@@ -65,7 +65,7 @@ def indicator_charts(data: ReportData) -> Charts:
             continue
         title = ind.name
         if r.unit == "breakdown":
-            part = cells[cells["id"] == ind.id].assign(category=lambda d: d["category"].map(category_label))
+            part = cells[cells["id"] == ind.id].assign(category=lambda d: d["category"].map(fmt.label))
             shown = int(part["value"].notna().sum())
             if r.status == "not_reported" or part.empty:
                 out.why_none[ind.id] = "No chart: there is nothing reported for the period."
@@ -112,13 +112,9 @@ def indicator_charts(data: ReportData) -> Charts:
         fig = trend_chart(t, title=label, unit=r.unit, target=target)
         gaps = bool(values.isna().any())
         out.figures[ind.id] = printable(fig, note=note if gaps else None)
-        aim = "" if target is None else (f", with the target of {fmt_value(target, r.unit)}"
+        aim = "" if target is None else (f", with the target of {fmt.number_text(target, r.unit)}"
                                          f"{' a quarter' if by == 'quarter' else ''} drawn as a dashed line")
         out.alt[ind.id] = (f"Line chart of {title.lower()} by {by} {_span(t)}{aim}."
                            + (" Gaps are figures not reported or not published." if gaps else ""))
     return out
 
-
-def indicator_figures(data: ReportData) -> dict[str, go.Figure]:
-    """Just the figures of ``indicator_charts``."""
-    return indicator_charts(data).figures

@@ -17,16 +17,16 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, Pt, RGBColor
 
+from core import formatting as fmt
 from core import settings
 from metrics.catalogue import CATALOGUE, THEMES, by_id
 from reports import docx_print as dp
 from reports.data import ReportData
-from reports.summary import RAG_WORDS, cell, exceptions, key_messages, performance, travel_words
-from reports.wording import category_label, draft, fmt_value, period_phrase
+from reports.summary import cell, exceptions, key_messages, performance, travel_words
+from reports.wording import draft
 
 RESTRICTED_MARKING = "OFFICIAL-SENSITIVE"
 PUBLIC_MARKING = "OFFICIAL"
-STATUS_WORDS = {"complete": "complete", "incomplete": "incomplete", "not_reported": "not reported"}
 TITLE = "Strategy outcomes: performance report"
 GROUP = "Southend Strategic Street Prostitution Group"
 DRAFT = "DRAFT"
@@ -141,9 +141,9 @@ def _page_setup(doc, data: ReportData) -> None:
 
 def _as_at(data: ReportData) -> str:
     if data.as_of:
-        return f"the end of {data.as_of.day} {data.as_of:%B %Y}"
+        return f"the end of {fmt.uk_date(data.as_of, long=True)}"
     if data.data_as_at:
-        return f"{data.data_as_at.day} {data.data_as_at:%B %Y}, {data.data_as_at:%H:%M} UTC (latest submission loaded)"
+        return f"{fmt.uk_date(data.data_as_at, long=True)}, {data.data_as_at:%H:%M} UTC (latest submission loaded)"
     return "no data has been loaded"
 
 
@@ -162,7 +162,7 @@ def _cover(doc, data: ReportData) -> None:
     facts = [
         ["Period", data.period.label()],
         ["Data as at", _as_at(data)],
-        ["Produced", f"{data.generated_at.day} {data.generated_at:%B %Y}, {data.generated_at:%H:%M} UTC"],
+        ["Produced", f"{fmt.uk_date(data.generated_at, long=True)}, {data.generated_at:%H:%M} UTC"],
         ["Protective marking", marking],
         ["Version", version],
         ["Status", f"{DRAFT}: generated from the figures for the group to agree"],
@@ -209,7 +209,7 @@ def actions_section(doc, items: Sequence[MeetingItem]) -> None:
     for it in items:
         about = by_id(it.indicator_id).name if it.indicator_id else "General"
         detail = "; ".join(x for x in (f"owner {it.owner}" if it.owner else "",
-                                       f"due {it.due.day} {it.due:%B %Y}" if it.due else "",
+                                       f"due {fmt.uk_date(it.due, long=True)}" if it.due else "",
                                        it.status or "") if x)
         rows.append([KIND_WORDS.get(it.kind, it.kind.capitalize()), about, it.text, detail or "–"])
     _table(doc, ["Type", "About", "What", "Owner, due, status"], rows, widths=[2.3, 3.4, 6.6, 3.6])
@@ -223,8 +223,8 @@ def _performance(doc, data: ReportData) -> None:
                       "within normal variation (see Definitions).")
     rows = []
     for r in performance(data):
-        rows.append([r.name, r.value, r.previous, r.year_ago, r.ytd, r.target, RAG_WORDS.get(r.rag or "", "–"),
-                     travel_words(r.travel)])
+        rows.append([r.name, r.value, r.previous, r.year_ago, r.ytd, r.target,
+                     fmt.RAG_WORDS.get(r.rag or "", "–"), travel_words(r.travel)])
     _table(doc, [h for h, _ in PERFORMANCE_COLUMNS], rows, widths=[w for _, w in PERFORMANCE_COLUMNS],
            numeric={1, 2, 3, 4, 5}, size=8)
     doc.add_paragraph("* not published (a small number, or one that would reveal it); n/r not reported; – no figure.")
@@ -238,8 +238,8 @@ def _prev_label(data: ReportData) -> str:
 def _figures_table(doc, r) -> None:
     """The indicator's own figures: value, what it is out of, interval, status."""
     if r.unit == "breakdown" or r.breakdown:
-        rows = [[category_label(c.category), "*" if _isnone(c.value) and c.suppressed else
-                 ("–" if _isnone(c.value) else f"{int(c.value):,}")] for c in r.breakdown]
+        rows = [[fmt.label(c.category), "*" if _isnone(c.value) and c.suppressed else
+                 ("–" if _isnone(c.value) else fmt.count_text(c.value))] for c in r.breakdown]
         if rows:
             _table(doc, [(by_id(r.id).breakdown_by or "category").capitalize(), "Number"], rows, widths=[6, 2.5],
                    numeric={1}, together=True)
@@ -251,11 +251,11 @@ def _figures_table(doc, r) -> None:
     if r.unit == "percent":
         shown = not _isnone(r.numerator) and not _isnone(r.denominator)
         head += ["Count", "Out of", "95% interval"]
-        row += [f"{int(r.numerator):,}" if shown else "*", f"{int(r.denominator):,}" if shown else "*",
-                "–" if _isnone(r.lower_ci) else f"{r.lower_ci:.1f}% to {r.upper_ci:.1f}%"]
+        row += [fmt.count_text(r.numerator) if shown else "*", fmt.count_text(r.denominator) if shown else "*",
+                fmt.ci_text(r.lower_ci, r.upper_ci) or "–"]
     head += ["Target", "RAG", "Status"]
-    row += ["–" if _isnone(r.target) else fmt_value(float(r.target), r.unit), RAG_WORDS.get(r.rag or "", "–"),
-            STATUS_WORDS.get(r.status, r.status)]
+    row += ["–" if _isnone(r.target) else fmt.number_text(float(r.target), r.unit),
+            fmt.RAG_WORDS.get(r.rag or "", "–"), fmt.STATUS_WORDS.get(r.status, r.status)]
     widths = {4: [3, 3, 3, 3], 7: [2.3, 2.0, 2.0, 3.2, 2.0, 1.6, 2.4]}[len(head)]
     _table(doc, head, [row], widths=widths, numeric=set(range(len(head) - 2)), together=True)
 
@@ -323,7 +323,7 @@ def _data_quality(doc, data: ReportData, notes: list[str]) -> None:
     if gaps:
         from reports.wording import missing_caveats
 
-        rows = [[r.name, STATUS_WORDS.get(r.status, r.status), " ".join(missing_caveats(list(r.missing))) or
+        rows = [[r.name, fmt.STATUS_WORDS.get(r.status, r.status), " ".join(missing_caveats(list(r.missing))) or
                  ("No partner has sent the data." if r.status == "not_reported" else "–")] for r in gaps]
         _table(doc, ["Indicator", "Status", "What is missing"], rows, widths=[4.4, 2.2, 9.3])
     else:
@@ -342,9 +342,9 @@ def _definitions(doc) -> None:
                       "percentage, the previous figure lies inside this period's 95% confidence interval (Wilson); "
                       "for a count, the two counts differ by no more than 1.96 times the square root of their sum "
                       "(two Poisson counts); for a mean per session, by no more than 1.96 times the square root of "
-                      "their sum divided by the sessions held. RAG: green meets the target, amber misses it by no "
-                      "more than 10% of the target, red otherwise. Special-cause variation follows the NHS Making "
-                      "Data Count rules on the last 24 months.")
+                      "their sum divided by the sessions held. RAG: on target (green) meets the target, close to "
+                      "target (amber) misses it by no more than 10% of the target, off target (red) otherwise. "
+                      "Special-cause variation follows the NHS Making Data Count rules on the last 24 months.")
     rows = [[f"{i.name} ({i.id})", f"{i.definition} Source: {', '.join(_source_words(s) for s in i.sources)}.",
              {"up": "higher", "down": "lower"}.get(i.polarity, "no judgement")] for i in CATALOGUE]
     _table(doc, ["Indicator", "Definition", "Better when"], rows, widths=[4.0, 9.6, 2.3])
@@ -356,8 +356,8 @@ def _source_words(source: str) -> str:
 
     partner, _, ret = source.partition("/")
     who = partners().get(partner)
-    what = RETURNS[ret].title.lower() if ret in RETURNS else category_label(ret)
-    return f"{who.name if who else category_label(partner)} ({what})"
+    what = RETURNS[ret].title.lower() if ret in RETURNS else fmt.label(ret)
+    return f"{who.name if who else fmt.label(partner)} ({what})"
 
 
 def build_pack(*, data: ReportData, images: dict[str, bytes], alt: dict[str, str] | None = None,
@@ -370,7 +370,7 @@ def build_pack(*, data: ReportData, images: dict[str, bytes], alt: dict[str, str
     """
     doc = Document()
     doc.core_properties.title = f"{TITLE}, {data.period.label()} ({marking_of(data)})"
-    doc.core_properties.subject = f"{GROUP}: {period_phrase(data.period)}"
+    doc.core_properties.subject = f"{GROUP}: {fmt.period_phrase(data.period)}"
     doc.core_properties.author = "Strategy outcomes dashboard"
     doc.core_properties.keywords = marking_of(data)
     normal = doc.styles["Normal"]

@@ -11,22 +11,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core import formatting as fmt
 from metrics.catalogue import CATALOGUE, by_id
 from metrics.spc import xmr
 from reports.data import ReportData
-from reports.wording import (
-    TRAVEL_WORDS,
-    Travel,
-    _capital,
-    _figure,
-    fmt_value,
-    missing_caveats,
-    months_phrase,
-    previous_phrase,
-    travel,
-)
+from reports.wording import TRAVEL_WORDS, Travel, _capital, _figure, missing_caveats, travel
 
-RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 SPC_MONTHS = 24  # months of history behind a special-cause signal (as metrics.attention)
 SPC_MIN_POINTS = 8
@@ -55,7 +45,7 @@ def cell(result, *, unit: str | None = None, breakdown: str = "–") -> str:
         return breakdown
     if _isnone(result.value):
         return "*" if result.suppressed else "–"
-    return fmt_value(float(result.value), unit or result.unit)
+    return fmt.number_text(float(result.value), unit or result.unit)
 
 
 @dataclass(frozen=True)
@@ -83,7 +73,7 @@ def performance(data: ReportData) -> list[Row]:
         rows.append(Row(
             id=r.id, name=ind.name, value=cell(r, breakdown="see chart"), previous=cell(prev), year_ago=cell(data.figure("year_ago", r.id)),
             ytd=cell(data.figure("ytd", r.id)),
-            target="–" if _isnone(r.target) else fmt_value(float(r.target), r.unit),
+            target="–" if _isnone(r.target) else fmt.number_text(float(r.target), r.unit),
             rag=r.rag, travel=travel(r, prev, polarity=ind.polarity)))
     return rows
 
@@ -141,14 +131,14 @@ def _pattern_breaks(data: ReportData) -> list[ExceptionItem]:
         last = months.tail(2)
         if len(months) < 3 or len(last) < 2 or not (last["rag"] == "red").all():
             continue
-        when = months_phrase([d.date() for d in pd.to_datetime(last["period_start"])])
+        when = fmt.months_phrase([d.date() for d in pd.to_datetime(last["period_start"])])
         pub = data.public_trend
         shown = pub[(pub["id"] == r.id) & pub["period_start"].isin(last["period_start"])]
-        vals = [fmt_value(float(v), r.unit) for v in shown.sort_values("period_start")["value"] if not _isnone(v)]
+        vals = [fmt.number_text(float(v), r.unit) for v in shown.sort_values("period_start")["value"] if not _isnone(v)]
         figures = f" ({' and '.join(vals)})" if len(vals) == 2 else ""
         out.append(ExceptionItem(r.id, "pattern",
-                                 f"Rated {RAG_WORDS[r.rag].lower()} for the period, but in {when} it was well below "
-                                 f"the target of {fmt_value(float(r.target), r.unit)}{figures}."))
+                                 f"{fmt.RAG_WORDS[r.rag]} for the period, but in {when} it was well below "
+                                 f"the target of {fmt.number_text(float(r.target), r.unit)}{figures}."))
     return out
 
 
@@ -160,17 +150,18 @@ def exceptions(data: ReportData) -> list[ExceptionItem]:
         if r.rag != "red":
             continue
         pub = data.figure("period", r.id, public=True)
-        tgt = fmt_value(float(r.target), r.unit)
+        tgt = fmt.number_text(float(r.target), r.unit)
         shown = pub is not None and not _isnone(pub.value)
-        items.append(ExceptionItem(r.id, "red", f"Off target: {fmt_value(float(pub.value), r.unit)} against a target "
-                                   f"of {tgt}." if shown else f"Off target (target {tgt}); the figure is not "
+        off = fmt.RAG_WORDS["red"]
+        items.append(ExceptionItem(r.id, "red", f"{off}: {fmt.number_text(float(pub.value), r.unit)} against a target "
+                                   f"of {tgt}." if shown else f"{off} (target {tgt}); the figure is not "
                                    "published because it rests on small numbers."))
     for ind_id, signals in special_causes(data.trend, data).items():
         for cause, months, rules in signals:
             what = {"improvement": "an improvement", "concern": "a concern"}.get(cause, "a change (neither better "
                                                                                         "nor worse)")
             items.append(ExceptionItem(ind_id, "special_cause",
-                                       f"Special-cause variation in {months_phrase(months)}: {what} beyond normal "
+                                       f"Special-cause variation in {fmt.months_phrase(months)}: {what} beyond normal "
                                        f"variation ({rules})."))
     items += _pattern_breaks(data)
     for r in data.indicators.results:
@@ -199,7 +190,7 @@ def _listing(parts: list[str], limit: int = 4) -> str:
 def key_messages(data: ReportData) -> list[str]:
     """Three to six sentences from the figures: targets, what moved beyond the noise, what is off target, data."""
     threshold = data.threshold
-    against = previous_phrase(data.period)
+    against = fmt.previous_phrase(data.period)
     rated = [r for r in data.indicators.results if r.rag]
     counts = {k: sum(r.rag == k for r in rated) for k in ("green", "amber", "red")}
     out = []
@@ -208,8 +199,8 @@ def key_messages(data: ReportData) -> list[str]:
             return "none" if counts[k] == 0 else few(counts[k])
 
         out.append(f"Of the {few(len(rated))} indicators with a target and a figure, {n('green')} "
-                   f"{'is' if counts['green'] == 1 else 'are'} on target, {n('amber')} near it and "
-                   f"{n('red')} off target.")
+                   f"{'is' if counts['green'] == 1 else 'are'} {fmt.RAG_WORDS['green'].lower()}, {n('amber')} "
+                   f"{fmt.RAG_WORDS['amber'].lower()} and {n('red')} {fmt.RAG_WORDS['red'].lower()}.")
     else:
         out.append("No indicator has both a target and a figure for this period.")
     # What moved is judged on the version's own figures (so the sentence agrees with the table beside it);
@@ -234,10 +225,10 @@ def key_messages(data: ReportData) -> list[str]:
         parts = []
         for r in red:
             pub = data.figure("period", r.id, public=True)
-            fig = "" if pub is None or _isnone(pub.value) else f"{fmt_value(float(pub.value), r.unit)} against "
-            parts.append(f"{r.name.lower()} ({fig}{fmt_value(float(r.target), r.unit)})" if fig else
+            fig = "" if pub is None or _isnone(pub.value) else f"{fmt.number_text(float(pub.value), r.unit)} against "
+            parts.append(f"{r.name.lower()} ({fig}{fmt.number_text(float(r.target), r.unit)})" if fig else
                          f"{r.name.lower()}")
-        out.append(f"Off target: {_listing(parts, limit=5)}.")
+        out.append(f"{fmt.RAG_WORDS['red']}: {_listing(parts, limit=5)}.")
     concern = [i for i, sig in special_causes(data.trend, data).items() if any(c == "concern" for c, _, _ in sig)]
     if concern:
         out.append(f"Special-cause variation of concern this period: {_listing([_name(i).lower() for i in concern])}.")

@@ -14,17 +14,12 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+from core.formatting import count_text, end_phrase, label, months_phrase, number_text, period_phrase, previous_phrase
 from core.partners import partners
-from core.periods import Period, as_quarter, fy_label, fy_of, month_end
+from core.periods import Period, fy_label, fy_of, month_end
 from core.returns import RETURNS
 from metrics.catalogue import by_id
 
-# Breakdown categories in plain words (the returns' codes, data-returns spec); others lose their underscores.
-CATEGORY_WORDS: dict[str, str] = {
-    "not_recorded": "not recorded", "not_assessed": "not assessed", "womens_health": "women's health",
-    "skin_infection": "skin infection", "wound_care": "wound care", "oral_health": "oral health",
-    "voluntary": "voluntary sector",
-}
 Z95 = 1.96
 
 
@@ -55,43 +50,7 @@ def _num(x: float | None) -> float | None:
     return None if x is None or _isnan(x) else float(x)
 
 
-def fmt_count(n: float) -> str:
-    return f"{int(round(n)):,}"
-
-
-def fmt_value(value: float, unit: str) -> str:
-    """A value for display: counts whole, percents and means to one decimal place."""
-    if unit == "percent":
-        return f"{value:.1f}%"
-    if unit == "mean":
-        return f"{value:.1f}"
-    return fmt_count(value)
-
-
-def category_label(category: object) -> str:
-    """A breakdown category in plain words: 'not_recorded' -> 'not recorded', 'wound_care' -> 'wound care'."""
-    text = str(category)
-    return CATEGORY_WORDS.get(text, text.replace("_", " ")).capitalize() if text else "Not recorded"
-
-
 # --------------------------------------------------------------------------- periods in words
-
-
-def period_phrase(p: Period) -> str:
-    """'in April 2026', 'between April and June 2026', 'between 3 April 2026 and 9 May 2026'."""
-    if p.start.day == 1 and p.end == month_end(p.start):
-        return f"in {p.start:%B %Y}"
-    if p.start.day == 1 and p.end == month_end(p.end):
-        first = f"{p.start:%B}" if p.start.year == p.end.year else f"{p.start:%B %Y}"
-        return f"between {first} and {p.end:%B %Y}"
-    return f"between {p.start.day} {p.start:%B %Y} and {p.end.day} {p.end:%B %Y}"
-
-
-def end_phrase(p: Period) -> str:
-    """'at the end of June 2026', or 'on 15 May 2026' for a period that ends mid-month."""
-    if p.end == month_end(p.end):
-        return f"at the end of {p.end:%B %Y}"
-    return f"on {p.end.day} {p.end:%B %Y}"
 
 
 def when_phrase(indicator_id: str, p: Period) -> str:
@@ -102,36 +61,6 @@ def when_phrase(indicator_id: str, p: Period) -> str:
         end = f"{p.end:%B %Y}" if p.end == month_end(p.end) else f"{p.end.day} {p.end:%B %Y}"
         return f"in the twelve months to {end}"
     return period_phrase(p)
-
-
-def previous_phrase(p: Period) -> str:
-    if as_quarter(p):
-        return "the previous quarter"
-    if p.start.day == 1 and p.end == month_end(p.start):
-        return "the previous month"
-    return "the previous period of the same length"
-
-
-def year_ago_phrase(p: Period) -> str:
-    if as_quarter(p):
-        return f"the same quarter of {fy_label(fy_of(p.start) - 1)}"
-    return "the same period a year earlier"
-
-
-def months_phrase(months: list[date]) -> str:
-    """'May 2026', 'April and May 2026', 'December 2026 and January 2027'."""
-    months = sorted(set(months))
-    by_year: dict[int, list[str]] = {}
-    for m in months:
-        by_year.setdefault(m.year, []).append(f"{m:%B}")
-    parts = [_join(names) + f" {year}" for year, names in by_year.items()]
-    return _join(parts)
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _capital(s: str) -> str:
@@ -227,7 +156,7 @@ def _figure(x: float | None, unit: str, threshold: int) -> str | None:
         return None
     if unit == "count" and small(x, threshold):
         return f"fewer than {threshold}"
-    return fmt_value(x, unit)
+    return number_text(x, unit)
 
 
 def compared(t: Travel, value: float | None, *, unit: str, against: str, threshold: int) -> str:
@@ -253,7 +182,7 @@ def compared(t: Travel, value: float | None, *, unit: str, against: str, thresho
 def _target(result, indicator) -> str:
     if result.target is None or result.rag is None or _num(result.value) is None:
         return ""
-    t = fmt_value(float(result.target), result.unit)
+    t = number_text(float(result.target), result.unit)
     aim = "no more than " if indicator.polarity == "down" else ""
     per = " for the period" if by_id(result.id).period_total else ""
     return {
@@ -271,9 +200,9 @@ def _breakdown_sentence(result, indicator, when: str, threshold: int) -> str:
             continue
         if v is None or c.suppressed or small(v, threshold):
             # A hidden cell may be small, or hidden so that a small one cannot be worked out: say neither.
-            cells.append(f"{category_label(c.category)}: not published")
+            cells.append(f"{label(c.category)}: not published")
         else:
-            cells.append(f"{category_label(c.category)}: {fmt_count(v)}")
+            cells.append(f"{label(c.category)}: {count_text(v)}")
     if not cells:
         return ""
     by = indicator.breakdown_by or "category"
@@ -290,7 +219,7 @@ def count_phrase(indicator_id: str, value: float, when: str, threshold: int, nam
     elif small(value, threshold):
         n, plural = f"fewer than {threshold}", True
     else:
-        n, plural = fmt_count(value), round(value) != 1
+        n, plural = count_text(value), round(value) != 1
     return template.format(n=n, noun=many if plural else one, were="were" if plural else "was", when=when)
 
 
@@ -307,10 +236,10 @@ def percent_phrase(result, indicator, when: str, threshold: int) -> tuple[str, b
     if num == den:
         if den == 1:
             return f"the one {one} {did.replace('were ', 'was ', 1)} {when}", True
-        return f"all {fmt_count(den)} {many} {did} {when}", True
+        return f"all {count_text(den)} {many} {did} {when}", True
     if num == 0:
-        return f"none of the {fmt_count(den)} {many} {did} {when}", True
-    return f"{fmt_value(value, 'percent')} of {many} ({fmt_count(num)} of {fmt_count(den)}) {did} {when}", True
+        return f"none of the {count_text(den)} {many} {did} {when}", True
+    return f"{number_text(value, 'percent')} of {many} ({count_text(num)} of {count_text(den)}) {did} {when}", True
 
 
 def value_phrase(result, indicator, when: str, threshold: int) -> tuple[str, bool]:
@@ -330,8 +259,8 @@ def value_phrase(result, indicator, when: str, threshold: int) -> tuple[str, boo
         if result.id == "ENG-04" and value == 0:
             return f"no women came to the drop-in sessions {when}", True
         if result.id == "ENG-04":
-            return f"on average {fmt_value(value, 'mean')} women came to each drop-in session {when}", True
-        return f"{indicator.name.lower()} was {fmt_value(value, 'mean')} {when}", True
+            return f"on average {number_text(value, 'mean')} women came to each drop-in session {when}", True
+        return f"{indicator.name.lower()} was {number_text(value, 'mean')} {when}", True
     return percent_phrase(result, indicator, when, threshold)
 
 

@@ -15,11 +15,12 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from core import formatting as fmt
 from metrics.catalogue import CATALOGUE, THEMES, by_id
 from reports.data import ReportData
 from reports.pack import PUBLIC_MARKING, RESTRICTED_MARKING, disclosure_rules
 from reports.safe import csv_text, write_cell
-from reports.wording import category_label, missing_caveats
+from reports.wording import missing_caveats
 
 # Period types in the data table, by the key of the set they come from.
 PERIOD_TYPES = {"period": "reporting period", "previous": "previous period", "year_ago": "same period last year",
@@ -42,7 +43,6 @@ DEFINITION_COLUMNS: tuple[tuple[str, str], ...] = (
     ("indicator", "text"), ("indicator name", "text"), ("theme", "text"), ("unit", "text"),
     ("better when", "text"), ("definition", "text"), ("sources", "text"), ("notes", "text"), ("marking", "text"),
 )
-STATUS_WORDS = {"complete": "complete", "incomplete": "incomplete", "not_reported": "not reported"}
 _FORMATS = {"count": "0", "date": "yyyy-mm-dd", "percent": "0.0", "mean": "0.0"}
 
 
@@ -78,7 +78,7 @@ def _row(ind, *, period_type: str, label: str, start, end, r: dict, marking: str
         "unit": ind.unit, "period type": period_type, "period": label, "start": start, "end": end,
         "value": r.get("value"), "lower interval": r.get("lower_ci"), "upper interval": r.get("upper_ci"),
         "numerator": r.get("numerator"), "denominator": r.get("denominator"), "target": r.get("target"),
-        "RAG": r.get("rag"), "status": STATUS_WORDS.get(r.get("status"), r.get("status")),
+        "RAG": r.get("rag"), "status": fmt.STATUS_WORDS.get(r.get("status"), r.get("status")),
         "note": _note(r.get("status"), bool(r.get("suppressed")), r.get("missing")), "marking": marking,
     }
 
@@ -135,7 +135,7 @@ def breakdown_frame_for_export(data: ReportData) -> pd.DataFrame:
     marking = marking_text(data)
     p = data.period
     rows = [{"indicator": r.id, "indicator name": r.name, "breakdown by": by_id(r.id).breakdown_by or "category",
-             "category": category_label(c.category), "period": p.label(), "start": p.start, "end": p.end,
+             "category": fmt.label(c.category), "period": p.label(), "start": p.start, "end": p.end,
              "value": c.value, "note": _note(r.status, bool(c.suppressed), None), "marking": marking}
             for r in data.indicators.results for c in r.breakdown]
     return pd.DataFrame(rows, columns=[c for c, _ in BREAKDOWN_COLUMNS])

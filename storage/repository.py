@@ -357,8 +357,10 @@ def read_audit(
     until: datetime | None = None,
     username: str | None = None,
     action: str | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
-    """Audit log entries, newest first, filtered by time (naive UTC, inclusive), user and action."""
+    """Audit log entries, newest first, filtered by time (naive UTC, inclusive), user and action; the latest
+    ``limit`` of them where given."""
     a = schema.audit_log
     q = sa.select(a.c.id, a.c.at, a.c.username, a.c.role, a.c.action, a.c.detail).order_by(a.c.id.desc())
     if since is not None:
@@ -369,6 +371,8 @@ def read_audit(
         q = q.where(a.c.username == username)
     if action:
         q = q.where(a.c.action == action)
+    if limit is not None:
+        q = q.limit(limit)
     with _connection(conn) as c:
         df = pd.DataFrame(c.execute(q).mappings().all(), columns=["id", "at", "username", "role", "action", "detail"])
     df["at"] = pd.to_datetime(df["at"])

@@ -55,11 +55,6 @@ class User:
     partner: str | None
     active: bool
 
-    @property
-    def public(self) -> bool:
-        """Whether this person may see only disclosure-controlled figures."""
-        return self.role in ("commissioner", "author")
-
 
 @dataclass(frozen=True)
 class LoginResult:
@@ -324,12 +319,3 @@ def ensure_demo_accounts(engine: sa.Engine) -> list[str]:
                         created_by="sample", allow_short_password=True)
             made.append(username)
     return made
-
-
-def recent_audit(engine: sa.Engine, *, limit: int = 500) -> pd.DataFrame:
-    """The latest audit entries, newest first: at, username, role, action, detail."""
-    a = schema.audit_log
-    with engine.connect() as c:
-        rows = c.execute(sa.select(a.c.at, a.c.username, a.c.role, a.c.action, a.c.detail)
-                         .order_by(a.c.id.desc()).limit(limit)).mappings().all()
-    return pd.DataFrame(rows, columns=["at", "username", "role", "action", "detail"])

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
 from core import clock
+from core import formatting as fmt
 from core.partners import partners
 from core.periods import fy_label, fy_of
 from metrics import catalogue
 from metrics import targets as targets_mod
 from storage import users
-from storage.repository import audit
+from storage.repository import audit, read_audit
 from ui import data
-from ui import format as fmt
 from ui.frame import PageContext
 from ui.returns import partner_name
 
@@ -40,21 +42,10 @@ def accounts(ctx: PageContext) -> None:
                "*Paused until*: too many wrong passwords from one computer (a password reset lifts it).")
 
     left, right = st.columns(2, gap="large")
-    with left, st.form("add-user", clear_on_submit=True):
+    with left:
         st.subheader("Add an account")
-        username = st.text_input("New username (or organisation email address)")
-        role = st.selectbox("Role", users.ROLES, format_func=lambda r: users.ROLE_LABELS[r])
-        partner = st.selectbox("Partner (partner accounts only)", ["", *partners()],
-                               format_func=lambda p: partner_name(p) if p else "—")
-        password = st.text_input("Temporary password (at least 10 characters)", type="password")
-        if st.form_submit_button("Add account", type="primary"):
-            try:
-                users.create_user(ctx.engine, username=username, password=password, role=role,
-                                  partner=partner or None, created_by=ctx.user.username)
-                _flash(f"Account '{username.strip()}' added. Give them the temporary password in person or by phone.")
-                st.rerun()
-            except users.AccountError as exc:
-                st.error(str(exc))
+        _account_form("add-user", "Add account", _new_account_fields, lambda **f: _add_account(ctx, **f),
+                      primary=True)
     with right:
         st.subheader("Change an account")
         if table.empty:
@@ -82,41 +73,66 @@ def change_account(ctx: PageContext, table: pd.DataFrame) -> None:
         users.enable_user(ctx.engine, username=who, by=ctx.user.username)
         _flash(f"'{who}' can sign in again.")
         st.rerun()
-    with st.form("reset", clear_on_submit=True):
-        new = st.text_input("New password (at least 10 characters)", type="password")
-        if st.form_submit_button("Reset password"):
+    _account_form("reset", "Reset password",
+                  lambda: {"password": st.text_input("New password (at least 10 characters)", type="password")},
+                  lambda password: _done(users.reset_password, who, ctx, password=password,
+                                         said=f"Password of '{who}' reset; any lockout lifted."))
+    _account_form("link", "Link organisation account",
+                  lambda: {"subject": st.text_input(
+                      "Organisation account's Object ID (Entra) or subject",
+                      help="Entra admin centre → Users → the person → Object ID. Their next "
+                           "sign-in with the organisation button opens this account.")},
+                  lambda subject: _done(users.link_identity, who, ctx, subject=subject,
+                                        said=f"'{who}' is linked to that organisation account."))
+    _account_form("role", "Change role", lambda: _role_fields(row["role"], row_partner),
+                  lambda role, partner: _done(users.set_role, who, ctx, role=role, partner=partner or None,
+                                              said=f"'{who}' is now: {users.ROLE_LABELS[role]}."),
+                  clear=False)
+
+
+def _account_form(key: str, button: str, fields: Callable[[], dict], act: Callable[..., str], *,
+                  primary: bool = False, clear: bool = True) -> None:
+    """One account form: draw its fields; on submit do the change and say so, or say why not."""
+    with st.form(key, clear_on_submit=clear):
+        values = fields()
+        if st.form_submit_button(button, type="primary" if primary else "secondary"):
             try:
-                users.reset_password(ctx.engine, username=who, password=new, by=ctx.user.username)
-                _flash(f"Password of '{who}' reset; any lockout lifted.")
+                _flash(act(**values))
                 st.rerun()
             except users.AccountError as exc:
                 st.error(str(exc))
-    with st.form("link", clear_on_submit=True):
-        subject = st.text_input("Organisation account's Object ID (Entra) or subject",
-                                help="Entra admin centre → Users → the person → Object ID. Their next "
-                                     "sign-in with the organisation button opens this account.")
-        if st.form_submit_button("Link organisation account"):
-            try:
-                users.link_identity(ctx.engine, username=who, subject=subject, by=ctx.user.username)
-                _flash(f"'{who}' is linked to that organisation account.")
-                st.rerun()
-            except users.AccountError as exc:
-                st.error(str(exc))
-    with st.form("role"):
-        new_role = st.selectbox("Role", users.ROLES, index=users.ROLES.index(row["role"]),
-                                format_func=lambda r: users.ROLE_LABELS[r])
-        plist = ["", *partners()]
-        new_partner = st.selectbox("Partner (partner accounts only)", plist,
-                                   index=plist.index(row_partner) if row_partner in plist else 0,
-                                   format_func=lambda p: partner_name(p) if p else "—")
-        if st.form_submit_button("Change role"):
-            try:
-                users.set_role(ctx.engine, username=who, role=new_role, partner=new_partner or None,
-                               by=ctx.user.username)
-                _flash(f"'{who}' is now: {users.ROLE_LABELS[new_role]}.")
-                st.rerun()
-            except users.AccountError as exc:
-                st.error(str(exc))
+
+
+def _done(change: Callable[..., None], who: str, ctx: PageContext, *, said: str, **values) -> str:
+    change(ctx.engine, username=who, by=ctx.user.username, **values)
+    return said
+
+
+def _role_fields(role: str, partner: str | None) -> dict:
+    plist = ["", *partners()]
+    return {
+        "role": st.selectbox("Role", users.ROLES, index=users.ROLES.index(role),
+                             format_func=lambda r: users.ROLE_LABELS[r]),
+        "partner": st.selectbox("Partner (partner accounts only)", plist,
+                                index=plist.index(partner) if partner in plist else 0,
+                                format_func=lambda p: partner_name(p) if p else "—"),
+    }
+
+
+def _new_account_fields() -> dict:
+    return {
+        "username": st.text_input("New username (or organisation email address)"),
+        "role": st.selectbox("Role", users.ROLES, format_func=lambda r: users.ROLE_LABELS[r]),
+        "partner": st.selectbox("Partner (partner accounts only)", ["", *partners()],
+                                format_func=lambda p: partner_name(p) if p else "—"),
+        "password": st.text_input("Temporary password (at least 10 characters)", type="password"),
+    }
+
+
+def _add_account(ctx: PageContext, *, username: str, role: str, partner: str, password: str) -> str:
+    users.create_user(ctx.engine, username=username, password=password, role=role,
+                      partner=partner or None, created_by=ctx.user.username)
+    return f"Account '{username.strip()}' added. Give them the temporary password in person or by phone."
 
 
 # A fragment: choosing a year or editing a cell redraws the targets tab only.
@@ -164,7 +180,7 @@ def partners_list() -> None:
 
 
 def audit_log(ctx: PageContext) -> None:
-    log = users.recent_audit(ctx.engine, limit=500)
+    log = read_audit(ctx.engine, limit=500)
     shown = pd.DataFrame({
         "When": [fmt.uk_datetime(t) for t in log["at"]], "Who": log["username"], "Role": log["role"].fillna(""),
         "What": log["action"].str.replace("_", " ").str.capitalize(),

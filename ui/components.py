@@ -15,10 +15,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from charts import figures
+from core import formatting as fmt
 from core.cells import neutral_frame
-from metrics import catalogue
+from metrics import catalogue, disclosure, permissions
 from ui import data, frame, meetings
-from ui import format as fmt
 from ui.frame import PageContext
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
@@ -62,11 +62,6 @@ def figure(builder: str, frame: pd.DataFrame, **options) -> go.Figure:
     return built(getattr(figures, builder), frame, **options)
 
 
-def can_export(ctx: PageContext) -> bool:
-    """Report authors export every table (published figures only)."""
-    return ctx.user.role == "author"
-
-
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A table as CSV (UTF-8 with BOM, for Excel), no cell of which can run as a formula."""
     return neutral_frame(frame).to_csv(index=False).encode("utf-8-sig")
@@ -74,7 +69,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def download(ctx: PageContext, frame: pd.DataFrame, *, name: str, key: str) -> None:
     """A CSV download of a table, for report authors."""
-    if can_export(ctx) and not frame.empty:
+    if permissions.may_download_tables(ctx.user) and not frame.empty:
         st.download_button("Download these figures (CSV)", csv_bytes(frame),
                            file_name=f"{name}.csv", mime="text/csv", key=f"dl-{key}",
                            icon=":material/download:", on_click="ignore")
@@ -98,6 +93,18 @@ def chart_with_table(ctx: PageContext, fig: go.Figure, frame: pd.DataFrame, *, n
         download(ctx, frame, name=name, key=key)
     if caption:
         st.caption(caption)
+
+
+def badges(result) -> str:
+    """A result's rating, status and suppression as badges whose words say what the colour means."""
+    out = [fmt.rag_badge(result.rag)]
+    if result.status == "not_reported":
+        out.append(fmt.badge("Not reported", "grey"))
+    elif result.status == "incomplete":
+        out.append(fmt.badge("Incomplete", "amber"))
+    if result.suppressed:
+        out.append(fmt.badge(f"Suppressed ({disclosure.small_range()} or would give one away)", "grey"))
+    return "".join(out)
 
 
 def tile(result, *, comparison: pd.Series | None = None, show_id: bool = True, versus: tuple[str, str] = ("", ""),
@@ -134,8 +141,7 @@ def tile(result, *, comparison: pd.Series | None = None, show_id: bool = True, v
     if marker is not None:
         parts.append('<div class="tile-change">' + fmt.trend_marker_html(marker.get("marker"), marker.get("words"),
                                                                          span=span) + "</div>")
-    parts.append("<div>" + fmt.rag_badge(result.rag)
-                 + fmt.status_badges(status=result.status, suppressed=result.suppressed) + "</div></div>")
+    parts.append("<div>" + badges(result) + "</div></div>")
     st.markdown("".join(parts), unsafe_allow_html=True)
 
 
@@ -210,7 +216,7 @@ def indicator_section(ctx: PageContext, result, trend: pd.DataFrame, *, extra: s
     st.subheader(f"{ind.name}")
     value = fmt.value_text(result.value, result.unit, suppressed=result.suppressed, status=result.status)
     line = (f"**{value}** in {ctx.period.label() if ctx.period else 'the period'} "
-            + fmt.rag_badge(result.rag) + fmt.status_badges(status=result.status, suppressed=result.suppressed))
+            + badges(result))
     st.markdown(line, unsafe_allow_html=True)
     st.caption(f"{ind.id} · {ind.definition}")
     mine = built(with_short_labels, trend[trend["id"] == result.id])
@@ -284,8 +290,8 @@ def outcomes_page(key: str, title: str, intro: str) -> PageContext:
 
 ATTENTION_CSS = {"red_rag": "attention", "special_cause": "attention attention-special",
                  "missing_return": "attention attention-missing", "not_reported": "attention attention-missing"}
-ATTENTION_WORDS = {"red_rag": "Off target", "special_cause": "Unusual change", "missing_return": "Return missing",
-                   "not_reported": "Not reported"}
+ATTENTION_WORDS = {"red_rag": fmt.RAG_WORDS["red"], "special_cause": "Unusual change",
+                   "missing_return": "Return missing", "not_reported": "Not reported"}
 
 
 def attention_list(items: list) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from core import clock, settings
+from core import formatting as fmt
 from core.periods import fy_label, fy_of
 from metrics import targets as targets_mod
 from metrics.catalogue import Indicator
-from ui import format as fmt
 from ui.frame import PageContext
 from ui.returns import partner_name
 

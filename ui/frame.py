@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from core.periods import Period
-from metrics import disclosure
+from metrics import disclosure, permissions
 from storage.users import User
 from ui import auth, config, data, navigation
 
@@ -83,17 +83,13 @@ def page_context(key: str) -> PageContext:
     if user is None:
         st.warning("Please log in to see this page.")
         st.stop()
-    if not navigation.allowed(key, user.role):
+    if not permissions.may_open(user.role, key):
         st.error("This page is not available to your account.")
         st.stop()
     period = st.session_state.get("period") if navigation.page(key).needs_period else None
     data.begin_run()  # this run's figures all use one reading of the data version
-    return PageContext(user=user, engine=data.engine(), period=period, public=is_public(user))
-
-
-def is_public(user: User) -> bool:
-    """Whether this person sees published (disclosure-controlled) figures: everyone but the chair."""
-    return user.role != "chair"
+    return PageContext(user=user, engine=data.engine(), period=period,
+                       public=not permissions.sees_exact_figures(user))
 
 
 def page_header(title: str, intro: str | None = None, *, ctx: PageContext | None = None) -> None:
@@ -102,7 +98,7 @@ def page_header(title: str, intro: str | None = None, *, ctx: PageContext | None
     bits = []
     if ctx is not None and ctx.period is not None:
         bits.append(f"Period: **{ctx.period.label()}**")
-    if ctx is not None and ctx.user.role in navigation.INDICATOR_ROLES:
+    if ctx is not None and ctx.user.role in permissions.INDICATOR_READERS:
         bits.append(f"Published figures: numbers from {disclosure.small_range()} are shown as \\*" if ctx.public
                     else "Exact figures for the group's meeting — not for publication")
     if bits:

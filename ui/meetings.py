@@ -10,12 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from core import clock
+from core import formatting as fmt
 from core.partners import partners
 from core.periods import Period
 from metrics import meetings as loop
 from metrics.catalogue import CATALOGUE, by_id
 from ui import data
-from ui import format as fmt
 from ui.frame import PageContext
 
 SAVED = "saved"

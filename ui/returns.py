@@ -9,11 +9,11 @@ import streamlit as st
 
 from charts import palette
 from core import clock
+from core import formatting as fmt
 from core.partners import partners
 from core.periods import last_complete_month
 from metrics import catalogue
 from ui import data
-from ui import format as fmt
 from ui.frame import PageContext
 
 STATE_SYMBOL = {"on_time": "✓ On time", "late": "Late", "nil_return": "Nil return", "missing": "✗ Missing",

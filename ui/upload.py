@@ -8,9 +8,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from core import formatting as fmt
 from core import periods as P
 from core.partners import partners
-from ui import format as fmt
+from metrics import permissions
 from ui.frame import PageContext
 
 ACCEPTED_TYPES = ["xlsx", "csv", "xlsm", "xls", "ods"]  # the loader explains why the last three are refused
@@ -147,10 +148,8 @@ def show_report(checked: Checked, *, loaded: bool = False) -> None:
 
 
 def partner_options(ctx: PageContext) -> list[str]:
-    """Partners this person may upload for: their own, or any for an administrator."""
-    if ctx.user.role == "partner":
-        return [ctx.user.partner] if ctx.user.partner else []
-    return list(partners())
+    """Partners this person may upload for (``metrics.permissions.upload_partners``)."""
+    return permissions.upload_partners(ctx.user, list(partners()))
 
 
 def template(partner: str) -> bytes:

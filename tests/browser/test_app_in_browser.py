@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,12 +15,12 @@ import pytest
 
 from core import clock
 from core.periods import add_months, month_start
+from tests.browser.server import app
 from tests.pages import sample_db
 from ui import navigation
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("OUTCOMES_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path("/tmp/outcomes-screens")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -53,45 +50,15 @@ def _need_chromium() -> None:
         pytest.skip("SKIPPED LOUDLY: " + reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The app under ``streamlit run`` on a free port, on a database built by code."""
     _need_chromium()
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"
     sample_db.build(url)
-    port = _free_port()
-    env = {**os.environ, "OUTCOMES_DATABASE_URL": url, "OUTCOMES_SAMPLE": "1",
-           "OUTCOMES_COOKIE_SECRET": "browser-test-secret-0123456789abcdefghijkl"}
-    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the app did not start within 90 seconds")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with app(database_url=url, log=tmp_path_factory.mktemp("log") / "streamlit.log") as base:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,7 @@ Skips loudly when Chromium is missing; fails instead when OUTCOMES_REQUIRE_CHROM
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,7 +18,8 @@ import pytest
 
 from core import clock
 from core.periods import fy_of, latest_complete_quarter
-from tests.browser.test_app_in_browser import ARGS, CHROMIUM, ROOT, SHOTS, _free_port, _log_in, _need_chromium, _settle
+from tests.browser.server import app
+from tests.browser.test_app_in_browser import ARGS, CHROMIUM, SHOTS, _log_in, _need_chromium, _settle
 from tests.pages import sample_db
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -32,35 +29,6 @@ LATER = TODAY + timedelta(days=35)  # after the action's four weeks: the next me
 PERIOD = latest_complete_quarter(TODAY)  # the period the pages open on
 ACTION = "Ask the church hall for a second room on Thursdays"
 COMMENT = "Fewer women came because two sessions were lost to repairs."
-
-
-def _start(url: str, today) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = {**os.environ, "OUTCOMES_DATABASE_URL": url, "OUTCOMES_SAMPLE": "1", "OUTCOMES_TODAY": today.isoformat(),
-           "OUTCOMES_COOKIE_SECRET": "browser-test-secret-0123456789abcdefghijkl"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    import socket
-
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    pytest.fail("the app did not start within 90 seconds")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +89,7 @@ def test_the_meeting_loop_in_a_browser(loop_db, browser, tmp_path):
     from storage.db import ensure_schema
 
     engine = ensure_schema(loop_db)
-    server, base = _start(loop_db, TODAY)
-    try:
+    with app(database_url=loop_db, OUTCOMES_TODAY=TODAY.isoformat()) as base:
         # A partner writes commentary on its red indicator, listed as needing commentary on its landing page.
         page = browser.new_page(viewport={"width": 1440, "height": 1400})
         _log_in(page, base, "aspirations")
@@ -179,12 +146,9 @@ def test_the_meeting_loop_in_a_browser(loop_db, browser, tmp_path):
         assert "Revised since sign-off" in body and "changed" in body  # the changes: tests/pages/test_meetings.py
         page.screenshot(path=str(SHOTS / "loop-revised.png"), full_page=True)
         page.close()
-    finally:
-        _stop(server)
 
     # Five weeks on: the next meeting opens on the overdue action; its owner marks it done.
-    server, base = _start(loop_db, LATER)
-    try:
+    with app(database_url=loop_db, OUTCOMES_TODAY=LATER.isoformat()) as base:
         page = browser.new_page(viewport={"width": 1440, "height": 1400})
         _log_in(page, base, "chair")
         assert "1 open action, 1 overdue." in page.inner_text("body")
@@ -198,8 +162,6 @@ def test_the_meeting_loop_in_a_browser(loop_db, browser, tmp_path):
         form.get_by_role("button", name="Save the update").click()
         page.get_by_text("Action updated.").wait_for(timeout=120_000)
         page.close()
-    finally:
-        _stop(server)
 
     [done] = [a for a in loop.actions(engine, today=LATER) if a["text"] == ACTION]
     assert done["status"] == "done" and done["notes"][-1]["noted_on"] == LATER

@@ -8,13 +8,9 @@ fails instead when OUTCOMES_REQUIRE_CHROMIUM=1 (CI).
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
 
 import pandas as pd
 import pytest
@@ -22,7 +18,8 @@ import sqlalchemy as sa
 
 from storage import schema, sessions, users
 from storage.db import ensure_schema
-from tests.browser.test_app_in_browser import ARGS, CHROMIUM, ROOT, _need_chromium, _session_cookie, _settle
+from tests.browser import server
+from tests.browser.test_app_in_browser import ARGS, CHROMIUM, _need_chromium, _session_cookie, _settle
 from tests.pages import sample_db
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -38,52 +35,20 @@ PEOPLE = {
 ORG_BUTTON = "Sign in with your organisation account"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_port(port: int, proc: subprocess.Popen, what: str) -> None:
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"{what} stopped at start (exit {proc.returncode})")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    pytest.fail(f"{what} did not start within 90 seconds")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory):
     """The OpenID Connect provider, with the test's people registered through its API."""
     _need_chromium()
-    port = _free_port()
-    log = open(tmp_path_factory.mktemp("oidc-log") / "provider.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-m", "oidc_provider_mock", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    _wait_for_port(port, proc, "the OpenID Connect provider")
-    base = f"http://127.0.0.1:{port}"
-    for sub, claims in PEOPLE.items():
-        req = urllib.request.Request(f"{base}/users/{sub}", data=json.dumps(claims).encode(), method="PUT",
-                                     headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=10) as r:
-            assert r.status == 204
-    yield base
-    _stop(proc)
-    log.close()
+    port = server.free_port()
+    log = tmp_path_factory.mktemp("oidc-log") / "provider.log"
+    with server.serving([sys.executable, "-m", "oidc_provider_mock", "--port", str(port)], port=port,
+                        what="the OpenID Connect provider", log=log) as base:
+        for sub, claims in PEOPLE.items():
+            req = urllib.request.Request(f"{base}/users/{sub}", data=json.dumps(claims).encode(), method="PUT",
+                                         headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(req, timeout=10) as r:
+                assert r.status == 204
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +61,7 @@ def site(tmp_path_factory, provider):
     users.create_user(engine, username="chair@southend.gov.uk", password="unused long password", role="chair")
     users.create_user(engine, username="off@southend.gov.uk", password="unused long password", role="author")
     users.disable_user(engine, username="off@southend.gov.uk", by="test")
-    port = _free_port()
+    port = server.free_port()
     secrets = work / "secrets.toml"
     secrets.write_text(f"""
 [auth]
@@ -109,25 +74,13 @@ client_secret = "provider-test-client-secret"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
 client_kwargs = {{ prompt = "login" }}
 """, encoding="utf-8")
-    assert not secrets.is_relative_to(ROOT)
+    assert not secrets.is_relative_to(server.ROOT)
 
-    @contextmanager
-    def app(port: int = port, **env_extra):
-        env = {**os.environ, "OUTCOMES_DATABASE_URL": url, "OUTCOMES_SAMPLE": "1",
-               "OUTCOMES_COOKIE_SECRET": COOKIE_SECRET, **env_extra}
-        log = open(work / f"streamlit-{time.time_ns()}.log", "w")  # noqa: SIM115
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--secrets.files", str(secrets)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        _wait_for_port(port, proc, "the app")
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            _stop(proc)
-            log.close()
+    def started(port: int = port, **env: str):
+        return server.app(database_url=url, port=port, log=work / f"streamlit-{time.time_ns()}.log",
+                          extra=("--secrets.files", str(secrets)), OUTCOMES_COOKIE_SECRET=COOKIE_SECRET, **env)
 
-    return {"url": url, "engine": engine, "app": app}
+    return {"url": url, "engine": engine, "app": started}
 
 
 @pytest.fixture(scope="module")
@@ -236,7 +189,7 @@ def test_people_without_a_usable_account_are_refused_told_why_and_audited_once(s
 
 
 def test_switching_local_accounts_off_leaves_only_the_organisation_button_and_ends_local_sessions(site, browser):
-    port = _free_port()  # its own app (restarted below), beside the module's
+    port = server.free_port()  # its own app (restarted below), beside the module's
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     with site["app"](port) as base:

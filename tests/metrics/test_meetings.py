@@ -9,6 +9,7 @@ import pytest
 
 from core.periods import parse
 from metrics import meetings as loop
+from metrics import permissions
 from metrics.api import AttentionItem
 from storage.repository import read_audit
 from storage.users import User
@@ -42,9 +43,9 @@ def test_who_may_do_what():
 
 
 def test_partner_indicators_are_those_its_own_returns_feed():
-    assert loop.partner_indicators("dental") == ["HLT-04", "DEN-01"]
-    assert "DEN-01" not in loop.partner_indicators("aspirations")
-    assert loop.partner_indicators(None) == []
+    assert permissions.partner_indicators("dental") == ["HLT-04", "DEN-01"]
+    assert "DEN-01" not in permissions.partner_indicators("aspirations")
+    assert permissions.partner_indicators(None) == []
 
 
 def _meeting(engine, held_on=date(2026, 5, 12)) -> int:

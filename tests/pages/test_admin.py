@@ -6,9 +6,11 @@ import uuid
 
 import pytest
 
+from core.formatting import plain
 from metrics import targets as targets_mod
 from storage import users
 from storage.db import ensure_schema
+from storage.repository import read_audit
 from tests.pages.conftest import USERS, signed_in
 
 
@@ -30,7 +32,7 @@ def test_admin_adds_an_account(admin_page, app_env):
     assert not at.exception
     made = users.get_user(ensure_schema(app_env), username=name)
     assert made is not None and made.role == "chair"
-    log = users.recent_audit(ensure_schema(app_env), limit=20)
+    log = read_audit(ensure_schema(app_env), limit=20)
     assert ((log["action"] == "user_created") & (log["username"] == "admin")).any()
 
 
@@ -75,3 +77,56 @@ def test_an_organisation_email_is_a_valid_username(admin_page, app_env):
     at.run()
     assert not at.exception
     assert users.get_user(ensure_schema(app_env), username=name) is not None
+
+
+@pytest.fixture
+def chosen_account(admin_page, app_env):
+    """A fresh chair account, chosen in the *Change an account* column."""
+    name = f"change-{uuid.uuid4().hex[:6]}"
+    users.create_user(ensure_schema(app_env), username=name, password="a first password", role="chair",
+                      created_by="admin")
+    at = admin_page
+    at.run()
+    at.selectbox(key="admin-who").select(name).run()
+    return at, name
+
+
+def _click(at, label: str) -> None:
+    next(b for b in at.button if b.label == label).click()
+    at.run()
+    assert not at.exception
+
+
+def test_admin_resets_a_password(chosen_account, app_env):
+    at, name = chosen_account
+    next(t for t in at.text_input if t.label.startswith("New password")).input("a second password")
+    _click(at, "Reset password")
+    engine = ensure_schema(app_env)
+    assert users.verify(engine, username=name, password="a second password").user is not None
+    assert [s.value for s in at.success] == [plain(f"Password of '{name}' reset; any lockout lifted.")]
+
+
+def test_admin_refuses_a_short_reset_password(chosen_account, app_env):
+    at, name = chosen_account
+    next(t for t in at.text_input if t.label.startswith("New password")).input("short")
+    _click(at, "Reset password")
+    assert any("at least 10" in e.value for e in at.error)
+    assert users.verify(ensure_schema(app_env), username=name, password="a first password").user is not None
+
+
+def test_admin_changes_a_role(chosen_account, app_env):
+    at, name = chosen_account
+    roles = [s for s in at.selectbox if s.label == "Role"]
+    roles[-1].select("commissioner")
+    _click(at, "Change role")
+    assert users.get_user(ensure_schema(app_env), username=name).role == "commissioner"
+    assert [s.value for s in at.success] == [plain(f"'{name}' is now: {users.ROLE_LABELS['commissioner']}.")]
+
+
+def test_admin_links_an_organisation_account(chosen_account, app_env):
+    at, name = chosen_account
+    next(t for t in at.text_input if t.label.startswith("Organisation account")).input(uuid.uuid4().hex)
+    _click(at, "Link organisation account")
+    shown = users.list_users(ensure_schema(app_env))
+    assert bool(shown.loc[shown["username"] == name, "linked"].iloc[0])
+    assert [s.value for s in at.success] == [plain(f"'{name}' is linked to that organisation account.")]

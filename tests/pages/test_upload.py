@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 
 from core import clock
+from core.formatting import plain_label
 from core.periods import add_months, month_start
 from storage import repository
 from storage.db import ensure_schema
 from storage.users import ensure_demo_accounts
 from tests.pages.conftest import ROOT, TEST_SECRET, signed_in
-from ui.format import plain_label
 
 
 @pytest.fixture

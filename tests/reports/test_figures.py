@@ -96,12 +96,12 @@ def test_first_time_series_leave_out_the_first_months_of_the_data(restricted_dat
 
 
 def test_public_count_charts_hold_no_small_count(public_data, restricted_data):
-    from reports.figures import indicator_figures
+    from reports.figures import indicator_charts
 
     units = {i.id: i.unit for i in CATALOGUE}
     counts = {"public": [], "restricted": []}
     for name, data in (("public", public_data), ("restricted", restricted_data)):
-        for ind_id, fig in indicator_figures(data).items():
+        for ind_id, fig in indicator_charts(data).figures.items():
             if units[ind_id] in ("count", "breakdown"):
                 counts[name] += [v for v in _numbers(fig) if 1 <= v < 5 and v == int(v)]
     assert counts["restricted"], "the test data must hold small counts"
@@ -109,9 +109,9 @@ def test_public_count_charts_hold_no_small_count(public_data, restricted_data):
 
 
 def test_hidden_breakdown_parts_are_marked(public_data):
-    from reports.figures import indicator_figures
+    from reports.figures import indicator_charts
 
-    fig = indicator_figures(public_data)["RHB-03"]
+    fig = indicator_charts(public_data).figures["RHB-03"]
     marks = [tr for tr in fig.data if tr.type == "scatter" and tr.mode == "text"]
     assert marks and set(marks[0].text) == {"*"}
-    assert set(marks[0].y) == {"Ready", "Referred"}  # 3 is small; 6 is hidden so 3 cannot be worked out
+    assert set(marks[0].y) == {"Ready for rehab", "Referred to rehab"}  # 3 is small; 6 hidden so 3 cannot be found

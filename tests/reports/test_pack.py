@@ -111,7 +111,7 @@ def test_the_performance_table_has_a_row_per_indicator(restricted_data, public_d
                                                       "Year to date", "Target", "RAG", "Direction of travel"]
         assert [r.cells[0].text for r in t.rows[1:]] == [i.name for i in CATALOGUE]
         eng01 = next(r for r in t.rows if r.cells[0].text == "Women engaged")
-        assert [c.text for c in eng01.cells[1:]] == ["50", "44", "n/r", "50", "60", "Red", "≈ similar"]
+        assert [c.text for c in eng01.cells[1:]] == ["50", "44", "n/r", "50", "60", "Off target", "≈ similar"]
         # Figures right-aligned.
         assert all(eng01.cells[j].paragraphs[0].alignment == 2 for j in range(1, 6))
     d = _pack(public_data)

@@ -12,17 +12,14 @@ from dataclasses import replace
 
 import pytest
 
-from core.periods import Period, month, quarter
+from core.periods import Period, quarter
 from metrics.catalogue import CATALOGUE, by_id
 from metrics.stats import wilson_one
 from reports.data import year_to_date
 from reports.wording import (
     beyond_noise,
-    category_label,
     draft,
     missing_caveats,
-    months_phrase,
-    period_phrase,
     travel,
     when_phrase,
 )
@@ -256,13 +253,8 @@ def test_status_caveats_name_the_partner_and_months():
     assert "April and May 2026" in missing_caveats(["police/police_monthly/2026-04", "police/police_monthly/2026-05"])[0]
 
 
-def test_periods_and_categories_in_words():
-    assert period_phrase(quarter(2026, 1)) == "between April and June 2026"
-    assert period_phrase(month(2026, 5)) == "in May 2026"
-    assert period_phrase(quarter(2026, 4)) == "between January and March 2027"
+def test_when_a_figure_applies_in_words():
     from datetime import date
-    assert months_phrase([date(2027, 1, 1), date(2026, 12, 1)]) == "December 2026 and January 2027"
     assert when_phrase("HSG-02", quarter(2026, 1)) == "at the end of June 2026"
     assert when_phrase("HLT-01", quarter(2026, 1)) == "in the twelve months to June 2026"
     assert year_to_date(Q2) == Period(date(2026, 4, 1), date(2026, 9, 30))
-    assert category_label("womens_health") == "Women's health" and category_label("not_recorded") == "Not recorded"

@@ -41,7 +41,7 @@ def test_roles_and_partners_are_checked(engine):
     with pytest.raises(users.AccountError, match="at least 10"):
         users.create_user(engine, username="e", password="short", role="chair")
     u = users.create_user(engine, username="f", password=PASSWORD, role="partner", partner="police")
-    assert u.partner == "police" and not u.public
+    assert u.partner == "police"
     with pytest.raises(users.AccountError, match="already"):
         users.create_user(engine, username="F", password=PASSWORD, role="chair")
 
@@ -161,11 +161,14 @@ def test_demo_accounts_once(engine):
     assert users.verify(engine, username="aspirations", password="demo").user.partner == "aspirations"
 
 
-def test_recent_audit_newest_first(engine):
+def test_the_audit_log_reads_newest_first(engine):
+    from storage.repository import read_audit
+
     users.create_user(engine, username="one", password=PASSWORD, role="chair")
     users.create_user(engine, username="two", password=PASSWORD, role="chair")
-    log = users.recent_audit(engine)
+    log = read_audit(engine, action="user_created")
     assert [d["user"] for d in log["detail"]] == ["two", "one"]
+    assert [d["user"] for d in read_audit(engine, action="user_created", limit=1)["detail"]] == ["two"]
 
 
 ISSUER = "https://login.example/tenant/v2.0"

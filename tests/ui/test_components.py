@@ -63,3 +63,16 @@ def test_trend_markers_of_a_page_trend():
     t.loc[2, ["value", "numerator"]] = np.nan
     t.loc[2, "suppressed"] = True
     assert trend_markers_of(t, freq="month")["reason"].iloc[0].startswith("a figure among the last five is hidden")
+
+
+def test_badges_say_the_rating_the_status_and_the_threshold(monkeypatch):
+    from types import SimpleNamespace
+
+    from ui.components import badges
+
+    red = badges(SimpleNamespace(rag="red", status="incomplete", suppressed=False))
+    assert "Off target" in red and "Incomplete" in red and "Suppressed" not in red
+    assert "Not reported" in badges(SimpleNamespace(rag=None, status="not_reported", suppressed=False))
+    assert "Suppressed (1 to 4 " in badges(SimpleNamespace(rag=None, status="complete", suppressed=True))
+    monkeypatch.setenv("OUTCOMES_SUPPRESSION_THRESHOLD", "10")
+    assert "Suppressed (1 to 9 " in badges(SimpleNamespace(rag=None, status="complete", suppressed=True))

@@ -1,4 +1,8 @@
-"""Formatting helpers: figures, dates, codes and badges in plain, respectful words (no computing)."""
+"""The one home of formatting: figures, dates, periods, codes, RAG words and badges in plain, respectful words.
+
+Used by the pages, the exports and the charts alike, so a rating or a figure reads the same on the
+screen and in every file (no computing here).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from html import escape
 
 import pandas as pd
 
-from metrics import disclosure
+from core import periods as P
 
 SUPPRESSED = "*"
 NOT_REPORTED = "—"
@@ -46,14 +50,16 @@ RETURN_LABELS = {"attendance": "Attendance", "outreach": "Outreach", "keywork_re
                  "police_monthly": "Police monthly", "training": "Training", "supplies": "Supplies",
                  "feedback": "Feedback"}
 
+# One set of words for each rating, on the screen and in every export (the user guide's).
 RAG_WORDS = {"green": "On target", "amber": "Close to target", "red": "Off target"}
+STATUS_WORDS = {"complete": "complete", "incomplete": "incomplete", "not_reported": "not reported"}
 VARIATION_WORDS = {"improvement": "Special cause: improvement", "concern": "Special cause: concern",
                    "neither": "Special cause: neither better nor worse", "common_cause": "Common cause variation"}
 
 
 def label(code: object) -> str:
     """A code in plain words: 'oral_health' -> 'Oral health'."""
-    if code is None or (isinstance(code, float) and math.isnan(code)):
+    if is_missing(code) or code == "":
         return "Not recorded"
     text = str(code)
     return LABELS.get(text, text.replace("_", " ").capitalize())
@@ -63,18 +69,27 @@ def is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
+def count_text(n: float) -> str:
+    """A count, whole and with thousands separators: '1,234'."""
+    return f"{int(round(n)):,}"
+
+
+def number_text(value: float, unit: str) -> str:
+    """A figure in its unit: counts whole ('1,234'), percents and means to one decimal place ('41.7%', '3.5')."""
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "mean":
+        return f"{value:.1f}"
+    return count_text(value)
+
+
 def value_text(value: object, unit: str, *, suppressed: bool = False, status: str | None = None) -> str:
     """A figure for display: '*' when suppressed, '—' when not reported or without a value."""
     if suppressed:
         return SUPPRESSED
     if status == "not_reported" or is_missing(value):
         return NOT_REPORTED
-    v = float(value)  # type: ignore[arg-type]
-    if unit == "percent":
-        return f"{v:.1f}%"
-    if unit == "mean":
-        return f"{v:.1f}"
-    return f"{v:,.0f}"
+    return number_text(float(value), unit)  # type: ignore[arg-type]
 
 
 def change_text(change: object, unit: str) -> str:
@@ -83,12 +98,9 @@ def change_text(change: object, unit: str) -> str:
         return ""
     c = float(change)  # type: ignore[arg-type]
     sign = "+" if c > 0 else ("−" if c < 0 else "±")
-    mag = abs(c)
     if unit == "percent":
-        return f"{sign}{mag:.1f} points"
-    if unit == "mean":
-        return f"{sign}{mag:.1f}"
-    return f"{sign}{mag:,.0f}"
+        return f"{sign}{abs(c):.1f} points"
+    return sign + number_text(abs(c), unit)
 
 
 def ci_text(lower: object, upper: object) -> str:
@@ -117,10 +129,8 @@ def month_label(d: date | pd.Timestamp) -> str:
     return f"{pd.Timestamp(d):%b %Y}"
 
 
-def short_label(p) -> str:
+def short_label(p: P.Period) -> str:
     """A period in few words, for comparisons: 'Q1 2026-27', 'Jun 2026', '2025-26' or a date range."""
-    from core import periods as P
-
     q = P.as_quarter(p)
     if q:
         return f"Q{q[1]} {P.fy_label(q[0])}"
@@ -129,6 +139,47 @@ def short_label(p) -> str:
     if p == P.financial_year(P.fy_of(p.start)):
         return P.fy_label(p.start.year)
     return f"{p.start:%d/%m/%Y} to {p.end:%d/%m/%Y}"
+
+
+def period_phrase(p: P.Period) -> str:
+    """'in April 2026', 'between April and June 2026', 'between 3 April 2026 and 9 May 2026'."""
+    if p.start.day == 1 and p.end == P.month_end(p.start):
+        return f"in {p.start:%B %Y}"
+    if p.start.day == 1 and p.end == P.month_end(p.end):
+        first = f"{p.start:%B}" if p.start.year == p.end.year else f"{p.start:%B %Y}"
+        return f"between {first} and {p.end:%B %Y}"
+    return f"between {uk_date(p.start, long=True)} and {uk_date(p.end, long=True)}"
+
+
+def end_phrase(p: P.Period) -> str:
+    """'at the end of June 2026', or 'on 15 May 2026' for a period that ends mid-month."""
+    if p.end == P.month_end(p.end):
+        return f"at the end of {p.end:%B %Y}"
+    return f"on {uk_date(p.end, long=True)}"
+
+
+def previous_phrase(p: P.Period) -> str:
+    """What the previous period of ``p`` is called in a sentence."""
+    if P.as_quarter(p):
+        return "the previous quarter"
+    if p.start.day == 1 and p.end == P.month_end(p.start):
+        return "the previous month"
+    return "the previous period of the same length"
+
+
+def months_phrase(months: list[date]) -> str:
+    """'May 2026', 'April and May 2026', 'December 2026 and January 2027'."""
+    by_year: dict[int, list[str]] = {}
+    for m in sorted(set(months)):
+        by_year.setdefault(m.year, []).append(f"{m:%B}")
+    return join_words([join_words(names) + f" {year}" for year, names in by_year.items()])
+
+
+def join_words(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$=^\"'])")
@@ -162,17 +213,6 @@ def badge(text: str, tone: str) -> str:
 
 def rag_badge(rag: str | None) -> str:
     return badge(RAG_WORDS[rag], rag) if rag in RAG_WORDS else ""
-
-
-def status_badges(*, status: str | None, suppressed: bool) -> str:
-    out = []
-    if status == "not_reported":
-        out.append(badge("Not reported", "grey"))
-    elif status == "incomplete":
-        out.append(badge("Incomplete", "amber"))
-    if suppressed:
-        out.append(badge(f"Suppressed ({disclosure.small_range()} or would give one away)", "grey"))
-    return "".join(out)
 
 
 def direction_html(direction: str | None, change: object, unit: str, versus: str) -> str:
