@@ -9,7 +9,7 @@ from html import escape
 
 import pandas as pd
 
-from metrics import disclosure
+from metrics import disclosure, markers
 
 SUPPRESSED = "*"
 NOT_REPORTED = "—"
@@ -213,7 +213,8 @@ TREND_ICONS = {
     "increasing": ("▲", "arrow-neutral"), "decreasing": ("▼", "arrow-neutral"),
     "no_change": ("▶", "arrow-neutral"), "cannot_be_calculated": ("✕", "arrow-neutral"),
 }
-JUDGED_WORDS = {"better": "better", "similar": "similar", "worse": "worse", "higher": "higher", "lower": "lower"}
+# metrics.compare's better, similar or worse, in the words the packs use too (one home: metrics.markers).
+JUDGED_WORDS = {k: v.lower() for k, v in markers.COMPARISON_WORDS.items()}
 
 
 def trend_marker_html(marker: str | None, words: str | None, *, span: str = "") -> str:
