@@ -214,7 +214,7 @@ def test_admin_page(app_as):
     users = at.dataframe[0].value
     assert {"chair", "commissioner", "author", "aspirations", "admin"} <= set(users["Username"])
     assert "password_hash" not in " ".join(map(str, users.columns))
-    assert [t.label for t in at.tabs] == ["Accounts", "Targets", "Partners", "Audit log"]
+    assert [t.label for t in at.tabs] == ["Accounts", "Targets", "Process changes", "Partners", "Audit log"]
 
 
 @pytest.mark.parametrize("role", ["chair", "commissioner", "author", "partner", "admin"])

@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import docx
+import pandas as pd
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm
 
@@ -247,3 +248,25 @@ def test_page_and_pack_give_the_same_word_for_the_same_figure(populated, monkeyp
                                      (r.against_year_ago, "Against a year earlier")):
                     shown = page.loc[r.id, theirs]
                     assert ours.split(" (")[0] == (shown.capitalize() if shown else "–"), r.id
+
+
+def test_the_packs_special_causes_rebase_at_a_recorded_process_change(restricted_data):
+    """A step when the service changed is a run of special cause on one chart, and none on two: the pack reads
+    the administrator's changes as the dashboard's attention list does."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from reports.summary import special_causes
+
+    months = pd.date_range("2024-07-01", "2026-06-01", freq="MS")
+    rng = np.random.default_rng(7)
+    step = np.where(months >= pd.Timestamp("2025-07-01"), 30.0, 20.0) + rng.normal(0, 1, len(months))
+    trend = pd.DataFrame({"id": "SUP-01", "period_start": months, "value": step, "status": "complete"})
+    assert "SUP-01" in special_causes(trend, restricted_data)
+    data = replace(restricted_data, process_changes=[{"changed_on": date(2025, 7, 1), "applies_to": ["SUP-01"],
+                                                      "reason": "Condoms handed out at the new drop-in too"}])
+    assert "SUP-01" not in special_causes(trend, data)
+    other = replace(restricted_data, process_changes=[{"changed_on": date(2025, 7, 1), "applies_to": ["ENG-01"],
+                                                       "reason": "Drop-in moved"}])
+    assert "SUP-01" in special_causes(trend, other)
