@@ -167,6 +167,13 @@ def previous_phrase(p: P.Period) -> str:
     return "the previous period of the same length"
 
 
+def year_ago_phrase(p: P.Period) -> str:
+    """What the same period a year earlier is called in a sentence."""
+    if P.as_quarter(p):
+        return f"the same quarter of {P.fy_label(P.fy_of(p.start) - 1)}"
+    return "the same period a year earlier"
+
+
 def months_phrase(months: list[date]) -> str:
     """'May 2026', 'April and May 2026', 'December 2026 and January 2027'."""
     by_year: dict[int, list[str]] = {}
@@ -253,7 +260,11 @@ TREND_ICONS = {
     "increasing": ("▲", "arrow-neutral"), "decreasing": ("▼", "arrow-neutral"),
     "no_change": ("▶", "arrow-neutral"), "cannot_be_calculated": ("✕", "arrow-neutral"),
 }
-JUDGED_WORDS = {"better": "better", "similar": "similar", "worse": "worse", "higher": "higher", "lower": "lower"}
+# metrics.compare's better, similar or worse (and higher or lower where no direction is better): the packs'
+# words, capitalised, and the pages' words beside a figure.
+COMPARISON_WORDS = {"better": "Better", "similar": "Similar", "worse": "Worse", "higher": "Higher",
+                    "lower": "Lower"}
+JUDGED_WORDS = {k: v.lower() for k, v in COMPARISON_WORDS.items()}
 
 
 def trend_marker_html(marker: str | None, words: str | None, *, span: str = "") -> str:

@@ -29,8 +29,6 @@ SETTINGS: tuple[Setting, ...] = (
             "TOML file listing partners and the returns each may send."),
     Setting("OUTCOMES_TARGETS_FILE", str(PROJECT_ROOT / "config" / "targets.toml"),
             "TOML file of indicator targets per financial year."),
-    Setting("OUTCOMES_PROCESS_CHANGES_FILE", str(PROJECT_ROOT / "config" / "process_changes.toml"),
-            "TOML file of the dates when a process changed, with the reason: SPC charts start new limits there."),
     Setting("OUTCOMES_SPC_SCREEN_OUTLIERS", "1",
             "1 screens out moving ranges at or above 3.267 times their mean before SPC limits are worked out "
             "(as NHSRplotthedots does); 0 matches the Making Data Count Excel tool."),

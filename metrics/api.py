@@ -583,13 +583,9 @@ def _history(period: Period) -> list[Period]:
 def _attention(ev: _Evaluation, now_at: int, history_at: list[int], *, engine: sa.Engine,
                as_of: date | None) -> list[AttentionItem]:
     """``attention`` from an evaluation holding the period at ``now_at`` and its history at ``history_at``."""
-    from metrics.spc import ProcessChangesError, process_changes, xmr
+    from metrics.spc import changes_for, recorded_changes, xmr
 
-    def changes_of(series: str):
-        try:
-            return process_changes(series)
-        except ProcessChangesError:  # the chart itself says what is wrong with the file
-            return []
+    recorded = recorded_changes(engine)
 
     period = ev.periods[now_at]
     history = [ev.periods[i] for i in history_at]
@@ -612,7 +608,7 @@ def _attention(ev: _Evaluation, now_at: int, history_at: list[int], *, engine: s
         series = pd.Series(h["value"].to_numpy(float), index=[history[where[p]].start for p in h["p"]])
         if series.notna().sum() < 8 or pd.isna(series.iloc[-1]):
             continue
-        res = xmr(values=series, polarity=ind.polarity, changes=changes_of(ind.id))
+        res = xmr(values=series, polarity=ind.polarity, changes=changes_for(recorded, ind.id))
         last = res.frame.iloc[-1]
         if bool(last["special_cause"]) and last["cause"] == "concern":
             items.append(AttentionItem("special_cause", ind.id,

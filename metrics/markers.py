@@ -40,8 +40,6 @@ TREND_WORDS = {
     "no_change": "No significant change",
     "cannot_be_calculated": "Cannot be calculated",
 }
-COMPARISON_WORDS = {"better": "Better", "similar": "Similar", "worse": "Worse", "higher": "Higher",
-                    "lower": "Lower"}
 FREQ_WORDS = {"month": "months", "quarter": "quarters"}
 
 

@@ -5,8 +5,9 @@
   screening (on by default, ``OUTCOMES_SPC_SCREEN_OUTLIERS``) drops ranges at or above 3.267 × their mean
   before the limits are worked out (Nelson 1982); the Making Data Count Excel tool does not screen;
 - a fixed baseline (``OUTCOMES_SPC_BASELINE_POINTS``, 12 or more) takes the mean and limits from the first
-  N points of each period; process changes (``config/process_changes.toml``) start a new period with its own
-  limits at the first point dated on or after the change;
+  N points of each period; process changes (recorded by an administrator in the app, with a reason:
+  ``record_process_change``) start a new period with its own limits at the first point dated on or after
+  the change;
 - rules, within each period: a point outside the limits; a trend of 7 points each rising (or each falling)
   from the last; two of three points in a row on the same side of the mean with at least two of them
   between two and three sigma (points beyond a limit do not count towards it); a run of 7 points on one side
@@ -21,15 +22,16 @@ Missing values (suppressed or not reported) keep their place and are left out of
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import sqlalchemy as sa
 
-from core import settings
+from core import clock, settings
+from core.personal import refusal_message, text_problem
+from storage import process_changes as store
 
 LIMIT_FACTOR = 2.66
 SCREEN_FACTOR = 3.267  # moving ranges at or above this times their mean are screened out
@@ -38,6 +40,8 @@ TREND_LENGTH = 7
 SHORT_SERIES = 12  # fewer points than this: trial limits (the package's warning)
 MIN_BASELINE = 12
 MAX_REASON = 120  # a process change's reason is a chart label
+ATTENDANCE = "attendance"  # the women-per-drop-in-session chart, beside the indicators' IDs
+RECORDERS = frozenset({"admin"})  # who may record or remove a process change
 
 VARIATION_LABELS = {
     "common_cause": "Common cause variation: no significant change",
@@ -54,8 +58,8 @@ SHORT_WARNING = (f"Fewer than {SHORT_SERIES} points: these are trial limits, whi
                  "new point is added.")
 
 
-class ProcessChangesError(ValueError):
-    """The process changes file is not as expected."""
+class ProcessChangeRefused(ValueError):
+    """A process change was not recorded; the message says what to fix (never repeating the reason)."""
 
 
 @dataclass(frozen=True)
@@ -120,35 +124,73 @@ def baseline_points() -> int | None:
     return int(n)
 
 
-def process_changes(series: str, *, path: Path | None = None) -> list[ProcessChange]:
-    """The process changes recorded for ``series`` (an indicator ID or 'attendance'), oldest first.
+def chart_names() -> dict[str, str]:
+    """The charts a process change can apply to: indicator ID (or 'attendance') -> its name."""
+    from metrics.catalogue import CATALOGUE
 
-    ``config/process_changes.toml`` holds ``[[change]]`` tables with ``date``, ``reason`` and optionally
-    ``applies_to`` (a list of series; without it, a change applies to every chart).
-    """
-    p = Path(path or settings.get("OUTCOMES_PROCESS_CHANGES_FILE"))
-    if not p.exists():
-        return []
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ProcessChangesError(f"{p}: not valid TOML ({exc})") from None
-    out = []
-    for i, entry in enumerate(data.get("change") or [], start=1):
-        where = f"{p}: change {i}"
-        when, reason, applies = entry.get("date"), entry.get("reason"), entry.get("applies_to")
-        if not isinstance(when, date):
-            raise ProcessChangesError(f"{where}: 'date' must be a date such as 2025-09-01 (no quotes)")
-        if not isinstance(reason, str) or not reason.strip():
-            raise ProcessChangesError(f"{where}: give a 'reason' (what changed)")
-        if len(reason.strip()) > MAX_REASON:
-            raise ProcessChangesError(f"{where}: keep the 'reason' to {MAX_REASON} characters (it is shown on "
-                                      "the chart)")
-        if applies is not None and not (isinstance(applies, list) and all(isinstance(a, str) for a in applies)):
-            raise ProcessChangesError(f"{where}: 'applies_to' must be a list of indicator IDs or 'attendance'")
-        if applies is None or series in applies:
-            out.append(ProcessChange(when, reason.strip()))
-    return sorted(out, key=lambda c: c.date)
+    return {ATTENDANCE: "Women at each drop-in session (attendance chart)",
+            **{i.id: f"{i.id} {i.name}" for i in CATALOGUE if i.unit != "breakdown"}}
+
+
+def recorded_changes(engine: sa.Engine) -> list[dict]:
+    """Every recorded process change, oldest first (``storage.process_changes.list_changes``)."""
+    return store.list_changes(engine)
+
+
+def changes_for(recorded: list[dict], series: str) -> list[ProcessChange]:
+    """The changes of ``recorded`` that apply to the chart of ``series`` (an indicator ID or 'attendance')."""
+    return [ProcessChange(r["changed_on"], r["reason"]) for r in recorded
+            if r["applies_to"] is None or series in r["applies_to"]]
+
+
+def process_changes(series: str, *, engine: sa.Engine) -> list[ProcessChange]:
+    """The process changes recorded for the chart of ``series`` (an indicator ID or 'attendance'), oldest first."""
+    return changes_for(recorded_changes(engine), series)
+
+
+def checked_reason(reason: str) -> str:
+    """The reason as it will be stored (trimmed), or ``ProcessChangeRefused``: empty, too long, or looking like
+    personal data (the message names the kind, never the text)."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ProcessChangeRefused("Write the reason first: what changed in the service.")
+    if len(reason) > MAX_REASON:
+        raise ProcessChangeRefused(f"The reason is longer than {MAX_REASON} characters (it is shown on the chart): "
+                                   "shorten it, then save again.")
+    kind = text_problem(reason, today=clock.today())
+    if kind:
+        raise ProcessChangeRefused(refusal_message(kind, field="reason"))
+    return reason
+
+
+def record_process_change(engine: sa.Engine, user, *, changed_on: date, reason: str,
+                          applies_to: list[str] | None) -> int:
+    """Record (as ``user``, an administrator) that the process changed on ``changed_on``, why, and for which
+    charts (``applies_to``: indicator IDs and/or 'attendance'; None for every chart)."""
+    if user.role not in RECORDERS:
+        raise PermissionError("Only an administrator may record a process change.")
+    if not isinstance(changed_on, date):
+        raise ProcessChangeRefused("Give the date the service changed.")
+    if changed_on > clock.today():
+        raise ProcessChangeRefused("The date is in the future: record a change once it has happened.")
+    text = checked_reason(reason)
+    if applies_to is not None:
+        known = chart_names()
+        applies_to = list(dict.fromkeys(applies_to))
+        if not applies_to:
+            raise ProcessChangeRefused("Choose the charts it applies to, or every chart.")
+        unknown = [a for a in applies_to if a not in known]
+        if unknown:
+            raise ProcessChangeRefused(f"No such chart: {', '.join(unknown)}.")
+    return store.add_change(engine, changed_on=changed_on, reason=text, applies_to=applies_to,
+                            by=(user.username, user.role))
+
+
+def remove_process_change(engine: sa.Engine, user, *, change_id: int) -> None:
+    """Take a recorded process change away (as ``user``, an administrator)."""
+    if user.role not in RECORDERS:
+        raise PermissionError("Only an administrator may remove a process change.")
+    store.remove_change(engine, change_id=change_id, by=(user.username, user.role))
 
 
 def rule_run(side: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ import metrics
 from core.periods import Period, financial_year, fy_of, previous, quarterly, year_earlier
 from metrics.disclosure import NotPublished
 from metrics.results import IndicatorResult, IndicatorSet
+from metrics.spc import recorded_changes
 from storage.repository import end_of_day, read_coverage, utcnow
 
 # Months of history in the trend sheet and charts: enough for two years and a quarter.
@@ -55,6 +56,11 @@ class ReportData:
     quarterly: pd.DataFrame = field(default_factory=pd.DataFrame)  # metrics.trend by quarter, period totals only
     first_month: date | None = None  # the first month any data is held for (where a series starts)
     markers: pd.DataFrame = field(default_factory=pd.DataFrame)  # metrics.trend_markers, in the version's view
+    # metrics.compare for the period, in the version's view and in public (the sentences' judgements): the
+    # better, similar or worse the pages show, worded, never judged again.
+    comparisons: pd.DataFrame = field(default_factory=pd.DataFrame)
+    public_comparisons: pd.DataFrame = field(default_factory=pd.DataFrame)
+    process_changes: list = field(default_factory=list)  # metrics.spc.recorded_changes: the SPC rebasing dates
 
     @property
     def indicators(self) -> IndicatorSet:
@@ -67,6 +73,14 @@ class ReportData:
     @property
     def marking(self) -> str:
         return "PUBLIC" if self.public else "RESTRICTED"
+
+    def comparison(self, indicator_id: str, *, public: bool = False) -> dict | None:
+        """The indicator's row of ``metrics.compare`` for the period (public: the one the sentences word)."""
+        frame = self.public_comparisons if public else self.comparisons
+        if frame is None or frame.empty:
+            return None
+        rows = frame[frame["id"] == indicator_id]
+        return None if rows.empty else rows.iloc[0].to_dict()
 
     def figure(self, key: str, indicator_id: str, *, public: bool = False) -> IndicatorResult | None:
         """The indicator's result in the set ``key`` ('period', 'previous', ...), or None when there is none."""
@@ -117,12 +131,21 @@ def gather(*, engine: sa.Engine, period: Period, public: bool, as_of: date | Non
     # Fingertips' trend markers, worked out from this version's own series (a public one from the protected
     # figures only, so a hidden point makes it "cannot be calculated").
     markers = metrics.trend_markers(engine=engine, end=period.end, public=public, as_of=as_of)
+    # Better, similar or worse by the intervals, as the pages show it: the version's own, and the public one
+    # that the sentences word (a restricted paper for custom dates has none public: its own serves).
+    comparisons = metrics.compare(engine=engine, period=period, public=public, as_of=as_of)
+    try:
+        public_comparisons = comparisons if public else metrics.compare(engine=engine, period=period, public=True,
+                                                                        as_of=as_of)
+    except NotPublished:
+        public_comparisons = comparisons
     cov = read_coverage(engine, as_of=end_of_day(as_of) if as_of else None)
     data_as_at = None if cov.empty else cov["loaded_at"].max().to_pydatetime()
     return ReportData(period=period, public=public, threshold=int(sets["period"].threshold), as_of=as_of,
                       data_as_at=data_as_at, generated_at=utcnow(), sets=sets, public_sets=public_sets,
                       trend=trend, public_trend=pub_trend, quarterly=quarterly_trend,
-                      first_month=held[0].start if held else None, markers=markers)
+                      first_month=held[0].start if held else None, markers=markers, comparisons=comparisons,
+                      public_comparisons=public_comparisons, process_changes=recorded_changes(engine))
 
 
 def breakdown_frame(data: ReportData) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from core import settings
 from metrics.catalogue import CATALOGUE, THEMES, by_id
 from reports import docx_print as dp
 from reports.data import ReportData
-from reports.summary import cell, exceptions, key_messages, performance, travel_words
+from reports.summary import cell, exceptions, key_messages, performance
 from reports.wording import draft
 
 RESTRICTED_MARKING = "OFFICIAL-SENSITIVE"
@@ -31,8 +31,9 @@ TITLE = "Strategy outcomes: performance report"
 GROUP = "Southend Strategic Street Prostitution Group"
 DRAFT = "DRAFT"
 # (heading, width in cm) of the performance table; the widths fill the text width.
-PERFORMANCE_COLUMNS = (("Indicator", 3.7), ("This period", 1.85), ("Previous", 1.85), ("Year ago", 1.85),
-                       ("Year to date", 1.85), ("Target", 1.45), ("RAG", 1.4), ("Direction of travel", 1.95))
+PERFORMANCE_COLUMNS = (("Indicator", 3.25), ("This period", 1.7), ("Previous", 1.7), ("Year ago", 1.7),
+                       ("Year to date", 1.7), ("Target", 1.35), ("RAG", 1.15), ("Against target", 1.6),
+                       ("Against a year ago", 1.75))
 # The numbered sections (heading level 1), in order; the contents lists them until Word adds page numbers.
 SECTIONS = (("1. Key messages", 1), ("2. Exceptions", 1), ("3. Actions, decisions and commentary", 1),
             ("4. Performance", 1), ("5. Performance by theme", 1), ("6. Data quality and completeness", 1),
@@ -219,12 +220,12 @@ def _performance(doc, data: ReportData) -> None:
     _heading(doc, SECTIONS[3][0], 1)
     doc.add_paragraph(f"One row per indicator for {data.period.label()}. Previous is {_prev_label(data)}; year ago "
                       "is the same period a year earlier; year to date runs from the start of the financial year. "
-                      "Direction of travel compares this period with the previous one: ≈ similar means the change is "
-                      "within normal variation (see Definitions).")
+                      "Against target and against a year ago: better, similar or worse judged by the intervals, as "
+                      "the dashboard shows them (see Definitions).")
     rows = []
     for r in performance(data):
-        rows.append([r.name, r.value, r.previous, r.year_ago, r.ytd, r.target,
-                     fmt.RAG_WORDS.get(r.rag or "", "–"), travel_words(r.travel)])
+        rows.append([r.name, r.value, r.previous, r.year_ago, r.ytd, r.target, fmt.RAG_WORDS.get(r.rag or "", "–"),
+                     r.against_target, r.against_year_ago])
     _table(doc, [h for h, _ in PERFORMANCE_COLUMNS], rows, widths=[w for _, w in PERFORMANCE_COLUMNS],
            numeric={1, 2, 3, 4, 5}, size=8)
     doc.add_paragraph("* not published (a small number, or one that would reveal it); n/r not reported; – no figure.")
@@ -289,7 +290,8 @@ def _themes(doc, data: ReportData, images: dict[str, bytes], alt: dict[str, str]
                       threshold=data.threshold, previous=data.figure("previous", ind.id, public=True),
                       ytd=data.figure("ytd", ind.id, public=True),
                       ytd_year_ago=data.figure("ytd_year_ago", ind.id, public=True),
-                      ytd_period=data.sets["ytd"].period if "ytd" in data.sets else None)
+                      ytd_period=data.sets["ytd"].period if "ytd" in data.sets else None,
+                      comparison=data.comparison(ind.id, public=True))
             # The indicator's wording, chart and table stay together on one page.
             block = [doc.add_paragraph(" ".join(d.sentences))]
             block += [doc.add_paragraph(c, style="List Bullet") for c in d.caveats]
@@ -338,16 +340,23 @@ def _data_quality(doc, data: ReportData, notes: list[str]) -> None:
 
 def _definitions(doc) -> None:
     _heading(doc, SECTIONS[6][0], 1)
-    doc.add_paragraph("Direction of travel: a change is 'similar' when it is within normal variation. For a "
-                      "percentage, the previous figure lies inside this period's 95% confidence interval (Wilson); "
-                      "for a count, the two counts differ by no more than 1.96 times the square root of their sum "
-                      "(two Poisson counts); for a mean per session, by no more than 1.96 times the square root of "
-                      "their sum divided by the sessions held. RAG: on target (green) meets the target, close to "
-                      "target (amber) misses it by no more than 10% of the target, off target (red) otherwise. "
-                      "Special-cause variation follows the NHS Making Data Count rules on the last 24 months.")
+    doc.add_paragraph("Better, similar or worse (as Fingertips compares): against the target, 'similar' when the "
+                      "target lies inside the figure's confidence interval; against the same period a year earlier, "
+                      "'similar' when the two figures' intervals overlap; otherwise better or worse by the "
+                      "indicator's direction (higher or lower, with no judgement, for an indicator without one). "
+                      f"The intervals are {_level_words()} (Wilson for a percentage, Byar's for a count). "
+                      "RAG: on target (green) meets the target, close to target (amber) misses it by no "
+                      "more than 10% of the target, off target (red) otherwise. Special-cause variation follows the NHS Making "
+                      "Data Count rules on the last 24 months.")
     rows = [[f"{i.name} ({i.id})", f"{i.definition} Source: {', '.join(_source_words(s) for s in i.sources)}.",
              {"up": "higher", "down": "lower"}.get(i.polarity, "no judgement")] for i in CATALOGUE]
     _table(doc, ["Indicator", "Definition", "Better when"], rows, widths=[4.0, 9.6, 2.3])
+
+
+def _level_words() -> str:
+    from metrics.markers import confidence_level
+
+    return f"{confidence_level():g}%"
 
 
 def _source_words(source: str) -> str:

@@ -13,9 +13,9 @@ import pandas as pd
 
 from core import formatting as fmt
 from metrics.catalogue import CATALOGUE, by_id
-from metrics.spc import xmr
+from metrics.spc import changes_for, xmr
 from reports.data import ReportData
-from reports.wording import TRAVEL_WORDS, Travel, _capital, _figure, missing_caveats, travel
+from reports.wording import _capital, _figure, missing_caveats
 
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 SPC_MONTHS = 24  # months of history behind a special-cause signal (as metrics.attention)
@@ -60,21 +60,31 @@ class Row:
     ytd: str
     target: str
     rag: str | None
-    travel: Travel
+    against_target: str
+    against_year_ago: str
+
+
+def judged_word(judged: object) -> str:
+    """A judgement of ``metrics.compare`` for a table: 'Better', 'Similar', 'Worse', 'Higher (no judgement)'
+    for an indicator without a direction, '–' for none."""
+    if not isinstance(judged, str) or judged not in fmt.COMPARISON_WORDS:
+        return "–"
+    return fmt.COMPARISON_WORDS[judged] + (" (no judgement)" if judged in ("higher", "lower") else "")
 
 
 def performance(data: ReportData) -> list[Row]:
     """One row per indicator, in catalogue order: period, previous, a year earlier, year to date, target, RAG,
-    direction of travel (against the previous period, judged by ``wording.beyond_noise``)."""
+    and better, similar or worse against the target and a year earlier (``metrics.compare``, as the pages)."""
     rows = []
     for r in data.indicators.results:
         ind = by_id(r.id)
-        prev = data.figure("previous", r.id)
+        c = data.comparison(r.id) or {}
         rows.append(Row(
-            id=r.id, name=ind.name, value=cell(r, breakdown="see chart"), previous=cell(prev), year_ago=cell(data.figure("year_ago", r.id)),
-            ytd=cell(data.figure("ytd", r.id)),
+            id=r.id, name=ind.name, value=cell(r, breakdown="see chart"), previous=cell(data.figure("previous", r.id)),
+            year_ago=cell(data.figure("year_ago", r.id)), ytd=cell(data.figure("ytd", r.id)),
             target="–" if _isnone(r.target) else fmt.number_text(float(r.target), r.unit),
-            rag=r.rag, travel=travel(r, prev, polarity=ind.polarity)))
+            rag=r.rag, against_target=judged_word(c.get("judged_target")),
+            against_year_ago=judged_word(c.get("judged_year_ago"))))
     return rows
 
 
@@ -107,7 +117,9 @@ def special_causes(trend: pd.DataFrame, data: ReportData) -> dict[str, list[tupl
                            index=pd.to_datetime(part["period_start"])).dropna()
         if len(series) < SPC_MIN_POINTS:
             continue
-        frame = xmr(values=series, polarity=by_id(ind_id).polarity).frame
+        # With the rebasing dates the administrator recorded, as the dashboard's attention list has them.
+        frame = xmr(values=series, polarity=by_id(ind_id).polarity,
+                    changes=changes_for(data.process_changes, str(ind_id))).frame
         hits = frame[frame["special_cause"].astype(bool) & (pd.to_datetime(frame["date"]) >= start)
                      & (pd.to_datetime(frame["date"]) <= end)]
         for cause, g in hits.groupby("cause", sort=False):
@@ -188,9 +200,9 @@ def _listing(parts: list[str], limit: int = 4) -> str:
 
 
 def key_messages(data: ReportData) -> list[str]:
-    """Three to six sentences from the figures: targets, what moved beyond the noise, what is off target, data."""
+    """Three to six sentences from the figures: targets, what is better or worse than a year earlier by the
+    intervals, what is off target, data."""
     threshold = data.threshold
-    against = fmt.previous_phrase(data.period)
     rated = [r for r in data.indicators.results if r.rag]
     counts = {k: sum(r.rag == k for r in rated) for k in ("green", "amber", "red")}
     out = []
@@ -203,23 +215,28 @@ def key_messages(data: ReportData) -> list[str]:
                    f"{fmt.RAG_WORDS['amber'].lower()} and {n('red')} {fmt.RAG_WORDS['red'].lower()}.")
     else:
         out.append("No indicator has both a target and a figure for this period.")
-    # What moved is judged on the version's own figures (so the sentence agrees with the table beside it);
-    # the figures quoted are the public ones, and only where both sides are published.
+    # What moved is the version's own judgement by the intervals (``metrics.compare``, as the table beside it and
+    # the pages); the figures quoted are the public ones, and only where both sides are published.
+    against = fmt.year_ago_phrase(data.period)
     moved: dict[str, list[str]] = {"better": [], "worse": []}
+    comp = data.comparisons
+    level = float(comp["confidence"].iloc[0]) if comp is not None and not comp.empty else 95.0
     for r in data.indicators.results:
-        t = travel(r, data.figure("previous", r.id), polarity=r.polarity)
-        if t.kind not in moved:
+        c = data.comparison(r.id) or {}
+        if c.get("judged_year_ago") not in moved:
             continue
-        now, before = data.figure("period", r.id, public=True), data.figure("previous", r.id, public=True)
-        shown = now is not None and before is not None and not _isnone(now.value) and not _isnone(before.value)
-        moved[t.kind].append(f"{r.name.lower()} ({_figure(float(now.value), r.unit, threshold)}, from "
-                             f"{_figure(float(before.value), r.unit, threshold)})" if shown else r.name.lower())
+        pub = data.comparison(r.id, public=True) or {}
+        now, before = pub.get("value"), pub.get("year_ago_value")
+        shown = not _isnone(now) and not _isnone(before)
+        moved[c["judged_year_ago"]].append(f"{r.name.lower()} ({_figure(float(now), r.unit, threshold)}, from "
+                                           f"{_figure(float(before), r.unit, threshold)})" if shown else
+                                           r.name.lower())
     if moved["better"]:
-        out.append(f"Better than {against}, beyond normal variation: {_listing(moved['better'])}.")
+        out.append(f"Better than {against}, judged by the {level:g}% intervals: {_listing(moved['better'])}.")
     if moved["worse"]:
-        out.append(f"Worse than {against}, beyond normal variation: {_listing(moved['worse'])}.")
+        out.append(f"Worse than {against}, judged by the {level:g}% intervals: {_listing(moved['worse'])}.")
     if not moved["better"] and not moved["worse"]:
-        out.append(f"No indicator changed beyond normal variation since {against}.")
+        out.append(f"No indicator is better or worse than {against}, judged by the {level:g}% intervals.")
     red = [r for r in data.indicators.results if r.rag == "red"]
     if red:
         parts = []
@@ -246,6 +263,3 @@ def key_messages(data: ReportData) -> list[str]:
         out.append("Every indicator is complete: all partners reported for the whole period.")
     return out[:6]
 
-
-def travel_words(t: Travel) -> str:
-    return TRAVEL_WORDS[t.kind]

@@ -5,7 +5,8 @@ numerator, denominator, a compared figure, target) or the disclosure threshold.
 Sentences are written from the public figures in both versions, because authors
 paste them into published reports: a small count becomes "fewer than N", a
 hidden figure "not published", and nothing is ever said that the table beside
-it contradicts.
+it contradicts. Better, similar or worse is never judged here: the sentences word
+``metrics.compare``'s judgements (by the intervals), so a page and a pack agree.
 """
 
 from __future__ import annotations
@@ -14,13 +15,20 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from core.formatting import count_text, end_phrase, label, months_phrase, number_text, period_phrase, previous_phrase
+from core.formatting import (
+    count_text,
+    end_phrase,
+    label,
+    months_phrase,
+    number_text,
+    period_phrase,
+    previous_phrase,
+    year_ago_phrase,
+)
 from core.partners import partners
 from core.periods import Period, fy_label, fy_of, month_end
 from core.returns import RETURNS
 from metrics.catalogue import by_id
-
-Z95 = 1.96
 
 
 @dataclass(frozen=True)
@@ -88,43 +96,23 @@ def missing_caveats(missing: list[str]) -> list[str]:
     return out
 
 
-# --------------------------------------------------------------------------- change and noise
+# --------------------------------------------------------------------------- change and judgement
 
 
 @dataclass(frozen=True)
 class Travel:
-    """A figure against an earlier one.
+    """A figure against the previous one, as a change only (the judgement is ``metrics.compare``'s).
 
-    ``kind``: 'better' / 'worse' (beyond the noise, for an indicator with a direction), 'up' / 'down' (beyond
-    the noise, no judgement), 'similar' (inside the noise), 'same', 'hidden' (the earlier figure is not
-    published), 'not_reported' (either side not reported), 'none' (nothing to compare).
+    ``kind``: 'up' / 'down', 'same', 'hidden' (the earlier figure is not published), 'not_reported' (either
+    side not reported), 'none' (nothing to compare).
     """
 
     kind: str
     before: float | None = None
 
 
-def beyond_noise(*, unit: str, now, before: float) -> bool:
-    """Whether the change from ``before`` to ``now`` is more than chance would give (the stated test).
-
-    Percentages: ``before`` lies outside this period's 95% (Wilson) interval. Counts: the two counts differ
-    by more than 1.96 times the square root of their sum (two Poisson counts, normal approximation). Means
-    (per session): the difference exceeds 1.96 times sqrt((now + before) / sessions).
-    """
-    value = _num(now.value)
-    if value is None:
-        return False
-    if unit == "percent":
-        lo, hi = _num(now.lower_ci), _num(now.upper_ci)
-        return lo is not None and hi is not None and not (lo <= before <= hi)
-    if unit == "mean":
-        sessions = _num(now.denominator)
-        return bool(sessions) and abs(value - before) > Z95 * math.sqrt((value + before) / sessions)
-    return abs(value - before) > Z95 * math.sqrt(value + before)
-
-
-def travel(now, before, *, polarity: str) -> Travel:
-    """``now`` (a result) against ``before`` (the earlier result, or None)."""
+def travel(now, before) -> Travel:
+    """``now`` (a result) against ``before`` (the earlier result, or None): which way it moved, no judgement."""
     if now is None or now.status == "not_reported" or now.unit == "breakdown" or _num(now.value) is None:
         return Travel("none")
     if before is None:
@@ -137,17 +125,7 @@ def travel(now, before, *, polarity: str) -> Travel:
     value = float(now.value)
     if round(value, 1) == round(prev, 1):
         return Travel("same", prev)
-    if not beyond_noise(unit=now.unit, now=now, before=prev):
-        return Travel("similar", prev)
-    if polarity == "none":
-        return Travel("up" if value > prev else "down", prev)
-    better = (value > prev) == (polarity == "up")
-    return Travel("better" if better else "worse", prev)
-
-
-TRAVEL_WORDS = {"better": "↑ better", "worse": "↓ worse", "up": "↑ up (no judgement)", "down": "↓ down (no judgement)",
-                "similar": "≈ similar", "same": "= same", "hidden": "not published", "not_reported": "–",
-                "none": "–"}
+    return Travel("up" if value > prev else "down", prev)
 
 
 def _figure(x: float | None, unit: str, threshold: int) -> str | None:
@@ -160,23 +138,53 @@ def _figure(x: float | None, unit: str, threshold: int) -> str | None:
 
 
 def compared(t: Travel, value: float | None, *, unit: str, against: str, threshold: int) -> str:
-    """', up from 44 in the previous quarter, an improvement': the clause comparing a figure with an earlier
-    one. It never contradicts the table beside it: a hidden figure is "not published", a change inside the
-    noise "similar"."""
+    """', up from 44 in the previous quarter': the clause giving the change from an earlier figure (no
+    judgement: better, similar or worse is ``judged``'s, from ``metrics.compare``). A hidden figure is
+    "not published"."""
     if t.kind == "none":
         return f"; there is no figure for {against}"
     if t.kind == "not_reported":
         return f"; there is no figure for {against} (not reported)"
     if t.kind == "hidden":
         return f"; the figure for {against} is not published"
-    prev = _figure(t.before, unit, threshold)
-    if t.kind == "same":
+    if t.kind == "same" or value is None:
         return f", the same as in {against}"
-    if t.kind == "similar" or value is None:
-        return f", similar to {against} ({prev})"
-    word = "up" if value > (t.before or 0) else "down"
-    judgement = {"better": ", an improvement", "worse": ", a worsening"}.get(t.kind, "")
-    return f", {word} from {prev} in {against}{judgement}"
+    return f", {t.kind} from {_figure(t.before, unit, threshold)} in {against}"
+
+
+def _num_of(row, key: str) -> float | None:
+    x = row.get(key) if row is not None else None
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+
+def _judged_of(row, key: str) -> str | None:
+    x = row.get(key) if row is not None else None
+    return x if isinstance(x, str) and x else None
+
+
+def judged(comparison, *, unit: str, period: Period, threshold: int) -> str:
+    """' Judged by the 95% intervals, it is better than the target and similar to the same quarter of
+    2025-26 (44).': ``metrics.compare``'s judgements of the figure (its ``judged_target``,
+    ``judged_year_ago`` and ``confidence``) in words, or '' when it made none. The earlier figure is
+    quoted as the comparison has it (a small count as "fewer than N"); for an indicator without a
+    direction, higher or lower is said to be no judgement."""
+    if comparison is None:
+        return ""
+    parts = []
+    target = _judged_of(comparison, "judged_target")
+    if target:
+        parts.append("similar to the target" if target == "similar" else f"{target} than the target")
+    ago = _judged_of(comparison, "judged_year_ago")
+    before = _num_of(comparison, "year_ago_value")
+    # A whole group (or none of it) a year earlier: 100%, not "100.0%", as a person writes it.
+    earlier = f"{before:.0f}%" if unit == "percent" and before in (0.0, 100.0) else _figure(before, unit, threshold)
+    if ago and earlier is not None:
+        against = f"{year_ago_phrase(period)} ({earlier}{'; no judgement' if ago in ('higher', 'lower') else ''})"
+        parts.append(f"similar to {against}" if ago == "similar" else f"{ago} than {against}")
+    if not parts:
+        return ""
+    level = _num_of(comparison, "confidence") or 95.0
+    return f" Judged by the {level:g}% intervals, it is {' and '.join(parts)}."
 
 
 def _target(result, indicator) -> str:
@@ -272,17 +280,19 @@ def _ytd_sentence(result, indicator, ytd, ytd_year_ago, ytd_period: Period, thre
     text, shown = value_phrase(ytd, indicator, when, threshold)
     against = f"the same months of {fy_label(fy_of(ytd_period.start) - 1)}"
     if shown:
-        text += compared(travel(ytd, ytd_year_ago, polarity=indicator.polarity), _num(ytd.value),
+        text += compared(travel(ytd, ytd_year_ago), _num(ytd.value),
                          unit=ytd.unit, against=against, threshold=threshold)
     return _capital(text) + "."
 
 
 def draft(*, result, indicator, period: Period, threshold: int, previous=None, ytd=None, ytd_year_ago=None,
-          ytd_period: Period | None = None) -> Draft:
+          ytd_period: Period | None = None, comparison=None) -> Draft:
     """The wording for one indicator result (see the module docstring for what is never written).
 
     ``previous``, ``ytd`` and ``ytd_year_ago`` are the same indicator's results for the previous period, the
     year to date (``ytd_period``) and the year to date a year earlier; leave them out to compare with nothing.
+    ``comparison``: the indicator's row of ``metrics.compare`` for the period, from the same figures (its
+    better, similar or worse against the target and a year earlier are worded, never judged afresh).
     """
     when = when_phrase(result.id, period)
     caveats = missing_caveats(list(result.missing))
@@ -298,9 +308,10 @@ def draft(*, result, indicator, period: Period, threshold: int, previous=None, y
                      note)
     text, shown = value_phrase(result, indicator, when, threshold)
     if shown:
-        text += compared(travel(result, previous, polarity=indicator.polarity), _num(result.value),
+        text += compared(travel(result, previous), _num(result.value),
                          unit=result.unit, against=previous_phrase(period), threshold=threshold)
-    sentences = [_capital(text) + "." + _target(result, indicator)]
+    said = judged(comparison, unit=result.unit, period=period, threshold=threshold) if shown else ""
+    sentences = [_capital(text) + "." + _target(result, indicator) + said]
     if ytd_period is not None and ytd_period != period:
         ytd_text = _ytd_sentence(result, indicator, ytd, ytd_year_ago, ytd_period, threshold)
         if ytd_text:

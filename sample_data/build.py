@@ -6,7 +6,7 @@ import importlib
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 from core.periods import month_start
@@ -159,5 +159,19 @@ def build_sample(*, db_url: str, women: int = DEFAULT_WOMEN, months: int = DEFAU
         for sheet in report.sheets:
             s.loaded_rows[sheet["return"]] = s.loaded_rows.get(sheet["return"], 0) + sheet["rows"]
     seed_meetings(engine, world.months[-1])
+    record_process_changes(engine, world)
     _ensure_demo_accounts(engine)
     return summary
+
+
+def record_process_changes(engine, world) -> None:
+    """The story's process change, recorded as an administrator records one (the same storage function): the
+    dental service starting at the drop-in, which rebases the dental charts' SPC limits."""
+    from storage.process_changes import add_change
+
+    facts = getattr(world, "facts", None)
+    if facts is None or not world.start < facts.dental_start <= world.end:
+        return
+    add_change(engine, changed_on=facts.dental_start, reason="Dental service started at the drop-in",
+               applies_to=["DEN-01", "DEN-02"], by=("sample:admin", "admin"),
+               at=datetime.combine(facts.dental_start, time(9, 0)))

@@ -148,6 +148,20 @@ published_figures = sa.Table(
     sa.Column("recorded_at", sa.DateTime, nullable=False),
 )
 
+# Dates when a service changed the way it works (the dental service started, the drop-in moved), recorded by an
+# administrator with a reason: an SPC chart works out new limits from the first point on or after each. The
+# reason is free text checked for personal data before it is stored; it is shown on charts, public ones too.
+process_changes = sa.Table(
+    "process_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("changed_on", sa.Date, nullable=False, index=True),
+    sa.Column("reason", sa.String(120), nullable=False),
+    sa.Column("applies_to", sa.JSON, nullable=True),  # indicator IDs and/or 'attendance'; null: every chart
+    sa.Column("recorded_by", sa.String(80), nullable=False),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+)
+
 _SA_TYPE = {
     "date": sa.Date,
     "month": sa.Date,

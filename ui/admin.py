@@ -188,3 +188,63 @@ def audit_log(ctx: PageContext) -> None:
     })
     st.caption("The latest 500 entries. The log is append-only; it never holds a password or a person's data.")
     st.dataframe(shown, hide_index=True, width="stretch", key="audit-table")
+
+
+def process_changes(ctx: PageContext) -> None:
+    """The dates a service changed the way it works (SPC charts start new limits there): record or remove one."""
+    from metrics import spc
+
+    msg = st.session_state.pop("process_change_flash", None)
+    if msg:
+        st.success(msg)
+    names = spc.chart_names()
+    recorded = spc.recorded_changes(ctx.engine)
+    st.caption("From the first point on or after each date, a control chart works out new limits, and shows the "
+               "change with its reason. The reason is shown on every chart it applies to, public ones too: "
+               "describe the service (what changed), never a person.")
+    if recorded:
+        st.dataframe(pd.DataFrame({
+            "Date": [fmt.uk_date(c["changed_on"]) for c in recorded], "Reason": [c["reason"] for c in recorded],
+            "Charts": ["Every chart" if c["applies_to"] is None else "; ".join(names.get(a, a) for a in c["applies_to"])
+                       for c in recorded],
+            "Recorded by": [c["recorded_by"] for c in recorded],
+            "Recorded": [fmt.uk_datetime(c["recorded_at"]) for c in recorded],
+        }), hide_index=True, width="stretch", key="process-changes-table")
+    else:
+        st.info("No process change has been recorded.")
+    left, right = st.columns(2, gap="large")
+    with left, st.form("process-change-add", clear_on_submit=True):
+        st.subheader("Record a process change")
+        when = st.date_input("Date the service changed", value=clock.today(), max_value=clock.today(),
+                             format="DD/MM/YYYY")
+        reason = st.text_input(f"Reason (at most {spc.MAX_REASON} characters)", max_chars=spc.MAX_REASON,
+                               placeholder="e.g. Drop-in moved to the new building")
+        charts = st.multiselect("Charts it applies to (leave empty for every chart)", list(names),
+                                format_func=lambda k: names[k])
+        if st.form_submit_button("Record change", type="primary"):
+            try:
+                spc.record_process_change(ctx.engine, ctx.user, changed_on=when, reason=reason,
+                                          applies_to=charts or None)
+            except (spc.ProcessChangeRefused, PermissionError) as exc:
+                st.error(str(exc))
+            else:
+                data.clear()  # the charts and the attention list read the changes
+                st.session_state["process_change_flash"] = f"Process change of {fmt.uk_date(when)} recorded."
+                st.rerun()
+    with right:
+        if not recorded:
+            return
+        with st.form("process-change-remove"):
+            st.subheader("Remove a process change")
+            which = st.selectbox("Process change", [c["id"] for c in recorded],
+                                 format_func=lambda i: next(f"{fmt.uk_date(c['changed_on'])}: {c['reason']}"
+                                                            for c in recorded if c["id"] == i))
+            if st.form_submit_button("Remove change"):
+                try:
+                    spc.remove_process_change(ctx.engine, ctx.user, change_id=which)
+                except (KeyError, PermissionError):
+                    st.error("That process change could not be removed: it may have been removed already.")
+                else:
+                    data.clear()
+                    st.session_state["process_change_flash"] = "Process change removed."
+                    st.rerun()

@@ -362,13 +362,9 @@ def spc_section(ctx: PageContext, series: pd.Series, *, title: str, what: str, p
         st.info(f"{title}: not enough sessions in the last 12 months to draw a control chart "
                 "(at least 6 are needed).")
         return
-    from metrics.spc import ProcessChangesError, process_changes
+    from metrics.spc import process_changes
 
-    try:
-        recorded = tuple((c.date.isoformat(), c.reason) for c in process_changes(series_key))
-    except ProcessChangesError as exc:
-        st.warning(f"The process changes file could not be read, so none is shown: {exc}")
-        recorded = ()
+    recorded = tuple((c.date.isoformat(), c.reason) for c in process_changes(series_key, engine=ctx.engine))
     result = built(_xmr, series, polarity=polarity, target=target, changes=recorded)
     shown_changes = tuple((c.date.isoformat(), c.reason) for c in result.changes)
     var_letter = {"improvement": "H" if polarity == "up" else "L", "concern": "L" if polarity == "up" else "H",

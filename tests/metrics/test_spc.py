@@ -10,6 +10,7 @@ import pytest
 
 from metrics import spc
 from metrics.spc import ProcessChange, xmr
+from storage.users import User
 
 # NHSRplotthedots (nhs-r-community), tests/testthat/_snaps/ptd_spc.md "it returns expected values": its
 # 20-point example is R's set.seed(123); rnorm(20), dated 2020-01-02 onwards. Published: mean_col 0.1416238,
@@ -361,33 +362,66 @@ def test_fixed_baseline_setting(monkeypatch):
         xmr(values=s, polarity="up")
 
 
-def test_process_changes_file(tmp_path):
-    f = tmp_path / "changes.toml"
-    f.write_text('[[change]]\ndate = 2025-09-01\nreason = "Dental service started"\napplies_to = ["DEN-01"]\n\n'
-                 '[[change]]\ndate = 2025-03-03\nreason = "Drop-in moved to a new building"\n', encoding="utf-8")
-    assert spc.process_changes("DEN-01", path=f) == [ProcessChange(date(2025, 3, 3), "Drop-in moved to a new building"),
-                                                      ProcessChange(date(2025, 9, 1), "Dental service started")]
-    assert spc.process_changes("attendance", path=f) == [ProcessChange(date(2025, 3, 3),
-                                                                       "Drop-in moved to a new building")]
-    assert spc.process_changes("x", path=tmp_path / "none.toml") == []
-    f.write_text('[[change]]\ndate = "1 Sept"\nreason = "x"\n', encoding="utf-8")
-    with pytest.raises(spc.ProcessChangesError, match="change 1: 'date'"):
-        spc.process_changes("x", path=f)
-    f.write_text('[[change]]\ndate = 2025-09-01\n', encoding="utf-8")
-    with pytest.raises(spc.ProcessChangesError, match="reason"):
-        spc.process_changes("x", path=f)
-    f.write_text(f'[[change]]\ndate = 2025-09-01\nreason = "{"x" * 121}"\n', encoding="utf-8")
-    with pytest.raises(spc.ProcessChangesError, match="120 characters"):
-        spc.process_changes("x", path=f)
-    f.write_text('[[change]]\ndate = 2025-09-01\nreason = "moved"\napplies_to = "DEN-01"\n', encoding="utf-8")
-    with pytest.raises(spc.ProcessChangesError, match="applies_to"):
-        spc.process_changes("x", path=f)
-    f.write_text('[[change]\n', encoding="utf-8")
-    with pytest.raises(spc.ProcessChangesError, match="not valid TOML"):
-        spc.process_changes("x", path=f)
+ADMIN = User("ann", "admin", None, True)
 
 
-def test_the_shipped_process_changes_file_is_valid():
-    for series in ("attendance", "ENG-01", "DEN-01"):
-        for ch in spc.process_changes(series):
-            assert ch.reason
+def test_process_changes_are_read_from_the_database_for_their_charts(engine, monkeypatch):
+    monkeypatch.setenv("OUTCOMES_TODAY", "2026-11-20")
+    spc.record_process_change(engine, ADMIN, changed_on=date(2025, 9, 1), reason="Dental service started",
+                              applies_to=["DEN-01"])
+    moved = spc.record_process_change(engine, ADMIN, changed_on=date(2025, 3, 3),
+                                      reason="  Drop-in moved   to a new building ", applies_to=None)
+    assert spc.process_changes("DEN-01", engine=engine) == [
+        ProcessChange(date(2025, 3, 3), "Drop-in moved to a new building"),
+        ProcessChange(date(2025, 9, 1), "Dental service started")]
+    assert spc.process_changes("attendance", engine=engine) == [ProcessChange(date(2025, 3, 3),
+                                                                              "Drop-in moved to a new building")]
+    spc.remove_process_change(engine, ADMIN, change_id=moved)
+    assert spc.process_changes("attendance", engine=engine) == []
+
+
+@pytest.mark.parametrize("reason, kind", [
+    ("Moved after P0042 asked", "reference"), ("Call 07700 900123 about it", "phone"),
+    ("Ask jo@example.org", "email"), ("Moved to SS1 2AB", "postcode"),
+    ("DOB 12/03/1985 changed", "birth_date"), ("NHS 943 476 5919 moved", "nhs")])
+def test_a_reason_that_looks_personal_is_refused_without_repeating_it(engine, monkeypatch, reason, kind):
+    from core.personal import KIND_TEXT
+
+    monkeypatch.setenv("OUTCOMES_TODAY", "2026-11-20")
+    with pytest.raises(spc.ProcessChangeRefused) as exc:
+        spc.record_process_change(engine, ADMIN, changed_on=date(2025, 9, 1), reason=reason, applies_to=None)
+    message = str(exc.value)
+    assert message.startswith("The reason was not saved") and KIND_TEXT[kind] in message
+    assert not any(part in message for part in reason.split() if any(ch.isdigit() for ch in part) or "@" in part)
+    assert spc.recorded_changes(engine) == []
+
+
+def test_process_changes_are_checked_and_only_an_administrator_records_them(engine, monkeypatch):
+    monkeypatch.setenv("OUTCOMES_TODAY", "2026-11-20")
+    ok = dict(changed_on=date(2025, 9, 1), reason="Dental service started", applies_to=["DEN-01"])
+    for role in ("chair", "commissioner", "author", "partner"):
+        with pytest.raises(PermissionError):
+            spc.record_process_change(engine, User("x", role, None, True), **ok)
+    with pytest.raises(spc.ProcessChangeRefused, match="120 characters"):
+        spc.record_process_change(engine, ADMIN, **{**ok, "reason": "x" * 121})
+    with pytest.raises(spc.ProcessChangeRefused, match="Write the reason"):
+        spc.record_process_change(engine, ADMIN, **{**ok, "reason": "  "})
+    with pytest.raises(spc.ProcessChangeRefused, match="future"):
+        spc.record_process_change(engine, ADMIN, **{**ok, "changed_on": date(2026, 11, 21)})
+    with pytest.raises(spc.ProcessChangeRefused, match="No such chart: ENG-99"):
+        spc.record_process_change(engine, ADMIN, **{**ok, "applies_to": ["ENG-99"]})
+    with pytest.raises(spc.ProcessChangeRefused, match="Choose the charts"):
+        spc.record_process_change(engine, ADMIN, **{**ok, "applies_to": []})
+    assert spc.recorded_changes(engine) == []
+    cid = spc.record_process_change(engine, ADMIN, **ok)
+    with pytest.raises(PermissionError):
+        spc.remove_process_change(engine, User("c", "chair", None, True), change_id=cid)
+    assert len(spc.recorded_changes(engine)) == 1
+
+
+def test_each_chart_takes_the_changes_recorded_for_it_or_for_every_chart():
+    recorded = [{"changed_on": date(2025, 4, 1), "reason": "r", "applies_to": ["DEN-02"]},
+                {"changed_on": date(2025, 6, 1), "reason": "s", "applies_to": None}]
+    assert spc.changes_for(recorded, "DEN-02") == [ProcessChange(date(2025, 4, 1), "r"),
+                                                   ProcessChange(date(2025, 6, 1), "s")]
+    assert spc.changes_for(recorded, "attendance") == [ProcessChange(date(2025, 6, 1), "s")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import pytest
 
@@ -132,17 +133,25 @@ def test_engagement_page_has_spc_chart_with_making_data_count_captions(app_as):
     assert re.match(r"\d{2}/\d{2}/\d{4}$", sessions["Session"].iloc[0])
 
 
-def test_engagement_chart_starts_new_limits_at_a_recorded_process_change(app_as, monkeypatch, tmp_path):
-    changes = tmp_path / "changes.toml"
-    changes.write_text('[[change]]\ndate = 2026-03-03\nreason = "Drop-in moved to the new building"\n'
-                       'applies_to = ["attendance"]\n', encoding="utf-8")
-    monkeypatch.setenv("OUTCOMES_PROCESS_CHANGES_FILE", str(changes))
+def test_engagement_chart_starts_new_limits_at_a_recorded_process_change(app_as, app_env):
+    """A change an administrator recorded (in the database) rebases the chart, which shows it with its reason."""
+    from storage import process_changes
+    from storage.db import ensure_schema
+
+    engine = ensure_schema(app_env)
+    cid = process_changes.add_change(engine, changed_on=date(2026, 3, 3), reason="Drop-in moved to the new building",
+                                     applies_to=["attendance"], by=("admin", "admin"))
+    try:
+        at = _open(app_as, "commissioner", "engagement")
+        _assert_healthy(at)
+        text = all_text(at)
+        assert "worked out afresh from 03/03/2026: Drop-in moved to the new building" in text
+        spc = next(c for c in at.get("plotly_chart") if "Process change" in c.proto.spec)
+        assert "Drop-in moved to the new building" in spc.proto.spec
+    finally:
+        process_changes.remove_change(engine, change_id=cid, by=("admin", "admin"))
     at = _open(app_as, "commissioner", "engagement")
-    _assert_healthy(at)
-    text = all_text(at)
-    assert "worked out afresh from 03/03/2026: Drop-in moved to the new building" in text
-    spc = next(c for c in at.get("plotly_chart") if "Process change" in c.proto.spec)
-    assert "Drop-in moved to the new building" in spc.proto.spec
+    assert "Drop-in moved to the new building" not in all_text(at)  # removed: the chart has one period again
 
 
 def test_every_chart_has_its_figures_in_a_table(app_as):
@@ -206,7 +215,7 @@ def test_admin_page(app_as):
     users = at.dataframe[0].value
     assert {"chair", "commissioner", "author", "aspirations", "admin"} <= set(users["Username"])
     assert "password_hash" not in " ".join(map(str, users.columns))
-    assert [t.label for t in at.tabs] == ["Accounts", "Targets", "Partners", "Audit log"]
+    assert [t.label for t in at.tabs] == ["Accounts", "Targets", "Process changes", "Partners", "Audit log"]
 
 
 @pytest.mark.parametrize("role", ["chair", "commissioner", "author", "partner", "admin"])

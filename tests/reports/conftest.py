@@ -136,12 +136,42 @@ def _sets(public: bool) -> dict[str, IndicatorSet]:
     return out
 
 
+def _f(x) -> float:
+    return float("nan") if x is None else float(x)
+
+
+def comparison_of(now: IndicatorResult, year_ago: IndicatorResult | None) -> dict:
+    """A row of ``metrics.compare`` for ``now`` against ``year_ago``, judged as compare judges (by
+    ``metrics.markers``, at the level set by ``OUTCOMES_CONFIDENCE``)."""
+    from metrics import markers
+
+    level = markers.confidence_level()
+    pair = [now, year_ago or replace(now, value=None, numerator=None, denominator=None)]
+    lo, hi = markers.judge_figures(unit=[r.unit for r in pair], value=[_f(r.value) for r in pair],
+                                   numerator=[_f(r.numerator) for r in pair],
+                                   denominator=[_f(r.denominator) for r in pair], level=level)
+    v = [None if r.value is None or r.value != r.value else float(r.value) for r in pair]
+    return {"id": now.id, "value": v[0], "year_ago_value": v[1], "confidence": level,
+            "judged_target": markers.against_target(value=v[0], lower=lo[0], upper=hi[0], target=now.target,
+                                                    polarity=now.polarity),
+            "judged_year_ago": markers.against_earlier(value=v[0], lower=lo[0], upper=hi[0], earlier=v[1],
+                                                       earlier_lower=lo[1], earlier_upper=hi[1],
+                                                       polarity=now.polarity)}
+
+
+def comparisons(sets: dict[str, IndicatorSet]) -> pd.DataFrame:
+    """``metrics.compare`` of the period in ``sets`` (its year ago is not reported: no year-ago judgement)."""
+    ago = {r.id: r for r in sets["year_ago"].results}
+    return pd.DataFrame([comparison_of(r, ago.get(r.id)) for r in sets["period"].results])
+
+
 def report_data(*, public: bool) -> ReportData:
     sets, public_sets = _sets(public), _sets(True)
     return ReportData(period=PERIOD, public=public, threshold=THRESHOLD, as_of=None,
                       data_as_at=datetime(2026, 7, 16, 9, 30), generated_at=datetime(2026, 7, 20, 10, 0),
                       sets=sets, public_sets=public_sets, trend=trend(public), public_trend=trend(True),
-                      first_month=date(2025, 4, 1))
+                      first_month=date(2025, 4, 1), comparisons=comparisons(sets),
+                      public_comparisons=comparisons(public_sets))
 
 
 @pytest.fixture

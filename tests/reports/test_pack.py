@@ -7,12 +7,13 @@ import re
 from datetime import date
 
 import docx
+import pandas as pd
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm
 
-from metrics.catalogue import CATALOGUE, THEMES
+from metrics.catalogue import CATALOGUE, THEMES, by_id
 from reports.pack import SECTIONS, MeetingItem, build_pack
-from reports.summary import exceptions, key_messages
+from reports.summary import exceptions, key_messages, performance
 from tests.reports.conftest import tiny_png
 from tests.reports.scan import docx_counts, small
 
@@ -106,16 +107,18 @@ def test_the_actions_section_shows_the_groups_items_or_says_there_are_none(restr
 def test_the_performance_table_has_a_row_per_indicator(restricted_data, public_data):
     for data in (restricted_data, public_data):
         d = _pack(data)
-        t = next(t for t in d.tables if t.rows[0].cells[0].text == "Indicator" and len(t.columns) == 8)
+        t = next(t for t in d.tables if t.rows[0].cells[0].text == "Indicator" and len(t.columns) == 9)
         assert [c.text for c in t.rows[0].cells] == ["Indicator", "This period", "Previous", "Year ago",
-                                                      "Year to date", "Target", "RAG", "Direction of travel"]
+                                                      "Year to date", "Target", "RAG", "Against target",
+                                                      "Against a year ago"]
         assert [r.cells[0].text for r in t.rows[1:]] == [i.name for i in CATALOGUE]
         eng01 = next(r for r in t.rows if r.cells[0].text == "Women engaged")
-        assert [c.text for c in eng01.cells[1:]] == ["50", "44", "n/r", "50", "60", "Off target", "≈ similar"]
+        # 50 against 60: red, yet the target lies inside 50's 95% interval (about 37 to 66): similar.
+        assert [c.text for c in eng01.cells[1:]] == ["50", "44", "n/r", "50", "60", "Off target", "Similar", "–"]
         # Figures right-aligned.
         assert all(eng01.cells[j].paragraphs[0].alignment == 2 for j in range(1, 6))
     d = _pack(public_data)
-    t = next(t for t in d.tables if len(t.columns) == 8)
+    t = next(t for t in d.tables if len(t.columns) == 9)
     hlt02 = next(r for r in t.rows if r.cells[0].text == "Mental health support")
     assert hlt02.cells[1].text == "*"
 
@@ -183,10 +186,87 @@ def test_public_pack_says_disclosure_control_and_holds_no_count_from_1_to_4(publ
 def test_key_messages_agree_with_the_versions_table_and_quote_only_public_figures(restricted_data):
     from dataclasses import replace
 
-    # HLT-02 is 3 of 50 (6.0%) in the exact set, hidden in the public one; its previous figure was 20 of 50.
-    prev = restricted_data.sets["previous"]
-    results = [replace(r, numerator=20, value=40.0) if r.id == "HLT-02" else r for r in prev.results]
-    data = replace(restricted_data, sets={**restricted_data.sets, "previous": replace(prev, results=results)})
+    from tests.reports.conftest import comparisons
+
+    # HLT-02 is 3 of 50 (6.0%) in the exact set, hidden in the public one; a year earlier it was 20 of 50.
+    ago = restricted_data.sets["year_ago"]
+    results = [replace(r, numerator=20, denominator=50, value=40.0, status="complete") if r.id == "HLT-02" else r
+               for r in ago.results]
+    sets = {**restricted_data.sets, "year_ago": replace(ago, results=results)}
+    data = replace(restricted_data, sets=sets, comparisons=comparisons(sets))
+    assert data.comparison("HLT-02")["judged_year_ago"] == "worse"  # 6.0% against 40.0%: the intervals apart
     msgs = key_messages(data)
-    worse = next(m for m in msgs if m.startswith("Worse than the previous quarter"))
+    worse = next(m for m in msgs if m.startswith("Worse than the same quarter of 2025-26, judged by the 95% "
+                                                 "intervals"))
     assert "mental health support" in worse and "6.0%" not in worse and "40.0%" not in worse
+    row = next(r for r in performance(data) if r.id == "HLT-02")
+    assert row.against_year_ago == "Worse"  # the table beside it says the same
+
+
+def test_page_and_pack_give_the_same_word_for_the_same_figure(populated, monkeypatch):
+    """One judgement (metrics.compare), worded by the overview's table and by the pack's table and sentence;
+    the 99.8% setting turns a borderline 'better' into 'similar' in all three alike."""
+    import metrics
+    from core.periods import fy_of, quarter
+    from metrics import markers
+    from metrics import targets as targets_mod
+    from reports.data import gather
+    from reports.wording import draft
+    from ui.components import summary_table
+
+    monkeypatch.setenv("OUTCOMES_TODAY", "2026-07-20")
+    period = quarter(2026, 1)
+    eng = metrics.compute_indicators(engine=populated, period=period, public=True).by_id("ENG-01")
+    (lo95,), _ = markers.judge_figures(unit=["count"], value=[eng.value], numerator=[eng.value],
+                                      denominator=[float("nan")], level=95.0)
+    (lo998,), _ = markers.judge_figures(unit=["count"], value=[eng.value], numerator=[eng.value],
+                                        denominator=[float("nan")], level=99.8)
+    # A target between the two lower limits: beyond the 95% interval, inside the 99.8% one.
+    targets_mod.set_target(engine=populated, financial_year=fy_of(period.start), indicator_id="ENG-01",
+                           value=round((lo95 + lo998) / 2, 1), set_by="test")
+    marks = metrics.trend_markers(engine=populated, end=period.end, public=True)
+    marks = marks[marks["freq"] == "quarter"]
+    for level, word in (("95", "better"), ("99.8", "similar")):
+        monkeypatch.setenv("OUTCOMES_CONFIDENCE", level)
+        ov = metrics.overview(engine=populated, period=period, public=True)
+        page = summary_table(ov.indicators.results, ov.comparisons, marks)
+        data = gather(engine=populated, period=period, public=True)
+        row = next(r for r in performance(data) if r.id == "ENG-01")
+        d = draft(result=data.figure("period", "ENG-01", public=True), indicator=by_id("ENG-01"),
+                  period=period, threshold=data.threshold, comparison=data.comparison("ENG-01", public=True))
+        said = "better than the target" if word == "better" else "similar to the target"
+        assert page.set_index("ID").loc["ENG-01", "Against target"] == word
+        assert row.against_target == word.capitalize()
+        assert f"Judged by the {level}% intervals, it is {said}" in d.text, d.text
+        # The restricted pack's table says what the restricted page says, indicator by indicator.
+        restricted = gather(engine=populated, period=period, public=False)
+        ov = metrics.overview(engine=populated, period=period, public=False)
+        page = summary_table(ov.indicators.results, ov.comparisons, marks).set_index("ID")
+        for r in performance(restricted):
+            if r.id in page.index:
+                for ours, theirs in ((r.against_target, "Against target"),
+                                     (r.against_year_ago, "Against a year earlier")):
+                    shown = page.loc[r.id, theirs]
+                    assert ours.split(" (")[0] == (shown.capitalize() if shown else "–"), r.id
+
+
+def test_the_packs_special_causes_rebase_at_a_recorded_process_change(restricted_data):
+    """A step when the service changed is a run of special cause on one chart, and none on two: the pack reads
+    the administrator's changes as the dashboard's attention list does."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from reports.summary import special_causes
+
+    months = pd.date_range("2024-07-01", "2026-06-01", freq="MS")
+    rng = np.random.default_rng(7)
+    step = np.where(months >= pd.Timestamp("2025-07-01"), 30.0, 20.0) + rng.normal(0, 1, len(months))
+    trend = pd.DataFrame({"id": "SUP-01", "period_start": months, "value": step, "status": "complete"})
+    assert "SUP-01" in special_causes(trend, restricted_data)
+    data = replace(restricted_data, process_changes=[{"changed_on": date(2025, 7, 1), "applies_to": ["SUP-01"],
+                                                      "reason": "Condoms handed out at the new drop-in too"}])
+    assert "SUP-01" not in special_causes(trend, data)
+    other = replace(restricted_data, process_changes=[{"changed_on": date(2025, 7, 1), "applies_to": ["ENG-01"],
+                                                       "reason": "Drop-in moved"}])
+    assert "SUP-01" in special_causes(trend, other)

@@ -1,7 +1,7 @@
 """The wording: a corpus of sentences for every indicator in every situation, held to what a report needs.
 
 Every number is one of the indicator's figures; a small number is never written; a hidden comparison is
-"not published"; a change inside the noise is "similar"; answers and police records are not "women";
+"not published"; better, similar or worse is metrics.compare's, only worded; answers and police records are not "women";
 zero is "no women"; "all 11", never "100.0% (11 of 11)"; singular and plural agree; no code names.
 """
 
@@ -17,13 +17,12 @@ from metrics.catalogue import CATALOGUE, by_id
 from metrics.stats import wilson_one
 from reports.data import year_to_date
 from reports.wording import (
-    beyond_noise,
     draft,
     missing_caveats,
     travel,
     when_phrase,
 )
-from tests.reports.conftest import THRESHOLD, exact_results, report_data
+from tests.reports.conftest import THRESHOLD, comparison_of, exact_results, report_data
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATES = re.compile(rf"\b(\d{{1,2}} )?({_MONTHS})( \d{{4}})?\b|\b\d{{4}}-\d{{2}}\b")
@@ -35,6 +34,7 @@ def numbers_in(text: str, *, name: str = "") -> list[float]:
     """The numbers in a sentence once its dates (and the indicator's name, a label) are taken out."""
     if name:
         text = re.sub(re.escape(name), "", text, flags=re.IGNORECASE)
+    text = re.sub(r"judged by the [\d.]+% intervals", "", text, flags=re.IGNORECASE)  # the level, not a figure
     return [float(n.replace(",", "")) for n in _NUMBER.findall(_DATES.sub("", text))]
 
 
@@ -113,7 +113,7 @@ def corpus():
                 prev = _previous(r, prev_kind)
                 ytd = replace(r, value=None if r.value is None else r.value, missing=[])
                 d = draft(result=r, indicator=ind, period=Q2, threshold=THRESHOLD, previous=prev, ytd=ytd,
-                          ytd_year_ago=prev, ytd_period=year_to_date(Q2))
+                          ytd_year_ago=prev, ytd_period=year_to_date(Q2), comparison=comparison_of(r, prev))
                 yield ind, situation, prev_kind, d, (r, prev, ytd)
 
 
@@ -177,27 +177,69 @@ def test_zero_all_and_one_read_as_a_person_writes_them():
     assert "small number of police records" in police.text
 
 
-def test_a_change_inside_the_noise_is_similar_and_beyond_it_is_judged():
+def test_a_change_from_the_previous_period_is_said_without_a_judgement():
     r = {x.id: x for x in exact_results()}
     eng = replace(r["ENG-01"], value=50, numerator=50)
-    assert travel(eng, replace(eng, value=44), polarity="up").kind == "similar"  # |6| < 1.96 * sqrt(94)
-    assert travel(eng, replace(eng, value=20), polarity="up").kind == "better"
-    assert travel(eng, replace(eng, value=50), polarity="up").kind == "same"
-    hlt = _percent(r["HLT-01"], 31, 50)  # 62.0%, 95% interval about 48% to 74%
-    assert not beyond_noise(unit="percent", now=hlt, before=55.0)
-    assert beyond_noise(unit="percent", now=hlt, before=40.0)
+    assert travel(eng, replace(eng, value=44)).kind == "up"
+    assert travel(eng, replace(eng, value=60)).kind == "down"
+    assert travel(eng, replace(eng, value=50)).kind == "same"
     d = draft(result=eng, indicator=by_id("ENG-01"), period=Q2, threshold=THRESHOLD,
-              previous=replace(eng, value=44))
-    assert "similar to the previous quarter (44)" in d.text and "improvement" not in d.text
-    rough = replace(r["HSG-02"], value=30, numerator=30)
-    d = draft(result=rough, indicator=by_id("HSG-02"), period=Q2, threshold=THRESHOLD,
-              previous=replace(rough, value=9))
-    assert "up from 9 in the previous quarter, a worsening" in d.text
+              previous=replace(eng, value=20))
+    assert "up from 20 in the previous quarter." in d.text
+    assert not re.search(r"improvement|worsening|similar|better|worse", d.text), d.text  # no comparison given
     crimes = replace(r["SAF-02"], value=60, numerator=60)
     d = draft(result=crimes, indicator=by_id("SAF-02"), period=Q2, threshold=THRESHOLD,
               previous=replace(crimes, value=19))
-    assert "up from 19" in d.text and "improvement" not in d.text and "worsening" not in d.text
+    assert "up from 19" in d.text
     assert d.note == by_id("SAF-02").notes  # read with the catalogue's caution
+
+
+def test_the_wording_words_compares_judgements_and_never_judges_afresh():
+    r = {x.id: x for x in exact_results()}
+    eng = replace(r["ENG-01"], value=50, numerator=50, target=60.0, rag="red")
+    # Whatever metrics.compare said is what the sentence says (here against the figures' own look).
+    row = {"judged_target": "better", "judged_year_ago": "worse", "year_ago_value": 44.0, "confidence": 99.8}
+    d = draft(result=eng, indicator=by_id("ENG-01"), period=Q2, threshold=THRESHOLD, comparison=row)
+    assert d.sentences[0].endswith("This is short of the target of 60 for the period. Judged by the 99.8% "
+                                   "intervals, it is better than the target and worse than the same quarter of "
+                                   "2025-26 (44).")
+    row = {"judged_target": "similar", "judged_year_ago": "similar", "year_ago_value": 44.0, "confidence": 95.0}
+    d = draft(result=eng, indicator=by_id("ENG-01"), period=Q2, threshold=THRESHOLD, comparison=row)
+    assert "it is similar to the target and similar to the same quarter of 2025-26 (44)." in d.text
+    # No direction: higher or lower, said to be no judgement; no target.
+    crimes = replace(r["SAF-02"], value=60, numerator=60)
+    d = draft(result=crimes, indicator=by_id("SAF-02"), period=Q2, threshold=THRESHOLD,
+              comparison={"judged_target": None, "judged_year_ago": "higher", "year_ago_value": 19.0,
+                          "confidence": 95.0})
+    assert "Judged by the 95% intervals, it is higher than the same quarter of 2025-26 (19; no judgement)." in d.text
+    # A small year-ago count is never written; nothing judged, nothing said.
+    d = draft(result=eng, indicator=by_id("ENG-01"), period=Q2, threshold=THRESHOLD,
+              comparison={"judged_target": None, "judged_year_ago": "better", "year_ago_value": 3.0,
+                          "confidence": 95.0})
+    assert "better than the same quarter of 2025-26 (fewer than 5)" in d.text and "(3)" not in d.text
+    d = draft(result=eng, indicator=by_id("ENG-01"), period=Q2, threshold=THRESHOLD,
+              comparison={"judged_target": None, "judged_year_ago": None, "confidence": 95.0})
+    assert "Judged" not in d.text
+    # A hidden figure carries no judgement, whatever a comparison holds.
+    hidden = replace(eng, value=None, numerator=None, suppressed=True, rag=None)
+    d = draft(result=hidden, indicator=by_id("ENG-01"), period=Q2, threshold=THRESHOLD,
+              comparison={"judged_target": "worse", "judged_year_ago": None, "confidence": 95.0})
+    assert "Judged" not in d.text and "not published" in d.text
+
+
+def test_the_99_8_setting_turns_a_borderline_better_into_similar(monkeypatch):
+    r = {x.id: x for x in exact_results()}
+    # 70 of 100 (95% Wilson interval about 60.4% to 78.1%; 99.8% about 54.6% to 81.9%) against a target of 58%.
+    hlt = replace(_percent(r["HLT-01"], 70, 100), target=58.0, rag="green")
+    words = {}
+    for level in ("95", "99.8"):
+        monkeypatch.setenv("OUTCOMES_CONFIDENCE", level)
+        row = comparison_of(hlt, None)
+        words[level] = row["judged_target"]
+        d = draft(result=hlt, indicator=by_id("HLT-01"), period=Q2, threshold=THRESHOLD, comparison=row)
+        said = "better than the target" if row["judged_target"] == "better" else "similar to the target"
+        assert f"Judged by the {level}% intervals, it is {said}." in d.text
+    assert words == {"95": "better", "99.8": "similar"}
 
 
 def test_the_year_to_date_is_compared_with_the_same_months_last_year():
@@ -206,17 +248,19 @@ def test_the_year_to_date_is_compared_with_the_same_months_last_year():
     d = draft(result=now, indicator=by_id("SAF-02"), period=Q2, threshold=THRESHOLD,
               ytd=replace(now, value=70), ytd_year_ago=replace(now, value=66), ytd_period=year_to_date(Q2))
     assert d.sentences[1] == ("70 crimes against the women were reported to police in the year to date (April to "
-                              "September 2026), similar to the same months of 2025-26 (66).")
+                              "September 2026), up from 66 in the same months of 2025-26.")
     assert "previous period of the same length" not in d.text
 
 
 def test_the_headline_sentence_from_the_report_data():
     data = report_data(public=True)
     d = draft(result=data.figure("period", "ENG-01", public=True), indicator=by_id("ENG-01"), period=data.period,
-              threshold=THRESHOLD, previous=data.figure("previous", "ENG-01", public=True))
-    assert d.sentences[0].startswith("50 women engaged with the drop-in or outreach between April and June 2026, "
-                                     "similar to the previous quarter (44). This is short of the target of 60 for "
-                                     "the period.")
+              threshold=THRESHOLD, previous=data.figure("previous", "ENG-01", public=True),
+              comparison=data.comparison("ENG-01", public=True))
+    # 50 (Byar's 95% interval about 37 to 66) against 60: similar, as metrics.compare judges it.
+    assert d.sentences[0] == ("50 women engaged with the drop-in or outreach between April and June 2026, up from "
+                              "44 in the previous quarter. This is short of the target of 60 for the period. Judged "
+                              "by the 95% intervals, it is similar to the target.")
 
 
 @pytest.mark.parametrize("public", [False, True], ids=["restricted", "public"])

@@ -120,6 +120,21 @@ def test_story_facts_hold_in_the_database(built):
     assert "rough_sleeping" in set(k["accommodation"].dropna())
 
 
+def test_the_story_records_its_process_change_as_an_administrator_would(built):
+    """The dental service's start rebases the dental charts: recorded in the database, with its reason."""
+    from metrics import spc
+    from storage.repository import read_audit
+
+    summary, engine = built
+    start = summary.world.facts.dental_start
+    assert [(c["changed_on"], c["reason"], c["applies_to"]) for c in spc.recorded_changes(engine)] == [
+        (start, "Dental service started at the drop-in", ["DEN-01", "DEN-02"])]
+    assert spc.process_changes("DEN-02", engine=engine) == [spc.ProcessChange(start, "Dental service started at "
+                                                                                     "the drop-in")]
+    assert spc.process_changes("attendance", engine=engine) == []
+    assert len(read_audit(engine, action="process_change_added")) == 1
+
+
 def test_demo_accounts_are_created_when_the_users_module_offers_them(built):
     _, engine = built
     users = pytest.importorskip("storage.users", reason="storage.users not present: no demo accounts to create")

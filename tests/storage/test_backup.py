@@ -23,6 +23,19 @@ def _fill(engine) -> None:
     store(engine, sha=sha_for("c"), partner="vineyard", period="2026-05", rows=120, seed=3)
     audit(engine, username="ann", role="admin", action="login", detail={})
     _fill_meeting_loop(engine)
+    _fill_process_changes(engine)
+
+
+def _fill_process_changes(engine) -> None:
+    """Two process changes an administrator recorded (one for every chart, one for chosen charts)."""
+    from datetime import date
+
+    from storage import process_changes
+
+    by = ("ann", "admin")
+    process_changes.add_change(engine, changed_on=date(2025, 4, 1), reason="Dental service started",
+                               applies_to=["DEN-01", "DEN-02"], by=by)
+    process_changes.add_change(engine, changed_on=date(2026, 1, 12), reason="Drop-in moved", applies_to=None, by=by)
 
 
 def _fill_meeting_loop(engine) -> None:
@@ -83,6 +96,7 @@ def test_backup_then_restore_into_an_empty_database_gives_identical_rows(request
     assert _without_restore_entry(restored) == original
     for table in ("meetings", "commentary", "actions", "action_notes", "decisions", "signoffs"):
         assert len(restored[table]) == 1, table  # the meeting loop comes back too
+    assert len(restored["process_changes"]) == 2  # and the SPC charts' process changes
     assert read_audit(restored_engine, action="restore").detail.iloc[0]["sha256"] == res.sha256
     assert _indicators(restored_engine) == _indicators(engine)
     restored_engine.dispose()

@@ -32,8 +32,39 @@ def _check_migrated(url: str) -> None:
         eng.dispose()
 
 
-def test_head_is_the_sessions_migration():
-    assert _head() == "0005"
+def test_head_is_the_process_changes_migration():
+    assert _head() == "0006"
+
+
+@pytest.mark.parametrize("which", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_a_database_at_0005_upgrades_to_0006_keeping_its_rows(request, tmp_path, which):
+    """0006 adds the process_changes table to a database in use, which keeps its rows."""
+    from datetime import date
+
+    from alembic import command
+
+    from storage import process_changes
+    from storage.repository import audit, read_audit
+
+    url = f"sqlite:///{tmp_path / 'at5.db'}" if which == "sqlite" else request.getfixturevalue("pg_empty_url")
+    command.upgrade(alembic_config(url), "0005")
+    eng = sa.create_engine(url)
+    try:
+        assert "process_changes" not in sa.inspect(eng).get_table_names()
+        audit(eng, username="ann", role="admin", action="login", detail={})
+        eng.dispose()
+        command.upgrade(alembic_config(url), "head")
+        assert "process_changes" in sa.inspect(eng).get_table_names()
+        with eng.connect() as c:
+            assert c.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0006"
+        assert len(read_audit(eng, action="login")) == 1
+        cid = process_changes.add_change(eng, changed_on=date(2026, 1, 12), reason="Drop-in moved",
+                                         applies_to=["attendance"], by=("ann", "admin"))
+        assert [c["id"] for c in process_changes.list_changes(eng)] == [cid]
+        command.downgrade(alembic_config(url), "0005")
+        assert "process_changes" not in sa.inspect(eng).get_table_names()
+    finally:
+        eng.dispose()
 
 
 def test_the_quick_head_check_knows_the_latest_migration():
