@@ -39,6 +39,7 @@ from metrics.compute import EXTRA_BREAKDOWNS, Calculator, Tables, compute_raw, t
 from metrics.results import BreakdownCell, IndicatorResult, IndicatorSet
 from metrics.stats import wilson
 from metrics.targets import all_targets, rag
+from storage.meetings import latest_signoff_within
 from storage.repository import (
     data_version,
     end_of_day,
@@ -185,6 +186,17 @@ def _public_extra(*, engine: sa.Engine, periods: list[Period], as_of: date | Non
             c = pub.cells
             cells.append(c[(c["p"] == pub.periods.index(p)) & (c["id"] == extra)].assign(p=k))
         return _Evaluation(periods, ev.figures, pd.concat(cells, ignore_index=True), ev.threshold)
+    groups: dict = {}  # the periods of each year's data (``_publication_as_of``)
+    for k, p in enumerate(periods):
+        groups.setdefault(_publication_as_of(engine, fy_of(p.start), as_of), []).append(k)
+    if len(groups) > 1:  # years made from different data (one signed off, one not): each on its own
+        parts = [(ks, _public_extra(engine=engine, periods=[periods[k] for k in ks], as_of=at, ids=ids, extra=extra,
+                                    tables=None)) for at, ks in groups.items()]
+        return _Evaluation(periods, *(pd.concat([getattr(e, part).assign(p=[ks[i] for i in getattr(e, part)["p"]])
+                                                 for ks, e in parts], ignore_index=True)
+                                      for part in ("figures", "cells")), parts[0][1].threshold)
+    if groups and next(iter(groups)) != as_of:
+        as_of, tables = next(iter(groups)), None  # tables read now would hold later data than the sign-off
     ev = _exact(engine=engine, periods=periods, as_of=as_of, ids=ids, extra=extra, tables=tables)
     raw, cells = _protect_outputs(ev, extra=extra)
     _rag(raw)
@@ -199,6 +211,7 @@ class _Publication:
     figures: pd.DataFrame
     cells: pd.DataFrame
     verdict: disclosure.Verdict
+    as_of: date | None = None  # the data it was made from (``_publication_as_of``)
 
 
 class _PublicationCache:
@@ -234,6 +247,12 @@ def _publications(*, engine: sa.Engine, fys: list[int], as_of: date | None,
                   tables: Tables | None = None) -> dict[int, _Publication]:
     """Each financial year's protected publication, worked out once per data version (all the years not held
     are evaluated together, in one evaluation)."""
+    at = {fy: _publication_as_of(engine, fy, as_of) for fy in fys}
+    if len(set(at.values())) > 1:  # years made from different data (one signed off, one not): one evaluation each
+        return {fy: pub for a in dict.fromkeys(at.values())
+                for fy, pub in _publications(engine=engine, fys=[f for f in fys if at[f] == a], as_of=a).items()}
+    if fys and at[fys[0]] != as_of:
+        as_of, tables = at[fys[0]], None  # tables read now would hold later data than the sign-off
     threshold = disclosure.threshold_value()
     version = data_version(engine)
     keys = {fy: (version, as_of, threshold, fy) for fy in fys}
@@ -274,10 +293,19 @@ def _publications(*, engine: sa.Engine, fys: list[int], as_of: date | None,
                  "figures are withheld", verdict.hidden, verdict.primary, verdict.checked, verdict.programs,
                  verdict.seconds)
         made[fy] = _Publication(periods=standard_periods(fy), figures=_rows_of(figures, base, n),
-                                cells=_rows_of(cells, base, n), verdict=verdict)
+                                cells=_rows_of(cells, base, n), verdict=verdict, as_of=as_of)
     if tables is None:
         PUBLICATIONS.put(engine, {keys[fy]: pub for fy, pub in made.items()})
     return {**out, **made}
+
+
+def _publication_as_of(engine: sa.Engine, fy: int, as_of: date | None) -> date | datetime | None:
+    """The data every public figure of financial year ``fy`` comes from: as they stood at the chair's latest
+    sign-off of a period in that year (made by ``as_of`` when given), or ``as_of`` itself (None: the data now)
+    for a year not signed off. One data version per year, so no two public figures of a year differ in
+    version (docs/meetings.md, "Public figures and sign-off")."""
+    so = latest_signoff_within(engine, start=fy_start(fy), end=financial_year(fy).end, by=_as_of_dt(as_of))
+    return so["signed_at"] if so else as_of
 
 
 def _rows_of(frame: pd.DataFrame, base: int, n: int) -> pd.DataFrame:
@@ -537,9 +565,8 @@ def weekly_attendance(*, engine: sa.Engine, start: date, end: date, as_of: date 
         return _sessions(att)
     fys = list(range(fy_of(start), fy_of(end) + 1))
     pubs = _publications(engine=engine, fys=fys, as_of=as_of)
-    att = read_return(engine, "attendance", as_of=_as_of_dt(as_of), start=fy_start(fys[0]),
-                      end=financial_year(fys[-1]).end)
-    s = _sessions(att)
+    s = pd.concat([_sessions(read_return(engine, "attendance", as_of=_as_of_dt(pubs[fy].as_of), start=fy_start(fy),
+                                         end=financial_year(fy).end)) for fy in fys]).sort_index()
     for fy in fys:
         pub = pubs[fy]
         days = s.index.date
@@ -568,6 +595,8 @@ def _sessions(att: pd.DataFrame) -> pd.Series:
 def service_mix(*, engine: sa.Engine, period: Period, public: bool, as_of: date | None = None) -> pd.DataFrame:
     """Women using each drop-in service in the period: category, value, suppressed (every service listed)."""
     _refuse(public, period)
+    if public:  # as the year's other public figures: from the data at its latest sign-off
+        as_of = _publication_as_of(engine, fy_of(period.start), as_of)
     ev = _evaluate(engine=engine, periods=[period], public=False, as_of=as_of, ids=["ENG-04"], extra="services")
     cols = ["category", "value", "suppressed"]
     if ev.figures["status"].iloc[0] == "not_reported":
@@ -681,7 +710,8 @@ def kerb_crawling(*, engine: sa.Engine, period: Period, public: bool) -> pd.Data
     Not an indicator (no total is shown anywhere), so one hidden month cannot be worked out.
     """
     _refuse(public, period)
-    rows = read_return(engine, "police_monthly", start=period.start, end=period.end)
+    at = _as_of_dt(_publication_as_of(engine, fy_of(period.start), None)) if public else None
+    rows = read_return(engine, "police_monthly", as_of=at, start=period.start, end=period.end)
     out = pd.DataFrame({"month": rows["month"], "value": pd.to_numeric(rows["kerb_crawling_actions"],
                                                                         errors="coerce")})
     out = out.groupby("month", as_index=False)["value"].sum(min_count=1).sort_values("month")

@@ -172,10 +172,14 @@ def _snapshot(s: IndicatorSet) -> dict:
 def sign_off(engine: sa.Engine, user: User, *, period: Period, at: datetime | None = None) -> int:
     """The chair signs off a period's figures: the data version and the figures (exact and published) are kept."""
     by = _require(user, "sign_off")
-    version = data_version(engine)
-    figures = {"exact": _snapshot(compute_indicators(engine=engine, period=period, public=False)),
-               "public": _snapshot(compute_indicators(engine=engine, period=period, public=True))}
-    return store.store_signoff(engine, period=period, data_version=version, figures=figures, by=by, at=at)
+    at = at or utcnow()
+    exact = _snapshot(compute_indicators(engine=engine, period=period, public=False, as_of=at))
+    sid = store.store_signoff(engine, period=period, data_version=data_version(engine), figures={"exact": exact},
+                              by=by, at=at)
+    # The year's public figures now come from the data at this sign-off (``metrics.api._publication_as_of``).
+    store.record_signoff_published(engine, signoff_id=sid, by=by, figures=_snapshot(
+        compute_indicators(engine=engine, period=period, public=True, as_of=at)))
+    return sid
 
 
 # --------------------------------------------------------------------------- reads
