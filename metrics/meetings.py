@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from core import clock
 from core.partners import partners
-from core.periods import Period, month_end
+from core.periods import Period, financial_year, fy_of, month_end
 from core.personal import refusal_message, text_problem
 from metrics.api import AttentionItem, compute_indicators
 from metrics.catalogue import CATALOGUE, by_id
@@ -298,6 +298,15 @@ def signed_off_figures(engine: sa.Engine, *, period: Period, public: bool) -> In
     if so is None:
         return None
     return compute_indicators(engine=engine, period=period, public=public, as_of=so["signed_at"])
+
+
+def published_from(engine: sa.Engine, *, period: Period, by: datetime | None = None) -> dict | None:
+    """The sign-off the public figures of ``period``'s financial year rest on (the latest of any period in that
+    year, made by ``by`` when given: ``signed_at`` and ``period``), or None when the year is published from the
+    data now. Names no one and carries no figure, so public outputs may say it."""
+    fy = financial_year(fy_of(period.start))
+    so = store.latest_signoff_within(engine, start=fy.start, end=fy.end, by=by)
+    return {"signed_at": so["signed_at"], "period": so["period"]} if so else None
 
 
 @dataclass(frozen=True)

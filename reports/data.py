@@ -10,8 +10,10 @@ import sqlalchemy as sa
 
 import metrics
 from core.periods import Period, financial_year, fy_of, previous, quarterly, year_earlier
+from metrics import meetings
 from metrics.catalogue import CATALOGUE, THEMES
 from metrics.disclosure import NotPublished
+from metrics.meetings import Revision
 from metrics.results import IndicatorResult, IndicatorSet
 from storage.repository import end_of_day, read_coverage, utcnow
 
@@ -57,6 +59,11 @@ class ReportData:
     quarterly: pd.DataFrame = field(default_factory=pd.DataFrame)  # metrics.trend by quarter, period totals only
     first_month: date | None = None  # the first month any data is held for (where a series starts)
     markers: pd.DataFrame = field(default_factory=pd.DataFrame)  # metrics.trend_markers, in the version's view
+    # Sign-off (docs/meetings.md): a public export names the sign-off its year's figures rest on (when, and of
+    # which period; never who nor a figure); a restricted one the period's own sign-off and, when a file loaded
+    # later changed its figures, the revision (each change: signed off, now).
+    signoff: dict | None = None  # signed_at, period
+    revision: Revision | None = None  # restricted only
 
     @property
     def indicators(self) -> IndicatorSet:
@@ -121,12 +128,27 @@ def gather(*, engine: sa.Engine, period: Period, public: bool, as_of: date | Non
     # Fingertips' trend markers, worked out from this version's own series (a public one from the protected
     # figures only, so a hidden point makes it "cannot be calculated").
     markers = metrics.trend_markers(engine=engine, end=period.end, public=public, as_of=as_of)
-    cov = read_coverage(engine, as_of=end_of_day(as_of) if as_of else None)
+    signoff, revision = _signoff_state(engine, period=period, public=public, as_of=as_of, current=sets["period"])
+    # A public export's figures stand at its year's sign-off: its data are as at then.
+    cov = read_coverage(engine, as_of=signoff["signed_at"] if public and signoff else
+                        end_of_day(as_of) if as_of else None)
     data_as_at = None if cov.empty else cov["loaded_at"].max().to_pydatetime()
     return ReportData(period=period, public=public, threshold=int(sets["period"].threshold), as_of=as_of,
                       data_as_at=data_as_at, generated_at=utcnow(), sets=sets, public_sets=public_sets,
                       trend=trend, public_trend=pub_trend, quarterly=quarterly_trend,
-                      first_month=held[0].start if held else None, markers=markers)
+                      first_month=held[0].start if held else None, markers=markers, signoff=signoff,
+                      revision=revision)
+
+
+def _signoff_state(engine: sa.Engine, *, period: Period, public: bool, as_of: date | None,
+                   current: IndicatorSet) -> tuple[dict | None, Revision | None]:
+    """(the sign-off the export names, the revision since it): see ``ReportData.signoff``."""
+    if public:
+        return meetings.published_from(engine, period=period, by=end_of_day(as_of) if as_of else None), None
+    if as_of is not None:  # a paper as the data stood on a past day: no "since" to speak of
+        return None, None
+    rev = meetings.revision_of(engine, period=period, current=current)
+    return (None, None) if rev is None else ({"signed_at": rev.signoff["signed_at"], "period": period}, rev)
 
 
 def indicator_frame(data: ReportData) -> pd.DataFrame:
