@@ -253,14 +253,15 @@ class PackItems:
 def pack_items(engine: sa.Engine, *, period: Period, public: bool = True, today: date | None = None) -> PackItems:
     """For the pack: open actions and those raised at meetings on the period, the decisions of its meetings,
     the commentary (a public pack: only what is marked for publication, never restricted text) and its
-    sign-off state (revised or not, in the pack's own view: published or exact figures)."""
+    sign-off state (revised or not: the group's exact pack only)."""
     today = today or clock.today()
     reviewing = {m["id"] for m in store.list_meetings(engine) if m["period"] == period}
     acts = [a for a in actions(engine, today=today) if a["status"] == "open" or a["meeting_id"] in reviewing]
     decs = [d for d in decisions(engine) if d["meeting_id"] in reviewing]
     so = signed_off(engine, period=period)
+    # A public pack's figures are the signed-off ones (docs/meetings.md): it names no revision.
     revision = revision_of(engine, period=period, current=compute_indicators(engine=engine, period=period,
-                                                                               public=public)) if so else None
+                                                                               public=False)) if so and not public else None
     return PackItems(period=period, actions=acts, decisions=decs,
                      commentary=commentary(engine, period=period, public_only=public), signoff=so,
                      revised=bool(revision and revision.revised), changes=revision.changes if revision else [])
