@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from core import clock
 from core.partners import partners
-from core.periods import Period, financial_year, fy_of, month_end
+from core.periods import Period, financial_year, fy_of, month_end, previous
 from core.personal import refusal_message, text_problem
 from metrics.api import AttentionItem, compute_indicators
 from metrics.catalogue import CATALOGUE, by_id
@@ -308,6 +308,18 @@ def published_from(engine: sa.Engine, *, period: Period, by: datetime | None = N
     fy = financial_year(fy_of(period.start))
     so = store.latest_signoff_within(engine, start=fy.start, end=fy.end, by=by)
     return {"signed_at": so["signed_at"], "period": so["period"]} if so else None
+
+
+def latest_published(engine: sa.Engine, *, period: Period) -> Period:
+    """``period`` (a month or a quarter), or the latest one before it whose figures are published: not after
+    the period its year's public figures were signed off with (a year not signed off is published as it
+    stands). What a published view opens on, rather than a period not yet agreed."""
+    for _ in range(12):
+        so = published_from(engine, period=period)
+        if so is None or period.end <= so["period"].end:
+            return period
+        period = previous(period)
+    return period
 
 
 @dataclass(frozen=True)

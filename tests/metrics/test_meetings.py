@@ -272,3 +272,17 @@ def test_public_figures_of_a_signed_off_year_stay_as_signed_off_and_give_nothing
     assert weekly_attendance(engine=engine, start=date(2026, 4, 1), end=date(2026, 9, 30), public=True).empty
     _nurse(engine, {"2026-02": 8}, loaded_at=datetime(2026, 8, 21, 10))
     assert compute_indicators(engine=engine, period=parse("2026-02"), public=True).by_id("HLT-03").value == 17
+
+
+def test_a_published_view_opens_on_the_latest_period_signed_off(engine):
+    from datetime import datetime
+
+    q2, q3 = parse("2026-27-Q2"), parse("2026-27-Q3")
+    assert loop.latest_published(engine, period=q3) == q3  # nothing signed off: published as it stands
+    loop.sign_off(engine, CHAIR, period=parse("2026-27-Q1"), at=datetime(2026, 7, 20, 13))
+    assert loop.latest_published(engine, period=q3) == parse("2026-27-Q1")
+    assert loop.latest_published(engine, period=parse("2026-09")) == parse("2026-06")
+    assert loop.latest_published(engine, period=parse("2026-03")) == parse("2026-03")  # the year before
+    loop.sign_off(engine, CHAIR, period=q2, at=datetime(2026, 10, 20, 13))
+    assert loop.latest_published(engine, period=q3) == q2
+    assert loop.published_from(engine, period=q3) == {"signed_at": datetime(2026, 10, 20, 13), "period": q2}
