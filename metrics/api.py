@@ -39,6 +39,7 @@ from metrics.compute import Calculator, Tables, compute_raw
 from metrics.results import BreakdownCell, IndicatorResult, IndicatorSet
 from metrics.stats import wilson
 from metrics.targets import all_targets, rag
+from storage.meetings import latest_signoff_within
 from storage.repository import (
     data_version,
     end_of_day,
@@ -186,6 +187,7 @@ class _Publication:
     periods: list[Period]
     figures: pd.DataFrame
     cells: pd.DataFrame
+    as_of: date | datetime | None = None  # the data it was made from (``_publication_as_of``)
 
 
 class _PublicationCache:
@@ -224,6 +226,12 @@ def _publications(*, engine: sa.Engine, fys: list[int], as_of: date | None,
     are evaluated together, in one evaluation of every figure and added-up breakdown): the output-by-output
     rules, then the year's additive figures (``disclosure.protect_year``), then the current-status sums
     period by period (``disclosure.protect_status``)."""
+    at = {fy: _publication_as_of(engine, fy, as_of) for fy in fys}
+    if len(set(at.values())) > 1:  # years made from different data (one signed off, one not): one evaluation each
+        return {fy: pub for a in dict.fromkeys(at.values())
+                for fy, pub in _publications(engine=engine, fys=[f for f in fys if at[f] == a], as_of=a).items()}
+    if fys and at[fys[0]] != as_of:
+        as_of, tables = at[fys[0]], None  # tables read now would hold later data than the sign-off
     threshold = disclosure.threshold_value()
     version = data_version(engine)
     keys_of = {fy: (version, as_of, threshold, fy) for fy in fys}
@@ -259,10 +267,19 @@ def _publications(*, engine: sa.Engine, fys: list[int], as_of: date | None,
                  "figures are withheld", verdict.hidden, verdict.primary, verdict.checked, verdict.programs,
                  verdict.seconds)
         made[fy] = _Publication(periods=standard_periods(fy), figures=_rows_of(figures, base, n),
-                                cells=_rows_of(cells, base, n))
+                                cells=_rows_of(cells, base, n), as_of=as_of)
     if tables is None:
         PUBLICATIONS.put(engine, {keys_of[fy]: pub for fy, pub in made.items()})
     return {**out, **made}
+
+
+def _publication_as_of(engine: sa.Engine, fy: int, as_of: date | None) -> date | datetime | None:
+    """The data every public figure of financial year ``fy`` comes from: as they stood at the chair's latest
+    sign-off of a period in that year (made by ``as_of`` when given), or ``as_of`` itself (None: the data now)
+    for a year not signed off. One data version per year, so no two public figures of a year differ in
+    version (docs/meetings.md, "Public figures and sign-off")."""
+    so = latest_signoff_within(engine, start=fy_start(fy), end=financial_year(fy).end, by=_as_of_dt(as_of))
+    return so["signed_at"] if so else as_of
 
 
 def _rows_of(frame: pd.DataFrame, base: int, n: int) -> pd.DataFrame:
@@ -298,12 +315,29 @@ def _published(*, engine: sa.Engine, periods: list[Period], as_of: date | None,
     _targets(f, engine=engine, periods=periods)
     _rag(f)
     alone = [k for k in wanted if k not in _PUBLISHED]
-    if alone:
-        c = _protect_outputs(_exact(engine=engine, periods=periods, as_of=as_of, ids=alone, tables=tables))[1]
-        cells.append(c[c["id"].isin(alone).to_numpy() & np.array([is_standard(periods[p]) for p in c["p"]], bool)])
+    if alone:  # protected on their own, from the same data as their year's publication
+        cells.extend(_protected_alone(alone, engine=engine, periods=periods, pubs=pubs, as_of=as_of, tables=tables))
     c = pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(columns=["p", "id", "category", "value",
                                                                                  "suppressed"])
     return _Evaluation(periods, f, c, disclosure.threshold_value())
+
+
+def _protected_alone(ids: list[str], *, engine: sa.Engine, periods: list[Period], pubs: dict[int, _Publication],
+                     as_of: date | None, tables: Tables | None) -> list[pd.DataFrame]:
+    """The cells of page breakdowns kept out of the publications (drop-in services), protected output by
+    output for the standard periods, each year's from the data its publication was made from."""
+    groups: dict = {}
+    for k, p in enumerate(periods):
+        if is_standard(p):
+            groups.setdefault(pubs[fy_of(p.start)].as_of, []).append(k)
+    out = []
+    for at, ks in groups.items():
+        ev = _exact(engine=engine, periods=[periods[k] for k in ks], as_of=at, ids=ids,
+                    tables=tables if at == as_of else None)  # tables read now hold later data than a sign-off
+        c = _protect_outputs(ev)[1]
+        c = c[c["id"].isin(ids).to_numpy()]
+        out.append(c.assign(p=[ks[i] for i in c["p"]]))
+    return out
 
 
 def _num(x, *, integer: bool = False):
@@ -514,9 +548,8 @@ def weekly_attendance(*, engine: sa.Engine, start: date, end: date, as_of: date 
         return _sessions(att)
     fys = list(range(fy_of(start), fy_of(end) + 1))
     pubs = _publications(engine=engine, fys=fys, as_of=as_of)
-    att = read_return(engine, "attendance", as_of=_as_of_dt(as_of), start=fy_start(fys[0]),
-                      end=financial_year(fys[-1]).end)
-    s = _sessions(att)
+    s = pd.concat([_sessions(read_return(engine, "attendance", as_of=_as_of_dt(pubs[fy].as_of), start=fy_start(fy),
+                                         end=financial_year(fy).end)) for fy in fys]).sort_index()
     for fy in fys:
         pub = pubs[fy]
         days = s.index.date
@@ -545,6 +578,8 @@ def _sessions(att: pd.DataFrame) -> pd.Series:
 def service_mix(*, engine: sa.Engine, period: Period, public: bool, as_of: date | None = None) -> pd.DataFrame:
     """Women using each drop-in service in the period: category, value, suppressed (every service listed)."""
     _refuse(public, period)
+    if public:  # as the year's other public figures: from the data at its latest sign-off
+        as_of = _publication_as_of(engine, fy_of(period.start), as_of)
     ev = _evaluate(engine=engine, periods=[period], public=False, as_of=as_of, ids=["services"])
     cols = ["category", "value", "suppressed"]
     if ev.figures["status"].iloc[0] == "not_reported":
@@ -654,7 +689,8 @@ def kerb_crawling(*, engine: sa.Engine, period: Period, public: bool) -> pd.Data
     Not an indicator (no total is shown anywhere), so one hidden month cannot be worked out.
     """
     _refuse(public, period)
-    rows = read_return(engine, "police_monthly", start=period.start, end=period.end)
+    at = _as_of_dt(_publication_as_of(engine, fy_of(period.start), None)) if public else None
+    rows = read_return(engine, "police_monthly", as_of=at, start=period.start, end=period.end)
     out = pd.DataFrame({"month": rows["month"], "value": pd.to_numeric(rows["kerb_crawling_actions"],
                                                                         errors="coerce")})
     out = out.groupby("month", as_index=False)["value"].sum(min_count=1).sort_values("month")

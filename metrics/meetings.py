@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from core import clock
 from core.partners import partners
-from core.periods import Period, month_end
+from core.periods import Period, financial_year, fy_of, month_end, previous
 from core.personal import refusal_message, text_problem
 from metrics.api import AttentionItem, compute_indicators
 from metrics.catalogue import by_id
@@ -140,10 +140,14 @@ def _snapshot(s: IndicatorSet) -> dict:
 def sign_off(engine: sa.Engine, user: User, *, period: Period, at: datetime | None = None) -> int:
     """The chair signs off a period's figures: the data version and the figures (exact and published) are kept."""
     by = _require(user, "sign_off")
-    version = data_version(engine)
-    figures = {"exact": _snapshot(compute_indicators(engine=engine, period=period, public=False)),
-               "public": _snapshot(compute_indicators(engine=engine, period=period, public=True))}
-    return store.store_signoff(engine, period=period, data_version=version, figures=figures, by=by, at=at)
+    at = at or utcnow()
+    exact = _snapshot(compute_indicators(engine=engine, period=period, public=False, as_of=at))
+    sid = store.store_signoff(engine, period=period, data_version=data_version(engine), figures={"exact": exact},
+                              by=by, at=at)
+    # The year's public figures now come from the data at this sign-off (``metrics.api._publication_as_of``).
+    store.record_signoff_published(engine, signoff_id=sid, by=by, figures=_snapshot(
+        compute_indicators(engine=engine, period=period, public=True, as_of=at)))
+    return sid
 
 
 # --------------------------------------------------------------------------- reads
@@ -217,14 +221,15 @@ class PackItems:
 def pack_items(engine: sa.Engine, *, period: Period, public: bool = True, today: date | None = None) -> PackItems:
     """For the pack: open actions and those raised at meetings on the period, the decisions of its meetings,
     the commentary (a public pack: only what is marked for publication, never restricted text) and its
-    sign-off state (revised or not, in the pack's own view: published or exact figures)."""
+    sign-off state (revised or not: the group's exact pack only)."""
     today = today or clock.today()
     reviewing = {m["id"] for m in store.list_meetings(engine) if m["period"] == period}
     acts = [a for a in actions(engine, today=today) if a["status"] == "open" or a["meeting_id"] in reviewing]
     decs = [d for d in decisions(engine) if d["meeting_id"] in reviewing]
     so = signed_off(engine, period=period)
+    # A public pack's figures are the signed-off ones (docs/meetings.md): it names no revision.
     revision = revision_of(engine, period=period, current=compute_indicators(engine=engine, period=period,
-                                                                               public=public)) if so else None
+                                                                               public=False)) if so and not public else None
     return PackItems(period=period, actions=acts, decisions=decs,
                      commentary=commentary(engine, period=period, public_only=public), signoff=so,
                      revised=bool(revision and revision.revised), changes=revision.changes if revision else [])
@@ -262,6 +267,27 @@ def signed_off_figures(engine: sa.Engine, *, period: Period, public: bool) -> In
     if so is None:
         return None
     return compute_indicators(engine=engine, period=period, public=public, as_of=so["signed_at"])
+
+
+def published_from(engine: sa.Engine, *, period: Period, by: datetime | None = None) -> dict | None:
+    """The sign-off the public figures of ``period``'s financial year rest on (the latest of any period in that
+    year, made by ``by`` when given: ``signed_at`` and ``period``), or None when the year is published from the
+    data now. Names no one and carries no figure, so public outputs may say it."""
+    fy = financial_year(fy_of(period.start))
+    so = store.latest_signoff_within(engine, start=fy.start, end=fy.end, by=by)
+    return {"signed_at": so["signed_at"], "period": so["period"]} if so else None
+
+
+def latest_published(engine: sa.Engine, *, period: Period) -> Period:
+    """``period`` (a month or a quarter), or the latest one before it whose figures are published: not after
+    the period its year's public figures were signed off with (a year not signed off is published as it
+    stands). What a published view opens on, rather than a period not yet agreed."""
+    for _ in range(12):
+        so = published_from(engine, period=period)
+        if so is None or period.end <= so["period"].end:
+            return period
+        period = previous(period)
+    return period
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ import sqlalchemy as sa
 
 import metrics
 from core.periods import Period, financial_year, fy_of, previous, quarterly, year_earlier
+from metrics import meetings
 from metrics.disclosure import NotPublished
+from metrics.meetings import Revision
 from metrics.results import IndicatorResult, IndicatorSet
 from metrics.spc import recorded_changes
 from storage.repository import end_of_day, read_coverage, utcnow
@@ -61,6 +63,11 @@ class ReportData:
     comparisons: pd.DataFrame = field(default_factory=pd.DataFrame)
     public_comparisons: pd.DataFrame = field(default_factory=pd.DataFrame)
     process_changes: list = field(default_factory=list)  # metrics.spc.recorded_changes: the SPC rebasing dates
+    # Sign-off (docs/meetings.md): a public export names the sign-off its year's figures rest on (when, and of
+    # which period; never who nor a figure); a restricted one the period's own sign-off and, when a file loaded
+    # later changed its figures, the revision (each change: signed off, now).
+    signoff: dict | None = None  # signed_at, period
+    revision: Revision | None = None  # restricted only
 
     @property
     def indicators(self) -> IndicatorSet:
@@ -139,13 +146,29 @@ def gather(*, engine: sa.Engine, period: Period, public: bool, as_of: date | Non
                                                                         as_of=as_of)
     except NotPublished:
         public_comparisons = comparisons
-    cov = read_coverage(engine, as_of=end_of_day(as_of) if as_of else None)
+    signoff, revision = _signoff_state(engine, period=period, public=public, as_of=as_of, current=sets["period"])
+    # A public export's figures stand at its year's sign-off: its data are as at then.
+    cov = read_coverage(engine, as_of=signoff["signed_at"] if public and signoff else
+                        end_of_day(as_of) if as_of else None)
     data_as_at = None if cov.empty else cov["loaded_at"].max().to_pydatetime()
     return ReportData(period=period, public=public, threshold=int(sets["period"].threshold), as_of=as_of,
                       data_as_at=data_as_at, generated_at=utcnow(), sets=sets, public_sets=public_sets,
                       trend=trend, public_trend=pub_trend, quarterly=quarterly_trend,
                       first_month=held[0].start if held else None, markers=markers, comparisons=comparisons,
-                      public_comparisons=public_comparisons, process_changes=recorded_changes(engine))
+                      public_comparisons=public_comparisons, process_changes=recorded_changes(engine),
+                      signoff=signoff, revision=revision)
+
+
+def _signoff_state(engine: sa.Engine, *, period: Period, public: bool, as_of: date | None,
+                   current: IndicatorSet) -> tuple[dict | None, Revision | None]:
+    """(the sign-off the export names, the revision since it): see ``ReportData.signoff``."""
+    if public:
+        return meetings.published_from(engine, period=period, by=end_of_day(as_of) if as_of else None), None
+    if as_of is not None:  # a paper as the data stood on a past day: no "since" to speak of
+        return None, None
+    rev = meetings.revision_of(engine, period=period, current=current)
+    return (None, None) if rev is None else ({"signed_at": rev.signoff["signed_at"], "period": period}, rev)
+
 
 
 def breakdown_frame(data: ReportData) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from core import settings
 from metrics.catalogue import CATALOGUE, THEMES, by_id
 from reports import docx_print as dp
 from reports.data import ReportData
-from reports.summary import cell, exceptions, key_messages, performance
+from reports.summary import cell, exceptions, key_messages, performance, revision_rows, signoff_words
 from reports.wording import draft
 
 RESTRICTED_MARKING = "OFFICIAL-SENSITIVE"
@@ -167,6 +167,7 @@ def _cover(doc, data: ReportData) -> None:
         ["Protective marking", marking],
         ["Version", version],
         ["Status", f"{DRAFT}: generated from the figures for the group to agree"],
+        ["Sign-off", signoff_words(data)],
         ["Contact", str(settings.get("OUTCOMES_REPORT_CONTACT"))],
     ]
     _table(doc, None, facts, widths=[4.0, 11.9], size=10, together=True)
@@ -192,12 +193,24 @@ def _exceptions(doc, data: ReportData) -> None:
     _heading(doc, SECTIONS[1][0], 1)
     doc.add_paragraph("Every indicator off target (red), every special-cause signal in the period, every figure whose "
                       "months contradict its rating for the period, and every indicator with incomplete data.")
+    revision(doc, data)
     items = exceptions(data)
     if not items:
         doc.add_paragraph("There are no exceptions for this period.")
         return
     _table(doc, ["Indicator", "Exception"], [[by_id(i.indicator_id).name, i.text] for i in items],
            widths=[4.4, 11.5])
+
+
+def revision(doc, data: ReportData) -> None:
+    """'Revised since sign-off' (restricted packs): each figure a later correction changed, signed off and now."""
+    rows = revision_rows(data)
+    if not rows:
+        return
+    _heading(doc, "Revised since sign-off", 2)
+    doc.add_paragraph(signoff_words(data))
+    _table(doc, ["Indicator", "Signed off", "Now"], [[f"{r['name']} ({r['id']})", r["signed off"], r["now"]]
+                                                     for r in rows], widths=[9.9, 3.0, 3.0], numeric={1, 2})
 
 
 def actions_section(doc, items: Sequence[MeetingItem]) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core import clock
 from core import formatting as fmt
 from metrics.catalogue import CATALOGUE, by_id
 from metrics.spc import changes_for, xmr
@@ -263,3 +264,41 @@ def key_messages(data: ReportData) -> list[str]:
         out.append("Every indicator is complete: all partners reported for the whole period.")
     return out[:6]
 
+
+# --------------------------------------------------------------------------- sign-off (docs/meetings.md)
+
+
+def _day(at) -> str:
+    local = clock.local(at)
+    return f"{local.day} {local:%B %Y}"
+
+
+def signoff_words(data: ReportData) -> str:
+    """The export's sign-off state in one sentence (public: only when and of which period, never a revision)."""
+    so = data.signoff
+    if data.public:
+        if so is None:
+            return "The figures are published from the data as they stand; no period of this year is signed off."
+        return (f"The figures are as they stood when the chair signed off {so['period'].label()} on "
+                f"{_day(so['signed_at'])}.")
+    if so is None:
+        return f"{data.period.label()} has not been signed off yet."
+    if data.revision is not None and data.revision.revised:
+        n = len(data.revision.changes)
+        return (f"Revised since sign-off: the chair signed off {data.period.label()} on {_day(so['signed_at'])}; "
+                f"a correction loaded later changed {few(n)} figure{'s' if n != 1 else ''} (signed off, now: see "
+                "the table). They stay marked until the chair signs the period off again.")
+    return f"Signed off by the chair on {_day(so['signed_at'])}; no figure has changed since."
+
+
+def revision_rows(data: ReportData) -> list[dict]:
+    """Each figure a correction changed since the sign-off (restricted exports only): indicator, signed off, now."""
+    if data.public or data.revision is None:
+        return []
+
+    def shown(v, unit, hidden) -> str:
+        return "*" if hidden else "–" if v is None else fmt.number_text(float(v), unit)
+
+    return [{"id": c["id"], "name": c["name"], "unit": c["unit"], "before": c["before"], "after": c["after"],
+             "signed off": shown(c["before"], c["unit"], c["before_suppressed"]),
+             "now": shown(c["after"], c["unit"], c["after_suppressed"])} for c in data.revision.changes]

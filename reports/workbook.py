@@ -20,6 +20,7 @@ from metrics.catalogue import CATALOGUE, THEMES, by_id
 from reports.data import ReportData
 from reports.pack import PUBLIC_MARKING, RESTRICTED_MARKING, disclosure_rules
 from reports.safe import csv_text, write_cell
+from reports.summary import revision_rows, signoff_words
 from reports.wording import missing_caveats
 
 # Period types in the data table, by the key of the set they come from.
@@ -37,6 +38,10 @@ DATA_COLUMNS: tuple[tuple[str, str], ...] = (
 BREAKDOWN_COLUMNS: tuple[tuple[str, str], ...] = (
     ("indicator", "text"), ("indicator name", "text"), ("breakdown by", "text"), ("category", "text"),
     ("period", "text"), ("start", "date"), ("end", "date"), ("value", "count"), ("note", "text"),
+    ("marking", "text"),
+)
+REVISION_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("indicator", "text"), ("indicator name", "text"), ("unit", "text"), ("signed off", "value"), ("now", "value"),
     ("marking", "text"),
 )
 DEFINITION_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -221,6 +226,7 @@ def _about(wb: Workbook, data: ReportData) -> None:
         "Counts are whole numbers; percentages (0-100) and means have one decimal place shown and are stored "
         "unrounded. A blank value is not a zero: the note says whether it was not reported or not published.",
         f"Every row carries the protective marking ({marking}) in its 'marking' column.",
+        f"Sign-off: {signoff_words(data)}",
         *(["Figures not published under these rules are blank:", *disclosure_rules(data.threshold)]
           if data.public else []),
     ]
@@ -234,7 +240,8 @@ def _about(wb: Workbook, data: ReportData) -> None:
 
 
 def build_workbook(*, data: ReportData) -> bytes:
-    """The workbook as .xlsx bytes: About, Data (one long table), Breakdowns, Definitions."""
+    """The workbook as .xlsx bytes: About, Data (one long table), Breakdowns, Definitions, and (restricted, when
+    a correction changed a signed-off figure) Revised since sign-off."""
     wb = Workbook()
     _about(wb, data)
     _table_sheet(wb, data, title="Data", frame=data_frame(data), columns=DATA_COLUMNS, table_name="IndicatorData")
@@ -242,6 +249,12 @@ def build_workbook(*, data: ReportData) -> bytes:
                  table_name="Breakdowns")
     _table_sheet(wb, data, title="Definitions", frame=definitions_frame(data), columns=DEFINITION_COLUMNS,
                  table_name="Definitions")
+    if rows := revision_rows(data):  # restricted, and a correction changed a signed-off figure
+        frame = pd.DataFrame([{"indicator": r["id"], "indicator name": r["name"], "unit": r["unit"],
+                               "signed off": r["before"], "now": r["after"], "marking": marking_text(data)}
+                              for r in rows])
+        _table_sheet(wb, data, title="Revised since sign-off", frame=frame, columns=REVISION_COLUMNS,
+                     table_name="RevisedSinceSignOff")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -1,5 +1,5 @@
 """The sample story's two earlier meetings: commentary, actions (one done, one overdue, one still open), a
-decision and a sign-off, so the demo shows the meeting loop working.
+decision and a sign-off at each, so the demo shows the meeting loop working.
 
 Every date follows from the story's last month (never a fixed calendar date): the meetings review the two
 latest whole financial-year quarters before that month and are held on the 20th of the month after each
@@ -71,3 +71,5 @@ def seed_meetings(engine: sa.Engine, last_month: date) -> None:
     loop.raise_action(engine, CHAIR, meeting_id=second, indicator_ids=["VOI-01"], owner_partner="aspirations",
                       due_on=second_day + timedelta(days=120), at=_at(second_day, 12),
                       text="Run a feedback week at the drop-in so more women can say how the service feels.")
+    # The public figures of the year come from the data at this latest sign-off (docs/meetings.md).
+    loop.sign_off(engine, CHAIR, period=second_q, at=_at(second_day, 13))

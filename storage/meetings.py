@@ -187,6 +187,16 @@ def store_signoff(engine: sa.Engine, *, period: Period, data_version: tuple[int,
     return int(sid)
 
 
+def record_signoff_published(engine: sa.Engine, *, signoff_id: int, figures: dict, by: tuple[str, str | None]) -> None:
+    """Add to a sign-off the public figures it published (worked out once the sign-off is stored, as the
+    year's publication rests on it)."""
+    s = schema.signoffs
+    with write_transaction(engine) as conn:
+        row = conn.execute(sa.select(s.c.figures).where(s.c.id == signoff_id)).scalar_one()
+        conn.execute(s.update().where(s.c.id == signoff_id).values(figures={**row, "public": figures}))
+        _audit(conn, by, "signoff_published", {"signoff": signoff_id})
+
+
 def read_signoffs(conn: sa.Connection | sa.Engine, *, period: Period | None = None) -> list[dict]:
     """Sign-offs, newest first (of exactly ``period`` when given)."""
     s = schema.signoffs
@@ -196,3 +206,16 @@ def read_signoffs(conn: sa.Connection | sa.Engine, *, period: Period | None = No
     with _connection(conn) as c:
         return [{**r, "period": _period(r), "data_version": tuple(r["data_version"])}
                 for r in c.execute(q).mappings().all()]
+
+
+def latest_signoff_within(conn: sa.Connection | sa.Engine, *, start: date, end: date,
+                          by: datetime | None = None) -> dict | None:
+    """The latest sign-off (made by ``by`` when given) of any period lying within ``start`` to ``end``."""
+    s = schema.signoffs
+    q = (sa.select(s).where(s.c.period_start >= start, s.c.period_end <= end)
+         .order_by(s.c.signed_at.desc(), s.c.id.desc()).limit(1))
+    if by is not None:
+        q = q.where(s.c.signed_at <= by)
+    with _connection(conn) as c:
+        r = c.execute(q).mappings().first()
+    return {**r, "period": _period(r), "data_version": tuple(r["data_version"])} if r else None

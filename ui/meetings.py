@@ -220,6 +220,13 @@ def signoff_marking(ctx: PageContext, current=None) -> None:
     correction changed them (compared in the session's own view: exact or published)."""
     if ctx.period is None:
         return
+    if ctx.public:  # published figures stand at the year's latest sign-off: say which, never a revision
+        so = _cached(ctx, f"published-from:{ctx.period.code()}",
+                     lambda: loop.published_from(ctx.engine, period=ctx.period))
+        st.caption("Published figures: as they stood when the chair signed off "
+                   f"{so['period'].label()} on {fmt.uk_date(clock.local(so['signed_at']))}." if so else
+                   "Published figures: from the data as they stand (no period of this year is signed off yet).")
+        return
     current = current or data.indicators(ctx.engine, period=ctx.period, public=ctx.public)
     rev = _revision(ctx, current)
     if rev is None:
@@ -231,7 +238,10 @@ def signoff_marking(ctx: PageContext, current=None) -> None:
 
 
 def revised_warning(ctx: PageContext, current) -> None:
-    """On a theme page: 'revised since sign-off' for the figures it shows, only when some changed."""
+    """On a theme page: 'revised since sign-off' for the figures it shows, only when some changed (the group's
+    exact view only: published figures stand at the sign-off)."""
+    if current.public:
+        return
     rev = _revision(ctx, current)
     if rev is not None and rev.revised:
         _revised(rev, key=f"revised-{'-'.join(r.id for r in current.results)}")

@@ -9,6 +9,8 @@ import streamlit as st
 from core import clock
 from core import periods as P
 from core.periods import Period
+from metrics.meetings import latest_published
+from ui import data
 
 KINDS = ("Quarter", "Month", "Year to date", "Financial year", "Custom dates")
 # Published figures exist for standard periods only (metrics.disclosure.check_published): no custom dates.
@@ -44,6 +46,13 @@ def _quarter_label(p: Period) -> str:
     return f"Q{q} {P.fy_label(fy)} ({p.start:%b} to {p.end:%b %Y})"
 
 
+def _published(period: Period, *, public: bool) -> Period:
+    """A published view opens on the latest period whose figures the chair has signed off (docs/meetings.md)."""
+    if not public:
+        return period
+    return latest_published(data.engine(), period=period)
+
+
 def period_controls(*, public: bool, today: date | None = None) -> Period:
     """Pick the period: a quarter (default: the latest complete one), a month, a year to date, a financial year
     or, for exact figures only, custom dates."""
@@ -56,13 +65,14 @@ def period_controls(*, public: bool, today: date | None = None) -> Period:
                             label_visibility="collapsed")
     if kind == "Quarter":
         opts = quarter_options(today)
-        default = P.latest_complete_quarter(today)
+        default = _published(P.latest_complete_quarter(today), public=public)
         idx = opts.index(default) if default in opts else 0
         chosen = st.sidebar.selectbox("Quarter", opts, index=idx, key="period_quarter", format_func=_quarter_label)
     elif kind == "Month":
         opts = month_options(today)
-        last_complete = P.last_complete_month(today)
-        chosen = st.sidebar.selectbox("Month", opts, index=opts.index(last_complete), key="period_month",
+        last_complete = _published(P.last_complete_month(today), public=public)
+        chosen = st.sidebar.selectbox("Month", opts, index=opts.index(last_complete) if last_complete in opts else 0,
+                                      key="period_month",
                                       format_func=lambda p: f"{p.start:%B %Y}")
     elif kind == "Year to date":
         opts = ytd_options(today)

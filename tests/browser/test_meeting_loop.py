@@ -1,7 +1,8 @@
 """The whole meeting loop in a real browser (Playwright driving headless Chromium).
 
 A partner writes commentary on a red indicator; the chair sets up a meeting, raises an action and signs
-off the period; a correction loaded later shows as "revised since sign-off". Then the clock moves on five
+off the period; a correction loaded later shows as "revised since sign-off", on the pages and in the restricted
+workbook downloaded from the Reports page (the public one names the sign-off only). Then the clock moves on five
 weeks (``OUTCOMES_TODAY``, a second server on the same database): the next meeting's overview shows the
 action overdue, its owner marks it done, and what feeds the pack lists it done.
 
@@ -84,6 +85,17 @@ def _correction_file(tmp_path: Path) -> Path:
     return path
 
 
+def _download(page, key: str, tmp_path: Path):
+    """Click the download button with widget key ``key``; the workbook it gives."""
+    from openpyxl import load_workbook
+
+    with page.expect_download(timeout=180_000) as got:
+        page.locator(f".st-key-{key} button").first.click()
+    path = tmp_path / got.value.suggested_filename
+    got.value.save_as(path)
+    return load_workbook(path)
+
+
 def test_the_meeting_loop_in_a_browser(loop_db, browser, tmp_path):
     from metrics import meetings as loop
     from storage.db import ensure_schema
@@ -145,6 +157,15 @@ def test_the_meeting_loop_in_a_browser(loop_db, browser, tmp_path):
         body = page.inner_text("body")
         assert "Revised since sign-off" in body and "changed" in body  # the changes: tests/pages/test_meetings.py
         page.screenshot(path=str(SHOTS / "loop-revised.png"), full_page=True)
+        # The exports say it too: the restricted workbook lists each change; the public one only the sign-off.
+        _nav(page, "Reports and exports")
+        restricted, public = (_download(page, f"dl-workbook-{v}", tmp_path) for v in ("restricted", "public"))
+        assert "Revised since sign-off" in restricted.sheetnames
+        changed = [r[0] for r in restricted["Revised since sign-off"].iter_rows(min_row=2, values_only=True)]
+        assert "ENG-04" in changed  # far fewer women at the last month's sessions
+        assert "Revised since sign-off" not in public.sheetnames
+        about = " ".join(str(c.value) for c in public["About"]["A"])
+        assert "as they stood when the chair signed off" in about and "evised" not in about
         page.close()
 
     # Five weeks on: the next meeting opens on the overdue action; its owner marks it done.
@@ -167,4 +188,5 @@ def test_the_meeting_loop_in_a_browser(loop_db, browser, tmp_path):
     assert done["status"] == "done" and done["notes"][-1]["noted_on"] == LATER
     items = loop.pack_items(engine, period=PERIOD, today=LATER)  # what feeds the pack's actions section
     assert [a["status"] for a in items.actions if a["text"] == ACTION] == ["done"]
-    assert items.signoff is not None and items.revised
+    assert items.signoff is not None and not items.revised  # a public pack: the signed-off figures, no revision
+    assert loop.pack_items(engine, period=PERIOD, today=LATER, public=False).revised  # the group's own pack

@@ -204,3 +204,86 @@ def test_a_meeting_shows_again_the_figures_exactly_as_they_stood(built, monkeypa
     assert meeting["data_as_of"] < datetime(2026, 5, 20, 10, 0)
     seen = loop.figures_seen(built, meeting, public=False)
     assert seen.by_id("ENG-01").value == 6  # as it stood at 09:00, not at the end of that day (5)
+
+
+# --------------------------------------------------------------------------- public figures rest on the sign-off
+
+
+def _nurse(engine, months: dict[str, int], *, loaded_at, tag: str = ""):
+    """Nurse prescriber consultations: month -> oral health ones (with 6 skin and 3 wound care each month)."""
+    for m, oral in months.items():
+        rows = [(f"{m}-0{1 + i % 9}", "P0001", "nurse_prescriber", "consultation", reason, None)
+                for i, reason in enumerate(["oral_health"] * oral + ["skin_infection"] * 6 + ["wound_care"] * 3)]
+        dataset.submit(engine, "nurse_prescriber", m, {"health_contacts": (dataset.HC, rows)}, loaded_at=loaded_at,
+                       tag=tag)
+
+
+def _public_year(engine, fy: int) -> dict:
+    """Every public figure of every standard period of ``fy``, with its cells."""
+    from core.periods import standard_periods
+    from metrics import compute_indicators
+
+    return {(p.code(), r.id): (r.value, r.suppressed, r.status, r.numerator, r.denominator,
+                               [(c.category, c.value, c.suppressed) for c in r.breakdown])
+            for p in standard_periods(fy) for r in compute_indicators(engine=engine, period=p, public=True).results}
+
+
+def test_public_figures_of_a_signed_off_year_stay_as_signed_off_and_give_nothing_away(engine, monkeypatch):
+    """Every public figure of the year comes from the data at its latest sign-off: a later correction and a
+    later month change none of them (so no signed-off figure meets a newer one of an overlapping period), until
+    the chair signs off again. The analyst holding every public figure of each version learns nothing."""
+    from datetime import datetime
+
+    from metrics import compute_indicators, weekly_attendance
+    from metrics.disclosure import protection
+    from tests.metrics import attacker
+
+    need = protection(5)
+    monkeypatch.setenv("OUTCOMES_TODAY", "2026-12-01")
+    _nurse(engine, {"2026-04": 2, "2026-05": 7, "2026-06": 9}, loaded_at=datetime(2026, 7, 10, 10))
+    loop.sign_off(engine, CHAIR, period=parse("2026-27-Q1"), at=datetime(2026, 7, 20, 13))
+    first, exact_first = attacker.collect(engine, 2026, tag="v1")
+    public_first = _public_year(engine, 2026)
+    # After the sign-off: July arrives, and May is corrected (a consultation recorded twice), 6 not 7.
+    _nurse(engine, {"2026-07": 3}, loaded_at=datetime(2026, 8, 10, 10))
+    _nurse(engine, {"2026-05": 6}, loaded_at=datetime(2026, 8, 12, 10), tag="fix")
+    _, exact_second = attacker.collect(engine, 2026, tag="v2")
+    assert exact_second != {("v2", *k[1:]): v for k, v in exact_first.items()}, "the exact figures did move"
+    assert _public_year(engine, 2026) == public_first, "every public figure is as signed off"
+    may = compute_indicators(engine=engine, period=parse("2026-05"), public=False).by_id("HLT-03")
+    assert may.value == 15  # the group's own pages show the correction
+    assert compute_indicators(engine=engine, period=parse("2026-07"), public=True).by_id("HLT-03").status \
+        == "not_reported"  # July is not published until the chair signs off again
+    assert loop.signed_off_figures(engine, period=parse("2026-27-Q1"), public=True).by_id("HLT-03") \
+        == compute_indicators(engine=engine, period=parse("2026-27-Q1"), public=True).by_id("HLT-03")
+
+    loop.sign_off(engine, CHAIR, period=parse("2026-27-Q1"), at=datetime(2026, 8, 20, 13))
+    third, exact_third = attacker.collect(engine, 2026, tag="v3")
+    july = compute_indicators(engine=engine, period=parse("2026-07"), public=True).by_id("HLT-03")
+    assert july.status == "complete"  # published now, from the data at the new sign-off (protected as ever)
+    assert _public_year(engine, 2026)[("2026-05", "HLT-03")][0] in (None, 15)
+    for k, v in first.items():  # hidden stays hidden (issue 18's rule holds across sign-offs)
+        if v is None:
+            assert third[("v3", *k[1:])] is None, f"{k} was hidden and is now shown"
+    same = {("v3", *k[1:]): k for k, v in exact_first.items() if exact_third.get(("v3", *k[1:])) == v}
+    equations = attacker.sums(2026, set(first), "v1") + attacker.sums(2026, set(third), "v3")
+    got = attacker.ranges({**first, **third}, equations, same=same)
+    assert {k: r for k, r in got.items() if r[1] - r[0] < need - 1e-6} == {}
+    # The drop-in sessions follow the same data (none held here), and a year never signed off is current.
+    assert weekly_attendance(engine=engine, start=date(2026, 4, 1), end=date(2026, 9, 30), public=True).empty
+    _nurse(engine, {"2026-02": 8}, loaded_at=datetime(2026, 8, 21, 10))
+    assert compute_indicators(engine=engine, period=parse("2026-02"), public=True).by_id("HLT-03").value == 17
+
+
+def test_a_published_view_opens_on_the_latest_period_signed_off(engine):
+    from datetime import datetime
+
+    q2, q3 = parse("2026-27-Q2"), parse("2026-27-Q3")
+    assert loop.latest_published(engine, period=q3) == q3  # nothing signed off: published as it stands
+    loop.sign_off(engine, CHAIR, period=parse("2026-27-Q1"), at=datetime(2026, 7, 20, 13))
+    assert loop.latest_published(engine, period=q3) == parse("2026-27-Q1")
+    assert loop.latest_published(engine, period=parse("2026-09")) == parse("2026-06")
+    assert loop.latest_published(engine, period=parse("2026-03")) == parse("2026-03")  # the year before
+    loop.sign_off(engine, CHAIR, period=q2, at=datetime(2026, 10, 20, 13))
+    assert loop.latest_published(engine, period=q3) == q2
+    assert loop.published_from(engine, period=q3) == {"signed_at": datetime(2026, 10, 20, 13), "period": q2}

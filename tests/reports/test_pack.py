@@ -42,7 +42,8 @@ def test_the_pack_has_the_shape_of_a_committee_paper(restricted_data):
     for _, label in THEMES:
         assert label in _headings(d, 2)
     cover = {r.cells[0].text: r.cells[1].text for r in d.tables[0].rows}
-    assert list(cover) == ["Period", "Data as at", "Produced", "Protective marking", "Version", "Status", "Contact"]
+    assert list(cover) == ["Period", "Data as at", "Produced", "Protective marking", "Version", "Status", "Sign-off",
+                           "Contact"]
     assert cover["Period"] == "Q1 2026-27 (April to June 2026)" and cover["Protective marking"] == "OFFICIAL-SENSITIVE"
     assert cover["Contact"]
     # The contents: a TOC field listing the sections until Word adds the page numbers.

@@ -36,3 +36,4 @@ def test_seeded_meetings_show_the_loop(tmp_path, monkeypatch):
         "Commission a mobile dental clinic to visit the drop-in once a month."]
     assert loop.commentary(engine, period=parse("2026-27-Q1"), public_only=True)
     assert loop.signed_off(engine, period=parse("2026-27-Q1")) is not None
+    assert loop.signed_off(engine, period=parse("2026-27-Q2"))["signed_at"].date() == date(2026, 10, 20)

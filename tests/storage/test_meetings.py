@@ -79,6 +79,25 @@ def test_decisions_and_signoffs(engine):
     assert store.read_signoffs(engine, period=parse("2026-27-Q2")) == []
 
 
+def test_the_latest_signoff_within_a_year_and_its_published_figures(engine):
+    fy = (date(2026, 4, 1), date(2027, 3, 31))
+    assert store.latest_signoff_within(engine, start=fy[0], end=fy[1]) is None
+    q1 = store.store_signoff(engine, period=Q1, data_version=(3, 1), figures={"exact": {}}, by=BY,
+                             at=datetime(2026, 7, 20, 13, 0))
+    q2 = store.store_signoff(engine, period=parse("2026-27-Q2"), data_version=(5, 1), figures={"exact": {}}, by=BY,
+                             at=datetime(2026, 10, 20, 13, 0))
+    store.store_signoff(engine, period=parse("2025-26-Q4"), data_version=(6, 1), figures={}, by=BY,
+                        at=datetime(2026, 11, 1, 9, 0))  # the year before: not within
+    assert store.latest_signoff_within(engine, start=fy[0], end=fy[1])["id"] == q2
+    assert store.latest_signoff_within(engine, start=fy[0], end=fy[1], by=datetime(2026, 10, 20, 12, 59))["id"] == q1
+    assert store.latest_signoff_within(engine, start=fy[0], end=fy[1], by=datetime(2026, 7, 20, 12, 0)) is None
+    store.record_signoff_published(engine, signoff_id=q2, figures={"ENG-01": {"value": 40, "suppressed": False}},
+                                   by=BY)
+    got = store.latest_signoff_within(engine, start=fy[0], end=fy[1])
+    assert got["figures"] == {"exact": {}, "public": {"ENG-01": {"value": 40, "suppressed": False}}}
+    assert read_audit(engine)["action"].tolist().count("signoff_published") == 1
+
+
 def test_every_write_is_audited_without_its_text(engine):
     mid = _meeting(engine)
     cid = store.add_commentary(engine, indicator_id="DEN-01", period=Q1, text="Secret words here", partner=None,
