@@ -78,6 +78,7 @@ def pages(*, db: str, only: list[str] | None = None, rounds: int = 1) -> list[di
     """
     import statistics
 
+    from metrics import permissions
     from ui import navigation
 
     _app("chair").run()  # imports every module once: a cold page is then only its own work
@@ -86,7 +87,7 @@ def pages(*, db: str, only: list[str] | None = None, rounds: int = 1) -> list[di
         for p in navigation.PAGES:
             if only and p.key not in only:
                 continue
-            role = next(r for r in ("chair", "admin", "partner") if r in p.roles)
+            role = next(r for r in ("chair", "admin", "partner") if permissions.may_open(r, p.key))
             at = _app(role, "aspirations" if role == "partner" else None)
             if not p.default:
                 at.run()  # lands on the role's first page; the page under test opens from there
