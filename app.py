@@ -24,8 +24,10 @@ except config.ConfigurationError as exc:
     st.error(f"The dashboard is not configured yet: {exc}")
     st.stop()
 except Exception:  # never a traceback in front of a user
-    st.error("The dashboard cannot reach its database just now. Please try again in a few minutes; "
-             "if it keeps happening, tell the dashboard administrator.")
+    st.error(
+        "The dashboard cannot reach its database just now. Please try again in a few minutes; "
+        "if it keeps happening, tell the dashboard administrator."
+    )
     st.stop()
 
 user = auth.restore(engine)
@@ -50,15 +52,18 @@ def idle_watch() -> None:
 
 if user is None:
     frame.sample_banner()
-    st.navigation([st.Page(lambda: auth.login_view(engine), title="Log in", url_path="login",
-                           icon=":material/login:")], position="hidden").run()
+    st.navigation(
+        [st.Page(lambda: auth.login_view(engine), title="Log in", url_path="login", icon=":material/login:")],
+        position="hidden",
+    ).run()
 else:
     mine = navigation.pages_for(user.role)
     first = navigation.default_page(user.role)
     sections: dict[str, list] = {}
     for d in mine:
         sections.setdefault(d.section, []).append(
-            st.Page(d.file, title=d.title, icon=d.icon, url_path=d.key, default=first is not None and d is first))
+            st.Page(d.file, title=d.title, icon=d.icon, url_path=d.key, default=first is not None and d is first)
+        )
     current = st.navigation(sections)
     # The default page has an empty URL path, so find the page by its title.
     shown = next((d for d in mine if d.title == current.title), None)
@@ -81,4 +86,3 @@ else:
         current.run()
     except Exception as exc:  # a friendly message instead of a traceback; the log gets where, not what
         frame.page_failed(current.title, exc)
-

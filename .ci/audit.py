@@ -36,29 +36,46 @@ def main() -> int:
     try:
         report = json.loads(res.stdout)
     except json.JSONDecodeError:
-        return unreachable([f"pip-audit gave no report (exit {res.returncode}):",
-                            *res.stderr.strip().splitlines()[-5:]])
+        return unreachable(
+            [f"pip-audit gave no report (exit {res.returncode}):", *res.stderr.strip().splitlines()[-5:]]
+        )
     deps = report.get("dependencies", [])
     audited = [d for d in deps if "skip_reason" not in d]
-    vulnerable = [(d["name"], d["version"], v["id"], ",".join(v.get("fix_versions", [])) or "no fix yet")
-                  for d in audited for v in d.get("vulns", [])]
+    vulnerable = [
+        (d["name"], d["version"], v["id"], ",".join(v.get("fix_versions", [])) or "no fix yet")
+        for d in audited
+        for v in d.get("vulns", [])
+    ]
     if vulnerable:
-        banner(["KNOWN VULNERABILITIES IN INSTALLED PACKAGES:"]
-               + [f"{n} {ver}: {vid} (fixed in: {fix})" for n, ver, vid, fix in vulnerable]
-               + ["Upgrade the package, or explain the finding in docs/deploy.md and .ci/audit.py IGNORED."])
+        banner(
+            ["KNOWN VULNERABILITIES IN INSTALLED PACKAGES:"]
+            + [f"{n} {ver}: {vid} (fixed in: {fix})" for n, ver, vid, fix in vulnerable]
+            + ["Upgrade the package, or explain the finding in docs/deploy.md and .ci/audit.py IGNORED."]
+        )
         return 1
     if not audited:
-        return unreachable([f"none of the {len(deps)} installed packages could be checked: the vulnerability "
-                            "service did not answer for these versions (offline or a mirror without the "
-                            "per-version JSON API)."])
-    print(f"dependency audit: {len(audited)} packages checked, no known vulnerabilities"
-          + (f"; {len(deps) - len(audited)} could not be checked" if len(deps) > len(audited) else ""))
+        return unreachable(
+            [
+                f"none of the {len(deps)} installed packages could be checked: the vulnerability "
+                "service did not answer for these versions (offline or a mirror without the "
+                "per-version JSON API)."
+            ]
+        )
+    print(
+        f"dependency audit: {len(audited)} packages checked, no known vulnerabilities"
+        + (f"; {len(deps) - len(audited)} could not be checked" if len(deps) > len(audited) else "")
+    )
     return 0
 
 
 def unreachable(lines: list[str]) -> int:
-    banner(["DEPENDENCY AUDIT DID NOT RUN: NOTHING WAS CHECKED FOR KNOWN VULNERABILITIES.", *lines,
-            "Run `make audit` on a machine that reaches pypi.org (or osv.dev) before each release."])
+    banner(
+        [
+            "DEPENDENCY AUDIT DID NOT RUN: NOTHING WAS CHECKED FOR KNOWN VULNERABILITIES.",
+            *lines,
+            "Run `make audit` on a machine that reaches pypi.org (or osv.dev) before each release.",
+        ]
+    )
     return 1 if os.environ.get("OUTCOMES_REQUIRE_AUDIT") == "1" else 0
 
 

@@ -1,6 +1,6 @@
 """The yardstick: read files bare with pandas, nothing checked or stored.
 
-    python -m benchmarks.bare calamine|openpyxl FILE...
+python -m benchmarks.bare calamine|openpyxl FILE...
 """
 
 from __future__ import annotations

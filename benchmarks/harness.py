@@ -66,5 +66,6 @@ def run(argv: list[str], *, env: dict[str, str] | None = None, ok_codes: tuple[i
                 payload.append(json.loads(line))
             except json.JSONDecodeError:
                 continue
-    return Run(seconds=seconds, peak_mb=usage.ru_maxrss / 1024, payload=payload,
-               cpu_seconds=usage.ru_utime + usage.ru_stime)
+    return Run(
+        seconds=seconds, peak_mb=usage.ru_maxrss / 1024, payload=payload, cpu_seconds=usage.ru_utime + usage.ru_stime
+    )

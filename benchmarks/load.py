@@ -39,8 +39,10 @@ from deploy import replicas
 ROOT = Path(__file__).resolve().parents[1]
 ACCOUNTS = ("chair", "commissioner", "author", "aspirations")
 SECRET = "benchmark-only-cookie-secret-" + "0" * 32
-_TILE = re.compile(r'<div class="tile-name">(.*?)(?: <span class="tile-id">.*?</span>)?</div>'
-                   r'<div class="tile-value">(.*?)</div>')
+_TILE = re.compile(
+    r'<div class="tile-name">(.*?)(?: <span class="tile-id">.*?</span>)?</div>'
+    r'<div class="tile-value">(.*?)</div>'
+)
 _WHO = re.compile(r"^\*\*(.+?)\*\*  \n")
 EXACT = "Exact figures for the group's meeting"
 PUBLISHED = "Published figures"
@@ -70,9 +72,14 @@ def expected(db: str, usernames: tuple[str, ...] = ACCOUNTS) -> dict[str, Expect
     views = {}
     for public in (False, True):
         got = metrics.overview(engine=eng, period=period, public=public).indicators.results
-        views[public] = tuple((html.escape(r.name), html.escape(fmt.value_text(r.value, r.unit, suppressed=r.suppressed,
-                                                                                 status=r.status)))
-                              for r in got if catalogue.by_id(r.id).headline)
+        views[public] = tuple(
+            (
+                html.escape(r.name),
+                html.escape(fmt.value_text(r.value, r.unit, suppressed=r.suppressed, status=r.status)),
+            )
+            for r in got
+            if catalogue.by_id(r.id).headline
+        )
     out = {}
     for name in usernames:
         user = get_user(eng, username=name)
@@ -158,11 +165,19 @@ async def _open(ws_url: str, cookies: dict[str, str], mine: Expect, everyone: di
         await s.connect()
         run = await s.run()
         problems, foreign = check(run, mine, everyone)
-        return {"user": mine.username, "seconds": time.perf_counter() - started, "problems": problems,
-                "foreign": foreign}
+        return {
+            "user": mine.username,
+            "seconds": time.perf_counter() - started,
+            "problems": problems,
+            "foreign": foreign,
+        }
     except Exception as exc:  # a failed session is a result, not the end of the benchmark
-        return {"user": mine.username, "seconds": time.perf_counter() - started,
-                "problems": [f"{type(exc).__name__}: {exc}"[:200]], "foreign": False}
+        return {
+            "user": mine.username,
+            "seconds": time.perf_counter() - started,
+            "problems": [f"{type(exc).__name__}: {exc}"[:200]],
+            "foreign": False,
+        }
     finally:
         await s.close()
 
@@ -173,17 +188,26 @@ def burst(base: str, people: dict[str, dict[str, str]], everyone: dict[str, Expe
     names = list(people)
 
     async def all_at_once():
-        return await asyncio.gather(*[_open(ws_url, people[names[i % len(names)]], everyone[names[i % len(names)]],
-                                            everyone) for i in range(n)])
+        return await asyncio.gather(
+            *[_open(ws_url, people[names[i % len(names)]], everyone[names[i % len(names)]], everyone) for i in range(n)]
+        )
 
     started = time.perf_counter()
     got = asyncio.run(all_at_once())
     wall = time.perf_counter() - started
     times = sorted(g["seconds"] for g in got)
     failed = [g for g in got if g["problems"]]
-    return {"sessions": n, "median": statistics.median(times), "p90": _quantile(times, 0.9), "max": times[-1],
-            "wall": wall, "per_second": n / wall, "errors": len(failed), "foreign": sum(g["foreign"] for g in got),
-            "problems": sorted({p for g in failed for p in g["problems"]})[:10]}
+    return {
+        "sessions": n,
+        "median": statistics.median(times),
+        "p90": _quantile(times, 0.9),
+        "max": times[-1],
+        "wall": wall,
+        "per_second": n / wall,
+        "errors": len(failed),
+        "foreign": sum(g["foreign"] for g in got),
+        "problems": sorted({p for g in failed for p in g["problems"]})[:10],
+    }
 
 
 def _quantile(sorted_times: list[float], q: float) -> float:
@@ -203,9 +227,25 @@ def new_data(db: str, round_: int) -> None:
     rows = ["survey_date,person_id,feel_heard,feel_safe,service_helpful"]
     rows += [f"{month.replace(day=1 + i % 28):%d/%m/%Y},,{1 + (i + round_) % 5},4,5" for i in range(12 + round_)]
     file.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "data_loaders", "ingest", str(file), "--partner", "aspirations",
-                    "--db", db, "--loaded-by", "benchmark"], cwd=ROOT, check=True, capture_output=True,
-                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "data_loaders",
+            "ingest",
+            str(file),
+            "--partner",
+            "aspirations",
+            "--db",
+            db,
+            "--loaded-by",
+            "benchmark",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 class Target:
@@ -213,12 +253,13 @@ class Target:
 
     def __init__(self, *, db: str, processes: int, script: str, extra: tuple[str, ...] = ()):
         self.processes, self.script, self.extra = processes, script, extra
-        self.env = env = {"OUTCOMES_DATABASE_URL": db,
-                          "OUTCOMES_COOKIE_SECRET": os.environ.get("OUTCOMES_COOKIE_SECRET", SECRET)}
+        self.env = env = {
+            "OUTCOMES_DATABASE_URL": db,
+            "OUTCOMES_COOKIE_SECRET": os.environ.get("OUTCOMES_COOKIE_SECRET", SECRET),
+        }
         self.folder = Path(tempfile.mkdtemp(prefix="outcomes-load-"))
         if processes:
-            self.replicas = replicas.start(processes=processes, env=env, folder=self.folder, script=script,
-                                           extra=extra)
+            self.replicas = replicas.start(processes=processes, env=env, folder=self.folder, script=script, extra=extra)
             self.base = self.replicas.base
         else:
             self.replicas = None
@@ -237,8 +278,9 @@ class Target:
         else:
             port = self.app.port
             replicas.stop_app(self.app)
-            self.app = replicas.start_app(port=port, env=self.env, log=self.folder / "app.log", script=self.script,
-                                          extra=self.extra)
+            self.app = replicas.start_app(
+                port=port, env=self.env, log=self.folder / "app.log", script=self.script, extra=self.extra
+            )
             replicas.wait_for_port(port, proc=self.app.proc)
 
     def stop(self) -> None:
@@ -248,8 +290,14 @@ class Target:
             replicas.stop_app(self.app)
 
 
-def run_bursts(*, db: str, counts: list[int], processes: int, script: str = "serve.py",
-               say=lambda m: print(m, file=sys.stderr, flush=True)) -> list[dict]:
+def run_bursts(
+    *,
+    db: str,
+    counts: list[int],
+    processes: int,
+    script: str = "serve.py",
+    say=lambda m: print(m, file=sys.stderr, flush=True),
+) -> list[dict]:
     """After a restart, warm and after new data, for every count: one row per scenario."""
     target = Target(db=db, processes=processes, script=script)
     where = f"{processes} processes behind nginx" if processes else "one process"
@@ -269,12 +317,15 @@ def run_bursts(*, db: str, counts: list[int], processes: int, script: str = "ser
                 everyone = expected(db)
                 with Memory(target.pids) as mem:
                     row = burst(target.base, people, everyone, n)
-                row.update({"where": where, "processes": processes or 1, "scenario": scenario,
-                            "server_mb": round(mem.peak, 1)})
+                row.update(
+                    {"where": where, "processes": processes or 1, "scenario": scenario, "server_mb": round(mem.peak, 1)}
+                )
                 rows.append(row)
-                say(f"{where}, {scenario}, {n} sessions: median {row['median']:.2f}s, p90 {row['p90']:.2f}s, "
+                say(
+                    f"{where}, {scenario}, {n} sessions: median {row['median']:.2f}s, p90 {row['p90']:.2f}s, "
                     f"max {row['max']:.2f}s, errors {row['errors']}, foreign {row['foreign']}, "
-                    f"server {row['server_mb']:.0f} MB")
+                    f"server {row['server_mb']:.0f} MB"
+                )
                 if scenario == "after a restart":  # the warm burst must find warm caches, not a warming thread
                     burst(target.base, people, everyone, min(n, 2))
     finally:
@@ -314,11 +365,20 @@ def soak(*, db: str, seconds: float, n: int, gc: bool, script: str = "serve.py")
         target.stop()
     times.sort()
     third = max(1, len(samples) // 3)
-    return {"step": "soak", "gc": gc, "sessions": n, "seconds": seconds, "reruns": len(times),
-            "median": statistics.median(times), "p90": _quantile(times, 0.9), "max": times[-1],
-            "rss_first_third_mb": statistics.median(s[1] for s in samples[:third]),
-            "rss_last_third_mb": statistics.median(s[1] for s in samples[-third:]),
-            "rss_max_mb": max(s[1] for s in samples), "samples": samples}
+    return {
+        "step": "soak",
+        "gc": gc,
+        "sessions": n,
+        "seconds": seconds,
+        "reruns": len(times),
+        "median": statistics.median(times),
+        "p90": _quantile(times, 0.9),
+        "max": times[-1],
+        "rss_first_third_mb": statistics.median(s[1] for s in samples[:third]),
+        "rss_last_third_mb": statistics.median(s[1] for s in samples[-third:]),
+        "rss_max_mb": max(s[1] for s in samples),
+        "samples": samples,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -336,8 +396,9 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--no-gc", action="store_true", help="with runner.postScriptGC off")
     args = ap.parse_args(argv)
     if args.command == "burst":
-        rows = run_bursts(db=args.db, counts=[int(x) for x in args.sessions.split(",")], processes=args.processes,
-                          script=args.script)
+        rows = run_bursts(
+            db=args.db, counts=[int(x) for x in args.sessions.split(",")], processes=args.processes, script=args.script
+        )
     else:
         rows = [soak(db=args.db, seconds=args.seconds, n=args.sessions, gc=not args.no_gc)]
     for r in rows:

@@ -35,8 +35,13 @@ def machine() -> dict:
         mem_gb = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
     except (ValueError, OSError):
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem_gb, "python": platform.python_version(),
-            "system": f"{platform.system()} {platform.release()}"}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": mem_gb,
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+    }
 
 
 def _total(groups: list[dict], what: str, measure: str = "seconds") -> float:
@@ -66,8 +71,11 @@ def targets(results: dict) -> list[Target]:
     out.append(Target("ingest ÷ bare calamine read (regional)", f"{ratio:.2f}×", "≤ 1.5×", ratio <= 1.5))
     if all("openpyxl" in g for g in groups):
         faster = _total(groups, "openpyxl") / _total(groups, "ingest")
-        out.append(Target("bare openpyxl read ÷ ingest (regional)", f"{faster:.1f}×", "≥ 3× (several times faster)",
-                          faster >= 3))
+        out.append(
+            Target(
+                "bare openpyxl read ÷ ingest (regional)", f"{faster:.1f}×", "≥ 3× (several times faster)", faster >= 3
+            )
+        )
     for name, s in sc.items():
         if name == "sample":
             continue
@@ -76,8 +84,11 @@ def targets(results: dict) -> list[Target]:
         out.append(Target(f"36-month trend ÷ one month ({name})", f"{r:.2f}×", "≤ 3×", r <= 3))
     if "overview_pair" in results:  # renders of both, in turn, in one process: the ratio of each round
         r = results["overview_pair"]["ratio"]
-        out.append(Target("overview cold render, regional ÷ sample (in turn, median of rounds)", f"{r:.2f}×",
-                          "≤ 1.5×", r <= 1.5))
+        out.append(
+            Target(
+                "overview cold render, regional ÷ sample (in turn, median of rounds)", f"{r:.2f}×", "≤ 1.5×", r <= 1.5
+            )
+        )
         errors = results["overview_pair"]["errors"]
         out.append(Target("overview renders without errors (in turn)", "; ".join(errors) or "all", "all", not errors))
     elif "pages" in reg and "pages" in sc["sample"]:
@@ -87,29 +98,48 @@ def targets(results: dict) -> list[Target]:
         if "pages" not in s:
             continue
         slowest = max(s["pages"]["pages"], key=lambda p: p["warm"])
-        out.append(Target(f"slowest warm rerun ({name}: {slowest['page']})", f"{slowest['warm'] * 1000:.0f} ms",
-                          f"< {PAGE_WARM_LIMIT * 1000:.0f} ms", slowest["warm"] < PAGE_WARM_LIMIT))
+        out.append(
+            Target(
+                f"slowest warm rerun ({name}: {slowest['page']})",
+                f"{slowest['warm'] * 1000:.0f} ms",
+                f"< {PAGE_WARM_LIMIT * 1000:.0f} ms",
+                slowest["warm"] < PAGE_WARM_LIMIT,
+            )
+        )
         broken = [p["page"] for p in s["pages"]["pages"] if p["errors"]]
         out.append(Target(f"pages without errors ({name})", ", ".join(broken) or "all", "all", not broken))
     for build in sc["sample"].get("pack", {}).get("builds", []):
         if "skipped" not in build:
-            out.append(Target(f"meeting pack build ({build['step'].removeprefix('pack-')}, sample, "
-                              f"{build['charts']} charts)", f"{build['seconds']:.1f} s", f"< {PACK_LIMIT_S:.0f} s",
-                              build["seconds"] < PACK_LIMIT_S))
+            out.append(
+                Target(
+                    f"meeting pack build ({build['step'].removeprefix('pack-')}, sample, {build['charts']} charts)",
+                    f"{build['seconds']:.1f} s",
+                    f"< {PACK_LIMIT_S:.0f} s",
+                    build["seconds"] < PACK_LIMIT_S,
+                )
+            )
     out += load_targets(results)
     peaks = _peaks(reg)
     if "overview_pair" in results:  # holds the regional tables too
         peaks["overview in turn"] = results["overview_pair"]["process"]["peak_mb"]
     step, peak = max(peaks.items(), key=lambda kv: kv[1])
-    out.append(Target(f"peak memory, any step (regional: {step})", f"{peak:.0f} MB", f"< {MEMORY_LIMIT_MB} MB",
-                      peak < MEMORY_LIMIT_MB))
+    out.append(
+        Target(
+            f"peak memory, any step (regional: {step})",
+            f"{peak:.0f} MB",
+            f"< {MEMORY_LIMIT_MB} MB",
+            peak < MEMORY_LIMIT_MB,
+        )
+    )
     if "national" in sc:
         nat = sc["national"]
         growth = nat["ingest"]["rows"] / reg["ingest"]["rows"]
         pairs = {"ingest time": (_total(nat["ingest"]["groups"], "ingest"), _total(groups, "ingest"))}
         for k in ("period", "trend"):
-            pairs[f"indicators {k} time"] = (nat["indicators"][k]["compute_seconds"],
-                                            reg["indicators"][k]["compute_seconds"])
+            pairs[f"indicators {k} time"] = (
+                nat["indicators"][k]["compute_seconds"],
+                reg["indicators"][k]["compute_seconds"],
+            )
         if "pages" in nat and "pages" in reg:
             pairs["overview cold render"] = (_page(nat, "overview")["cold"], _page(reg, "overview")["cold"])
         npeaks = _peaks(nat)
@@ -121,16 +151,22 @@ def targets(results: dict) -> list[Target]:
 
 
 # Issue #23's targets for sessions at once: (sessions, scenario, p90 limit in seconds), one process.
-LOAD_P90 = ((15, "warm", 1.0), (15, "after new data", 3.5), (40, "warm", 3.0), (40, "after new data", 4.0),
-            (15, "after a restart", 3.0))
+LOAD_P90 = (
+    (15, "warm", 1.0),
+    (15, "after new data", 3.5),
+    (40, "warm", 3.0),
+    (40, "after new data", 4.0),
+    (15, "after a restart", 3.0),
+)
 PROXY_WARM_15_P90 = 0.5
 PROXY_THROUGHPUT = 1.6
 SOAK_GROWTH = 0.05  # memory over the soak's last third against its first: at most 5 % more
 
 
 def _row(rows: list[dict], *, n: int, scenario: str, proxied: bool) -> dict | None:
-    return next((r for r in rows if r["sessions"] == n and r["scenario"] == scenario
-                 and (r["processes"] > 1) == proxied), None)
+    return next(
+        (r for r in rows if r["sessions"] == n and r["scenario"] == scenario and (r["processes"] > 1) == proxied), None
+    )
 
 
 def load_targets(results: dict) -> list[Target]:
@@ -145,37 +181,61 @@ def load_targets(results: dict) -> list[Target]:
         for n, scenario, limit in LOAD_P90:
             r = _row(rows, n=n, scenario=scenario, proxied=False)
             if r:
-                out.append(Target(f"{n} sessions at once, {scenario}, p90 ({name}, one process)", f"{r['p90']:.2f} s",
-                                  f"< {limit:g} s", r["p90"] < limit))
+                out.append(
+                    Target(
+                        f"{n} sessions at once, {scenario}, p90 ({name}, one process)",
+                        f"{r['p90']:.2f} s",
+                        f"< {limit:g} s",
+                        r["p90"] < limit,
+                    )
+                )
         r = _row(rows, n=15, scenario="warm", proxied=True)
         if r:
-            out.append(Target(f"15 sessions at once, warm, p90 ({name}, {r['processes']} processes behind nginx)",
-                              f"{r['p90']:.2f} s", f"< {PROXY_WARM_15_P90:g} s", r["p90"] < PROXY_WARM_15_P90))
+            out.append(
+                Target(
+                    f"15 sessions at once, warm, p90 ({name}, {r['processes']} processes behind nginx)",
+                    f"{r['p90']:.2f} s",
+                    f"< {PROXY_WARM_15_P90:g} s",
+                    r["p90"] < PROXY_WARM_15_P90,
+                )
+            )
         n = max(r["sessions"] for r in rows)
         one, many = _row(rows, n=n, scenario="warm", proxied=False), _row(rows, n=n, scenario="warm", proxied=True)
         if one and many:
             gain = many["per_second"] / one["per_second"]
-            out.append(Target(f"throughput behind nginx ÷ one process ({name}, {n} sessions, warm)", f"{gain:.2f}×",
-                              f"≥ {PROXY_THROUGHPUT:g}×", gain >= PROXY_THROUGHPUT))
+            out.append(
+                Target(
+                    f"throughput behind nginx ÷ one process ({name}, {n} sessions, warm)",
+                    f"{gain:.2f}×",
+                    f"≥ {PROXY_THROUGHPUT:g}×",
+                    gain >= PROXY_THROUGHPUT,
+                )
+            )
         errors = sum(r["errors"] for r in rows)
         foreign = sum(r["foreign"] for r in rows)
         out.append(Target(f"sessions without errors ({name}, every burst)", f"{errors} errors", "0", errors == 0))
         out.append(Target(f"sessions shown another account's figures ({name})", str(foreign), "0", foreign == 0))
     for soak in results.get("soak", []):
         growth = soak["rss_last_third_mb"] / soak["rss_first_third_mb"] - 1
-        out.append(Target(f"memory over a {soak['seconds'] / 60:g}-minute soak (postScriptGC "
-                          f"{'on' if soak['gc'] else 'off'})", f"{growth * 100:+.1f} %", f"≤ +{SOAK_GROWTH * 100:g} %",
-                          growth <= SOAK_GROWTH))
+        out.append(
+            Target(
+                f"memory over a {soak['seconds'] / 60:g}-minute soak (postScriptGC {'on' if soak['gc'] else 'off'})",
+                f"{growth * 100:+.1f} %",
+                f"≤ +{SOAK_GROWTH * 100:g} %",
+                growth <= SOAK_GROWTH,
+            )
+        )
     return out
 
 
 def markdown(results: dict) -> str:
     """Tables for README: per scale, each step's time and memory; then the targets."""
     m = results["machine"]
-    lines = [f"Measured on {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}, "
-             f"{m['system']}.", ""]
-    lines += ["| Step | " + " | ".join(results["scales"]) + " |",
-              "|---|" + "---:|" * len(results["scales"])]
+    lines = [
+        f"Measured on {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}, {m['system']}.",
+        "",
+    ]
+    lines += ["| Step | " + " | ".join(results["scales"]) + " |", "|---|" + "---:|" * len(results["scales"])]
 
     def row(label: str, cell) -> None:
         vals = []
@@ -187,39 +247,71 @@ def markdown(results: dict) -> str:
         lines.append(f"| {label} | " + " | ".join(vals) + " |")
 
     row("rows loaded", lambda s: f"{s['ingest']['rows']:,}")
-    row("ingest (all file groups)", lambda s: _sec_mb(_total(s["ingest"]["groups"], "ingest"),
-                                                      max(g["ingest"]["peak_mb"] for g in s["ingest"]["groups"])))
+    row(
+        "ingest (all file groups)",
+        lambda s: _sec_mb(
+            _total(s["ingest"]["groups"], "ingest"), max(g["ingest"]["peak_mb"] for g in s["ingest"]["groups"])
+        ),
+    )
     row("ingest CPU time (all processes)", lambda s: f"{_total(s['ingest']['groups'], 'ingest', 'cpu_seconds'):.2f} s")
-    row("bare calamine read", lambda s: _sec_mb(_total(s["ingest"]["groups"], "calamine"),
-                                                max(g["calamine"]["peak_mb"] for g in s["ingest"]["groups"])))
-    row("bare openpyxl read", lambda s: _sec_mb(_total(s["ingest"]["groups"], "openpyxl"),
-                                                max(g["openpyxl"]["peak_mb"] for g in s["ingest"]["groups"])))
-    row("indicators, one month", lambda s: _sec_mb(s["indicators"]["period"]["compute_seconds"],
-                                                   s["indicators"]["period"]["peak_mb"]))
-    row("indicators, monthly trend", lambda s: _sec_mb(s["indicators"]["trend"]["compute_seconds"],
-                                                       s["indicators"]["trend"]["peak_mb"]))
+    row(
+        "bare calamine read",
+        lambda s: _sec_mb(
+            _total(s["ingest"]["groups"], "calamine"), max(g["calamine"]["peak_mb"] for g in s["ingest"]["groups"])
+        ),
+    )
+    row(
+        "bare openpyxl read",
+        lambda s: _sec_mb(
+            _total(s["ingest"]["groups"], "openpyxl"), max(g["openpyxl"]["peak_mb"] for g in s["ingest"]["groups"])
+        ),
+    )
+    row(
+        "indicators, one month",
+        lambda s: _sec_mb(s["indicators"]["period"]["compute_seconds"], s["indicators"]["period"]["peak_mb"]),
+    )
+    row(
+        "indicators, monthly trend",
+        lambda s: _sec_mb(s["indicators"]["trend"]["compute_seconds"], s["indicators"]["trend"]["peak_mb"]),
+    )
     keys = [p["page"] for p in next(iter(results["scales"].values())).get("pages", {}).get("pages", [])]
     for k in keys:
-        row(f"page {k}: cold / warm", lambda s, k=k: "{:.2f} s / {:.0f} ms".format(
-            _page(s, k)["cold"], _page(s, k)["warm"] * 1000))
+        row(
+            f"page {k}: cold / warm",
+            lambda s, k=k: "{:.2f} s / {:.0f} ms".format(_page(s, k)["cold"], _page(s, k)["warm"] * 1000),
+        )
     row("pages process peak", lambda s: f"{s['pages']['process']['peak_mb']:.0f} MB")
     for kind in ("restricted", "public"):
-        row(f"meeting pack ({kind})", lambda s, kind=kind: next(
-            f"{b['seconds']:.2f} s" for b in s["pack"]["builds"] if b["step"] == f"pack-{kind}"))
+        row(
+            f"meeting pack ({kind})",
+            lambda s, kind=kind: next(
+                f"{b['seconds']:.2f} s" for b in s["pack"]["builds"] if b["step"] == f"pack-{kind}"
+            ),
+        )
     pair = results.get("overview_pair")
     if pair:
-        lines += ["", f"Overview cold render, the sample and the regional data in turn in one process, "
-                      f"{pair['rounds']} rounds: median {pair['cold']['sample']:.2f} s and "
-                      f"{pair['cold']['regional']:.2f} s; each round's ratio "
-                      + ", ".join(f"{r:.2f}×" for r in pair["ratios"]) + "."]
+        lines += [
+            "",
+            f"Overview cold render, the sample and the regional data in turn in one process, "
+            f"{pair['rounds']} rounds: median {pair['cold']['sample']:.2f} s and "
+            f"{pair['cold']['regional']:.2f} s; each round's ratio "
+            + ", ".join(f"{r:.2f}×" for r in pair["ratios"])
+            + ".",
+        ]
     load = results.get("load") or {}
     for name, rows in load.get("rows", {}).items():
-        lines += ["", f"Sessions at once, {name} data (seconds from connecting to the page finished):", "",
-                  "| Where | Scenario | Sessions | Median | p90 | Max | Sessions/s | Errors | Foreign | Server MB |",
-                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        lines += [f"| {r['where']} | {r['scenario']} | {r['sessions']} | {r['median']:.2f} | {r['p90']:.2f} | "
-                  f"{r['max']:.2f} | {r['per_second']:.1f} | {r['errors']} | {r['foreign']} | {r['server_mb']:.0f} |"
-                  for r in rows]
+        lines += [
+            "",
+            f"Sessions at once, {name} data (seconds from connecting to the page finished):",
+            "",
+            "| Where | Scenario | Sessions | Median | p90 | Max | Sessions/s | Errors | Foreign | Server MB |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {r['where']} | {r['scenario']} | {r['sessions']} | {r['median']:.2f} | {r['p90']:.2f} | "
+            f"{r['max']:.2f} | {r['per_second']:.1f} | {r['errors']} | {r['foreign']} | {r['server_mb']:.0f} |"
+            for r in rows
+        ]
     lines += ["", "| Target | Measured | Limit | Met |", "|---|---:|---:|:---:|"]
     for t in results["targets"]:
         lines.append(f"| {t['name']} | {t['measured']} | {t['limit']} | {'yes' if t['met'] else '**NO**'} |")

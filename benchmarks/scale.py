@@ -74,8 +74,9 @@ def file_groups(folder: Path) -> dict[str, list[Path]]:
     return groups
 
 
-def ingest_group(partner: str, paths: list[Path], *, db_file: Path, repeats: int = 1, openpyxl: bool = False
-                 ) -> tuple[dict, list[dict]]:
+def ingest_group(
+    partner: str, paths: list[Path], *, db_file: Path, repeats: int = 1, openpyxl: bool = False
+) -> tuple[dict, list[dict]]:
     """Load one partner's files with the ingest command, and read them bare, ``repeats`` times, interleaved;
     the database is put back as it was before each load after the first, so every load does the same work.
 
@@ -92,18 +93,41 @@ def ingest_group(partner: str, paths: list[Path], *, db_file: Path, repeats: int
         for attempt in range(repeats):
             if attempt:
                 _restore(db_file, saved)
-            loads.append(run(python("-m", "data_loaders", "ingest", *names, "--partner", partner, "--db", db,
-                                    "--json", "--loaded-by", "benchmark"), ok_codes=(0, 1)))
+            loads.append(
+                run(
+                    python(
+                        "-m",
+                        "data_loaders",
+                        "ingest",
+                        *names,
+                        "--partner",
+                        partner,
+                        "--db",
+                        db,
+                        "--json",
+                        "--loaded-by",
+                        "benchmark",
+                    ),
+                    ok_codes=(0, 1),
+                )
+            )
             reads.append(run(python("-m", "benchmarks.bare", "calamine", *names)))
     finally:
         saved.unlink(missing_ok=True)
     payload = loads[-1].payload  # what the database now holds
     stored = sum(sh["rows"] for r in payload if r["status"] == "accepted" for sh in r["sheets"])
-    entry = {"group": partner, "files": len(paths), "rows": stored, "ingest": _run_dict(_median(loads)),
-             "calamine": _run_dict(_median(reads))}
+    entry = {
+        "group": partner,
+        "files": len(paths),
+        "rows": stored,
+        "ingest": _run_dict(_median(loads)),
+        "calamine": _run_dict(_median(reads)),
+    }
     if repeats > 1:
-        entry["runs"] = {"ingest": [round(r.seconds, 3) for r in loads],
-                         "calamine": [round(r.seconds, 3) for r in reads]}
+        entry["runs"] = {
+            "ingest": [round(r.seconds, 3) for r in loads],
+            "calamine": [round(r.seconds, 3) for r in reads],
+        }
     if openpyxl:
         entry["openpyxl"] = _run_dict(run(python("-m", "benchmarks.bare", "openpyxl", *names)))
     return entry, payload
@@ -126,44 +150,94 @@ def measure(s: Scale, *, work: Path, say: Callable[[str], None]) -> dict:
     statuses: Counter = Counter()
     rows = 0
     for partner, paths in file_groups(files).items():
-        entry, payload = ingest_group(partner, paths, db_file=work / "outcomes.db", repeats=s.repeats,
-                                      openpyxl=s.openpyxl)
+        entry, payload = ingest_group(
+            partner, paths, db_file=work / "outcomes.db", repeats=s.repeats, openpyxl=s.openpyxl
+        )
         statuses.update(r["status"] for r in payload)
         rows += entry["rows"]
         groups.append(entry)
-        say(f"{partner}: {len(paths)} files, {entry['rows']:,} rows: ingest {entry['ingest']['seconds']:.2f}s, "
+        say(
+            f"{partner}: {len(paths)} files, {entry['rows']:,} rows: ingest {entry['ingest']['seconds']:.2f}s, "
             f"calamine {entry['calamine']['seconds']:.2f}s"
             + (f" (median of {s.repeats})" if s.repeats > 1 else "")
-            + (f", openpyxl {entry['openpyxl']['seconds']:.2f}s" if s.openpyxl else ""))
+            + (f", openpyxl {entry['openpyxl']['seconds']:.2f}s" if s.openpyxl else "")
+        )
     out["ingest"] = {"groups": groups, "statuses": dict(statuses), "rows": rows}
 
     run(python("-m", "ui.accounts", "demo", "--db", db))  # the pages sign in as the demo accounts
     months = str(s.months or 19)
     out["indicators"] = {}
     for what in ("period", "trend"):
-        r = run(python("-m", "benchmarks.steps", "indicators", "--db", db, "--what", what,
-                       "--end", last_month().isoformat(), "--months", months))
-        out["indicators"][what] = {**_run_dict(r), "compute_seconds": round(r.payload[0]["seconds"], 3),
-                                   "results": r.payload[0]["results"]}
+        r = run(
+            python(
+                "-m",
+                "benchmarks.steps",
+                "indicators",
+                "--db",
+                db,
+                "--what",
+                what,
+                "--end",
+                last_month().isoformat(),
+                "--months",
+                months,
+            )
+        )
+        out["indicators"][what] = {
+            **_run_dict(r),
+            "compute_seconds": round(r.payload[0]["seconds"], 3),
+            "results": r.payload[0]["results"],
+        }
         say(f"indicators {what}: {r.payload[0]['seconds']:.2f}s computing, peak {r.peak_mb:.0f} MB")
     if s.pages is not None:
-        r = run(python("-m", "benchmarks.steps", "pages", "--db", db, "--rounds", str(s.page_rounds),
-                       *[a for k in s.pages for a in ("--only", k)]),
-                env=_pages_env())
-        out["pages"] = {"process": _run_dict(r), "rounds": s.page_rounds, "pages": [
-            {k: (round(v, 3) if isinstance(v, float) else [round(x, 3) for x in v] if k in ("colds", "warms") else v)
-             for k, v in p.items()} for p in r.payload]}
+        r = run(
+            python(
+                "-m",
+                "benchmarks.steps",
+                "pages",
+                "--db",
+                db,
+                "--rounds",
+                str(s.page_rounds),
+                *[a for k in s.pages for a in ("--only", k)],
+            ),
+            env=_pages_env(),
+        )
+        out["pages"] = {
+            "process": _run_dict(r),
+            "rounds": s.page_rounds,
+            "pages": [
+                {
+                    k: (
+                        round(v, 3)
+                        if isinstance(v, float)
+                        else [round(x, 3) for x in v]
+                        if k in ("colds", "warms")
+                        else v
+                    )
+                    for k, v in p.items()
+                }
+                for p in r.payload
+            ],
+        }
         for p in r.payload:
-            say(f"page {p['page']}: cold {p['cold']:.2f}s, warm {p['warm'] * 1000:.0f} ms"
-                + (f", ERRORS: {len(p['errors'])}" if p["errors"] else ""))
+            say(
+                f"page {p['page']}: cold {p['cold']:.2f}s, warm {p['warm'] * 1000:.0f} ms"
+                + (f", ERRORS: {len(p['errors'])}" if p["errors"] else "")
+            )
     if s.pack:
         r = run(python("-m", "benchmarks.steps", "pack", "--db", db, "--end", month_end(last_month()).isoformat()))
-        out["pack"] = {"process": _run_dict(r), "builds": [
-            {k: round(v, 3) if isinstance(v, float) else v for k, v in p.items()} for p in r.payload]}
+        out["pack"] = {
+            "process": _run_dict(r),
+            "builds": [{k: round(v, 3) if isinstance(v, float) else v for k, v in p.items()} for p in r.payload],
+        }
         for p in r.payload:
-            say(f"{p['step']}: skipped ({p['skipped']})" if "skipped" in p else
-                f"{p['step']} ({p['period']}, {p['charts']} charts): {p['seconds']:.2f}s "
-                f"(gathering {p['gather_seconds']:.2f}s)")
+            say(
+                f"{p['step']}: skipped ({p['skipped']})"
+                if "skipped" in p
+                else f"{p['step']} ({p['period']}, {p['charts']} charts): {p['seconds']:.2f}s "
+                f"(gathering {p['gather_seconds']:.2f}s)"
+            )
     out["date"] = clock.today().isoformat()
     return out
 
@@ -171,15 +245,34 @@ def measure(s: Scale, *, work: Path, say: Callable[[str], None]) -> dict:
 def overview_pair(*, sample: Path, regional: Path, rounds: int, say: Callable[[str], None]) -> dict:
     """The overview's cold render on the sample and the regional database, in turn, in one process (the ratio
     the issue sets a target for: see ``steps.overview_pair``)."""
-    r = run(python("-m", "benchmarks.steps", "overview-pair", "--sample", f"sqlite:///{sample / 'outcomes.db'}",
-                   "--regional", f"sqlite:///{regional / 'outcomes.db'}", "--rounds", str(rounds)),
-            env=_pages_env())
+    r = run(
+        python(
+            "-m",
+            "benchmarks.steps",
+            "overview-pair",
+            "--sample",
+            f"sqlite:///{sample / 'outcomes.db'}",
+            "--regional",
+            f"sqlite:///{regional / 'outcomes.db'}",
+            "--rounds",
+            str(rounds),
+        ),
+        env=_pages_env(),
+    )
     p = r.payload[0]
-    out = {"process": _run_dict(r), "rounds": rounds, "ratio": round(p["ratio"], 3),
-           "ratios": [round(x, 3) for x in p["ratios"]], "cold": {k: round(v, 3) for k, v in p["cold"].items()},
-           "colds": {k: [round(x, 3) for x in v] for k, v in p["colds"].items()}, "errors": p["errors"]}
-    say(f"overview cold render, sample and regional in turn ({rounds} rounds): {out['cold']['sample']:.2f}s and "
-        f"{out['cold']['regional']:.2f}s; ratio {out['ratio']:.2f}× (median of the rounds)")
+    out = {
+        "process": _run_dict(r),
+        "rounds": rounds,
+        "ratio": round(p["ratio"], 3),
+        "ratios": [round(x, 3) for x in p["ratios"]],
+        "cold": {k: round(v, 3) for k, v in p["cold"].items()},
+        "colds": {k: [round(x, 3) for x in v] for k, v in p["colds"].items()},
+        "errors": p["errors"],
+    }
+    say(
+        f"overview cold render, sample and regional in turn ({rounds} rounds): {out['cold']['sample']:.2f}s and "
+        f"{out['cold']['regional']:.2f}s; ratio {out['ratio']:.2f}× (median of the rounds)"
+    )
     return out
 
 
@@ -196,12 +289,26 @@ def load(*, db_file: Path, work: Path, counts: list[int], processes: int, say: C
     work.mkdir(parents=True, exist_ok=True)
     copy = work / f"load-{processes}.db"
     shutil.copyfile(db_file, copy)
-    r = run(python("-m", "benchmarks.load", "burst", "--db", f"sqlite:///{copy}",
-                   "--sessions", ",".join(str(n) for n in counts), "--processes", str(processes)), env=_pages_env())
+    r = run(
+        python(
+            "-m",
+            "benchmarks.load",
+            "burst",
+            "--db",
+            f"sqlite:///{copy}",
+            "--sessions",
+            ",".join(str(n) for n in counts),
+            "--processes",
+            str(processes),
+        ),
+        env=_pages_env(),
+    )
     for row in r.payload:
-        say(f"{row['where']}, {row['scenario']}, {row['sessions']} sessions: median {row['median']:.2f}s, "
+        say(
+            f"{row['where']}, {row['scenario']}, {row['sessions']} sessions: median {row['median']:.2f}s, "
             f"p90 {row['p90']:.2f}s, max {row['max']:.2f}s, {row['per_second']:.1f} sessions/s, "
-            f"errors {row['errors']}, foreign {row['foreign']}, server {row['server_mb']:.0f} MB")
+            f"errors {row['errors']}, foreign {row['foreign']}, server {row['server_mb']:.0f} MB"
+        )
     return [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items()} for row in r.payload]
 
 
@@ -211,11 +318,26 @@ def soak(*, db_file: Path, work: Path, minutes: float, sessions: int, say: Calla
     for gc in (True, False):
         copy = work / "soak.db"
         shutil.copyfile(db_file, copy)
-        r = run(python("-m", "benchmarks.load", "soak", "--db", f"sqlite:///{copy}", "--seconds", str(minutes * 60),
-                       "--sessions", str(sessions), *([] if gc else ["--no-gc"])), env=_pages_env())
+        r = run(
+            python(
+                "-m",
+                "benchmarks.load",
+                "soak",
+                "--db",
+                f"sqlite:///{copy}",
+                "--seconds",
+                str(minutes * 60),
+                "--sessions",
+                str(sessions),
+                *([] if gc else ["--no-gc"]),
+            ),
+            env=_pages_env(),
+        )
         row = r.payload[0]
-        say(f"soak {minutes:g} min, {sessions} sessions, postScriptGC {'on' if gc else 'off'}: {row['reruns']} reruns, "
+        say(
+            f"soak {minutes:g} min, {sessions} sessions, postScriptGC {'on' if gc else 'off'}: {row['reruns']} reruns, "
             f"p90 {row['p90']:.2f}s, memory {row['rss_first_third_mb']:.0f} MB then {row['rss_last_third_mb']:.0f} MB "
-            f"(max {row['rss_max_mb']:.0f} MB)")
+            f"(max {row['rss_max_mb']:.0f} MB)"
+        )
         out.append(row)
     return out

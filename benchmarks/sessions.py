@@ -21,12 +21,19 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # The proxy's routing cookie (deploy/replicas.py): a browser gets one on its first request.
 ROUTE_COOKIE = "outcomes_route"
-_FINISHED = {ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
-             ForwardMsg.ScriptFinishedStatus.FINISHED_WITH_COMPILE_ERROR}
+_FINISHED = {
+    ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
+    ForwardMsg.ScriptFinishedStatus.FINISHED_WITH_COMPILE_ERROR,
+}
 
 
 def sign_in(base: str, username: str, password: str = "demo", *, chromium: str = CHROMIUM) -> dict[str, str]:
@@ -84,9 +91,14 @@ class Session:
         deadline = time.monotonic() + self.timeout
         while True:
             try:
-                self._ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"],
-                                                    additional_headers={"Cookie": header}, max_size=64 * 2**20,
-                                                    open_timeout=self.timeout, ping_interval=None)
+                self._ws = await websockets.connect(
+                    self.ws_url,
+                    subprotocols=["streamlit"],
+                    additional_headers={"Cookie": header},
+                    max_size=64 * 2**20,
+                    open_timeout=self.timeout,
+                    ping_interval=None,
+                )
                 return
             except websockets.InvalidStatus as exc:
                 # The proxy had no process to hand it to (one stopping, one starting): a browser tries again.
@@ -116,8 +128,9 @@ class Session:
             if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 _collect(fwd.delta.new_element, out)
             elif kind == "navigation":
-                hit = next((p for p in fwd.navigation.app_pages if p.page_script_hash == fwd.navigation.page_script_hash),
-                           None)
+                hit = next(
+                    (p for p in fwd.navigation.app_pages if p.page_script_hash == fwd.navigation.page_script_hash), None
+                )
                 out.page = hit.page_name if hit else ""
                 self.page_hash = fwd.navigation.page_script_hash
             elif kind == "script_finished" and fwd.script_finished in _FINISHED:

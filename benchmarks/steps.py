@@ -49,8 +49,9 @@ def _app(role: str, partner: str | None = None):
     from storage import sessions
     from storage.db import database_url, ensure_schema
 
-    at.session_state["auth_session"], _ = sessions.start(ensure_schema(database_url()), username=partner or role,
-                                                         method="password")
+    at.session_state["auth_session"], _ = sessions.start(
+        ensure_schema(database_url()), username=partner or role, method="password"
+    )
     return at
 
 
@@ -101,13 +102,15 @@ def pages(*, db: str, only: list[str] | None = None, rounds: int = 1) -> list[di
             started = time.perf_counter()
             at.run()
             warm = time.perf_counter() - started
-            m = measured.setdefault(p.key, {"step": f"page-{p.key}", "page": p.key, "role": role, "colds": [],
-                                            "warms": [], "errors": []})
+            m = measured.setdefault(
+                p.key, {"step": f"page-{p.key}", "page": p.key, "role": role, "colds": [], "warms": [], "errors": []}
+            )
             m["colds"].append(cold)
             m["warms"].append(warm)
             m["errors"] += [e for e in _failed(at) if e not in m["errors"]]
-    return [{**m, "cold": statistics.median(m["colds"]), "warm": statistics.median(m["warms"])}
-            for m in measured.values()]
+    return [
+        {**m, "cold": statistics.median(m["colds"]), "warm": statistics.median(m["warms"])} for m in measured.values()
+    ]
 
 
 def overview_pair(*, sample: str, regional: str, rounds: int) -> dict:
@@ -127,7 +130,7 @@ def overview_pair(*, sample: str, regional: str, rounds: int) -> dict:
     colds: dict[str, list[float]] = {k: [] for k in dbs}
     errors: list[str] = []
     for i in range(rounds):
-        for name in (list(dbs) if i % 2 == 0 else list(dbs)[::-1]):
+        for name in list(dbs) if i % 2 == 0 else list(dbs)[::-1]:
             os.environ["OUTCOMES_DATABASE_URL"] = dbs[name]
             at = _app("chair")
             _empty_caches()
@@ -136,9 +139,15 @@ def overview_pair(*, sample: str, regional: str, rounds: int) -> dict:
             colds[name].append(time.perf_counter() - started)
             errors += [f"{name}: {e}" for e in _failed(at) if f"{name}: {e}" not in errors]
     ratios = [r / s for s, r in zip(colds["sample"], colds["regional"], strict=True)]
-    return {"step": "overview-pair", "rounds": rounds, "colds": colds,
-            "cold": {k: statistics.median(v) for k, v in colds.items()},
-            "ratios": ratios, "ratio": statistics.median(ratios), "errors": errors}
+    return {
+        "step": "overview-pair",
+        "rounds": rounds,
+        "colds": colds,
+        "cold": {k: statistics.median(v) for k, v in colds.items()},
+        "ratios": ratios,
+        "ratio": statistics.median(ratios),
+        "errors": errors,
+    }
 
 
 def pack(*, db: str, end: date) -> list[dict]:
@@ -169,9 +178,16 @@ def pack(*, db: str, end: date) -> list[dict]:
         finally:
             session.close()
         done = time.perf_counter()
-        out.append({"step": f"pack-{'public' if public else 'restricted'}", "period": period.code(),
-                    "seconds": done - started, "gather_seconds": gathered - started, "charts": charts,
-                    "bytes": len(content)})
+        out.append(
+            {
+                "step": f"pack-{'public' if public else 'restricted'}",
+                "period": period.code(),
+                "seconds": done - started,
+                "gather_seconds": gathered - started,
+                "charts": charts,
+                "bytes": len(content),
+            }
+        )
     return out
 
 

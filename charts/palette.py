@@ -21,8 +21,13 @@ SEQUENCE: tuple[str, ...] = (BLUE, ORANGE, BLUISH_GREEN, REDDISH_PURPLE, SKY_BLU
 
 # Making Data Count: improvement blue, concern orange, neither/common cause grey.
 VARIATION = {"improvement": BLUE, "concern": ORANGE, "neither": GREY, "common_cause": GREY}
-RETURN_STATE = {"on_time": BLUISH_GREEN, "late": ORANGE, "nil_return": SKY_BLUE, "missing": VERMILLION,
-                "not_yet_due": LIGHT_GREY}
+RETURN_STATE = {
+    "on_time": BLUISH_GREEN,
+    "late": ORANGE,
+    "nil_return": SKY_BLUE,
+    "missing": VERMILLION,
+    "not_yet_due": LIGHT_GREY,
+}
 
 
 def colour(index: int) -> str:

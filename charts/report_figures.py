@@ -13,8 +13,14 @@ from charts import palette
 WIDTH, HEIGHT = 900, 380
 
 
-def printable(fig: go.Figure, *, note: str | None = None, width: int = WIDTH, height: int | None = None,
-              hidden_bars: list[str] | None = None) -> go.Figure:
+def printable(
+    fig: go.Figure,
+    *,
+    note: str | None = None,
+    width: int = WIDTH,
+    height: int | None = None,
+    hidden_bars: list[str] | None = None,
+) -> go.Figure:
     """``fig`` sized for a page, with ``note`` written under the plot (updated in place and returned:
     copying a figure costs as much as drawing it, so pass one you have just made).
 
@@ -23,14 +29,38 @@ def printable(fig: go.Figure, *, note: str | None = None, width: int = WIDTH, he
     """
     out = fig
     if hidden_bars:
-        out.add_trace(go.Scatter(x=[0] * len(hidden_bars), y=hidden_bars, mode="text", text=["*"] * len(hidden_bars),
-                                 textposition="middle right", textfont={"size": 14, "color": palette.GREY},
-                                 showlegend=False, hoverinfo="skip"))
+        out.add_trace(
+            go.Scatter(
+                x=[0] * len(hidden_bars),
+                y=hidden_bars,
+                mode="text",
+                text=["*"] * len(hidden_bars),
+                textposition="middle right",
+                textfont={"size": 14, "color": palette.GREY},
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
     h = height or max(HEIGHT, int(out.layout.height or 0))
     # One series per chart: a legend would only repeat the title (or list the "*" marks).
-    out.update_layout(showlegend=False, width=width, height=h, margin={"l": 60, "r": 30, "t": 60, "b": 90 if note else 60},
-                      title_x=0.015)  # the pages' titles sit at the very edge, which a printed page clips
+    out.update_layout(
+        showlegend=False,
+        width=width,
+        height=h,
+        margin={"l": 60, "r": 30, "t": 60, "b": 90 if note else 60},
+        title_x=0.015,
+    )  # the pages' titles sit at the very edge, which a printed page clips
     if note:
-        out.add_annotation(text=note, xref="paper", yref="paper", x=0, y=-0.28, xanchor="left", yanchor="top",
-                           showarrow=False, font={"size": 11, "color": palette.GREY}, align="left")
+        out.add_annotation(
+            text=note,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.28,
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            font={"size": 11, "color": palette.GREY},
+            align="left",
+        )
     return out

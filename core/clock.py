@@ -38,8 +38,9 @@ def _fixed() -> datetime | None:
             return datetime.fromisoformat(raw).replace(tzinfo=zone())
         day = date.fromisoformat(raw)
     except ValueError as exc:
-        raise ValueError(f"OUTCOMES_TODAY must be a date (2026-11-20) or a local date and time "
-                         f"(2026-11-15T23:30); it is {raw!r}.") from exc
+        raise ValueError(
+            f"OUTCOMES_TODAY must be a date (2026-11-20) or a local date and time (2026-11-15T23:30); it is {raw!r}."
+        ) from exc
     real = datetime.now(zone())  # the one place the wall clock is read, besides the line below
     return datetime.combine(day, real.time().replace(tzinfo=None), tzinfo=zone())
 

@@ -20,41 +20,87 @@ NOT_REPORTED = "—"
 
 LABELS: dict[str, str] = {
     # drop-in services and health
-    "drug_alcohol": "Drug and alcohol", "mental_health": "Mental health", "sexual_health": "Sexual health",
-    "nurse_prescriber": "Nurse prescriber", "dental": "Dental", "hairdressing": "Hairdressing",
-    "arts_crafts": "Arts and crafts", "housing_advice": "Housing advice", "food": "Food", "other": "Other",
-    "sti_screen": "STI screen", "skin_infection": "Skin infection", "wound_care": "Wound care",
-    "oral_health": "Oral health", "respiratory": "Respiratory", "womens_health": "Women's health",
-    "breast_screening": "Breast screening", "cervical_screening": "Cervical screening",
+    "drug_alcohol": "Drug and alcohol",
+    "mental_health": "Mental health",
+    "sexual_health": "Sexual health",
+    "nurse_prescriber": "Nurse prescriber",
+    "dental": "Dental",
+    "hairdressing": "Hairdressing",
+    "arts_crafts": "Arts and crafts",
+    "housing_advice": "Housing advice",
+    "food": "Food",
+    "other": "Other",
+    "sti_screen": "STI screen",
+    "skin_infection": "Skin infection",
+    "wound_care": "Wound care",
+    "oral_health": "Oral health",
+    "respiratory": "Respiratory",
+    "womens_health": "Women's health",
+    "breast_screening": "Breast screening",
+    "cervical_screening": "Cervical screening",
     "gp_registration": "GP registration",
     # rehab stages
-    "not_assessed": "Not assessed", "considering": "Considering rehab", "ready": "Ready for rehab",
-    "referred": "Referred to rehab", "admitted": "Admitted to rehab", "completed": "Completed rehab",
-    "disengaged": "Disengaged", "not_recorded": "Not recorded",
+    "not_assessed": "Not assessed",
+    "considering": "Considering rehab",
+    "ready": "Ready for rehab",
+    "referred": "Referred to rehab",
+    "admitted": "Admitted to rehab",
+    "completed": "Completed rehab",
+    "disengaged": "Disengaged",
+    "not_recorded": "Not recorded",
     # accommodation, contact, work
-    "rough_sleeping": "Rough sleeping", "sofa_surfing": "Sofa surfing", "hostel": "Hostel",
-    "temporary": "Temporary", "supported": "Supported", "settled": "Settled", "unknown": "Unknown",
-    "living_with": "Living with her", "active": "Active", "reduced": "Reduced", "stopped": "Stopped",
+    "rough_sleeping": "Rough sleeping",
+    "sofa_surfing": "Sofa surfing",
+    "hostel": "Hostel",
+    "temporary": "Temporary",
+    "supported": "Supported",
+    "settled": "Settled",
+    "unknown": "Unknown",
+    "living_with": "Living with her",
+    "active": "Active",
+    "reduced": "Reduced",
+    "stopped": "Stopped",
     # agencies
-    "police": "Police", "probation": "Probation", "housing": "Housing", "health": "Health", "council": "Council",
+    "police": "Police",
+    "probation": "Probation",
+    "housing": "Housing",
+    "health": "Health",
+    "council": "Council",
     "voluntary": "Voluntary sector",
     # return states
-    "on_time": "On time", "late": "Late", "nil_return": "Nil return", "missing": "Missing",
+    "on_time": "On time",
+    "late": "Late",
+    "nil_return": "Nil return",
+    "missing": "Missing",
     "not_yet_due": "Not yet due",
     # statuses
-    "complete": "Complete", "incomplete": "Incomplete", "not_reported": "Not reported",
+    "complete": "Complete",
+    "incomplete": "Incomplete",
+    "not_reported": "Not reported",
 }
 
-RETURN_LABELS = {"attendance": "Attendance", "outreach": "Outreach", "keywork_review": "Key-work review",
-                 "treatment": "Treatment", "health_contacts": "Health contacts", "safeguarding": "Safeguarding",
-                 "police_monthly": "Police monthly", "training": "Training", "supplies": "Supplies",
-                 "feedback": "Feedback"}
+RETURN_LABELS = {
+    "attendance": "Attendance",
+    "outreach": "Outreach",
+    "keywork_review": "Key-work review",
+    "treatment": "Treatment",
+    "health_contacts": "Health contacts",
+    "safeguarding": "Safeguarding",
+    "police_monthly": "Police monthly",
+    "training": "Training",
+    "supplies": "Supplies",
+    "feedback": "Feedback",
+}
 
 # One set of words for each rating, on the screen and in every export (the user guide's).
 RAG_WORDS = {"green": "On target", "amber": "Close to target", "red": "Off target"}
 STATUS_WORDS = {"complete": "complete", "incomplete": "incomplete", "not_reported": "not reported"}
-VARIATION_WORDS = {"improvement": "Special cause: improvement", "concern": "Special cause: concern",
-                   "neither": "Special cause: neither better nor worse", "common_cause": "Common cause variation"}
+VARIATION_WORDS = {
+    "improvement": "Special cause: improvement",
+    "concern": "Special cause: concern",
+    "neither": "Special cause: neither better nor worse",
+    "common_cause": "Common cause variation",
+}
 
 
 def label(code: object) -> str:
@@ -231,8 +277,7 @@ def direction_html(direction: str | None, change: object, unit: str, versus: str
     css = {"better": "arrow-better", "worse": "arrow-worse"}.get(direction, "arrow-neutral")
     word = {"better": "better", "worse": "worse", "same": "no change"}.get(direction, "")
     tail = f" ({word})" if word else ""
-    return (f'<span class="{css}">{arrow} {escape(change_text(change, unit))}</span> '
-            f"vs {escape(versus)}{escape(tail)}")
+    return f'<span class="{css}">{arrow} {escape(change_text(change, unit))}</span> vs {escape(versus)}{escape(tail)}'
 
 
 def missing_text(missing: list[str], *, limit: int = 6) -> str:
@@ -255,15 +300,18 @@ def missing_text(missing: list[str], *, limit: int = 6) -> str:
 
 # Fingertips' trend markers as an arrow (its colour follows the polarity) with the words beside it.
 TREND_ICONS = {
-    "increasing_better": ("▲", "arrow-better"), "increasing_worse": ("▲", "arrow-worse"),
-    "decreasing_better": ("▼", "arrow-better"), "decreasing_worse": ("▼", "arrow-worse"),
-    "increasing": ("▲", "arrow-neutral"), "decreasing": ("▼", "arrow-neutral"),
-    "no_change": ("▶", "arrow-neutral"), "cannot_be_calculated": ("✕", "arrow-neutral"),
+    "increasing_better": ("▲", "arrow-better"),
+    "increasing_worse": ("▲", "arrow-worse"),
+    "decreasing_better": ("▼", "arrow-better"),
+    "decreasing_worse": ("▼", "arrow-worse"),
+    "increasing": ("▲", "arrow-neutral"),
+    "decreasing": ("▼", "arrow-neutral"),
+    "no_change": ("▶", "arrow-neutral"),
+    "cannot_be_calculated": ("✕", "arrow-neutral"),
 }
 # metrics.compare's better, similar or worse (and higher or lower where no direction is better): the packs'
 # words, capitalised, and the pages' words beside a figure.
-COMPARISON_WORDS = {"better": "Better", "similar": "Similar", "worse": "Worse", "higher": "Higher",
-                    "lower": "Lower"}
+COMPARISON_WORDS = {"better": "Better", "similar": "Similar", "worse": "Worse", "higher": "Higher", "lower": "Lower"}
 JUDGED_WORDS = {k: v.lower() for k, v in COMPARISON_WORDS.items()}
 
 
@@ -273,8 +321,10 @@ def trend_marker_html(marker: str | None, words: str | None, *, span: str = "") 
         return ""
     arrow, css = TREND_ICONS[marker]
     tail = f" ({span})" if span else ""
-    return (f'<span class="{css}" role="img" aria-label="trend">{arrow}</span> '
-            f"Trend: {escape(str(words or ''))}{escape(tail)}")
+    return (
+        f'<span class="{css}" role="img" aria-label="trend">{arrow}</span> '
+        f"Trend: {escape(str(words or ''))}{escape(tail)}"
+    )
 
 
 def judged_text(*, target: object, year_ago: object, level: object) -> str:

@@ -35,7 +35,8 @@ _ANY_DATE = re.compile(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}")
 # A partnership reference: P and four digits (spec section 3).
 _REFERENCE = re.compile(r"(?<![A-Za-z0-9])[Pp][\s_\-]?\d{4}(?!\d)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z']+")
-_GENERAL_WORDS = frozenset("""
+_GENERAL_WORDS = frozenset(
+    """
     a an and the of for to in on at by with from all new old final draft copy version v rev revised updated
     corrected correction amended resend resent sheet sheets tab page data return returns report reports
     summary template guidance notes note file export list table extra combined part total totals month
@@ -48,7 +49,8 @@ _GENERAL_WORDS = frozenset("""
     january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec
     monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
-""".split())
+""".split()
+)
 
 
 def _year(y: str) -> int:
@@ -129,8 +131,7 @@ def username_problem(username: object) -> str | None:
 
 def refusal(kind: str, what: str, fix: str) -> str:
     """The message for a name that looks like personal data: what it looks like, never the name itself."""
-    return (f"{what} looks like {KIND_TEXT[kind]}. Names are stored and shown, so they must hold no personal "
-            f"data: {fix}")
+    return f"{what} looks like {KIND_TEXT[kind]}. Names are stored and shown, so they must hold no personal data: {fix}"
 
 
 _EXTENSION = re.compile(r"\.(xlsx|csv|xlsm|xltm|xlam|xls|xlt|ods|xlsb|numbers)$", re.IGNORECASE)

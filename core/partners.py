@@ -30,8 +30,10 @@ def _load(path: str) -> dict[str, Partner]:
         name = body.get("name", code)
         if problem := identifiers.contact_problem(f"{code} {name}"):
             # Partner names are shown on every page and in every export; the name itself is not repeated.
-            raise ValueError(f"a partner in {path} has a code or name that looks like "
-                             f"{identifiers.KIND_TEXT[problem]}: give the organisation's name")
+            raise ValueError(
+                f"a partner in {path} has a code or name that looks like "
+                f"{identifiers.KIND_TEXT[problem]}: give the organisation's name"
+            )
         out[code] = Partner(code, name, tuple(body["returns"]), body.get("service"))
     return out
 

@@ -15,9 +15,7 @@ _QUARTER = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$", re.IGNORECASE)
 _FY = re.compile(r"^(\d{4})-(\d{2})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 # In a file name: ..._2026-27-Q1.csv or ..._2026-04.xlsx or ..._2026-04-01..2026-06-30.xlsx
-_IN_NAME = re.compile(
-    r"(\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}|\d{4}-\d{2}-Q[1-4]|\d{4}-\d{2})(?![\d])", re.IGNORECASE
-)
+_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}|\d{4}-\d{2}-Q[1-4]|\d{4}-\d{2})(?![\d])", re.IGNORECASE)
 
 
 class PeriodError(ValueError):
@@ -60,8 +58,9 @@ class Period:
         q = as_quarter(self)
         if q:
             return f"Q{q[1]} {fy_label(q[0])} ({self.start:%B} to {self.end:%B %Y})"
-        if self.start == fy_start(self.start.year if self.start.month >= 4 else self.start.year - 1) and \
-                self.end == add_months(self.start, 12) - timedelta(days=1):
+        if self.start == fy_start(
+            self.start.year if self.start.month >= 4 else self.start.year - 1
+        ) and self.end == add_months(self.start, 12) - timedelta(days=1):
             return f"financial year {fy_label(self.start.year)}"
         return f"{self.start.day} {self.start:%B %Y} to {self.end.day} {self.end:%B %Y}"
 
@@ -124,8 +123,13 @@ def standard_periods(fy: int) -> list[Period]:
     """The periods figures are published for in a financial year: its months, its quarters, the year to
     date at the end of Q2 and Q3 (at Q1's end it is Q1, at Q4's the year) and the year."""
     months = monthly(fy_start(fy), financial_year(fy).end)
-    return [*months, *(quarter(fy, q) for q in (1, 2, 3, 4)), year_to_date(fy, 2), year_to_date(fy, 3),
-            financial_year(fy)]
+    return [
+        *months,
+        *(quarter(fy, q) for q in (1, 2, 3, 4)),
+        year_to_date(fy, 2),
+        year_to_date(fy, 3),
+        financial_year(fy),
+    ]
 
 
 def is_standard(p: Period) -> bool:
@@ -162,8 +166,10 @@ def plausible(p: Period, text: str) -> Period:
     """``p`` when it lies within the data's plausible range, else a ``PeriodError`` saying so."""
     last = latest()
     if p.start < EARLIEST or p.end > last:
-        raise PeriodError(f"'{text}' is outside the range of our data: a period must lie between "
-                          f"{EARLIEST:%B %Y} and {last:%B %Y}. Check the year")
+        raise PeriodError(
+            f"'{text}' is outside the range of our data: a period must lie between "
+            f"{EARLIEST:%B %Y} and {last:%B %Y}. Check the year"
+        )
     return p
 
 
@@ -173,8 +179,10 @@ def parse(text: str) -> Period:
     years = [int(y) for y in re.findall(r"(?<![\d-])\d{4}(?=-)", t)]
     if any(y < EARLIEST.year or y > latest().year for y in years):
         # Checked before any date is built: year 9999's next month is past the calendar.
-        raise PeriodError(f"'{t}' is outside the range of our data: a period must lie between "
-                          f"{EARLIEST:%B %Y} and {latest():%B %Y}. Check the year")
+        raise PeriodError(
+            f"'{t}' is outside the range of our data: a period must lie between "
+            f"{EARLIEST:%B %Y} and {latest():%B %Y}. Check the year"
+        )
     return plausible(_parse(t), t)
 
 

@@ -32,15 +32,18 @@ KIND_TEXT = {
 
 # The partnership reference (spec section 2) as someone might type it: P0042, p42, P-42, P 0042.
 PERSON_REFERENCE = re.compile(r"(?<![A-Za-z0-9])[Pp][\s-]?\d{1,5}(?![\d])")
-_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december"
-           "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
 # A whole date: 12/03/1985, 12-3-85, 1985-03-12, 12 March 1985, March 12 1985, 12th Mar 1985.
 _FULL_DATE = re.compile(
     rf"(?<!\d)(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-](?P<y1>\d{{4}}|\d{{2}})"
     rf"|(?P<y2>\d{{4}})-\d{{1,2}}-\d{{1,2}}"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+(?P<y3>\d{{4}})"
     rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?P<y4>\d{{4}}))(?!\d)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _BIRTH_WORDS = re.compile(r"\b(?:d\.?o\.?b|date\s+of\s+birth|birth\s*date|born|birthday)\b", re.IGNORECASE)
 # A whole date at least this many years ago reads as someone's birth date, not the service's history.
 BIRTH_YEARS = 12
@@ -100,6 +103,8 @@ def text_problem(text: str, *, today: date) -> str | None:
 
 def refusal_message(kind: str, *, field: str) -> str:
     """The plain message for free text that was refused; it never repeats the text."""
-    return (f"The {field} was not saved: it looks like it holds {KIND_TEXT[kind]}. Write about the figures "
-            "and the service without anything that could identify a woman (no references, names, dates of "
-            "birth, phone numbers, email addresses or postcodes), then save again.")
+    return (
+        f"The {field} was not saved: it looks like it holds {KIND_TEXT[kind]}. Write about the figures "
+        "and the service without anything that could identify a woman (no references, names, dates of "
+        "birth, phone numbers, email addresses or postcodes), then save again."
+    )

@@ -64,9 +64,7 @@ ACTIVITIES_BY_SERVICE: dict[str, tuple[str, ...]] = {
     "dental": ("check_up", "treatment", "emergency"),
 }
 
-ALL_ACTIVITIES: tuple[str, ...] = tuple(
-    dict.fromkeys(a for acts in ACTIVITIES_BY_SERVICE.values() for a in acts)
-)
+ALL_ACTIVITIES: tuple[str, ...] = tuple(dict.fromkeys(a for acts in ACTIVITIES_BY_SERVICE.values() for a in acts))
 
 DROP_IN_SERVICES = (
     "drug_alcohol",
@@ -106,8 +104,9 @@ RETURNS: dict[str, ReturnSpec] = {
             columns=(
                 Column("session_date", "date", True, ("date", "session", "drop in date")),
                 Column("person_id", "reference", True, _PERSON_ALIASES),
-                Column("services_used", "multi", False, ("services",), DROP_IN_SERVICES,
-                       help="Codes separated by ; or ,"),
+                Column(
+                    "services_used", "multi", False, ("services",), DROP_IN_SERVICES, help="Codes separated by ; or ,"
+                ),
             ),
             key=("session_date", "person_id"),
             date_column="session_date",
@@ -118,8 +117,7 @@ RETURNS: dict[str, ReturnSpec] = {
             description="One row per outreach contact; leave the reference blank for an anonymous contact.",
             columns=(
                 Column("contact_date", "date", True, ("date",)),
-                Column("person_id", "reference", False, ("client ref", "ref"),
-                       help="Blank for an anonymous contact"),
+                Column("person_id", "reference", False, ("client ref", "ref"), help="Blank for an anonymous contact"),
                 Column("contact_type", "code", True, ("type",), CONTACT_TYPES),
                 Column("condoms_given", "yesno"),
                 Column("leaflet_given", "yesno"),
@@ -137,8 +135,7 @@ RETURNS: dict[str, ReturnSpec] = {
                 Column("person_id", "reference", True),
                 Column("accommodation", "code", False, (), ACCOMMODATION),
                 Column("has_children", "yesno"),
-                Column("child_contact", "code", False, (), CHILD_CONTACT,
-                       help="Leave blank when has_children is N"),
+                Column("child_contact", "code", False, (), CHILD_CONTACT, help="Leave blank when has_children is N"),
                 Column("working_status", "code", False, (), WORKING_STATUS),
             ),
             key=("review_date", "person_id"),
@@ -166,8 +163,7 @@ RETURNS: dict[str, ReturnSpec] = {
                 Column("contact_date", "date", True),
                 Column("person_id", "reference", True),
                 Column("service", "code", True, (), SERVICES),
-                Column("activity", "code", True, (), ALL_ACTIVITIES,
-                       help="Must belong to the row's service"),
+                Column("activity", "code", True, (), ALL_ACTIVITIES, help="Must belong to the row's service"),
                 Column("reason", "code", False, (), NURSE_REASONS, help="Nurse prescriber rows only"),
                 Column("referral_to", "code", False, (), REFERRALS),
             ),

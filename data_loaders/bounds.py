@@ -29,8 +29,10 @@ _ROOT = re.compile(rb"<([A-Za-z_][^\s<>/!?]*)")
 _REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
 _LONGEST_TAG = 1 << 20
 _NS = " "  # expat's separator between a namespace and a local name
-DAMAGED = ("This file is damaged or incomplete (perhaps it was cut short while copying or uploading), so we "
-           "cannot read it. Open it in Excel, save it again and resend.")
+DAMAGED = (
+    "This file is damaged or incomplete (perhaps it was cut short while copying or uploading), so we "
+    "cannot read it. Open it in Excel, save it again and resend."
+)
 SPLIT = "Delete unused rows, columns and sheets, or split the data across files (for example one per month)."
 
 
@@ -54,12 +56,15 @@ class Limits:
 
     @classmethod
     def from_settings(cls) -> Limits:
-        return cls(sheets=settings.get("OUTCOMES_MAX_SHEETS"), sheet_cells=settings.get("OUTCOMES_MAX_SHEET_CELLS"),
-                   file_cells=settings.get("OUTCOMES_MAX_FILE_CELLS"),
-                   shared_strings=settings.get("OUTCOMES_MAX_SHARED_STRINGS"),
-                   cell_chars=settings.get("OUTCOMES_MAX_CELL_CHARS"),
-                   text_chars=settings.get("OUTCOMES_MAX_TEXT_CHARS"),
-                   part_bytes=settings.get("OUTCOMES_MAX_PART_MB") * 1024 * 1024)
+        return cls(
+            sheets=settings.get("OUTCOMES_MAX_SHEETS"),
+            sheet_cells=settings.get("OUTCOMES_MAX_SHEET_CELLS"),
+            file_cells=settings.get("OUTCOMES_MAX_FILE_CELLS"),
+            shared_strings=settings.get("OUTCOMES_MAX_SHARED_STRINGS"),
+            cell_chars=settings.get("OUTCOMES_MAX_CELL_CHARS"),
+            text_chars=settings.get("OUTCOMES_MAX_TEXT_CHARS"),
+            part_bytes=settings.get("OUTCOMES_MAX_PART_MB") * 1024 * 1024,
+        )
 
 
 def column_number(letters: str) -> int:
@@ -134,8 +139,10 @@ class _Exact:
         elif local == "si" and parent == "sst":
             self.in_si, self.chars = True, 0
             if len(n.strings) >= self.limits.shared_strings:
-                raise TooLarge(f"This workbook holds more than {self.limits.shared_strings:,} different pieces "
-                               f"of text, more than we read in one file. {SPLIT}")
+                raise TooLarge(
+                    f"This workbook holds more than {self.limits.shared_strings:,} different pieces "
+                    f"of text, more than we read in one file. {SPLIT}"
+                )
 
     def _end(self, name: str) -> None:
         local = self.stack.pop() if self.stack else name.rpartition(_NS)[2]
@@ -219,7 +226,7 @@ def _pairs(a: np.ndarray, pair: bytes) -> np.ndarray:
     """Every position where the two bytes ``pair`` start (two passes over the bytes as 16-bit words)."""
     v = np.frombuffer(pair, dtype=np.uint16)[0]
     even = a[: len(a) // 2 * 2].view(np.uint16)
-    odd = a[1: 1 + (len(a) - 1) // 2 * 2].view(np.uint16)
+    odd = a[1 : 1 + (len(a) - 1) // 2 * 2].view(np.uint16)
     return np.concatenate([2 * np.flatnonzero(even == v), 2 * np.flatnonzero(odd == v) + 1])
 
 
@@ -262,13 +269,16 @@ def _cells(data: bytes, cut: int) -> tuple[int, int, int] | None:
 
 
 def sheet_cells_message(limits: Limits) -> str:
-    return (f"A sheet of this workbook has more than {limits.sheet_cells:,} cells, more than we read in one "
-            f"file. {SPLIT}")
+    return (
+        f"A sheet of this workbook has more than {limits.sheet_cells:,} cells, more than we read in one file. {SPLIT}"
+    )
 
 
 def cell_chars_message(limits: Limits) -> str:
-    return (f"A cell of this workbook holds more than {limits.cell_chars:,} characters, more than a cell may "
-            "hold. Shorten the text, or remove it: returns hold codes, dates and numbers.")
+    return (
+        f"A cell of this workbook holds more than {limits.cell_chars:,} characters, more than a cell may "
+        "hold. Shorten the text, or remove it: returns hold codes, dates and numbers."
+    )
 
 
 class Measure:
@@ -281,16 +291,19 @@ class Measure:
     def feed(self, name: str, chunk: bytes, *, read: int, final: bool) -> None:
         """One chunk of part ``name`` (``read``: bytes of it so far, this chunk included)."""
         if read > self.limits.part_bytes:
-            raise TooLarge(f"A part of this workbook would expand to more than "
-                           f"{self.limits.part_bytes // 1024 // 1024:,} MB when opened, more than we open. {SPLIT}")
+            raise TooLarge(
+                f"A part of this workbook would expand to more than "
+                f"{self.limits.part_bytes // 1024 // 1024:,} MB when opened, more than we open. {SPLIT}"
+            )
         entry = self.parts.get(name)
         if entry is None and not chunk and final:
             return
         if entry is None:
             counts = _Counts()
             root = _ROOT.search(chunk[:4096]) if not chunk.startswith((b"\xff\xfe", b"\xfe\xff")) else None
-            reader = _Fast(counts, self.limits) if root and root.group(1) == b"worksheet" else _Exact(counts,
-                                                                                                      self.limits)
+            reader = (
+                _Fast(counts, self.limits) if root and root.group(1) == b"worksheet" else _Exact(counts, self.limits)
+            )
             entry = self.parts[name] = (counts, reader)
         counts, reader = entry
         try:
@@ -308,12 +321,16 @@ class Measure:
             strings.extend(counts.strings)
         longest = max(strings, default=0)
         if sum(strings) > lim.text_chars:
-            raise TooLarge(f"The shared text of this workbook comes to more than {lim.text_chars:,} characters, more "
-                           "than we read in one file. Remove long text: returns hold codes, dates and numbers.")
+            raise TooLarge(
+                f"The shared text of this workbook comes to more than {lim.text_chars:,} characters, more "
+                "than we read in one file. Remove long text: returns hold codes, dates and numbers."
+            )
         for name, (counts, reader) in list(self.parts.items()):
             unsettled = isinstance(reader, _Fast) and (
-                reader.failed or counts.cells * longest > lim.text_chars
-                or counts.max_row * counts.max_col > lim.sheet_cells)
+                reader.failed
+                or counts.cells * longest > lim.text_chars
+                or counts.max_row * counts.max_col > lim.sheet_cells
+            )
             if unsettled:
                 exact = _Counts()
                 parser = _Exact(exact, lim)
@@ -326,28 +343,34 @@ class Measure:
                 self.parts[name] = (exact, parser)
         sheets = sum(c.sheets for c, _r in self.parts.values())
         if sheets > lim.sheets:
-            raise TooLarge(f"This workbook has {sheets:,} sheets; the most we read in one file is {lim.sheets:,}. "
-                           f"{SPLIT}")
+            raise TooLarge(
+                f"This workbook has {sheets:,} sheets; the most we read in one file is {lim.sheets:,}. {SPLIT}"
+            )
         total = 0
         text = 0
         for counts, _r in self.parts.values():
             if counts.max_row * counts.max_col > lim.sheet_cells:
-                raise TooLarge(f"A sheet of this workbook uses cells up to row {counts.max_row:,} and column "
-                               f"{column_letters(counts.max_col)}, more than we read in one file "
-                               f"({lim.sheet_cells:,} cells). {SPLIT}")
+                raise TooLarge(
+                    f"A sheet of this workbook uses cells up to row {counts.max_row:,} and column "
+                    f"{column_letters(counts.max_col)}, more than we read in one file "
+                    f"({lim.sheet_cells:,} cells). {SPLIT}"
+                )
             total += counts.cells
             if counts.exact:
                 text += counts.inline_chars + sum(strings[i] for i in counts.string_cells if i < len(strings))
             else:
                 text += counts.cells * longest  # at most: every cell showing the longest shared string
         if total > lim.file_cells:
-            raise TooLarge(f"This workbook has {total:,} cells in all; the most we read in one file is "
-                           f"{lim.file_cells:,}. {SPLIT}")
+            raise TooLarge(
+                f"This workbook has {total:,} cells in all; the most we read in one file is {lim.file_cells:,}. {SPLIT}"
+            )
         if text > lim.text_chars:
-            raise TooLarge(f"The text in this workbook's cells would come to {text:,} characters when opened "
-                           f"(the same long text shown in many cells counts once for each), more than the "
-                           f"{lim.text_chars:,} we read in one file. Remove long text: returns hold codes, dates "
-                           "and numbers.")
+            raise TooLarge(
+                f"The text in this workbook's cells would come to {text:,} characters when opened "
+                f"(the same long text shown in many cells counts once for each), more than the "
+                f"{lim.text_chars:,} we read in one file. Remove long text: returns hold codes, dates "
+                "and numbers."
+            )
 
 
 def column_letters(n: int) -> str:

@@ -29,9 +29,11 @@ from storage.rows import SheetRows
 log = logging.getLogger(__name__)
 
 Progress = Callable[[float, str], None]
-COULD_NOT_READ = ("We could not read this file: something in it is not as we expect. Check that it is a normal "
-                  ".xlsx workbook or CSV saved from Excel, save it again and resend. If it keeps happening, "
-                  "contact the dashboard team.")
+COULD_NOT_READ = (
+    "We could not read this file: something in it is not as we expect. Check that it is a normal "
+    ".xlsx workbook or CSV saved from Excel, save it again and resend. If it keeps happening, "
+    "contact the dashboard team."
+)
 
 
 @dataclass
@@ -122,8 +124,10 @@ def _parse_distinct(col, uniq: pd.Series, kinds: values.Kinds) -> tuple[pd.Serie
 
 def _unreadable_message(col) -> str:
     if col.kind == "reference":
-        return ("This is not a partnership reference. Use P followed by four digits, e.g. P0042 "
-                "(never a name or any other identifier).")
+        return (
+            "This is not a partnership reference. Use P followed by four digits, e.g. P0042 "
+            "(never a name or any other identifier)."
+        )
     if col.kind in ("code", "multi"):
         return f"This is not a code. Use {schemas.describe_allowed(col)}."
     return f"This is not {schemas.describe_allowed(col)}."
@@ -134,8 +138,9 @@ def _row_errors(p: _Parsed, *, today: date, period: Period | None, service: str 
     for col in p.spec.columns:
         mask = p.bad.get(col.name)
         if mask is not None and mask.any():
-            errs.append(pd.DataFrame({"index": p.frame.index[mask], "column": col.name,
-                                      "message": _unreadable_message(col)}))
+            errs.append(
+                pd.DataFrame({"index": p.frame.index[mask], "column": col.name, "message": _unreadable_message(col)})
+            )
     found = schemas.find(p.spec, p.frame, today=today, period=period, service=service)
     if not found.empty:
         # An unreadable cell is already reported; do not also call it blank.
@@ -151,8 +156,10 @@ def _row_errors(p: _Parsed, *, today: date, period: Period | None, service: str 
     allerr["_o"] = allerr["column"].map(order)
     allerr = allerr.sort_values(["index", "_o"], kind="stable")
     headers = {c: p.layout.header_of(c) for c in order}
-    return [{"sheet": p.sheet.name, "row": int(i), "column": headers.get(c, c), "message": m}
-            for i, c, m in zip(allerr["index"], allerr["column"], allerr["message"], strict=True)]
+    return [
+        {"sheet": p.sheet.name, "row": int(i), "column": headers.get(c, c), "message": m}
+        for i, c, m in zip(allerr["index"], allerr["column"], allerr["message"], strict=True)
+    ]
 
 
 def _personal_cells(sheet: RawSheet, lay: Layout | None) -> list[dict]:
@@ -164,9 +171,15 @@ def _personal_cells(sheet: RawSheet, lay: Layout | None) -> list[dict]:
         for pos, kind in found[j]:
             below_header = lay is not None and lay.header_row >= 0 and pos > lay.header_row
             column = lay.headers.get(j, column_letter(j)) if below_header else column_letter(j)
-            out.append({"sheet": sheet.name, "row": pos + 1, "column": column,
-                        "message": f"This cell looks like {personal.KIND_TEXT[kind]}. Files must be anonymised: "
-                                   "remove it and use only the partnership reference (e.g. P0042)."})
+            out.append(
+                {
+                    "sheet": sheet.name,
+                    "row": pos + 1,
+                    "column": column,
+                    "message": f"This cell looks like {personal.KIND_TEXT[kind]}. Files must be anonymised: "
+                    "remove it and use only the partnership reference (e.g. P0042).",
+                }
+            )
     return out
 
 
@@ -179,8 +192,15 @@ def _canonical(p: _Parsed) -> pd.DataFrame:
 # --------------------------------------------------------------------------- the file
 
 
-def validate_file(*, content: bytes, file_name: str, partner: str, period: Period | str | None = None,
-                  today: date | None = None, progress: Progress | None = None) -> ValidatedFile:
+def validate_file(
+    *,
+    content: bytes,
+    file_name: str,
+    partner: str,
+    period: Period | str | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> ValidatedFile:
     """Check one file against the spec. Pure: reads nothing but its arguments and configuration.
 
     Raises ``UsageError`` for an unknown partner or a period we cannot read; everything
@@ -196,8 +216,13 @@ def validate_file(*, content: bytes, file_name: str, partner: str, period: Perio
     if kind:
         # The name is never kept, shown or logged: only its fingerprint and extension.
         result.file = identifiers.redacted_file_name(file_name, sha)
-        result.errors = [file_error(personal.refusal(kind, "This file's name", "rename the file (for example "
-                                                     "attendance_2026-04.xlsx) and send it again."))]
+        result.errors = [
+            file_error(
+                personal.refusal(
+                    kind, "This file's name", "rename the file (for example attendance_2026-04.xlsx) and send it again."
+                )
+            )
+        ]
         return result
     try:
         _validate(result, content=content, who=who, given=given, today=today, tick=tick)
@@ -254,29 +279,43 @@ def _validate(result: ValidatedFile, *, content: bytes, who, given: Period | Non
         errors += lay.errors
         warnings += lay.warnings
         if lay.return_name not in who.returns:
-            errors.append({"sheet": sheet.name, "row": None, "column": None,
-                           "message": f"Sheet '{sheet.name}' holds the {lay.return_name} return, which partner "
-                                      f"'{who.code}' does not send (it sends: {', '.join(who.returns)}). "
-                                      "Remove the sheet, or have the partner that owns this return send it."})
+            errors.append(
+                {
+                    "sheet": sheet.name,
+                    "row": None,
+                    "column": None,
+                    "message": f"Sheet '{sheet.name}' holds the {lay.return_name} return, which partner "
+                    f"'{who.code}' does not send (it sends: {', '.join(who.returns)}). "
+                    "Remove the sheet, or have the partner that owns this return send it.",
+                }
+            )
             continue
         if lay.errors:
             continue
         parsed.append(_parse_sheet(sheet, lay))
     if not parsed and not errors:
-        expected = "; ".join(f"{s.name}: {', '.join(s.column_names)}" for s in RETURNS.values()
-                             if s.name in who.returns)
+        expected = "; ".join(
+            f"{s.name}: {', '.join(s.column_names)}" for s in RETURNS.values() if s.name in who.returns
+        )
         where = "this CSV" if kind == "csv" else "any sheet of this workbook"
-        errors.append(file_error(f"We could not find a return in {where}. A return needs a header row naming its "
-                                  f"columns, within the first 11 rows. Returns {who.code} sends: {expected}."))
+        errors.append(
+            file_error(
+                f"We could not find a return in {where}. A return needs a header row naming its "
+                f"columns, within the first 11 rows. Returns {who.code} sends: {expected}."
+            )
+        )
 
     period = given or periods.from_filename(result.file)
     if period is None and parsed:
         dates = pd.concat([p.frame[p.spec.date_column] for p in parsed if p.spec.date_column in p.frame]).dropna()
         period = periods.spanning_months(dates) if not dates.empty else None
         if period is None and not errors and not any(b.any() for p in parsed for b in p.bad.values()):
-            errors.append(file_error(
-                "This file has no dated rows, so we cannot tell which period it is for. Give the period when "
-                "uploading, or put it in the file name (for example attendance_2026-04.xlsx)."))
+            errors.append(
+                file_error(
+                    "This file has no dated rows, so we cannot tell which period it is for. Give the period when "
+                    "uploading, or put it in the file name (for example attendance_2026-04.xlsx)."
+                )
+            )
     result.period = period
 
     service = who.service
@@ -299,12 +338,14 @@ def _validate(result: ValidatedFile, *, content: bytes, who, given: Period | Non
                 dup = frame.duplicated(subset=key, keep="first").to_numpy()
             else:
                 earlier = pd.concat([f[k] for f, k in before])
-                dup = pd.concat([earlier, frame[key]]).duplicated(keep="first").to_numpy()[len(earlier):]
+                dup = pd.concat([earlier, frame[key]]).duplicated(keep="first").to_numpy()[len(earlier) :]
             if dup.any():
                 rows = frame.index[dup].tolist()
                 shown = ", ".join(str(r) for r in rows[:10]) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
-                warnings.append(f"Sheet '{p.sheet.name}': {len(rows)} row(s) repeat an earlier row with the same "
-                                f"{', '.join(p.spec.key)} and were loaded once (rows {shown}).")
+                warnings.append(
+                    f"Sheet '{p.sheet.name}': {len(rows)} row(s) repeat an earlier row with the same "
+                    f"{', '.join(p.spec.key)} and were loaded once (rows {shown})."
+                )
                 frame = frame[~dup]
             before.append((frame, key))
         result.sheets.append(SheetRows(p.sheet.name, p.spec.name, frame.reset_index(drop=True)))

@@ -50,9 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
     ing.add_argument("--loaded-by", help="who is loading (default: cli:<your user name>)")
     ing.add_argument("--verbose", action="store_true", help="print progress to standard error")
-    ing.add_argument("--workers", type=_positive, default=None,
-                     help="processes that check files side by side (default: one per CPU; 1 checks them all "
-                          "in this process)")
+    ing.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        help="processes that check files side by side (default: one per CPU; 1 checks them all in this process)",
+    )
     return ap
 
 
@@ -82,12 +85,14 @@ def _check(path: Path, *, partner: str, period, verbose: bool) -> tuple[bytes | 
         content = path.read_bytes()
     except OSError as exc:
         return None, f"cannot read {path}: {exc.strerror}"
-    return content, validate_file(content=content, file_name=path.name, partner=partner, period=period,
-                                  progress=_progress if verbose else None)
+    return content, validate_file(
+        content=content, file_name=path.name, partner=partner, period=period, progress=_progress if verbose else None
+    )
 
 
-def _checking(pool: ProcessPoolExecutor | None, workers: int, paths: list[Path], check: Callable[[Path], tuple]
-              ) -> Iterator[tuple]:
+def _checking(
+    pool: ProcessPoolExecutor | None, workers: int, paths: list[Path], check: Callable[[Path], tuple]
+) -> Iterator[tuple]:
     """(content, check) for each file, in order. With a pool, ``AHEAD`` files per process are given to it at
     once (its processes start now), and one more each time the caller takes one."""
     if pool is None:
@@ -104,8 +109,9 @@ def _give(pool: ProcessPoolExecutor, check: Callable[[Path], tuple], path: Path)
         return None  # checked in this process when its turn comes
 
 
-def _in_order(pool: ProcessPoolExecutor, given: deque, waiting: Iterator[Path], check: Callable[[Path], tuple]
-              ) -> Iterator[tuple]:
+def _in_order(
+    pool: ProcessPoolExecutor, given: deque, waiting: Iterator[Path], check: Callable[[Path], tuple]
+) -> Iterator[tuple]:
     while given:
         path, future = given.popleft()
         for later in itertools.islice(waiting, 1):
@@ -135,12 +141,19 @@ def readable(report: FileReport) -> str:
         verb = f"DRY RUN, would be {verb.lower()}"
     lines = [f"{report.file}: {verb} (partner {report.partner}{period})"]
     for s in report.sheets:
-        lines.append(f"  sheet '{s['sheet']}': {s['return']}, {s['rows']} row(s)" + (" (nil return)" if not s["rows"]
-                                                                                     else ""))
+        lines.append(
+            f"  sheet '{s['sheet']}': {s['return']}, {s['rows']} row(s)" + (" (nil return)" if not s["rows"] else "")
+        )
     for e in report.errors:
-        where = ", ".join(x for x in (f"sheet '{e['sheet']}'" if e["sheet"] else "",
-                                      f"row {e['row']}" if e["row"] else "",
-                                      f"column '{e['column']}'" if e["column"] else "") if x)
+        where = ", ".join(
+            x
+            for x in (
+                f"sheet '{e['sheet']}'" if e["sheet"] else "",
+                f"row {e['row']}" if e["row"] else "",
+                f"column '{e['column']}'" if e["column"] else "",
+            )
+            if x
+        )
         lines.append(f"  error: {where + ': ' if where else ''}{e['message']}")
     for w in report.warnings:
         lines.append(f"  note: {w}")
@@ -188,11 +201,21 @@ def main(argv: list[str] | None = None) -> int:
                     worst = 1
                     continue
                 try:
-                    report = store_validated(engine=engine, checked=result, content=content, loaded_by=loaded_by,
-                                             dry_run=args.dry_run, progress=progress)
+                    report = store_validated(
+                        engine=engine,
+                        checked=result,
+                        content=content,
+                        loaded_by=loaded_by,
+                        dry_run=args.dry_run,
+                        progress=progress,
+                    )
                 except Exception as exc:  # noqa: BLE001 - a database failure: say so plainly, carry on
-                    print(f"error: {path.name} was not loaded: the database refused the change "
-                          f"({type(exc).__name__}); nothing of this file was stored.", file=sys.stderr, flush=True)
+                    print(
+                        f"error: {path.name} was not loaded: the database refused the change "
+                        f"({type(exc).__name__}); nothing of this file was stored.",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                     worst = 1
                     continue
                 if args.json:

@@ -55,8 +55,10 @@ def extension(file_name: str) -> str:
 def check_size(size: int) -> None:
     limit = int(settings.get("OUTCOMES_MAX_UPLOAD_MB"))
     if size > limit * 1024 * 1024:
-        raise Refused(f"This file is {size / 1024 / 1024:.1f} MB; the largest file we accept is {limit} MB. "
-                      "Split it into smaller files (for example one per month).")
+        raise Refused(
+            f"This file is {size / 1024 / 1024:.1f} MB; the largest file we accept is {limit} MB. "
+            "Split it into smaller files (for example one per month)."
+        )
     if size == 0:
         raise Refused("This file is empty.")
 
@@ -68,20 +70,26 @@ def sniff(content: bytes, file_name: str) -> Sniffed:
     head = content[:8]
     if head.startswith(ZIP_MAGIC):
         if ext in MACRO_EXTENSIONS:
-            raise Refused(f"This is a macro-enabled workbook ({ext}). We do not accept workbooks with macros. "
-                          "Save it as an Excel Workbook (.xlsx) without macros and send that.")
+            raise Refused(
+                f"This is a macro-enabled workbook ({ext}). We do not accept workbooks with macros. "
+                "Save it as an Excel Workbook (.xlsx) without macros and send that."
+            )
         check_zip(content)
         return Sniffed("xlsx")
     if head.startswith(OLE2_MAGIC):
         raise Refused(_ole2_message(content, ext))
     if ext in MACRO_EXTENSIONS:
-        raise Refused(f"This is a macro-enabled workbook ({ext}). We do not accept workbooks with macros. "
-                      "Save it as an Excel Workbook (.xlsx) without macros and send that.")
+        raise Refused(
+            f"This is a macro-enabled workbook ({ext}). We do not accept workbooks with macros. "
+            "Save it as an Excel Workbook (.xlsx) without macros and send that."
+        )
     if ext in OTHER_SPREADSHEETS:
         raise Refused(f"We cannot read {ext} files. {ACCEPTED} In Excel, use File > Save As > Excel Workbook.")
     if ext == ".xlsx":
-        raise Refused("This file is named .xlsx but is not an Excel workbook (it may be damaged, or another kind "
-                      f"of file renamed). {ACCEPTED}")
+        raise Refused(
+            "This file is named .xlsx but is not an Excel workbook (it may be damaged, or another kind "
+            f"of file renamed). {ACCEPTED}"
+        )
     if ext == ".csv":
         if content.startswith(_BINARY_MAGIC) or b"\x00" in content[:65536] and not _utf16_bom(content):
             raise Refused(f"This file is named .csv but is not a spreadsheet. {ACCEPTED}")
@@ -103,12 +111,16 @@ def _utf16_bom(content: bytes) -> bool:
 def _ole2_message(content: bytes, ext: str) -> str:
     streams = _ole2_streams(content)
     if "encryptedpackage" in streams or (not streams and "EncryptedPackage".encode("utf-16-le") in content):
-        return ("This workbook is password-protected, so we cannot read it. Remove the password "
-                "(in Excel: File > Info > Protect Workbook > Encrypt with Password, clear it), save as .xlsx "
-                "and send it again.")
+        return (
+            "This workbook is password-protected, so we cannot read it. Remove the password "
+            "(in Excel: File > Info > Protect Workbook > Encrypt with Password, clear it), save as .xlsx "
+            "and send it again."
+        )
     if streams & {"workbook", "book"} or ext in (".xls", ".xlt"):
-        return (f"This is an old-style Excel 97-2003 workbook (.xls). {ACCEPTED} "
-                "In Excel, use File > Save As > Excel Workbook (.xlsx).")
+        return (
+            f"This is an old-style Excel 97-2003 workbook (.xls). {ACCEPTED} "
+            "In Excel, use File > Save As > Excel Workbook (.xlsx)."
+        )
     return f"This file is not a spreadsheet we can read. {ACCEPTED}"
 
 
@@ -129,13 +141,17 @@ def check_zip(content: bytes) -> None:
         zf = zipfile.ZipFile(io.BytesIO(content))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        raise Refused("This file is damaged or incomplete (perhaps it was cut short while copying or "
-                      "uploading), so we cannot read it. Open it in Excel, save it again and resend.") from None
+        raise Refused(
+            "This file is damaged or incomplete (perhaps it was cut short while copying or "
+            "uploading), so we cannot read it. Open it in Excel, save it again and resend."
+        ) from None
     with zf:
         names = {i.filename.casefold() for i in infos}
         if any(n.rsplit("/", 1)[-1].startswith("vbaproject") for n in names):
-            raise Refused("This workbook contains macros (a VBA project). We do not accept workbooks with macros. "
-                          "Save it as an Excel Workbook (.xlsx) without macros and send that.")
+            raise Refused(
+                "This workbook contains macros (a VBA project). We do not accept workbooks with macros. "
+                "Save it as an Excel Workbook (.xlsx) without macros and send that."
+            )
         if "mimetype" in names and "content.xml" in names:
             raise Refused(f"This looks like an OpenDocument spreadsheet (.ods). {ACCEPTED}")
         if "xl/workbook.bin" in names:
@@ -143,22 +159,30 @@ def check_zip(content: bytes) -> None:
         if "xl/workbook.xml" not in names:
             raise Refused(f"This file is not an Excel workbook. {ACCEPTED}")
         if len(infos) > MAX_MEMBERS:
-            raise Refused("This workbook has an unusual internal structure (too many parts), so we will not open it. "
-                          "Copy the data into a new workbook and send that.")
+            raise Refused(
+                "This workbook has an unusual internal structure (too many parts), so we will not open it. "
+                "Copy the data into a new workbook and send that."
+            )
         limit_mb = int(settings.get("OUTCOMES_MAX_EXPANDED_MB"))
         total = sum(i.file_size for i in infos)
         if total > limit_mb * 1024 * 1024:
-            raise Refused(f"This workbook would expand to {total / 1024 / 1024:,.0f} MB when opened; the most we open "
-                          f"is {limit_mb} MB. It may be damaged or deliberately built to be too large. "
-                          "Copy the data into a new workbook and send that.")
+            raise Refused(
+                f"This workbook would expand to {total / 1024 / 1024:,.0f} MB when opened; the most we open "
+                f"is {limit_mb} MB. It may be damaged or deliberately built to be too large. "
+                "Copy the data into a new workbook and send that."
+            )
         for i in infos:
             if i.flag_bits & 0x1:
-                raise Refused("This workbook is password-protected, so we cannot read it. Remove the password, "
-                              "save as .xlsx and send it again.")
+                raise Refused(
+                    "This workbook is password-protected, so we cannot read it. Remove the password, "
+                    "save as .xlsx and send it again."
+                )
             if i.file_size > RATIO_FLOOR_BYTES and i.file_size > MAX_RATIO * max(i.compress_size, 1):
-                raise Refused("This workbook is compressed to an unusual degree (a part would expand "
-                              f"{i.file_size / max(i.compress_size, 1):,.0f} times), the mark of a file built to "
-                              "exhaust the reader. We will not open it. Copy the data into a new workbook and send that.")
+                raise Refused(
+                    "This workbook is compressed to an unusual degree (a part would expand "
+                    f"{i.file_size / max(i.compress_size, 1):,.0f} times), the mark of a file built to "
+                    "exhaust the reader. We will not open it. Copy the data into a new workbook and send that."
+                )
         measure = bounds.Measure()
         try:
             for i in infos:
@@ -198,9 +222,11 @@ def _scan_xml_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, measure: bounds
                     raise zipfile.BadZipFile("member longer than declared")
                 window = tail + chunk
                 if (b"<!" in window or b"<\x00!" in window) and any(p in window for p in _FORBIDDEN_XML):
-                    raise Refused("This workbook contains XML with a document type or entity declaration, which "
-                                  "Excel never writes and which can be used to attack the reader. We will not open "
-                                  "it. Copy the data into a new workbook and send that.")
+                    raise Refused(
+                        "This workbook contains XML with a document type or entity declaration, which "
+                        "Excel never writes and which can be used to attack the reader. We will not open "
+                        "it. Copy the data into a new workbook and send that."
+                    )
                 tail = window[-keep:]
                 measure.feed(info.filename, chunk, read=read, final=False)
             if xml:
@@ -208,5 +234,7 @@ def _scan_xml_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, measure: bounds
     except (Refused, bounds.TooLarge):
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError):
-        raise Refused("This file is damaged or incomplete (perhaps it was cut short while copying or "
-                      "uploading), so we cannot read it. Open it in Excel, save it again and resend.") from None
+        raise Refused(
+            "This file is damaged or incomplete (perhaps it was cut short while copying or "
+            "uploading), so we cannot read it. Open it in Excel, save it again and resend."
+        ) from None

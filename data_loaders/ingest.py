@@ -21,8 +21,20 @@ from data_loaders.checking import COULD_NOT_READ, Progress, ValidatedFile, file_
 from data_loaders.usage import UsageError, resolve_partner, resolve_period
 from storage import repository
 
-__all__ = ["ALREADY_LOADED", "COULD_NOT_READ", "FileReport", "Progress", "UsageError", "ValidatedFile",
-           "ingest_file", "local_today", "resolve_partner", "resolve_period", "store_validated", "validate_file"]
+__all__ = [
+    "ALREADY_LOADED",
+    "COULD_NOT_READ",
+    "FileReport",
+    "Progress",
+    "UsageError",
+    "ValidatedFile",
+    "ingest_file",
+    "local_today",
+    "resolve_partner",
+    "resolve_period",
+    "store_validated",
+    "validate_file",
+]
 
 ALREADY_LOADED = "This file was loaded before (the same file, byte for byte); nothing changed."
 # Refusals are logged with at most this many reasons (the report itself lists every one).
@@ -49,8 +61,9 @@ class FileReport:
             "file": self.file,
             "sha256": self.sha256,
             "partner": self.partner,
-            "period": ({"start": self.period.start.isoformat(), "end": self.period.end.isoformat()}
-                       if self.period else None),
+            "period": (
+                {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()} if self.period else None
+            ),
             "status": self.status,
             "sheets": [dict(s) for s in self.sheets],
             "errors": [dict(e) for e in self.errors],
@@ -61,24 +74,49 @@ class FileReport:
 # --------------------------------------------------------------------------- with the database
 
 
-def ingest_file(*, engine: sa.Engine, content: bytes, file_name: str, partner: str,
-                period: Period | str | None = None, loaded_by: str, dry_run: bool = False,
-                today: date | None = None, loaded_at: datetime | None = None,
-                progress: Progress | None = None, role: str | None = None) -> FileReport:
+def ingest_file(
+    *,
+    engine: sa.Engine,
+    content: bytes,
+    file_name: str,
+    partner: str,
+    period: Period | str | None = None,
+    loaded_by: str,
+    dry_run: bool = False,
+    today: date | None = None,
+    loaded_at: datetime | None = None,
+    progress: Progress | None = None,
+    role: str | None = None,
+) -> FileReport:
     """Validate one file and store it (one transaction), or refuse it whole and log the refusal.
 
     In a dry run nothing is written; ``status`` says what would happen.
     """
     tick = progress or (lambda _f, _m: None)
-    v = validate_file(content=content, file_name=file_name, partner=partner, period=period, today=today,
-                      progress=tick)
-    return store_validated(engine=engine, checked=v, content=content, loaded_by=loaded_by, dry_run=dry_run,
-                           loaded_at=loaded_at, progress=tick, role=role)
+    v = validate_file(content=content, file_name=file_name, partner=partner, period=period, today=today, progress=tick)
+    return store_validated(
+        engine=engine,
+        checked=v,
+        content=content,
+        loaded_by=loaded_by,
+        dry_run=dry_run,
+        loaded_at=loaded_at,
+        progress=tick,
+        role=role,
+    )
 
 
-def store_validated(*, engine: sa.Engine, checked: ValidatedFile, content: bytes, loaded_by: str,
-                    dry_run: bool = False, loaded_at: datetime | None = None, progress: Progress | None = None,
-                    role: str | None = None) -> FileReport:
+def store_validated(
+    *,
+    engine: sa.Engine,
+    checked: ValidatedFile,
+    content: bytes,
+    loaded_by: str,
+    dry_run: bool = False,
+    loaded_at: datetime | None = None,
+    progress: Progress | None = None,
+    role: str | None = None,
+) -> FileReport:
     """The database half of ``ingest_file``, for a file ``validate_file`` has already checked.
 
     ``content`` must be the bytes that were checked (their hash is ``checked.sha256``).
@@ -88,8 +126,17 @@ def store_validated(*, engine: sa.Engine, checked: ValidatedFile, content: bytes
     file_name, partner = v.file, v.partner
     if hashlib.sha256(content).hexdigest() != v.sha256:
         raise ValueError("the content is not the file that was checked")
-    report = FileReport(file=file_name, sha256=v.sha256, partner=partner, period=v.period, status="rejected",
-                        sheets=v.summary, errors=v.errors, warnings=v.warnings, dry_run=dry_run)
+    report = FileReport(
+        file=file_name,
+        sha256=v.sha256,
+        partner=partner,
+        period=v.period,
+        status="rejected",
+        sheets=v.summary,
+        errors=v.errors,
+        warnings=v.warnings,
+        dry_run=dry_run,
+    )
     if dry_run:
         report.preview = {s.sheet: s.frame for s in v.sheets}
         if v.ok:
@@ -103,25 +150,51 @@ def store_validated(*, engine: sa.Engine, checked: ValidatedFile, content: bytes
         reasons = v.errors[:MAX_LOGGED_REASONS]
         if len(v.errors) > MAX_LOGGED_REASONS:
             reasons = [*reasons, file_error(f"... and {len(v.errors) - MAX_LOGGED_REASONS} more errors.")]
-        repository.log_refusal(engine, sha256=v.sha256, file_name=file_name, partner=partner, loaded_by=loaded_by,
-                               reasons=reasons)
-        repository.audit(engine, username=loaded_by, role=role, action="refusal",
-                         detail={"file": file_name[:255], "sha256": v.sha256, "partner": partner,
-                                 "errors": len(v.errors)})
+        repository.log_refusal(
+            engine, sha256=v.sha256, file_name=file_name, partner=partner, loaded_by=loaded_by, reasons=reasons
+        )
+        repository.audit(
+            engine,
+            username=loaded_by,
+            role=role,
+            action="refusal",
+            detail={"file": file_name[:255], "sha256": v.sha256, "partner": partner, "errors": len(v.errors)},
+        )
         tick(1.0, "refused")
         return report
     tick(0.8, "storing")
 
     def audit(conn, stored: repository.StoreResult) -> None:
-        repository.audit(conn, username=loaded_by, role=role, action="upload",
-                         detail={"file": file_name[:255], "sha256": v.sha256, "partner": partner,
-                                 "status": stored.status, "submission_id": stored.submission_id,
-                                 "period": v.period.code(), "rows": {s.sheet: len(s.frame) for s in v.sheets},
-                                 "replaced": stored.replaced})
+        repository.audit(
+            conn,
+            username=loaded_by,
+            role=role,
+            action="upload",
+            detail={
+                "file": file_name[:255],
+                "sha256": v.sha256,
+                "partner": partner,
+                "status": stored.status,
+                "submission_id": stored.submission_id,
+                "period": v.period.code(),
+                "rows": {s.sheet: len(s.frame) for s in v.sheets},
+                "replaced": stored.replaced,
+            },
+        )
 
     stored = repository.store_submission(
-        engine, sha256=v.sha256, file_name=file_name, partner=partner, period=v.period, loaded_by=loaded_by,
-        content=content, sheets=v.sheets, warnings=v.warnings, loaded_at=loaded_at, then=audit)
+        engine,
+        sha256=v.sha256,
+        file_name=file_name,
+        partner=partner,
+        period=v.period,
+        loaded_by=loaded_by,
+        content=content,
+        sheets=v.sheets,
+        warnings=v.warnings,
+        loaded_at=loaded_at,
+        then=audit,
+    )
     report.status = stored.status
     if stored.status == "duplicate":
         report.warnings = [*v.warnings, ALREADY_LOADED]

@@ -41,7 +41,9 @@ class Layout:
 
 def _folded_head(frame: pd.DataFrame) -> list[list[str]]:
     head = frame.iloc[: MAX_ROWS_ABOVE_HEADER + 1]
-    return [[normalise_header(v) if isinstance(v, str) else "" for v in row] for row in head.to_numpy(dtype=object).tolist()]
+    return [
+        [normalise_header(v) if isinstance(v, str) else "" for v in row] for row in head.to_numpy(dtype=object).tolist()
+    ]
 
 
 def match_by_name(name: str, *, contains: bool = False) -> str | None:
@@ -71,10 +73,16 @@ def find_layout(sheet: RawSheet, *, by_name: str | None, prefer: tuple[str, ...]
         scores = [len(_matches(row, lookup)) for row in head]
         if not scores or max(scores) == 0:
             lay = Layout(spec.name, -1)
-            lay.errors.append(_err(sheet.name, None, None,
-                                   f"Sheet '{sheet.name}' is named for the {spec.name} return, but we could not find "
-                                   f"its header row in the first {MAX_ROWS_ABOVE_HEADER + 1} rows. The header row "
-                                   f"names the columns: {', '.join(spec.column_names)}."))
+            lay.errors.append(
+                _err(
+                    sheet.name,
+                    None,
+                    None,
+                    f"Sheet '{sheet.name}' is named for the {spec.name} return, but we could not find "
+                    f"its header row in the first {MAX_ROWS_ABOVE_HEADER + 1} rows. The header row "
+                    f"names the columns: {', '.join(spec.column_names)}.",
+                )
+            )
             return lay
         return _map_columns(sheet, spec, scores.index(max(scores)))
     best: tuple | None = None
@@ -111,34 +119,65 @@ def _map_columns(sheet: RawSheet, spec: ReturnSpec, header_row: int) -> Layout:
         shown = text if text and plain and not problem else f"column {column_letter(j)}"
         lay.headers[j] = shown
         if problem in ("dob", "person"):  # an email, phone, NHS number or postcode is found as a cell
-            lay.errors.append(_err(sheet.name, excel_row, shown, personal.refusal(
-                problem, "This column heading", "rename or delete the column.")))
+            lay.errors.append(
+                _err(
+                    sheet.name,
+                    excel_row,
+                    shown,
+                    personal.refusal(problem, "This column heading", "rename or delete the column."),
+                )
+            )
             continue
         if not folded:
             continue
         if canonical is not None:
             if canonical in lay.columns:
                 first = lay.headers[lay.columns[canonical]]
-                lay.errors.append(_err(sheet.name, excel_row, shown,
-                                       f"Columns '{first}' and '{shown}' are both {canonical}. Keep one of them."))
+                lay.errors.append(
+                    _err(
+                        sheet.name,
+                        excel_row,
+                        shown,
+                        f"Columns '{first}' and '{shown}' are both {canonical}. Keep one of them.",
+                    )
+                )
                 continue
             lay.columns[canonical] = j
         elif personal.identifier_header(text):
-            lay.errors.append(_err(sheet.name, excel_row, shown,
-                                   "This column header names personal information (a name, date of birth, address, "
-                                   "NHS number, phone, email or National Insurance number). Files must be anonymised: "
-                                   "delete this column and use only the partnership reference (e.g. P0042)."))
+            lay.errors.append(
+                _err(
+                    sheet.name,
+                    excel_row,
+                    shown,
+                    "This column header names personal information (a name, date of birth, address, "
+                    "NHS number, phone, email or National Insurance number). Files must be anonymised: "
+                    "delete this column and use only the partnership reference (e.g. P0042).",
+                )
+            )
         elif spec.refuse_place_columns and personal.place_header(text):
-            lay.errors.append(_err(sheet.name, excel_row, shown,
-                                   f"This column records a place. The {spec.name} return must never record where "
-                                   "(supply points and working areas stay secret): delete this column."))
+            lay.errors.append(
+                _err(
+                    sheet.name,
+                    excel_row,
+                    shown,
+                    f"This column records a place. The {spec.name} return must never record where "
+                    "(supply points and working areas stay secret): delete this column.",
+                )
+            )
         else:
             named = f"column '{shown}'" if shown == text else shown
-            lay.warnings.append(f"Sheet '{sheet.name}': {named} is not part of the {spec.name} return and was not "
-                                "loaded.")
+            lay.warnings.append(
+                f"Sheet '{sheet.name}': {named} is not part of the {spec.name} return and was not loaded."
+            )
     for name in spec.required:
         if name not in lay.columns:
-            lay.errors.append(_err(sheet.name, excel_row, name,
-                                   f"Sheet '{sheet.name}' has no {name} column, which the {spec.name} return requires. "
-                                   f"Add a column headed {name}."))
+            lay.errors.append(
+                _err(
+                    sheet.name,
+                    excel_row,
+                    name,
+                    f"Sheet '{sheet.name}' has no {name} column, which the {spec.name} return requires. "
+                    f"Add a column headed {name}.",
+                )
+            )
     return lay

@@ -21,23 +21,100 @@ from core.identifiers import name_problem, plain_words, refusal, username_proble
 from core.personal import KIND_TEXT, nhs_check_digit_ok, text_kind  # pure; the loader and free text share it
 from data_loaders.values import Kinds, kinds_of
 
-__all__ = ["KIND_TEXT", "classify", "classify_columns", "identifier_header", "name_problem", "place_header",
-           "plain_heading", "plain_words", "refusal", "scan_column", "scan_columns", "username_problem"]
+__all__ = [
+    "KIND_TEXT",
+    "classify",
+    "classify_columns",
+    "identifier_header",
+    "name_problem",
+    "place_header",
+    "plain_heading",
+    "plain_words",
+    "refusal",
+    "scan_column",
+    "scan_columns",
+    "username_problem",
+]
 
 # Words (after splitting a header into words) that name a direct identifier.
-_IDENTIFIER_WORDS = frozenset({
-    "name", "names", "surname", "surnames", "forename", "forenames", "firstname", "lastname", "fullname",
-    "dob", "address", "postcode", "postcodes", "phone", "mobile", "telephone", "tel", "email", "emails",
-    "nhs", "nino", "ni",
-})
+_IDENTIFIER_WORDS = frozenset(
+    {
+        "name",
+        "names",
+        "surname",
+        "surnames",
+        "forename",
+        "forenames",
+        "firstname",
+        "lastname",
+        "fullname",
+        "dob",
+        "address",
+        "postcode",
+        "postcodes",
+        "phone",
+        "mobile",
+        "telephone",
+        "tel",
+        "email",
+        "emails",
+        "nhs",
+        "nino",
+        "ni",
+    }
+)
 # Folded runs (letters and digits only) that name one, wherever they sit.
-_IDENTIFIER_RUNS = ("dateofbirth", "birthdate", "firstname", "lastname", "fullname", "familyname", "givenname",
-                    "nhsnumber", "nhsno", "nationalinsurance", "ninumber", "emailaddress", "phonenumber",
-                    "postcode", "telephone", "mobileno", "mobilenumber")
-_PLACE_WORDS = frozenset({"location", "locations", "site", "sites", "place", "places", "address", "where",
-                          "street", "streets", "area", "areas", "gridref", "grid", "what3words", "w3w",
-                          "postcode", "road", "beat", "hotspot", "coordinates", "latitude", "longitude",
-                          "lat", "lng", "lon", "easting", "northing"})
+_IDENTIFIER_RUNS = (
+    "dateofbirth",
+    "birthdate",
+    "firstname",
+    "lastname",
+    "fullname",
+    "familyname",
+    "givenname",
+    "nhsnumber",
+    "nhsno",
+    "nationalinsurance",
+    "ninumber",
+    "emailaddress",
+    "phonenumber",
+    "postcode",
+    "telephone",
+    "mobileno",
+    "mobilenumber",
+)
+_PLACE_WORDS = frozenset(
+    {
+        "location",
+        "locations",
+        "site",
+        "sites",
+        "place",
+        "places",
+        "address",
+        "where",
+        "street",
+        "streets",
+        "area",
+        "areas",
+        "gridref",
+        "grid",
+        "what3words",
+        "w3w",
+        "postcode",
+        "road",
+        "beat",
+        "hotspot",
+        "coordinates",
+        "latitude",
+        "longitude",
+        "lat",
+        "lng",
+        "lon",
+        "easting",
+        "northing",
+    }
+)
 _PLACE_RUNS = ("gridref", "gridreference", "what3words", "postcode", "supplypoint", "workingarea")
 
 # Cheap first pass (RE2 in pyarrow, over every distinct text): only what could hold an email (@), a phone or
@@ -51,9 +128,34 @@ def _words(header: str) -> list[str]:
 
 
 # Words a heading may use to name a kind of data (not a person): such headings are repeated in messages.
-_HEADING_WORDS = frozenset(_IDENTIFIER_WORDS | _PLACE_WORDS | set(_IDENTIFIER_RUNS) | set(_PLACE_RUNS) | {
-    "date", "of", "birth", "born", "first", "last", "full", "family", "given", "national", "insurance",
-    "number", "no", "supply", "point", "working", "grid", "reference", "what", "words"})
+_HEADING_WORDS = frozenset(
+    _IDENTIFIER_WORDS
+    | _PLACE_WORDS
+    | set(_IDENTIFIER_RUNS)
+    | set(_PLACE_RUNS)
+    | {
+        "date",
+        "of",
+        "birth",
+        "born",
+        "first",
+        "last",
+        "full",
+        "family",
+        "given",
+        "national",
+        "insurance",
+        "number",
+        "no",
+        "supply",
+        "point",
+        "working",
+        "grid",
+        "reference",
+        "what",
+        "words",
+    }
+)
 
 
 def plain_heading(text: str) -> bool:
@@ -117,11 +219,11 @@ def classify_columns(columns: list[tuple[pd.Series, Kinds | None]]) -> list[list
         vals = u.to_numpy(dtype=object)
         prepared.append((k, vals, np.flatnonzero(k.str)))
     sizes = [t.size for _k, _v, t in prepared]
-    passed = (_prefilter(np.concatenate([v[t] for _k, v, t in prepared])) if sum(sizes)
-              else np.zeros(0, dtype=bool))
+    passed = _prefilter(np.concatenate([v[t] for _k, v, t in prepared])) if sum(sizes) else np.zeros(0, dtype=bool)
     starts = np.cumsum([0, *sizes])
-    return [_classify_one(k, vals, texts[passed[starts[c]:starts[c + 1]]])
-            for c, (k, vals, texts) in enumerate(prepared)]
+    return [
+        _classify_one(k, vals, texts[passed[starts[c] : starts[c + 1]]]) for c, (k, vals, texts) in enumerate(prepared)
+    ]
 
 
 def _classify_one(k: Kinds, vals: np.ndarray, candidates: np.ndarray) -> list[str | None]:

@@ -75,8 +75,10 @@ def read_workbook(content: bytes) -> list[RawSheet]:
             end = ws.end
             rows_n, cols_n = (end[0] + 1, end[1] + 1) if end else (0, 0)
             if rows_n * cols_n > limit:
-                raise Refused(f"Sheet {i} uses cells up to row {rows_n:,} and column {column_letter(cols_n - 1)}, "
-                              f"more than we can read in one file ({limit:,} cells). {SPLIT}")
+                raise Refused(
+                    f"Sheet {i} uses cells up to row {rows_n:,} and column {column_letter(cols_n - 1)}, "
+                    f"more than we can read in one file ({limit:,} cells). {SPLIT}"
+                )
             rows = ws.to_python(skip_empty_area=False) if rows_n else []
             out.append(RawSheet(name, _grid(rows, rectangular=True)))
     finally:
@@ -100,12 +102,14 @@ def decode_csv(content: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252."""
     if content.startswith(codecs.BOM_UTF8):
         try:
-            return content[len(codecs.BOM_UTF8):].decode("utf-8")
+            return content[len(codecs.BOM_UTF8) :].decode("utf-8")
         except UnicodeDecodeError:
             pass
     elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise Refused("This CSV is saved as Unicode (UTF-16) text, which we do not read. In Excel use "
-                      "File > Save As > CSV UTF-8 (comma delimited) (*.csv).")
+        raise Refused(
+            "This CSV is saved as Unicode (UTF-16) text, which we do not read. In Excel use "
+            "File > Save As > CSV UTF-8 (comma delimited) (*.csv)."
+        )
     else:
         try:
             return content.decode("utf-8")
@@ -114,8 +118,10 @@ def decode_csv(content: bytes) -> str:
                 return content.decode("cp1252")
             except UnicodeDecodeError:
                 pass
-    raise Refused("We could not read the text of this CSV: it is not UTF-8 or Windows (ANSI) text. In Excel use "
-                  "File > Save As > CSV UTF-8 (comma delimited) (*.csv).")
+    raise Refused(
+        "We could not read the text of this CSV: it is not UTF-8 or Windows (ANSI) text. In Excel use "
+        "File > Save As > CSV UTF-8 (comma delimited) (*.csv)."
+    )
 
 
 def _delimiter(text: str) -> str:
@@ -145,10 +151,14 @@ def read_csv(content: bytes, *, name: str) -> list[RawSheet]:
                 if len(rows) * width > limit:
                     break
     except csv.Error:
-        raise Refused("This CSV is damaged (a quoted value never ends, or it holds characters a CSV cannot), "
-                      "so we cannot read it. Save it again from Excel as CSV UTF-8 and resend.") from None
+        raise Refused(
+            "This CSV is damaged (a quoted value never ends, or it holds characters a CSV cannot), "
+            "so we cannot read it. Save it again from Excel as CSV UTF-8 and resend."
+        ) from None
     width = max((len(r) for r in rows), default=0)
     if len(rows) * width > limit:
-        raise Refused(f"This CSV has {len(rows):,} or more rows and up to {width:,} columns, more than we can read "
-                      f"in one file ({limit:,} cells). Delete unused columns, or split the data across files.")
+        raise Refused(
+            f"This CSV has {len(rows):,} or more rows and up to {width:,} columns, more than we can read "
+            f"in one file ({limit:,} cells). Delete unused columns, or split the data across files."
+        )
     return [RawSheet(name, _grid(rows))]

@@ -69,12 +69,21 @@ class Rule:
 
 
 _REFERENCE = r"P[0-9]{4}"  # the stored form of a person reference
-_DTYPES = {"date": "datetime64[us]", "month": "datetime64[us]", "reference": "string", "yesno": "boolean",
-           "code": "string", "multi": "string", "count": "float64", "scale": "float64"}  # as the loader makes them
+_DTYPES = {
+    "date": "datetime64[us]",
+    "month": "datetime64[us]",
+    "reference": "string",
+    "yesno": "boolean",
+    "code": "string",
+    "multi": "string",
+    "count": "float64",
+    "scale": "float64",
+}  # as the loader makes them
 
 
-def build(spec: ReturnSpec, *, present: tuple[str, ...], today: date, period: Period | None,
-          service: str | None) -> tuple[pa.DataFrameSchema, dict[str, Rule]]:
+def build(
+    spec: ReturnSpec, *, present: tuple[str, ...], today: date, period: Period | None, service: str | None
+) -> tuple[pa.DataFrameSchema, dict[str, Rule]]:
     """The pandera schema for one return's canonical frame, and a message for each named check.
 
     Built once for each return, set of columns, day, period and service (a batch of files shares them);
@@ -92,29 +101,57 @@ def _column_checks(col: Column, *, today: date, period: Period | None, rule) -> 
     if col.kind in ("date", "month"):
         what = "month" if col.kind == "month" else "date"
         today_ts = pd.Timestamp(today)
-        checks = [_check(lambda s, t=today_ts: s <= t, name=rule(
-            "future", f"This {what} is after today ({_fmt(today)}); a return can only report what has happened."))]
+        checks = [
+            _check(
+                lambda s, t=today_ts: s <= t,
+                name=rule(
+                    "future", f"This {what} is after today ({_fmt(today)}); a return can only report what has happened."
+                ),
+            )
+        ]
         if period is not None:
             lo, hi = pd.Timestamp(period.start), pd.Timestamp(period.end)
-            checks.append(_check(lambda s, lo=lo, hi=hi: s.between(lo, hi), name=rule(
-                "period", f"This {what} is outside the period of this file, {period.label()} "
-                          f"({_fmt(period.start)} to {_fmt(period.end)}). Send it with the return for its own "
-                          "period, or correct the date.")))
+            checks.append(
+                _check(
+                    lambda s, lo=lo, hi=hi: s.between(lo, hi),
+                    name=rule(
+                        "period",
+                        f"This {what} is outside the period of this file, {period.label()} "
+                        f"({_fmt(period.start)} to {_fmt(period.end)}). Send it with the return for its own "
+                        "period, or correct the date.",
+                    ),
+                )
+            )
         return checks
     if col.kind == "reference":
         return [_check(lambda s: s.str.fullmatch(_REFERENCE), name=rule("format", describe_allowed(col)))]
     if col.kind == "code":
-        return [_check(lambda s, codes=list(col.codes): s.isin(codes), name=rule(
-            "code", f"This is not one of the allowed codes. Use {describe_allowed(col)} (labels with spaces "
-                    "and any capitals are fine, e.g. 'Rough sleeping')."))]
+        return [
+            _check(
+                lambda s, codes=list(col.codes): s.isin(codes),
+                name=rule(
+                    "code",
+                    f"This is not one of the allowed codes. Use {describe_allowed(col)} (labels with spaces "
+                    "and any capitals are fine, e.g. 'Rough sleeping').",
+                ),
+            )
+        ]
     if col.kind == "multi":
         allowed = frozenset(col.codes)
-        return [_check(on_each_distinct(lambda x: all(p in allowed for p in x.split(";"))), name=rule(
-            "code", f"This holds a code that is not allowed. Use {describe_allowed(col)}."))]
+        return [
+            _check(
+                on_each_distinct(lambda x: all(p in allowed for p in x.split(";"))),
+                name=rule("code", f"This holds a code that is not allowed. Use {describe_allowed(col)}."),
+            )
+        ]
     if col.kind in ("count", "scale"):
         lo, hi = (col.minimum, np.inf) if col.kind == "count" else col.scale
-        return [_check(lambda s, lo=lo, hi=hi: (s == s.round()) & s.between(lo, hi),
-                       name=rule("range", f"This must be {describe_allowed(col)}."))]
+        return [
+            _check(
+                lambda s, lo=lo, hi=hi: (s == s.round()) & s.between(lo, hi),
+                name=rule("range", f"This must be {describe_allowed(col)}."),
+            )
+        ]
     return []  # yes/no: any value the parser gives is allowed
 
 
@@ -129,8 +166,9 @@ def _row_check(columns: tuple[str, ...], ok, name: str) -> pa.Check:
 
 
 @functools.lru_cache(maxsize=256)
-def _build(spec: ReturnSpec, present: tuple[str, ...], today: date, period: Period | None,
-           service: str | None) -> tuple[pa.DataFrameSchema, dict[str, Rule]]:
+def _build(
+    spec: ReturnSpec, present: tuple[str, ...], today: date, period: Period | None, service: str | None
+) -> tuple[pa.DataFrameSchema, dict[str, Rule]]:
     rules: dict[str, Rule] = {}
     columns: dict[str, pa.Column] = {}
     for col in spec.columns:
@@ -142,24 +180,36 @@ def _build(spec: ReturnSpec, present: tuple[str, ...], today: date, period: Peri
 
         checks = _column_checks(col, today=today, period=period, rule=rule)
         rule("not_nullable", f"This cell is blank, but {col.name} is required: {describe_allowed(col)}.")
-        columns[col.name] = pa.Column(_DTYPES[col.kind], checks, nullable=not col.required,
-                                      required=col.name in present)
+        columns[col.name] = pa.Column(
+            _DTYPES[col.kind], checks, nullable=not col.required, required=col.name in present
+        )
 
     wide: list[pa.Check] = []
     if spec.name == "health_contacts":
         allowed = "; ".join(f"{s}: {', '.join(a)}" for s, a in ACTIVITIES_BY_SERVICE.items())
-        rules["activity_service"] = Rule("activity", f"This activity does not belong to the row's service. "
-                                                     f"Allowed: {allowed}.")
-        wide.append(_row_check(("service", "activity"), lambda df: (df["service"] + "|" + df["activity"]).isin(_PAIRS),
-                               "activity_service"))
+        rules["activity_service"] = Rule(
+            "activity", f"This activity does not belong to the row's service. Allowed: {allowed}."
+        )
+        wide.append(
+            _row_check(
+                ("service", "activity"),
+                lambda df: (df["service"] + "|" + df["activity"]).isin(_PAIRS),
+                "activity_service",
+            )
+        )
         if "reason" in present:
-            rules["reason_nurse"] = Rule("reason", "A reason is recorded only for nurse_prescriber rows; leave it "
-                                                   "blank for other services.")
-            wide.append(_row_check(("reason", "service"), lambda df: df["service"].eq("nurse_prescriber"),
-                                   "reason_nurse"))
+            rules["reason_nurse"] = Rule(
+                "reason", "A reason is recorded only for nurse_prescriber rows; leave it blank for other services."
+            )
+            wide.append(
+                _row_check(("reason", "service"), lambda df: df["service"].eq("nurse_prescriber"), "reason_nurse")
+            )
         if service is not None:
-            rules["own_service"] = Rule("service", f"This partner may only send rows for its own service, "
-                                                   f"{service}; rows of other services must come from that service.")
+            rules["own_service"] = Rule(
+                "service",
+                f"This partner may only send rows for its own service, "
+                f"{service}; rows of other services must come from that service.",
+            )
             wide.append(_row_check(("service",), lambda df: df["service"].eq(service), "own_service"))
     if spec.name == "keywork_review" and {"has_children", "child_contact"} <= set(present):
         rules["child_contact"] = Rule("child_contact", "Child contact must be blank when has_children is N.")
@@ -170,8 +220,9 @@ def _build(spec: ReturnSpec, present: tuple[str, ...], today: date, period: Peri
 _NO_FAILURES = pd.DataFrame(columns=["index", "column", "message"])
 
 
-def find(spec: ReturnSpec, frame: pd.DataFrame, *, today: date, period: Period | None,
-         service: str | None) -> pd.DataFrame:
+def find(
+    spec: ReturnSpec, frame: pd.DataFrame, *, today: date, period: Period | None, service: str | None
+) -> pd.DataFrame:
     """Every failing (row index, canonical column, message) of one return's canonical ``frame``."""
     schema, rules = build(spec, present=tuple(frame.columns), today=today, period=period, service=service)
     return failures(schema, frame, rules)

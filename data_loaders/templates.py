@@ -76,8 +76,10 @@ def _guidance(ws, partner: str, specs: list[ReturnSpec], service: str | None) ->
         ["Dates: type them as dates (DD/MM/YYYY). Slashed dates are always read day first."],
         ["Yes/no columns: Y or N. Leave a cell blank when it was not recorded: blank is never read as N."],
         ["Coded columns: pick from the drop-down (the codes are on the hidden Lists sheet)."],
-        [f"Put the period in the file name: a month ({partner}_2026-04.xlsx) or a quarter "
-         f"({partner}_2026-27-Q1.xlsx)."],
+        [
+            f"Put the period in the file name: a month ({partner}_2026-04.xlsx) or a quarter "
+            f"({partner}_2026-27-Q1.xlsx)."
+        ],
         ["Every row must be dated within that period, and no later than the day you send it."],
         ["Nothing to report? Send the template with no rows: that is a nil return, which is not the same as missing."],
         ["Returns are due by the 15th of the month after the period."],
@@ -115,12 +117,23 @@ def _validation(col: Column, letter: str, list_ref: str | None) -> DataValidatio
             dv.error, dv.errorTitle = "Pick a code from the list.", "Not a code"
     elif col.kind in ("count", "scale"):
         lo, hi = (col.minimum, 1_000_000) if col.kind == "count" else col.scale
-        dv = DataValidation(type="whole", operator="between", formula1=str(lo), formula2=str(hi), allow_blank=True,
-                            showErrorMessage=True)
+        dv = DataValidation(
+            type="whole",
+            operator="between",
+            formula1=str(lo),
+            formula2=str(hi),
+            allow_blank=True,
+            showErrorMessage=True,
+        )
         dv.error, dv.errorTitle = f"A whole number from {lo} to {hi}.", "Not a whole number"
     elif col.kind == "date":
-        dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True,  # after 2000
-                            showErrorMessage=True)
+        dv = DataValidation(
+            type="date",
+            operator="greaterThan",
+            formula1="36526",
+            allow_blank=True,  # after 2000
+            showErrorMessage=True,
+        )
         dv.errorStyle = "warning"
         dv.error, dv.errorTitle = "Type a date, for example 03/04/2026.", "Not a date"
     else:

@@ -29,17 +29,22 @@ from core.returns import normalise_header
 
 DATE_DTYPE = "datetime64[us]"
 
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-_MONTH_FULL = re.compile(r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|"
-                         r"sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?")
+_MONTHS = {
+    m: i
+    for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)
+}
+_MONTH_FULL = re.compile(
+    r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|"
+    r"sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?"
+)
 # Digits are [0-9], never \d: a digit of another script is not a number we read.
 _MONTH_WORD = r"([A-Za-z]{3,9})\.?"
 _TIME = r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
 _ISO = re.compile(rf"^([0-9]{{4}})-([0-9]{{1,2}})-([0-9]{{1,2}}){_TIME}$")
 _DMY = re.compile(rf"^([0-9]{{1,2}})[/.-]([0-9]{{1,2}})[/.-]([0-9]{{4}}|[0-9]{{2}}){_TIME}$")
-_D_MON_Y = re.compile(rf"^([0-9]{{1,2}})(?:st|nd|rd|th)?[\s-]+{_MONTH_WORD},?[\s-]+([0-9]{{4}}|[0-9]{{2}})$",
-                      re.IGNORECASE)
+_D_MON_Y = re.compile(
+    rf"^([0-9]{{1,2}})(?:st|nd|rd|th)?[\s-]+{_MONTH_WORD},?[\s-]+([0-9]{{4}}|[0-9]{{2}})$", re.IGNORECASE
+)
 _Y_M = re.compile(r"^([0-9]{4})[-/]([0-9]{1,2})$")
 _M_Y = re.compile(r"^([0-9]{1,2})/([0-9]{4})$")
 _MON_Y = re.compile(rf"^{_MONTH_WORD}[\s-]+([0-9]{{4}}|[0-9]{{2}})$", re.IGNORECASE)
@@ -112,8 +117,9 @@ def kinds_of(u: pd.Series) -> Kinds:
     return Kinds(u.to_numpy(dtype=object))
 
 
-def apply_on_distinct(column: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, pd.Series]]
-                      ) -> tuple[pd.Series, np.ndarray]:
+def apply_on_distinct(
+    column: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, pd.Series]]
+) -> tuple[pd.Series, np.ndarray]:
     """Run ``parse`` on the distinct values of ``column`` and spread the result back."""
     codes, u = factorize(column)
     values, bad = parse(u)
@@ -143,8 +149,11 @@ def normalise_reference_values(u: pd.Series, *, kinds: Kinds | None = None) -> t
     texts = pa.array(np.where(k.str, u.to_numpy(dtype=object), None).tolist(), type=pa.string())
     t = pc.utf8_upper(pc.utf8_trim_whitespace(texts))
     ok = pc.fill_null(pc.match_substring_regex(t, _REFERENCE.pattern), False)
-    refs = pc.if_else(ok, pc.binary_join_element_wise("P", pc.utf8_lpad(pc.utf8_slice_codeunits(t, 1), 4, "0"), ""),
-                      pa.scalar(None, pa.string()))
+    refs = pc.if_else(
+        ok,
+        pc.binary_join_element_wise("P", pc.utf8_lpad(pc.utf8_slice_codeunits(t, 1), 4, "0"), ""),
+        pa.scalar(None, pa.string()),
+    )
     missing = ~ok.to_numpy(zero_copy_only=False)
     return pd.Series(pd.array(refs, dtype="string"), index=u.index), _bad(u, k, missing)
 
@@ -210,8 +219,7 @@ def _date_value(x: object, months: bool) -> dt.datetime | None:
     return d.replace(day=1) if d is not None and months else d
 
 
-def parse_date_values(u: pd.Series, *, months: bool = False, kinds: Kinds | None = None
-                      ) -> tuple[pd.Series, pd.Series]:
+def parse_date_values(u: pd.Series, *, months: bool = False, kinds: Kinds | None = None) -> tuple[pd.Series, pd.Series]:
     """Excel dates, YYYY-MM-DD, DD/MM/YYYY, DD/MM/YY, ``3 Apr 2026`` (slashed dates are day first).
 
     With ``months``, also ``YYYY-MM``, ``MM/YYYY`` and ``Apr 2026``; every value becomes its month's first day.
@@ -275,14 +283,16 @@ def _fold(u: pd.Series, codes: tuple[str, ...], k: Kinds, fold) -> tuple[pd.Seri
     return pd.Series(pd.array(out, dtype="string"), index=u.index), pd.Series(~k.blank & ~k.str, index=u.index)
 
 
-def fold_code_values(u: pd.Series, codes: tuple[str, ...], *, kinds: Kinds | None = None
-                     ) -> tuple[pd.Series, pd.Series]:
+def fold_code_values(
+    u: pd.Series, codes: tuple[str, ...], *, kinds: Kinds | None = None
+) -> tuple[pd.Series, pd.Series]:
     """Labels in any case, with spaces -> codes. Unknown text is kept folded (the schema refuses it)."""
     return _fold(u, codes, kinds or kinds_of(u), _one_code)
 
 
-def fold_multi_values(u: pd.Series, codes: tuple[str, ...], *, kinds: Kinds | None = None
-                      ) -> tuple[pd.Series, pd.Series]:
+def fold_multi_values(
+    u: pd.Series, codes: tuple[str, ...], *, kinds: Kinds | None = None
+) -> tuple[pd.Series, pd.Series]:
     """``a; b, c`` -> ``a;b;c`` (each part folded to its code, repeats dropped)."""
     return _fold(u, codes, kinds or kinds_of(u), _many_codes)
 

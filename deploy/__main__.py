@@ -27,8 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     passed = {k: v for k, v in os.environ.items() if k.startswith(("OUTCOMES_", "STREAMLIT_"))}
     r = replicas.start(processes=args.processes, env=passed, port=args.port)
-    print(f"{args.processes} app processes on ports {', '.join(str(a.port) for a in r.apps)}; "
-          f"nginx on {r.base} (configuration: {r.folder / 'nginx.conf'}). Ctrl-C stops them all.", flush=True)
+    print(
+        f"{args.processes} app processes on ports {', '.join(str(a.port) for a in r.apps)}; "
+        f"nginx on {r.base} (configuration: {r.folder / 'nginx.conf'}). Ctrl-C stops them all.",
+        flush=True,
+    )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         while all(a.proc.poll() is None for a in r.apps) and r.nginx.poll() is None:

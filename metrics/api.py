@@ -88,8 +88,15 @@ class _Evaluation:
     computed_cells: pd.DataFrame | None = None
 
 
-def _evaluate(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: date | None,
-              ids: list[str] | tuple[str, ...] | None, tables: Tables | None = None) -> _Evaluation:
+def _evaluate(
+    *,
+    engine: sa.Engine,
+    periods: list[Period],
+    public: bool,
+    as_of: date | None,
+    ids: list[str] | tuple[str, ...] | None,
+    tables: Tables | None = None,
+) -> _Evaluation:
     """Every requested indicator and page breakdown for every period: exact, or public (cut from each
     financial year's protected publication; a period that is not standard has none: all null)."""
     if public:
@@ -97,8 +104,14 @@ def _evaluate(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: 
     return _exact(engine=engine, periods=periods, as_of=as_of, ids=ids, tables=tables)
 
 
-def _exact(*, engine: sa.Engine, periods: list[Period], as_of: date | None, ids: list[str] | tuple[str, ...] | None,
-           tables: Tables | None = None) -> _Evaluation:
+def _exact(
+    *,
+    engine: sa.Engine,
+    periods: list[Period],
+    as_of: date | None,
+    ids: list[str] | tuple[str, ...] | None,
+    tables: Tables | None = None,
+) -> _Evaluation:
     """Exact figures, in named steps over the long frame: compute, completeness, intervals, targets, RAG."""
     wanted = _check_ids(ids)
     figures, cells = _compute(wanted, engine=engine, periods=periods, as_of=_as_of_dt(as_of), tables=tables)
@@ -109,25 +122,37 @@ def _exact(*, engine: sa.Engine, periods: list[Period], as_of: date | None, ids:
     _targets(figures, engine=engine, periods=periods)
     figures["suppressed"], cells = False, cells.assign(suppressed=False)
     _rag(figures)
-    return _Evaluation(periods, figures.reset_index(drop=True), cells.reset_index(drop=True),
-                       disclosure.threshold_value(), computed=computed.reset_index(drop=True),
-                       computed_cells=computed_cells.reset_index(drop=True))
+    return _Evaluation(
+        periods,
+        figures.reset_index(drop=True),
+        cells.reset_index(drop=True),
+        disclosure.threshold_value(),
+        computed=computed.reset_index(drop=True),
+        computed_cells=computed_cells.reset_index(drop=True),
+    )
 
 
-def _compute(wanted: list[str], *, engine: sa.Engine, periods: list[Period], as_of: datetime | None,
-             tables: Tables | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _compute(
+    wanted: list[str], *, engine: sa.Engine, periods: list[Period], as_of: datetime | None, tables: Tables | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The raw figures and cells (``compute_raw``), every table the request needs read side by side first."""
     if tables is None:
-        tables = Tables(engine=engine, as_of=as_of, end=max(p.end for p in periods) if periods else None,
-                        start=min(p.start for p in periods) if periods else None)
+        tables = Tables(
+            engine=engine,
+            as_of=as_of,
+            end=max(p.end for p in periods) if periods else None,
+            start=min(p.start for p in periods) if periods else None,
+        )
     return compute_raw(calc=Calculator(tables=tables, periods=periods), ids=wanted)
 
 
 def _completeness(figures: pd.DataFrame, *, engine: sa.Engine, periods: list[Period], as_of: datetime | None) -> None:
     """Each figure's status (complete, incomplete, not_reported) and the returns it misses."""
     covered = covered_months(read_coverage(engine, as_of=as_of))
-    assessed = [assess(indicator=by_id(i), period=periods[p], covered=covered)
-                for p, i in zip(figures["p"], figures["id"], strict=True)]
+    assessed = [
+        assess(indicator=by_id(i), period=periods[p], covered=covered)
+        for p, i in zip(figures["p"], figures["id"], strict=True)
+    ]
     figures["status"] = [a[0] for a in assessed]
     figures["missing"] = [a[1] for a in assessed]
 
@@ -156,8 +181,11 @@ def _targets(figures: pd.DataFrame, *, engine: sa.Engine, periods: list[Period])
 
 
 def _rag(figures: pd.DataFrame) -> None:
-    figures["rag"] = rag(value=figures["value"].to_numpy(float), target=figures["target"].to_numpy(float),
-                         polarity=figures["polarity"].to_numpy(object))
+    figures["rag"] = rag(
+        value=figures["value"].to_numpy(float),
+        target=figures["target"].to_numpy(float),
+        polarity=figures["polarity"].to_numpy(object),
+    )
 
 
 def _protect_outputs(ev: _Evaluation) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -218,18 +246,20 @@ class _PublicationCache:
 PUBLICATIONS = _PublicationCache()
 
 
-
-
-def _publications(*, engine: sa.Engine, fys: list[int], as_of: date | None,
-                  tables: Tables | None = None) -> dict[int, _Publication]:
+def _publications(
+    *, engine: sa.Engine, fys: list[int], as_of: date | None, tables: Tables | None = None
+) -> dict[int, _Publication]:
     """Each financial year's protected publication, worked out once per data version (all the years not held
     are evaluated together, in one evaluation of every figure and added-up breakdown): the output-by-output
     rules, then the year's additive figures (``disclosure.protect_year``), then the current-status sums
     period by period (``disclosure.protect_status``)."""
     at = {fy: _publication_as_of(engine, fy, as_of) for fy in fys}
     if len(set(at.values())) > 1:  # years made from different data (one signed off, one not): one evaluation each
-        return {fy: pub for a in dict.fromkeys(at.values())
-                for fy, pub in _publications(engine=engine, fys=[f for f in fys if at[f] == a], as_of=a).items()}
+        return {
+            fy: pub
+            for a in dict.fromkeys(at.values())
+            for fy, pub in _publications(engine=engine, fys=[f for f in fys if at[f] == a], as_of=a).items()
+        }
     if fys and at[fys[0]] != as_of:
         as_of, tables = at[fys[0]], None  # tables read now would hold later data than the sign-off
     threshold = disclosure.threshold_value()
@@ -247,27 +277,55 @@ def _publications(*, engine: sa.Engine, fys: list[int], as_of: date | None,
     for k, fy in enumerate(missing):
         n = len(standard_periods(fy))
         base = k * n
-        slots = disclosure.YearSlots(months=tuple(range(base, base + 12)), quarters=tuple(range(base + 12, base + 16)),
-                                     ytd2=base + 16, ytd3=base + 17, year=base + 18)
+        slots = disclosure.YearSlots(
+            months=tuple(range(base, base + 12)),
+            quarters=tuple(range(base + 12, base + 16)),
+            ytd2=base + 16,
+            ytd3=base + 17,
+            year=base + 18,
+        )
         codes = {base + j: p.code() for j, p in enumerate(standard_periods(fy))}
         prior = read_published(engine, financial_year=fy) if tables is None else None
         figures, cells, verdict, shows = disclosure.protect_year(
-            exact=ev.computed, figures=figures, cells_exact=ev.computed_cells, cells=cells, slots=slots,
-            threshold=threshold, codes=codes, prior=prior)
+            exact=ev.computed,
+            figures=figures,
+            cells_exact=ev.computed_cells,
+            cells=cells,
+            slots=slots,
+            threshold=threshold,
+            codes=codes,
+            prior=prior,
+        )
         if tables is None:  # what is served is recorded: a later version never undoes it
-            record_published(engine, financial_year=fy,
-                             figures={k: s for k, s in shows.items() if prior.get(k) != s})
+            record_published(engine, financial_year=fy, figures={k: s for k, s in shows.items() if prior.get(k) != s})
         figures, cells, status_verdict = disclosure.protect_status(
-            exact=ev.computed, figures=figures, cells_exact=ev.computed_cells, cells=cells, periods=list(slots.all),
-            threshold=threshold)
+            exact=ev.computed,
+            figures=figures,
+            cells_exact=ev.computed_cells,
+            cells=cells,
+            periods=list(slots.all),
+            threshold=threshold,
+        )
         verdict.add(status_verdict)
-        log.info("disclosure check, financial year %s, data version %s%s: %s; %d additive figures hidden (%d by "
-                 "the threshold or by an earlier publication), %d checked by %d linear programs in %.2f s", fy_label(fy), version,
-                 f", as of {as_of}" if as_of else "", "safe" if verdict.safe else "NOT SAFE: the year's additive "
-                 "figures are withheld", verdict.hidden, verdict.primary, verdict.checked, verdict.programs,
-                 verdict.seconds)
-        made[fy] = _Publication(periods=standard_periods(fy), figures=_rows_of(figures, base, n),
-                                cells=_rows_of(cells, base, n), as_of=as_of)
+        log.info(
+            "disclosure check, financial year %s, data version %s%s: %s; %d additive figures hidden (%d by "
+            "the threshold or by an earlier publication), %d checked by %d linear programs in %.2f s",
+            fy_label(fy),
+            version,
+            f", as of {as_of}" if as_of else "",
+            "safe" if verdict.safe else "NOT SAFE: the year's additive figures are withheld",
+            verdict.hidden,
+            verdict.primary,
+            verdict.checked,
+            verdict.programs,
+            verdict.seconds,
+        )
+        made[fy] = _Publication(
+            periods=standard_periods(fy),
+            figures=_rows_of(figures, base, n),
+            cells=_rows_of(cells, base, n),
+            as_of=as_of,
+        )
     if tables is None:
         PUBLICATIONS.put(engine, {keys_of[fy]: pub for fy, pub in made.items()})
     return {**out, **made}
@@ -288,8 +346,14 @@ def _rows_of(frame: pd.DataFrame, base: int, n: int) -> pd.DataFrame:
     return out.assign(p=out["p"] - base).reset_index(drop=True)
 
 
-def _published(*, engine: sa.Engine, periods: list[Period], as_of: date | None,
-               ids: list[str] | tuple[str, ...] | None, tables: Tables | None = None) -> _Evaluation:
+def _published(
+    *,
+    engine: sa.Engine,
+    periods: list[Period],
+    as_of: date | None,
+    ids: list[str] | tuple[str, ...] | None,
+    tables: Tables | None = None,
+) -> _Evaluation:
     """Public figures and cells for ``periods``, cut from the financial years' publications; then targets
     and RAG (withheld where the value is)."""
     wanted = _check_ids(ids)
@@ -305,10 +369,20 @@ def _published(*, engine: sa.Engine, periods: list[Period], as_of: date | None,
             figures.append(f.assign(p=k))
             cells.append(pub.cells[(pub.cells["p"] == j) & pub.cells["id"].isin(wanted)].assign(p=k))
         else:  # not published: every figure null (e.g. the period before a year to date, in a comparison)
-            figures.append(pd.DataFrame({
-                "p": k, "id": indicators, "unit": [by_id(i).unit for i in indicators],
-                "polarity": [by_id(i).polarity for i in indicators], **{c: np.nan for c in disclosure.FIGURES},
-                "suppressed": False, "status": "not_reported", "missing": [[] for _ in indicators]}))
+            figures.append(
+                pd.DataFrame(
+                    {
+                        "p": k,
+                        "id": indicators,
+                        "unit": [by_id(i).unit for i in indicators],
+                        "polarity": [by_id(i).polarity for i in indicators],
+                        **{c: np.nan for c in disclosure.FIGURES},
+                        "suppressed": False,
+                        "status": "not_reported",
+                        "missing": [[] for _ in indicators],
+                    }
+                )
+            )
     f = pd.concat(figures, ignore_index=True)
     f["id"] = pd.Categorical(f["id"], categories=list(ALL_IDS))
     f = f.sort_values(["p", "id"], kind="stable").assign(id=lambda d: d["id"].astype(str)).reset_index(drop=True)
@@ -317,13 +391,23 @@ def _published(*, engine: sa.Engine, periods: list[Period], as_of: date | None,
     alone = [k for k in wanted if k not in _PUBLISHED]
     if alone:  # protected on their own, from the same data as their year's publication
         cells.extend(_protected_alone(alone, engine=engine, periods=periods, pubs=pubs, as_of=as_of, tables=tables))
-    c = pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(columns=["p", "id", "category", "value",
-                                                                                 "suppressed"])
+    c = (
+        pd.concat(cells, ignore_index=True)
+        if cells
+        else pd.DataFrame(columns=["p", "id", "category", "value", "suppressed"])
+    )
     return _Evaluation(periods, f, c, disclosure.threshold_value())
 
 
-def _protected_alone(ids: list[str], *, engine: sa.Engine, periods: list[Period], pubs: dict[int, _Publication],
-                     as_of: date | None, tables: Tables | None) -> list[pd.DataFrame]:
+def _protected_alone(
+    ids: list[str],
+    *,
+    engine: sa.Engine,
+    periods: list[Period],
+    pubs: dict[int, _Publication],
+    as_of: date | None,
+    tables: Tables | None,
+) -> list[pd.DataFrame]:
     """The cells of page breakdowns kept out of the publications (drop-in services), protected output by
     output for the standard periods, each year's from the data its publication was made from."""
     groups: dict = {}
@@ -332,8 +416,9 @@ def _protected_alone(ids: list[str], *, engine: sa.Engine, periods: list[Period]
             groups.setdefault(pubs[fy_of(p.start)].as_of, []).append(k)
     out = []
     for at, ks in groups.items():
-        ev = _exact(engine=engine, periods=[periods[k] for k in ks], as_of=at, ids=ids,
-                    tables=tables if at == as_of else None)  # tables read now hold later data than a sign-off
+        ev = _exact(
+            engine=engine, periods=[periods[k] for k in ks], as_of=at, ids=ids, tables=tables if at == as_of else None
+        )  # tables read now hold later data than a sign-off
         c = _protect_outputs(ev)[1]
         c = c[c["id"].isin(ids).to_numpy()]
         out.append(c.assign(p=[ks[i] for i in c["p"]]))
@@ -351,20 +436,33 @@ def _num(x, *, integer: bool = False):
 def _result(row, cells: pd.DataFrame) -> IndicatorResult:
     ind = by_id(row.id)
     whole = ind.unit in ("count", "breakdown")
-    bd = [BreakdownCell(str(c.category), _num(c.value, integer=True), bool(c.suppressed))
-          for c in cells.itertuples(index=False)]
+    bd = [
+        BreakdownCell(str(c.category), _num(c.value, integer=True), bool(c.suppressed))
+        for c in cells.itertuples(index=False)
+    ]
     return IndicatorResult(
-        id=ind.id, name=ind.name, unit=ind.unit, polarity=ind.polarity,
-        numerator=_num(row.numerator, integer=True), denominator=_num(row.denominator, integer=True),
-        value=_num(row.value, integer=whole), lower_ci=_num(row.lower_ci), upper_ci=_num(row.upper_ci),
-        suppressed=bool(row.suppressed), status=row.status, missing=list(row.missing),
-        target=_num(row.target), rag=row.rag if isinstance(row.rag, str) else None, breakdown=bd,
+        id=ind.id,
+        name=ind.name,
+        unit=ind.unit,
+        polarity=ind.polarity,
+        numerator=_num(row.numerator, integer=True),
+        denominator=_num(row.denominator, integer=True),
+        value=_num(row.value, integer=whole),
+        lower_ci=_num(row.lower_ci),
+        upper_ci=_num(row.upper_ci),
+        suppressed=bool(row.suppressed),
+        status=row.status,
+        missing=list(row.missing),
+        target=_num(row.target),
+        rag=row.rag if isinstance(row.rag, str) else None,
+        breakdown=bd,
         women=_num(getattr(row, "women", None), integer=True),
     )
 
 
-def compute_indicators(*, engine: sa.Engine, period: Period, public: bool, as_of: date | None = None,
-                       ids: list[str] | None = None) -> IndicatorSet:
+def compute_indicators(
+    *, engine: sa.Engine, period: Period, public: bool, as_of: date | None = None, ids: list[str] | None = None
+) -> IndicatorSet:
     """Every indicator (or ``ids``) for one period; public sets are disclosure-controlled (standard periods
     only: ``disclosure.NotPublished`` for any other)."""
     _refuse(public, period)
@@ -388,12 +486,27 @@ def _indicator_set(ev: _Evaluation, p: int, *, public: bool, as_of: date | None)
     return IndicatorSet(period=ev.periods[p], public=public, as_of=as_of, threshold=ev.threshold, results=results)
 
 
-TREND_COLUMNS = ["id", "period_start", "period_end", "period_label", "numerator", "denominator", "value",
-                 "lower_ci", "upper_ci", "suppressed", "status", "target", "rag", "missing"]
+TREND_COLUMNS = [
+    "id",
+    "period_start",
+    "period_end",
+    "period_label",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "suppressed",
+    "status",
+    "target",
+    "rag",
+    "missing",
+]
 
 
-def trend(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: date | None = None,
-          ids: list[str] | None = None) -> pd.DataFrame:
+def trend(
+    *, engine: sa.Engine, periods: list[Period], public: bool, as_of: date | None = None, ids: list[str] | None = None
+) -> pd.DataFrame:
     """Tidy long frame: one row per indicator and period, every period from one read of each return."""
     if not periods:
         return pd.DataFrame(columns=TREND_COLUMNS)
@@ -401,14 +514,18 @@ def trend(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: date
     ev = _evaluate(engine=engine, periods=list(periods), public=public, as_of=as_of, ids=ids)
     f = ev.figures
     p = f["p"].to_numpy()
-    f = f.assign(period_start=[periods[i].start for i in p], period_end=[periods[i].end for i in p],
-                 period_label=[periods[i].label() for i in p])
+    f = f.assign(
+        period_start=[periods[i].start for i in p],
+        period_end=[periods[i].end for i in p],
+        period_label=[periods[i].label() for i in p],
+    )
     f = f.assign(_order=f["id"].map(ALL_IDS.index)).sort_values(["_order", "period_start"], kind="stable")
     return f[TREND_COLUMNS].reset_index(drop=True)
 
 
-def trend_breakdown(*, engine: sa.Engine, periods: list[Period], public: bool, as_of: date | None = None,
-                    id: str) -> pd.DataFrame:  # noqa: A002 - the contract's name
+def trend_breakdown(
+    *, engine: sa.Engine, periods: list[Period], public: bool, as_of: date | None = None, id: str
+) -> pd.DataFrame:  # noqa: A002 - the contract's name
     """Breakdown cells over time: period_start, period_label, category, value, suppressed.
 
     ``id``: HLT-03 (reason), RHB-03 (stage), WKF-01 (agency); HSG-01/HSG-02/'accommodation' (women by current
@@ -424,16 +541,21 @@ def trend_breakdown(*, engine: sa.Engine, periods: list[Period], public: bool, a
     not_rep = set(ev.figures.loc[ev.figures["status"] == "not_reported", "p"])
     cells = ev.cells[(ev.cells["id"] == key) & ~ev.cells["p"].isin(not_rep)]
     p = cells["p"].to_numpy()
-    out = pd.DataFrame({
-        "period_start": [periods[i].start for i in p], "period_label": [periods[i].label() for i in p],
-        "category": cells["category"].astype(str).to_numpy(), "value": cells["value"].to_numpy(float),
-        "suppressed": cells["suppressed"].astype(bool).to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "period_start": [periods[i].start for i in p],
+            "period_label": [periods[i].label() for i in p],
+            "category": cells["category"].astype(str).to_numpy(),
+            "value": cells["value"].to_numpy(float),
+            "suppressed": cells["suppressed"].astype(bool).to_numpy(),
+        }
+    )
     return out.sort_values(["period_start", "category"]).reset_index(drop=True)
 
 
-def trend_periods(*, engine: sa.Engine, freq: Literal["month", "quarter"], end: date,
-                  as_of: date | None = None) -> list[Period]:
+def trend_periods(
+    *, engine: sa.Engine, freq: Literal["month", "quarter"], end: date, as_of: date | None = None
+) -> list[Period]:
     """Months or financial-year quarters from the first data held (earliest submission period) to ``end``."""
     cov = read_coverage(engine, as_of=_as_of_dt(as_of))
     if cov.empty:
@@ -480,8 +602,9 @@ def _comparisons(ev: _Evaluation, at: tuple[int, int, int]) -> pd.DataFrame:
     """``compare`` from an evaluation holding the period, the previous one and a year earlier at ``at``."""
     f = ev.figures
     level = markers.confidence_level()
-    lo, hi = markers.judge_figures(unit=f["unit"], value=f["value"], numerator=f["numerator"],
-                                   denominator=f["denominator"], level=level)
+    lo, hi = markers.judge_figures(
+        unit=f["unit"], value=f["value"], numerator=f["numerator"], denominator=f["denominator"], level=level
+    )
     f = f.assign(_lo=lo, _hi=hi)
     by = {k: f[f["p"] == at[k]].set_index("id") for k in range(3)}
     prev, year = ev.periods[at[1]], ev.periods[at[2]]
@@ -492,22 +615,45 @@ def _comparisons(ev: _Evaluation, at: tuple[int, int, int]) -> pd.DataFrame:
         ch_y = None if now is None or ago is None else now - ago
         (lo0, hi0), (lo2, hi2) = ((_num(by[k]["_lo"].get(ind.id)), _num(by[k]["_hi"].get(ind.id))) for k in (0, 2))
         target = _num(by[0]["target"].get(ind.id))
-        rows.append({"id": ind.id, "value": now, "previous_value": before, "year_ago_value": ago,
-                     "change_previous": ch_p, "change_year_ago": ch_y,
-                     "direction_previous": _direction(ch_p, ind.polarity),
-                     "direction_year_ago": _direction(ch_y, ind.polarity),
-                     "previous_period": prev.label(), "year_ago_period": year.label(),
-                     "judged_year_ago": markers.against_earlier(value=now, lower=lo0, upper=hi0, earlier=ago,
-                                                                earlier_lower=lo2, earlier_upper=hi2,
-                                                                polarity=ind.polarity),
-                     "judged_target": markers.against_target(value=now, lower=lo0, upper=hi0, target=target,
-                                                             polarity=ind.polarity),
-                     "confidence": level})
+        rows.append(
+            {
+                "id": ind.id,
+                "value": now,
+                "previous_value": before,
+                "year_ago_value": ago,
+                "change_previous": ch_p,
+                "change_year_ago": ch_y,
+                "direction_previous": _direction(ch_p, ind.polarity),
+                "direction_year_ago": _direction(ch_y, ind.polarity),
+                "previous_period": prev.label(),
+                "year_ago_period": year.label(),
+                "judged_year_ago": markers.against_earlier(
+                    value=now,
+                    lower=lo0,
+                    upper=hi0,
+                    earlier=ago,
+                    earlier_lower=lo2,
+                    earlier_upper=hi2,
+                    polarity=ind.polarity,
+                ),
+                "judged_target": markers.against_target(
+                    value=now, lower=lo0, upper=hi0, target=target, polarity=ind.polarity
+                ),
+                "confidence": level,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def trend_markers(*, engine: sa.Engine, end: date, public: bool, as_of: date | None = None,
-                  ids: list[str] | None = None, freqs: tuple[str, ...] = ("month", "quarter")) -> pd.DataFrame:
+def trend_markers(
+    *,
+    engine: sa.Engine,
+    end: date,
+    public: bool,
+    as_of: date | None = None,
+    ids: list[str] | None = None,
+    freqs: tuple[str, ...] = ("month", "quarter"),
+) -> pd.DataFrame:
     """Fingertips' trend marker of each indicator's monthly and quarterly series ending by ``end``.
 
     One row per indicator and frequency (``metrics.markers.MARKER_COLUMNS``), from the last five whole months
@@ -534,8 +680,9 @@ def _last_periods(freq: str, end: date, n: int) -> list[Period]:
     return [p for p in got if p.end <= end][-n:]
 
 
-def weekly_attendance(*, engine: sa.Engine, start: date, end: date, as_of: date | None = None,
-                      public: bool) -> pd.Series:
+def weekly_attendance(
+    *, engine: sa.Engine, start: date, end: date, as_of: date | None = None, public: bool
+) -> pd.Series:
     """Distinct women at each drop-in session date from ``start`` to ``end``.
 
     Public: each financial year's sessions are protected once, as a whole (``disclosure.protect_sessions``):
@@ -548,8 +695,20 @@ def weekly_attendance(*, engine: sa.Engine, start: date, end: date, as_of: date 
         return _sessions(att)
     fys = list(range(fy_of(start), fy_of(end) + 1))
     pubs = _publications(engine=engine, fys=fys, as_of=as_of)
-    s = pd.concat([_sessions(read_return(engine, "attendance", as_of=_as_of_dt(pubs[fy].as_of), start=fy_start(fy),
-                                         end=financial_year(fy).end)) for fy in fys]).sort_index()
+    s = pd.concat(
+        [
+            _sessions(
+                read_return(
+                    engine,
+                    "attendance",
+                    as_of=_as_of_dt(pubs[fy].as_of),
+                    start=fy_start(fy),
+                    end=financial_year(fy).end,
+                )
+            )
+            for fy in fys
+        ]
+    ).sort_index()
     for fy in fys:
         pub = pubs[fy]
         days = s.index.date
@@ -559,11 +718,18 @@ def weekly_attendance(*, engine: sa.Engine, start: date, end: date, as_of: date 
         eng04 = pub.figures[pub.figures["id"] == "ENG-04"].set_index("p")["suppressed"]
         periods_of = [np.flatnonzero([p.contains(days[i]) for i in inside]) for p in pub.periods]
         hidden, verdict = disclosure.protect_sessions(
-            values=s.to_numpy()[inside], periods_of=periods_of,
-            shown=[not bool(eng04.get(j, True)) for j in range(len(pub.periods))])
-        log.info("disclosure check, drop-in sessions of %s, data version %s: %s; %d of %d sessions hidden",
-                 fy_label(fy), data_version(engine), "safe" if verdict.safe else "NOT SAFE: every session hidden",
-                 int(hidden.sum()), len(inside))
+            values=s.to_numpy()[inside],
+            periods_of=periods_of,
+            shown=[not bool(eng04.get(j, True)) for j in range(len(pub.periods))],
+        )
+        log.info(
+            "disclosure check, drop-in sessions of %s, data version %s: %s; %d of %d sessions hidden",
+            fy_label(fy),
+            data_version(engine),
+            "safe" if verdict.safe else "NOT SAFE: every session hidden",
+            int(hidden.sum()),
+            len(inside),
+        )
         s.iloc[inside[hidden]] = np.nan
     return s[(s.index >= pd.Timestamp(start)) & (s.index <= pd.Timestamp(end))]
 
@@ -591,8 +757,9 @@ def service_mix(*, engine: sa.Engine, period: Period, public: bool, as_of: date 
         cells, _ = disclosure.protect_breakdown(cells=cells, total=None)
         # A woman may use several services, so no cell can be worked out from the others; the exact
         # total is not published here. Still, never leave exactly one suppressed cell.
-    return pd.DataFrame([{"category": c.category, "value": c.value, "suppressed": c.suppressed} for c in cells],
-                        columns=cols)
+    return pd.DataFrame(
+        [{"category": c.category, "value": c.value, "suppressed": c.suppressed} for c in cells], columns=cols
+    )
 
 
 @dataclass(frozen=True)
@@ -615,8 +782,9 @@ def _history(period: Period) -> list[Period]:
     return monthly(add_months(month_start(period.end), -23), period.end)
 
 
-def _attention(ev: _Evaluation, now_at: int, history_at: list[int], *, engine: sa.Engine,
-               as_of: date | None) -> list[AttentionItem]:
+def _attention(
+    ev: _Evaluation, now_at: int, history_at: list[int], *, engine: sa.Engine, as_of: date | None
+) -> list[AttentionItem]:
     """``attention`` from an evaluation holding the period at ``now_at`` and its history at ``history_at``."""
     from metrics.spc import changes_for, recorded_changes, xmr
 
@@ -632,8 +800,7 @@ def _attention(ev: _Evaluation, now_at: int, history_at: list[int], *, engine: s
         if row.status == "not_reported":
             items.append(AttentionItem("not_reported", ind.id, f"{ind.name}: not reported for {period.label()}."))
         elif row.rag == "red":
-            items.append(AttentionItem("red_rag", ind.id,
-                                       f"{ind.name} is short of its target for {period.label()}."))
+            items.append(AttentionItem("red_rag", ind.id, f"{ind.name} is short of its target for {period.label()}."))
     where = {p: i for i, p in enumerate(history_at)}
     hist = f[f["p"].isin(history_at)]
     for ind in CATALOGUE:
@@ -646,14 +813,20 @@ def _attention(ev: _Evaluation, now_at: int, history_at: list[int], *, engine: s
         res = xmr(values=series, polarity=ind.polarity, changes=changes_for(recorded, ind.id))
         last = res.frame.iloc[-1]
         if bool(last["special_cause"]) and last["cause"] == "concern":
-            items.append(AttentionItem("special_cause", ind.id,
-                                       f"{ind.name}: the latest month shows special cause variation of concern."))
+            items.append(
+                AttentionItem(
+                    "special_cause", ind.id, f"{ind.name}: the latest month shows special cause variation of concern."
+                )
+            )
     grid = return_grid(engine=engine, start=period.start, end=period.end, as_of=as_of)
     names = {p.code: p.name for p in partners().values()}
     for r in grid[grid["state"] == "missing"].itertuples(index=False):
         title = RETURNS[r.return_name].title
-        items.append(AttentionItem("missing_return", None,
-                                   f"{names.get(r.partner, r.partner)}: no '{title}' return for {r.month:%B %Y}."))
+        items.append(
+            AttentionItem(
+                "missing_return", None, f"{names.get(r.partner, r.partner)}: no '{title}' return for {r.month:%B %Y}."
+            )
+        )
     return items
 
 
@@ -678,9 +851,11 @@ def overview(*, engine: sa.Engine, period: Period, public: bool, as_of: date | N
     periods = list(dict.fromkeys([period, prev, year, *history]))
     at = {p: i for i, p in enumerate(periods)}
     ev = _evaluate(engine=engine, periods=periods, public=public, as_of=as_of, ids=None)
-    return Overview(indicators=_indicator_set(ev, 0, public=public, as_of=as_of),
-                    comparisons=_comparisons(ev, (0, at[prev], at[year])),
-                    attention=_attention(ev, 0, [at[p] for p in history], engine=engine, as_of=as_of))
+    return Overview(
+        indicators=_indicator_set(ev, 0, public=public, as_of=as_of),
+        comparisons=_comparisons(ev, (0, at[prev], at[year])),
+        attention=_attention(ev, 0, [at[p] for p in history], engine=engine, as_of=as_of),
+    )
 
 
 def kerb_crawling(*, engine: sa.Engine, period: Period, public: bool) -> pd.DataFrame:
@@ -691,8 +866,7 @@ def kerb_crawling(*, engine: sa.Engine, period: Period, public: bool) -> pd.Data
     _refuse(public, period)
     at = _as_of_dt(_publication_as_of(engine, fy_of(period.start), None)) if public else None
     rows = read_return(engine, "police_monthly", as_of=at, start=period.start, end=period.end)
-    out = pd.DataFrame({"month": rows["month"], "value": pd.to_numeric(rows["kerb_crawling_actions"],
-                                                                        errors="coerce")})
+    out = pd.DataFrame({"month": rows["month"], "value": pd.to_numeric(rows["kerb_crawling_actions"], errors="coerce")})
     out = out.groupby("month", as_index=False)["value"].sum(min_count=1).sort_values("month")
     out["suppressed"] = False
     if public:

@@ -38,9 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     ind = sub.add_parser("indicators", help="every indicator for a period")
     ind.add_argument("--start", type=_date, required=True, help="first day of the period (YYYY-MM-DD)")
     ind.add_argument("--end", type=_date, required=True, help="last day of the period (YYYY-MM-DD)")
-    ind.add_argument("--public", action="store_true",
-                     help="apply disclosure control (published figures: a month, a financial-year quarter, the year "
-                          "to date at the end of Q2 or Q3, or a financial year)")
+    ind.add_argument(
+        "--public",
+        action="store_true",
+        help="apply disclosure control (published figures: a month, a financial-year quarter, the year "
+        "to date at the end of Q2 or Q3, or a financial year)",
+    )
     ind.add_argument("--as-of", type=_date, dest="as_of", help="figures as the data stood at the end of this day")
     ind.add_argument("--db", help="SQLAlchemy database URL (default: OUTCOMES_DATABASE_URL or the app's SQLite)")
     ind.add_argument("--format", choices=("json", "csv"), default="json", help="output format (default json)")
@@ -55,8 +58,7 @@ def _engine(url: str | None, parser: argparse.ArgumentParser) -> sa.Engine:
         u = sa.make_url(full)
     except sa.exc.ArgumentError:
         parser.error(f"--db: '{full}' is not a database URL (e.g. sqlite:///data/outcomes.db)")
-    if u.get_backend_name() == "sqlite" and u.database not in (None, "", ":memory:") and \
-            not Path(u.database).exists():
+    if u.get_backend_name() == "sqlite" and u.database not in (None, "", ":memory:") and not Path(u.database).exists():
         parser.error(f"--db: there is no database file at {u.database}")
     return ensure_schema(full)
 
@@ -79,11 +81,15 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         engine = _engine(args.db, parser)
-        result = compute_indicators(engine=engine, period=Period(args.start, args.end), public=args.public,
-                                    as_of=args.as_of)
+        result = compute_indicators(
+            engine=engine, period=Period(args.start, args.end), public=args.public, as_of=args.as_of
+        )
     except sa.exc.SQLAlchemyError as exc:
-        print(f"python -m metrics: could not read the database ({type(exc).__name__}); check --db and that "
-              "the database server is running", file=sys.stderr)
+        print(
+            f"python -m metrics: could not read the database ({type(exc).__name__}); check --db and that "
+            "the database server is running",
+            file=sys.stderr,
+        )
         return 1
     except Exception as exc:  # noqa: BLE001 - never a traceback to the user
         print(f"python -m metrics: could not compute the indicators: {exc}", file=sys.stderr)

@@ -22,7 +22,8 @@ def covered_months(coverage: pd.DataFrame) -> Covered:
     if coverage.empty:
         return out
     for partner, ret, start, end in coverage[["partner", "return_name", "period_start", "period_end"]].itertuples(
-            index=False):
+        index=False
+    ):
         s, e = pd.Timestamp(start).date(), pd.Timestamp(end).date()
         m = s if s.day == 1 else add_months(month_start(s), 1)
         while month_end(m) <= e:
@@ -42,8 +43,9 @@ def assess(*, indicator: Indicator, period: Period, covered: Covered) -> tuple[s
     return "incomplete", missing
 
 
-def return_grid(*, engine: sa.Engine, start: date, end: date, as_of: date | None = None,
-                today: date | None = None) -> pd.DataFrame:
+def return_grid(
+    *, engine: sa.Engine, start: date, end: date, as_of: date | None = None, today: date | None = None
+) -> pd.DataFrame:
     """One row per (partner, return_name, month) from ``start`` to ``end`` with its state.
 
     state: 'on_time' (first covering submission loaded by the end of the 15th of the following month),
@@ -59,8 +61,9 @@ def return_grid(*, engine: sa.Engine, start: date, end: date, as_of: date | None
             mine = cov[(cov["partner"] == p.code) & (cov["return_name"] == ret)]
             for m in months:
                 due = due_date(m)
-                hold = mine[(mine["period_start"] <= pd.Timestamp(m)) &
-                            (mine["period_end"] >= pd.Timestamp(month_end(m)))].sort_values("loaded_at")
+                hold = mine[
+                    (mine["period_start"] <= pd.Timestamp(m)) & (mine["period_end"] >= pd.Timestamp(month_end(m)))
+                ].sort_values("loaded_at")
                 received: datetime | None = None
                 if hold.empty:
                     state = "missing" if today > due else "not_yet_due"
@@ -72,6 +75,14 @@ def return_grid(*, engine: sa.Engine, start: date, end: date, as_of: date | None
                         state = "on_time"
                     else:
                         state = "late"
-                rows.append({"partner": p.code, "return_name": ret, "month": m, "state": state, "due": due,
-                             "received_at": received})
+                rows.append(
+                    {
+                        "partner": p.code,
+                        "return_name": ret,
+                        "month": m,
+                        "state": state,
+                        "due": due,
+                        "received_at": received,
+                    }
+                )
     return pd.DataFrame(rows, columns=["partner", "return_name", "month", "state", "due", "received_at"])

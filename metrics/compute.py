@@ -31,9 +31,16 @@ LOOKBACK_DAYS = 364  # "last 12 months" = end - 364 .. end
 # How far before the first period start each return is needed (None: the whole history, for first-ever
 # judgements and "previous review" look-backs).
 HISTORY_DAYS: dict[str, int | None] = {
-    "attendance": None, "outreach": None, "keywork_review": None, "treatment": None,
-    "health_contacts": LOOKBACK_DAYS, "safeguarding": 0, "police_monthly": 0, "training": 0,
-    "supplies": 0, "feedback": 0,
+    "attendance": None,
+    "outreach": None,
+    "keywork_review": None,
+    "treatment": None,
+    "health_contacts": LOOKBACK_DAYS,
+    "safeguarding": 0,
+    "police_monthly": 0,
+    "training": 0,
+    "supplies": 0,
+    "feedback": 0,
 }
 
 
@@ -93,8 +100,9 @@ class TableCache:
                 self._numbering.popitem(last=False)
             return numbering
 
-    def table(self, engine: sa.Engine, name: str, *, as_of: datetime | None, version: tuple[int, int],
-              numbering: Numbering) -> pd.DataFrame:
+    def table(
+        self, engine: sa.Engine, name: str, *, as_of: datetime | None, version: tuple[int, int], numbering: Numbering
+    ) -> pd.DataFrame:
         key = (engine, version, as_of, name, numbering)
         with self._lock:
             if key in self._held:
@@ -130,8 +138,9 @@ class Tables:
     return's look-back in ``HISTORY_DAYS``) to ``end``, sliced from the whole table in ``SHARED``.
     """
 
-    def __init__(self, *, engine: sa.Engine, as_of: datetime | None, end: date | None,
-                 start: date | None = None) -> None:
+    def __init__(
+        self, *, engine: sa.Engine, as_of: datetime | None, end: date | None, start: date | None = None
+    ) -> None:
         self._engine = engine
         self._as_of = as_of
         self._end = end
@@ -146,15 +155,14 @@ class Tables:
             if self._version is None:
                 self._version = data_version(self._engine)
                 self._numbering = SHARED.numbering(self._engine, self._version)
-            df = SHARED.table(self._engine, name, as_of=self._as_of, version=self._version,
-                              numbering=self._numbering)
+            df = SHARED.table(self._engine, name, as_of=self._as_of, version=self._version, numbering=self._numbering)
             back = HISTORY_DAYS.get(name)
             since = None if self._start is None or back is None else self._start - timedelta(days=back)
             # The shared table is sorted by day: the rows wanted are one slice (no copy).
             days = df["d"].to_numpy()
             a = 0 if since is None else int(np.searchsorted(days, day_number(since), "left"))
             b = len(df) if self._end is None else int(np.searchsorted(days, day_number(self._end), "right"))
-            self._cache[name] = df.iloc[a:max(a, b)].reset_index(drop=True)
+            self._cache[name] = df.iloc[a : max(a, b)].reset_index(drop=True)
             self.reads.append(name)
         return self._cache[name]
 
@@ -203,8 +211,9 @@ class Calculator:
     def contacts(self) -> pd.DataFrame:
         """Attendance and outreach rows with a person: (person_id, d)."""
         att, out = self.tables.get("attendance"), self.tables.get("outreach")
-        return pd.concat([att[["person_id", "d"]], out.loc[out["person_id"].notna(), ["person_id", "d"]]],
-                         ignore_index=True)
+        return pd.concat(
+            [att[["person_id", "d"]], out.loc[out["person_id"].notna(), ["person_id", "d"]]], ignore_index=True
+        )
 
     @cached_property
     def cohort(self) -> pd.DataFrame:
@@ -232,8 +241,9 @@ class Calculator:
         and woman, so counting its rows counts women."""
         key = f"_current_{name}"
         if key not in self.__dict__:
-            self.__dict__[key] = explode(self.tables.get(name), self.hi - STATUS_WINDOW_DAYS, self.hi,
-                                         each_woman="last")
+            self.__dict__[key] = explode(
+                self.tables.get(name), self.hi - STATUS_WINDOW_DAYS, self.hi, each_woman="last"
+            )
         return self.__dict__[key]
 
     def health(self, *, service: str | None = None) -> pd.DataFrame:
@@ -265,6 +275,7 @@ class Calculator:
 
 
 # --- the indicators ------------------------------------------------------------------------------
+
 
 @computes("ENG-01")
 def _eng01(c: Calculator) -> Raw:
@@ -439,6 +450,7 @@ def _voi01(c: Calculator) -> Raw:
 
 # --- breakdowns beyond the spec's three, for pages (accommodation over time, service mix) ----------
 
+
 @computes("accommodation")
 def _accommodation(c: Calculator) -> pd.DataFrame:
     return _breakdown(c.current("keywork_review"), "accommodation")
@@ -477,18 +489,37 @@ def compute_raw(*, calc: Calculator, ids: list[str]) -> tuple[pd.DataFrame, pd.D
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = num if den is None else np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
         value = {"percent": ratio * 100, "mean": ratio}.get(got.unit, num)
-        frames.append(pd.DataFrame({
-            "p": np.arange(calc.n), "id": key, "numerator": num,
-            "denominator": np.full(calc.n, np.nan) if den is None else den,
-            "value": value,
-            "women": np.full(calc.n, np.nan) if raw.women is None else np.asarray(raw.women, float),
-            "unit": got.unit, "polarity": got.polarity,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "p": np.arange(calc.n),
+                    "id": key,
+                    "numerator": num,
+                    "denominator": np.full(calc.n, np.nan) if den is None else den,
+                    "value": value,
+                    "women": np.full(calc.n, np.nan) if raw.women is None else np.asarray(raw.women, float),
+                    "unit": got.unit,
+                    "polarity": got.polarity,
+                }
+            )
+        )
         if raw.breakdown is not None and len(raw.breakdown):
             cells.append(raw.breakdown.assign(id=key))
-    raw_frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["p", "id", "numerator", "denominator", "value", "women", "unit", "polarity"])
-    cell_frame = pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(
-        {"p": pd.Series(dtype=np.int64), "category": pd.Series(dtype=str), "value": pd.Series(dtype=float),
-         "id": pd.Series(dtype=str)})
+    raw_frame = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["p", "id", "numerator", "denominator", "value", "women", "unit", "polarity"])
+    )
+    cell_frame = (
+        pd.concat(cells, ignore_index=True)
+        if cells
+        else pd.DataFrame(
+            {
+                "p": pd.Series(dtype=np.int64),
+                "category": pd.Series(dtype=str),
+                "value": pd.Series(dtype=float),
+                "id": pd.Series(dtype=str),
+            }
+        )
+    )
     return raw_frame, cell_frame

@@ -38,8 +38,10 @@ log = logging.getLogger("outcomes.disclosure")
 
 
 FIGURES = ("numerator", "denominator", "value", "lower_ci", "upper_ci")
-PUBLISHED_PERIODS = ("a month, a financial-year quarter (Q1 is April to June), the year to date at the end of "
-                     "September or of December, or a financial year (April to March)")
+PUBLISHED_PERIODS = (
+    "a month, a financial-year quarter (Q1 is April to June), the year to date at the end of "
+    "September or of December, or a financial year (April to March)"
+)
 
 
 class NotPublished(ValueError):
@@ -49,8 +51,10 @@ class NotPublished(ValueError):
 def check_published(period: Period) -> None:
     """Refuse a public request for anything but a standard period, naming the periods available."""
     if not is_standard(period):
-        raise NotPublished(f"Published figures are given only for {PUBLISHED_PERIODS}; "
-                           f"not for {period.label()}. Choose one of those periods.")
+        raise NotPublished(
+            f"Published figures are given only for {PUBLISHED_PERIODS}; "
+            f"not for {period.label()}. Choose one of those periods."
+        )
 
 
 def threshold_value(threshold: int | None = None) -> int:
@@ -94,8 +98,9 @@ def protect_count(*, value, threshold: int | None = None) -> tuple[float | int |
     return value, False
 
 
-def protect_percent(*, numerator, denominator, value, lower_ci=None, upper_ci=None,
-                    threshold: int | None = None) -> Protected:
+def protect_percent(
+    *, numerator, denominator, value, lower_ci=None, upper_ci=None, threshold: int | None = None
+) -> Protected:
     """A percent with its CIs, suppressed on a small numerator, denominator or complement."""
     complement = None if numerator is None or denominator is None else denominator - numerator
     if is_small(numerator, threshold) or is_small(denominator, threshold) or is_small(complement, threshold):
@@ -120,8 +125,7 @@ def protect_frame(*, frame: pd.DataFrame, threshold: int | None = None) -> pd.Da
     count_like = np.isin(unit, ["count", "breakdown"])
     sup = (
         (count_like & (is_small(f["value"].to_numpy(float), threshold) | is_small(num, threshold)))
-        | ((unit == "percent") & (is_small(num, threshold) | is_small(den, threshold)
-                                  | is_small(den - num, threshold)))
+        | ((unit == "percent") & (is_small(num, threshold) | is_small(den, threshold) | is_small(den - num, threshold)))
         | ((unit == "mean") & is_small(women, threshold))
     )
     f.loc[sup, list(FIGURES)] = np.nan
@@ -130,8 +134,13 @@ def protect_frame(*, frame: pd.DataFrame, threshold: int | None = None) -> pd.Da
     return f.drop(columns=["women"], errors="ignore")
 
 
-def protect_breakdown(*, cells: list[BreakdownCell], total: float | int | None, threshold: int | None = None,
-                      linked: tuple[tuple[str, ...], ...] = ()) -> tuple[list[BreakdownCell], bool]:
+def protect_breakdown(
+    *,
+    cells: list[BreakdownCell],
+    total: float | int | None,
+    threshold: int | None = None,
+    linked: tuple[tuple[str, ...], ...] = (),
+) -> tuple[list[BreakdownCell], bool]:
     """Protected cells of a breakdown shown with ``total``, and whether the total must be suppressed too.
 
     ``linked``: groups of categories whose sum is published elsewhere (e.g. RHB-01 = ready + referred;
@@ -150,8 +159,14 @@ def protect_breakdown(*, cells: list[BreakdownCell], total: float | int | None, 
         pool = range(len(values)) if among is None else among
         out = [i for i in pool if not sup[i] and i not in shown_elsewhere and values[i] is not None and values[i] > 0]
         if among is None:  # never pick a cell that would be the only hidden one of a published sum
-            out = [i for i in out if not any(i in g and not any(sup[j] for j in g if j != i)
-                                             and not candidates([j for j in g if j != i]) for g in groups)]
+            out = [
+                i
+                for i in out
+                if not any(
+                    i in g and not any(sup[j] for j in g if j != i) and not candidates([j for j in g if j != i])
+                    for g in groups
+                )
+            ]
         return sorted(out, key=lambda i: values[i])
 
     changed = True
@@ -180,8 +195,9 @@ def protect_breakdown(*, cells: list[BreakdownCell], total: float | int | None, 
     return out, total_suppressed
 
 
-def protect_cells_frame(*, cells: pd.DataFrame, totals: pd.DataFrame, threshold: int | None = None,
-                        keys: tuple[str, ...] = ("p", "id")) -> tuple[pd.DataFrame, pd.DataFrame]:
+def protect_cells_frame(
+    *, cells: pd.DataFrame, totals: pd.DataFrame, threshold: int | None = None, keys: tuple[str, ...] = ("p", "id")
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply ``protect_breakdown`` to every (period, indicator) group of a long cell frame.
 
     ``totals`` has ``keys`` and ``total``. Returns (protected cells with ``suppressed``, keys whose total
@@ -192,8 +208,7 @@ def protect_cells_frame(*, cells: pd.DataFrame, totals: pd.DataFrame, threshold:
     for key, g in cells.groupby(list(keys), sort=False):
         cl = [BreakdownCell(str(c), v, False) for c, v in zip(g["category"], g["value"], strict=True)]
         ind_id = key[list(keys).index("id")] if isinstance(key, tuple) and "id" in keys else None
-        prot, hide_total = protect_breakdown(cells=cl, total=tot.get(key), threshold=threshold,
-                                             linked=linked(ind_id))
+        prot, hide_total = protect_breakdown(cells=cl, total=tot.get(key), threshold=threshold, linked=linked(ind_id))
         out.append(g.assign(value=[c.value for c in prot], suppressed=[c.suppressed for c in prot]))
         if hide_total:
             hide.append(dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True)))
@@ -204,11 +219,27 @@ def protect_cells_frame(*, cells: pd.DataFrame, totals: pd.DataFrame, threshold:
 def protect_result(*, result: IndicatorResult, threshold: int | None = None) -> IndicatorResult:
     """One indicator result made fit for a public viewer (RAG withheld when the value is suppressed)."""
     if result.status == "not_reported":
-        return replace(result, numerator=None, denominator=None, value=None, lower_ci=None, upper_ci=None,
-                       suppressed=False, rag=None, breakdown=[], women=None)
+        return replace(
+            result,
+            numerator=None,
+            denominator=None,
+            value=None,
+            lower_ci=None,
+            upper_ci=None,
+            suppressed=False,
+            rag=None,
+            breakdown=[],
+            women=None,
+        )
     if result.unit == "percent":
-        p = protect_percent(numerator=result.numerator, denominator=result.denominator, value=result.value,
-                            lower_ci=result.lower_ci, upper_ci=result.upper_ci, threshold=threshold)
+        p = protect_percent(
+            numerator=result.numerator,
+            denominator=result.denominator,
+            value=result.value,
+            lower_ci=result.lower_ci,
+            upper_ci=result.upper_ci,
+            threshold=threshold,
+        )
     elif result.unit == "mean":
         # Without the women behind it, fall back on the attendances (never fewer than the women).
         women = result.women if result.women is not None else result.numerator
@@ -218,20 +249,35 @@ def protect_result(*, result: IndicatorResult, threshold: int | None = None) -> 
         p = Protected(None if s else result.numerator, None, v, None, None, s)
     breakdown = result.breakdown
     if breakdown:
-        breakdown, hide_total = protect_breakdown(cells=breakdown, total=result.value, threshold=threshold,
-                                                  linked=linked(result.id))
+        breakdown, hide_total = protect_breakdown(
+            cells=breakdown, total=result.value, threshold=threshold, linked=linked(result.id)
+        )
         if hide_total:
             p = Protected(None, None, None, None, None, True)
-    return replace(result, numerator=p.numerator, denominator=p.denominator, value=p.value, lower_ci=p.lower_ci,
-                   upper_ci=p.upper_ci, suppressed=p.suppressed, rag=None if p.suppressed else result.rag,
-                   breakdown=breakdown, women=None)
+    return replace(
+        result,
+        numerator=p.numerator,
+        denominator=p.denominator,
+        value=p.value,
+        lower_ci=p.lower_ci,
+        upper_ci=p.upper_ci,
+        suppressed=p.suppressed,
+        rag=None if p.suppressed else result.rag,
+        breakdown=breakdown,
+        women=None,
+    )
 
 
 def apply_to_set(*, indicator_set: IndicatorSet, threshold: int | None = None) -> IndicatorSet:
     """A public copy of an exact indicator set."""
     t = threshold_value(threshold)
-    return IndicatorSet(period=indicator_set.period, public=True, as_of=indicator_set.as_of, threshold=t,
-                        results=[protect_result(result=r, threshold=t) for r in indicator_set.results])
+    return IndicatorSet(
+        period=indicator_set.period,
+        public=True,
+        as_of=indicator_set.as_of,
+        threshold=t,
+        results=[protect_result(result=r, threshold=t) for r in indicator_set.results],
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -512,8 +558,12 @@ class YearSlots:
     def sums(self) -> list[tuple[int, list[int]]]:
         """Which period is the sum of which others (for any additive figure)."""
         m, q = self.months, self.quarters
-        return [*((q[k], list(m[3 * k:3 * k + 3])) for k in range(4)),
-                (self.ytd2, [q[0], q[1]]), (self.ytd3, [q[0], q[1], q[2]]), (self.year, list(q))]
+        return [
+            *((q[k], list(m[3 * k : 3 * k + 3])) for k in range(4)),
+            (self.ytd2, [q[0], q[1]]),
+            (self.ytd3, [q[0], q[1], q[2]]),
+            (self.year, list(q)),
+        ]
 
     @property
     def all(self) -> tuple[int, ...]:
@@ -541,9 +591,17 @@ def figure_key(period_code: str, key: tuple) -> str:
     return "|".join([period_code, *map(str, key[1:])])
 
 
-def year_table(*, exact: pd.DataFrame, hidden: pd.DataFrame, cells_exact: pd.DataFrame, cells_hidden: pd.DataFrame,
-               slots: YearSlots, ids: list[str], codes: dict[int, str] | None = None,
-               prior: dict[str, tuple[bool, float | None]] | None = None) -> Table:
+def year_table(
+    *,
+    exact: pd.DataFrame,
+    hidden: pd.DataFrame,
+    cells_exact: pd.DataFrame,
+    cells_hidden: pd.DataFrame,
+    slots: YearSlots,
+    ids: list[str],
+    codes: dict[int, str] | None = None,
+    prior: dict[str, tuple[bool, float | None]] | None = None,
+) -> Table:
     """The additive figures of ``ids`` over one financial year's standard periods, as a ``Table``.
 
     ``exact``: p, id, numerator, denominator, value, status (values as computed, even where not reported);
@@ -556,15 +614,28 @@ def year_table(*, exact: pd.DataFrame, hidden: pd.DataFrame, cells_exact: pd.Dat
     wanted = set(slots.all)
     rows = exact[exact["p"].isin(slots.all) & exact["id"].isin(ids)]
     ex = {(p, i): r for p, i, r in zip(rows["p"], rows["id"], rows.to_dict("records"), strict=True)}
-    sup = {(p, i): bool(s) for p, i, s in zip(hidden["p"], hidden["id"], hidden["suppressed"], strict=True)
-           if p in wanted and i in ids}
-    mine = cells_exact[cells_exact["id"].isin(ids) & cells_exact["p"].isin(slots.all)] if len(cells_exact) else \
-        cells_exact
-    cx = {(p, i, str(c)): v for p, i, c, v in zip(mine["p"], mine["id"], mine["category"], mine["value"], strict=True)} \
-        if len(mine) else {}
+    sup = {
+        (p, i): bool(s)
+        for p, i, s in zip(hidden["p"], hidden["id"], hidden["suppressed"], strict=True)
+        if p in wanted and i in ids
+    }
+    mine = (
+        cells_exact[cells_exact["id"].isin(ids) & cells_exact["p"].isin(slots.all)] if len(cells_exact) else cells_exact
+    )
+    cx = (
+        {(p, i, str(c)): v for p, i, c, v in zip(mine["p"], mine["id"], mine["category"], mine["value"], strict=True)}
+        if len(mine)
+        else {}
+    )
     shown = cells_hidden[cells_hidden["id"].isin(ids)] if len(cells_hidden) else cells_hidden
-    ch = {(p, i, str(c)): bool(s) for p, i, c, s in zip(shown["p"], shown["id"], shown["category"],
-                                                          shown["suppressed"], strict=True)} if len(shown) else {}
+    ch = (
+        {
+            (p, i, str(c)): bool(s)
+            for p, i, c, s in zip(shown["p"], shown["id"], shown["category"], shown["suppressed"], strict=True)
+        }
+        if len(shown)
+        else {}
+    )
     keys, value, hid, known, lower, together = [], [], [], [], [], []
     at: dict[tuple, int] = {}
 
@@ -596,8 +667,14 @@ def year_table(*, exact: pd.DataFrame, hidden: pd.DataFrame, cells_exact: pd.Dat
             for c in cats.get(i, []):
                 v = cx.get((p, i, c), 0.0)
                 shown_zero = (p, i, c) not in cx
-                add((p, i, "cell", c), v, ch.get((p, i, c), False), not_rep or shown_zero, 1.0,
-                    group_of.setdefault((p, i, c), len(group_of)))
+                add(
+                    (p, i, "cell", c),
+                    v,
+                    ch.get((p, i, c), False),
+                    not_rep or shown_zero,
+                    1.0,
+                    group_of.setdefault((p, i, c), len(group_of)),
+                )
     sums: list[tuple[int, list[int]]] = []
     at_most: list[tuple[int, int]] = []
     for i in ids:
@@ -613,17 +690,35 @@ def year_table(*, exact: pd.DataFrame, hidden: pd.DataFrame, cells_exact: pd.Dat
                 at_most.append((at[(p, i, "numerator")], at[(p, i, "denominator")]))
             for part in ind.adds.parts:
                 if part.breakdown in ids:
-                    cells = [at[(p, part.breakdown, "cell", c)] for c in part.categories
-                             if (p, part.breakdown, "cell", c) in at]
+                    cells = [
+                        at[(p, part.breakdown, "cell", c)]
+                        for c in part.categories
+                        if (p, part.breakdown, "cell", c) in at
+                    ]
                     sums.append((at[(p, i, part.figure)], cells))
-    return Table(keys=keys, value=np.array(value), hidden=np.array(hid, dtype=bool), known=np.array(known, dtype=bool),
-                 lower=np.array(lower), together=np.array(together), sums=sums, at_most=at_most)
+    return Table(
+        keys=keys,
+        value=np.array(value),
+        hidden=np.array(hid, dtype=bool),
+        known=np.array(known, dtype=bool),
+        lower=np.array(lower),
+        together=np.array(together),
+        sums=sums,
+        at_most=at_most,
+    )
 
 
-def protect_year(*, exact: pd.DataFrame, figures: pd.DataFrame, cells_exact: pd.DataFrame, cells: pd.DataFrame,
-                 slots: YearSlots, threshold: int | None = None, codes: dict[int, str] | None = None,
-                 prior: dict[str, tuple[bool, float | None]] | None = None,
-                 ) -> tuple[pd.DataFrame, pd.DataFrame, Verdict, dict[str, tuple[bool, float | None]]]:
+def protect_year(
+    *,
+    exact: pd.DataFrame,
+    figures: pd.DataFrame,
+    cells_exact: pd.DataFrame,
+    cells: pd.DataFrame,
+    slots: YearSlots,
+    threshold: int | None = None,
+    codes: dict[int, str] | None = None,
+    prior: dict[str, tuple[bool, float | None]] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, Verdict, dict[str, tuple[bool, float | None]]]:
     """One financial year's publication protected as a whole: ``figures`` and ``cells`` (already protected
     output by output) with every additive figure's secondary suppression worked out over the year and checked
     by ``attack``. A block the check cannot make safe is withheld whole (every figure of its indicators for
@@ -637,8 +732,16 @@ def protect_year(*, exact: pd.DataFrame, figures: pd.DataFrame, cells_exact: pd.
         present = [i for i in ids if ((figures["id"] == i) & figures["p"].isin(slots.all)).sum() == len(slots.all)]
         if not present:
             continue
-        t = year_table(exact=exact, hidden=figures, cells_exact=cells_exact, cells_hidden=cells, slots=slots,
-                       ids=present, codes=codes, prior=prior)
+        t = year_table(
+            exact=exact,
+            hidden=figures,
+            cells_exact=cells_exact,
+            cells_hidden=cells,
+            slots=slots,
+            ids=present,
+            codes=codes,
+            prior=prior,
+        )
         v = secure(t, threshold=threshold)
         log.debug("block %s: %d cells, %s", ",".join(present), len(t.value), v)
         verdict.add(v)
@@ -646,15 +749,20 @@ def protect_year(*, exact: pd.DataFrame, figures: pd.DataFrame, cells_exact: pd.
         gone = [k for k, h, val in zip(t.keys, t.hidden, t.value, strict=True) if h or (hide_all and val > 0)]
         if codes:
             lost = set(gone)
-            shows.update({figure_key(codes[k[0]], k): (k in lost, None if k in lost else float(val))
-                          for k, known, val in zip(t.keys, t.known, t.value, strict=True)
-                          if k in lost or not known})
+            shows.update(
+                {
+                    figure_key(codes[k[0]], k): (k in lost, None if k in lost else float(val))
+                    for k, known, val in zip(t.keys, t.known, t.value, strict=True)
+                    if k in lost or not known
+                }
+            )
         _hide(figures, cells, gone)
     return figures, cells, verdict, shows
 
 
-def protect_sessions(*, values: np.ndarray, periods_of: list[np.ndarray], shown: list[bool],
-                     threshold: int | None = None) -> tuple[np.ndarray, Verdict]:
+def protect_sessions(
+    *, values: np.ndarray, periods_of: list[np.ndarray], shown: list[bool], threshold: int | None = None
+) -> tuple[np.ndarray, Verdict]:
     """Suppression flags for one financial year's drop-in sessions (women at each), whose sum over a standard
     period anyone can work out where ENG-04's mean is shown (the mean times the number of sessions).
 
@@ -666,20 +774,31 @@ def protect_sessions(*, values: np.ndarray, periods_of: list[np.ndarray], shown:
     groups = [(np.asarray(g), s) for g, s in zip(periods_of, shown, strict=True) if len(g)]
     totals = np.array([v[g].sum() for g, _ in groups])
     shown_totals = np.array([s for _, s in groups], dtype=bool)
-    t = Table(keys=[("session", i) for i in range(n)] + [("period", k) for k in range(len(groups))],
-              value=np.concatenate([v, totals]),
-              hidden=np.concatenate([np.asarray(is_small(v, threshold), dtype=bool) if n else np.zeros(0, bool),
-                                     ~shown_totals]),
-              known=np.concatenate([np.zeros(n, dtype=bool), shown_totals]),
-              lower=np.ones(n + len(groups)), together=np.arange(n + len(groups)),
-              sums=[(n + k, [int(i) for i in g]) for k, (g, _) in enumerate(groups)])
+    t = Table(
+        keys=[("session", i) for i in range(n)] + [("period", k) for k in range(len(groups))],
+        value=np.concatenate([v, totals]),
+        hidden=np.concatenate(
+            [np.asarray(is_small(v, threshold), dtype=bool) if n else np.zeros(0, bool), ~shown_totals]
+        ),
+        known=np.concatenate([np.zeros(n, dtype=bool), shown_totals]),
+        lower=np.ones(n + len(groups)),
+        together=np.arange(n + len(groups)),
+        sums=[(n + k, [int(i) for i in g]) for k, (g, _) in enumerate(groups)],
+    )
     verdict = secure(t, threshold=threshold)
     hidden = t.hidden[:n] | ((v > 0) if not verdict.safe else False)
     return hidden, verdict
 
 
-def protect_status(*, exact: pd.DataFrame, figures: pd.DataFrame, cells_exact: pd.DataFrame, cells: pd.DataFrame,
-                   periods: list[int], threshold: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, Verdict]:
+def protect_status(
+    *,
+    exact: pd.DataFrame,
+    figures: pd.DataFrame,
+    cells_exact: pd.DataFrame,
+    cells: pd.DataFrame,
+    periods: list[int],
+    threshold: int | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, Verdict]:
     """The figures that are sums of current-status breakdown cells, protected period by period.
 
     They do not add up across periods, but within one they do (the catalogue's ``parts``: HSG-01's numerator
@@ -700,8 +819,9 @@ def protect_status(*, exact: pd.DataFrame, figures: pd.DataFrame, cells_exact: p
         keys, value, hid, known, lower, together, sums, at_most = [], [], [], [], [], [], [], []
         at: dict[tuple, int] = {}
 
-        def add(key, v, h, k, lo, grp, keys=keys, value=value, hid=hid, known=known, lower=lower,
-                together=together, at=at):
+        def add(
+            key, v, h, k, lo, grp, keys=keys, value=value, hid=hid, known=known, lower=lower, together=together, at=at
+        ):
             at[key] = len(keys)
             keys.append(key)
             value.append(0.0 if v is None or pd.isna(v) else float(v))
@@ -725,27 +845,48 @@ def protect_status(*, exact: pd.DataFrame, figures: pd.DataFrame, cells_exact: p
                 add((p, ind.id, "denominator"), row["denominator"], sup[(p, ind.id)], not_rep, 1.0, grp)
                 comp = (row["denominator"] or 0) - (row["numerator"] or 0)
                 add((p, ind.id, "complement"), comp, sup[(p, ind.id)], not_rep, 0.0, grp)
-                sums.append((at[(p, ind.id, "denominator")], [at[(p, ind.id, "numerator")],
-                                                              at[(p, ind.id, "complement")]]))
+                sums.append(
+                    (at[(p, ind.id, "denominator")], [at[(p, ind.id, "numerator")], at[(p, ind.id, "complement")]])
+                )
                 at_most.append((at[(p, ind.id, "numerator")], at[(p, ind.id, "denominator")]))
             else:
                 add((p, ind.id, "value"), row["value"], sup[(p, ind.id)], not_rep, 1.0, grp)
         for b in with_cells:
             if (p, b) in ex.index:
-                add((p, b, "value"), ex.loc[(p, b)]["value"], sup[(p, b)], ex.loc[(p, b)]["status"] == "not_reported",
-                    1.0, ("figure", p, b))
+                add(
+                    (p, b, "value"),
+                    ex.loc[(p, b)]["value"],
+                    sup[(p, b)],
+                    ex.loc[(p, b)]["status"] == "not_reported",
+                    1.0,
+                    ("figure", p, b),
+                )
                 sums.append((at[(p, b, "value")], [at[k] for k in at if k[:3] == (p, b, "cell")]))
         for ind, part in linked:
             if (p, ind.id, part.figure) in at:
-                sums.append((at[(p, ind.id, part.figure)],
-                             [at[(p, part.breakdown, "cell", c)] for c in part.categories
-                              if (p, part.breakdown, "cell", c) in at]))
+                sums.append(
+                    (
+                        at[(p, ind.id, part.figure)],
+                        [
+                            at[(p, part.breakdown, "cell", c)]
+                            for c in part.categories
+                            if (p, part.breakdown, "cell", c) in at
+                        ],
+                    )
+                )
         if not keys:
             continue
         grp_ids = {g: n for n, g in enumerate(dict.fromkeys(together))}
-        t = Table(keys=keys, value=np.array(value), hidden=np.array(hid, dtype=bool), known=np.array(known, dtype=bool),
-                  lower=np.array(lower), together=np.array([grp_ids[g] for g in together]), sums=sums,
-                  at_most=at_most)
+        t = Table(
+            keys=keys,
+            value=np.array(value),
+            hidden=np.array(hid, dtype=bool),
+            known=np.array(known, dtype=bool),
+            lower=np.array(lower),
+            together=np.array([grp_ids[g] for g in together]),
+            sums=sums,
+            at_most=at_most,
+        )
         v = secure(t, threshold=threshold)
         verdict.add(v)
         gone = [k for k, h, val in zip(t.keys, t.hidden, t.value, strict=True) if h or (not v.safe and val > 0)]
@@ -758,8 +899,7 @@ def _hide(figures: pd.DataFrame, cells: pd.DataFrame, gone: list[tuple]) -> None
     cell_keys = {(k[0], k[1], k[3]) for k in gone if k[2] == "cell"}
     fig_keys = {(k[0], k[1]) for k in gone if k[2] != "cell"}
     if cell_keys:
-        sel = pd.MultiIndex.from_arrays([cells["p"], cells["id"], cells["category"].astype(str)]).isin(
-            list(cell_keys))
+        sel = pd.MultiIndex.from_arrays([cells["p"], cells["id"], cells["category"].astype(str)]).isin(list(cell_keys))
         cells.loc[sel, "value"] = np.nan
         cells.loc[sel, "suppressed"] = True
     if fig_keys:

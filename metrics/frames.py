@@ -66,16 +66,18 @@ def explode(df: pd.DataFrame, lo: np.ndarray, hi: np.ndarray, *, each_woman: str
     return out
 
 
-def per_period(df: pd.DataFrame, n: int, where: pd.Series | np.ndarray | None = None, *,
-               weights: str | None = None) -> np.ndarray:
+def per_period(
+    df: pd.DataFrame, n: int, where: pd.Series | np.ndarray | None = None, *, weights: str | None = None
+) -> np.ndarray:
     """Rows per period of ``df`` (those ``where`` holds), or the column ``weights`` summed."""
     keep = slice(None) if where is None else np.asarray(where, dtype=bool)
     w = None if weights is None else np.nan_to_num(pd.to_numeric(df[weights]).to_numpy(float)[keep])
     return np.bincount(df["p"].to_numpy(np.int64)[keep], weights=w, minlength=n).astype(float)
 
 
-def women(df: pd.DataFrame, n: int, where: pd.Series | np.ndarray | None = None, *,
-          among: np.ndarray | None = None) -> np.ndarray:
+def women(
+    df: pd.DataFrame, n: int, where: pd.Series | np.ndarray | None = None, *, among: np.ndarray | None = None
+) -> np.ndarray:
     """Distinct women per period among ``df``'s rows (those ``where`` holds; whose (p, woman) is one of the
     ``pairs`` ``among``)."""
     keys = pairs(df["p"].to_numpy(), df["person_id"].to_numpy(float))
@@ -97,7 +99,15 @@ def breakdown(df: pd.DataFrame, col: str, *, weights: str | None = None) -> pd.D
     key = df["p"].to_numpy(np.int64) * len(labels) + label_of[np.where(codes < 0, len(names) - 1, codes)]
     rows = np.bincount(key)
     cells = np.flatnonzero(rows)
-    value = rows[cells] if weights is None else \
-        np.bincount(key, weights=np.nan_to_num(pd.to_numeric(df[weights]).to_numpy(float)))[cells]
-    return pd.DataFrame({"p": cells // len(labels), "category": pd.Series(labels[cells % len(labels)], dtype=object),
-                         "value": value.astype(float)})
+    value = (
+        rows[cells]
+        if weights is None
+        else np.bincount(key, weights=np.nan_to_num(pd.to_numeric(df[weights]).to_numpy(float)))[cells]
+    )
+    return pd.DataFrame(
+        {
+            "p": cells // len(labels),
+            "category": pd.Series(labels[cells % len(labels)], dtype=object),
+            "value": value.astype(float),
+        }
+    )

@@ -88,8 +88,9 @@ def weighted_trend(values, lower, upper) -> tuple[float, float, bool]:
     return float(slope), float((slope / se_slope) ** 2), len(signs) == 1
 
 
-def trend_marker(series: pd.DataFrame, *, indicator_id: str, unit: str, polarity: str,
-                 freq: str = "month") -> TrendMarker:
+def trend_marker(
+    series: pd.DataFrame, *, indicator_id: str, unit: str, polarity: str, freq: str = "month"
+) -> TrendMarker:
     """The trend marker of one indicator's series (rows in period order, with ``numerator``, ``denominator``,
     ``value``, ``suppressed`` and ``status``, as ``metrics.trend`` gives them; public series come protected).
 
@@ -99,29 +100,34 @@ def trend_marker(series: pd.DataFrame, *, indicator_id: str, unit: str, polarity
     if unit == "breakdown":
         return TrendMarker("cannot_be_calculated", "a breakdown has no single figure to follow")
     if indicator_id in OVERLAPPING:
-        return TrendMarker("cannot_be_calculated", "each figure covers the 12 months before it, so the periods "
-                                                   "overlap")
+        return TrendMarker("cannot_be_calculated", "each figure covers the 12 months before it, so the periods overlap")
     last = series.tail(POINTS)
     n = len(last)
     if n < POINTS:
-        return TrendMarker("cannot_be_calculated", f"fewer than {POINTS} {FREQ_WORDS.get(freq, 'periods')} of "
-                                                   "figures", points=n)
+        return TrendMarker(
+            "cannot_be_calculated", f"fewer than {POINTS} {FREQ_WORDS.get(freq, 'periods')} of figures", points=n
+        )
     if last["suppressed"].fillna(False).astype(bool).any():
-        return TrendMarker("cannot_be_calculated", "a figure among the last five is hidden to protect small "
-                                                   "numbers", points=n)
+        return TrendMarker(
+            "cannot_be_calculated", "a figure among the last five is hidden to protect small numbers", points=n
+        )
     status = last["status"].astype(str)
     if (status == "not_reported").any() or last["value"].isna().any():
         return TrendMarker("cannot_be_calculated", "a figure among the last five was not reported", points=n)
     if (status == "incomplete").any():
-        return TrendMarker("cannot_be_calculated", "a figure among the last five is incomplete (a return is "
-                                                   "missing)", points=n)
+        return TrendMarker(
+            "cannot_be_calculated", "a figure among the last five is incomplete (a return is missing)", points=n
+        )
     basis = last["value"] if unit == "count" else last["numerator"]
-    lo, hi = limits(unit=unit, numerator=basis.to_numpy(float), denominator=last["denominator"].to_numpy(float),
-                    z=Z95)
+    lo, hi = limits(unit=unit, numerator=basis.to_numpy(float), denominator=last["denominator"].to_numpy(float), z=Z95)
     if not (np.isfinite(lo).all() and np.isfinite(hi).all() and (hi > lo).all()):
-        return TrendMarker("cannot_be_calculated", "the figures behind the last five are not published"
-                           if basis.isna().any() else "the figures have no confidence interval",
-                           points=n)
+        return TrendMarker(
+            "cannot_be_calculated",
+            "the figures behind the last five are not published"
+            if basis.isna().any()
+            else "the figures have no confidence interval",
+            points=n,
+        )
     slope, chi2, steady = weighted_trend(last["value"].to_numpy(float), lo, hi)
     if not (chi2 > CHI2_998 and steady):
         return TrendMarker("no_change", chi_square=chi2, slope=slope, points=n)
@@ -167,10 +173,21 @@ def markers_for(trend: pd.DataFrame, *, freq: str) -> pd.DataFrame:
     rows = []
     for ind_id, part in trend.groupby("id", sort=False):
         ind = by_id(str(ind_id))
-        m = trend_marker(part.sort_values("period_start"), indicator_id=ind.id, unit=ind.unit,
-                         polarity=ind.polarity, freq=freq)
-        rows.append({"id": ind.id, "freq": freq, "marker": m.marker, "words": m.words, "reason": m.reason,
-                     "chi_square": m.chi_square, "slope": m.slope, "points": m.points})
+        m = trend_marker(
+            part.sort_values("period_start"), indicator_id=ind.id, unit=ind.unit, polarity=ind.polarity, freq=freq
+        )
+        rows.append(
+            {
+                "id": ind.id,
+                "freq": freq,
+                "marker": m.marker,
+                "words": m.words,
+                "reason": m.reason,
+                "chi_square": m.chi_square,
+                "slope": m.slope,
+                "points": m.points,
+            }
+        )
     return pd.DataFrame(rows, columns=MARKER_COLUMNS)
 
 

@@ -73,17 +73,26 @@ def _check_ids(ids: list[str]) -> list[str]:
 def create_meeting(engine: sa.Engine, user: User, *, held_on: date, period: Period, at: datetime | None = None) -> int:
     """A meeting reviewing ``period``; it keeps the data version and time the figures stand at now."""
     by = _require(user, "create_meeting")
-    return store.create_meeting(engine, held_on=held_on, period=period, data_version=data_version(engine),
-                                data_as_of=at or utcnow(), by=by, at=at)
+    return store.create_meeting(
+        engine,
+        held_on=held_on,
+        period=period,
+        data_version=data_version(engine),
+        data_as_of=at or utcnow(),
+        by=by,
+        at=at,
+    )
 
 
-def add_commentary(engine: sa.Engine, user: User, *, indicator_id: str, period: Period, text: str,
-                   at: datetime | None = None) -> int:
+def add_commentary(
+    engine: sa.Engine, user: User, *, indicator_id: str, period: Period, text: str, at: datetime | None = None
+) -> int:
     by_id(indicator_id)
     by = _require(user, "comment", indicator_id=indicator_id)
     text = checked_text(text, field_name="commentary")
-    return store.add_commentary(engine, indicator_id=indicator_id, period=period, text=text,
-                                partner=own_partner(user), by=by, at=at)
+    return store.add_commentary(
+        engine, indicator_id=indicator_id, period=period, text=text, partner=own_partner(user), by=by, at=at
+    )
 
 
 def mark_public(engine: sa.Engine, user: User, *, commentary_id: int, public: bool = True) -> None:
@@ -91,9 +100,18 @@ def mark_public(engine: sa.Engine, user: User, *, commentary_id: int, public: bo
     store.set_commentary_public(engine, commentary_id=commentary_id, public=public, by=by)
 
 
-def raise_action(engine: sa.Engine, user: User, *, meeting_id: int, text: str, indicator_ids: list[str],
-                 due_on: date, owner_partner: str | None = None, owner_role: str | None = None,
-                 at: datetime | None = None) -> int:
+def raise_action(
+    engine: sa.Engine,
+    user: User,
+    *,
+    meeting_id: int,
+    text: str,
+    indicator_ids: list[str],
+    due_on: date,
+    owner_partner: str | None = None,
+    owner_role: str | None = None,
+    at: datetime | None = None,
+) -> int:
     """An action from a meeting, owned by one partner organisation or one named role."""
     by = _require(user, "raise_action")
     if bool(owner_partner) == bool(owner_role):
@@ -103,13 +121,22 @@ def raise_action(engine: sa.Engine, user: User, *, meeting_id: int, text: str, i
     if owner_role:
         owner_role = checked_text(owner_role, field_name="owner")[:80]
     text = checked_text(text, field_name="action")
-    return store.raise_action(engine, meeting_id=meeting_id, text=text, indicator_ids=_check_ids(indicator_ids),
-                              owner_partner=owner_partner or None, owner_role=owner_role, due_on=due_on, by=by,
-                              at=at)
+    return store.raise_action(
+        engine,
+        meeting_id=meeting_id,
+        text=text,
+        indicator_ids=_check_ids(indicator_ids),
+        owner_partner=owner_partner or None,
+        owner_role=owner_role,
+        due_on=due_on,
+        by=by,
+        at=at,
+    )
 
 
-def update_action(engine: sa.Engine, user: User, *, action_id: int, status: str, note: str,
-                  at: datetime | None = None) -> None:
+def update_action(
+    engine: sa.Engine, user: User, *, action_id: int, status: str, note: str, at: datetime | None = None
+) -> None:
     """A dated note on an action (today, or the day of ``at``), setting its status."""
     action = next((a for a in store.read_actions(engine) if a["id"] == action_id), None)
     if action is None:
@@ -118,19 +145,35 @@ def update_action(engine: sa.Engine, user: User, *, action_id: int, status: str,
     if status not in STATUSES:
         raise TextRefused("Choose open, done or dropped.")
     note = checked_text(note, field_name="note")
-    store.update_action(engine, action_id=action_id, status=status, note=note, noted_on=at.date() if at else clock.today(),
-                       by=by, at=at)
+    store.update_action(
+        engine, action_id=action_id, status=status, note=note, noted_on=at.date() if at else clock.today(), by=by, at=at
+    )
 
 
-def record_decision(engine: sa.Engine, user: User, *, meeting_id: int, text: str, indicator_ids: list[str],
-                    decided_on: date | None = None, at: datetime | None = None) -> int:
+def record_decision(
+    engine: sa.Engine,
+    user: User,
+    *,
+    meeting_id: int,
+    text: str,
+    indicator_ids: list[str],
+    decided_on: date | None = None,
+    at: datetime | None = None,
+) -> int:
     by = _require(user, "record_decision")
     text = checked_text(text, field_name="decision")
     meeting = next((m for m in store.list_meetings(engine) if m["id"] == meeting_id), None)
     if meeting is None:
         raise KeyError(f"no meeting {meeting_id}")
-    return store.record_decision(engine, meeting_id=meeting_id, decided_on=decided_on or meeting["held_on"],
-                                 text=text, indicator_ids=_check_ids(indicator_ids), by=by, at=at)
+    return store.record_decision(
+        engine,
+        meeting_id=meeting_id,
+        decided_on=decided_on or meeting["held_on"],
+        text=text,
+        indicator_ids=_check_ids(indicator_ids),
+        by=by,
+        at=at,
+    )
 
 
 def _snapshot(s: IndicatorSet) -> dict:
@@ -142,11 +185,16 @@ def sign_off(engine: sa.Engine, user: User, *, period: Period, at: datetime | No
     by = _require(user, "sign_off")
     at = at or utcnow()
     exact = _snapshot(compute_indicators(engine=engine, period=period, public=False, as_of=at))
-    sid = store.store_signoff(engine, period=period, data_version=data_version(engine), figures={"exact": exact},
-                              by=by, at=at)
+    sid = store.store_signoff(
+        engine, period=period, data_version=data_version(engine), figures={"exact": exact}, by=by, at=at
+    )
     # The year's public figures now come from the data at this sign-off (``metrics.api._publication_as_of``).
-    store.record_signoff_published(engine, signoff_id=sid, by=by, figures=_snapshot(
-        compute_indicators(engine=engine, period=period, public=True, as_of=at)))
+    store.record_signoff_published(
+        engine,
+        signoff_id=sid,
+        by=by,
+        figures=_snapshot(compute_indicators(engine=engine, period=period, public=True, as_of=at)),
+    )
     return sid
 
 
@@ -163,8 +211,9 @@ def figures_seen(engine: sa.Engine, meeting: dict, *, public: bool) -> Indicator
     return compute_indicators(engine=engine, period=meeting["period"], public=public, as_of=meeting["data_as_of"])
 
 
-def commentary(engine: sa.Engine, *, period: Period, indicator_id: str | None = None,
-               public_only: bool = False) -> list[dict]:
+def commentary(
+    engine: sa.Engine, *, period: Period, indicator_id: str | None = None, public_only: bool = False
+) -> list[dict]:
     """Commentary on a period (newest first); ``public_only`` for anything that leaves the group."""
     return store.read_commentary(engine, period=period, indicator_id=indicator_id, public_only=public_only)
 
@@ -180,8 +229,14 @@ def owner_text(a: dict) -> str:
     return a.get("owner_role") or ""
 
 
-def actions(engine: sa.Engine, *, indicator_id: str | None = None, partner: str | None = None,
-            open_only: bool = False, today: date | None = None) -> list[dict]:
+def actions(
+    engine: sa.Engine,
+    *,
+    indicator_id: str | None = None,
+    partner: str | None = None,
+    open_only: bool = False,
+    today: date | None = None,
+) -> list[dict]:
     """Actions (oldest first), each with ``overdue`` (open past its due date) and ``owner`` in words."""
     today = today or clock.today()
     out = []
@@ -228,15 +283,25 @@ def pack_items(engine: sa.Engine, *, period: Period, public: bool = True, today:
     decs = [d for d in decisions(engine) if d["meeting_id"] in reviewing]
     so = signed_off(engine, period=period)
     # A public pack's figures are the signed-off ones (docs/meetings.md): it names no revision.
-    revision = revision_of(engine, period=period, current=compute_indicators(engine=engine, period=period,
-                                                                               public=False)) if so and not public else None
-    return PackItems(period=period, actions=acts, decisions=decs,
-                     commentary=commentary(engine, period=period, public_only=public), signoff=so,
-                     revised=bool(revision and revision.revised), changes=revision.changes if revision else [])
+    revision = (
+        revision_of(engine, period=period, current=compute_indicators(engine=engine, period=period, public=False))
+        if so and not public
+        else None
+    )
+    return PackItems(
+        period=period,
+        actions=acts,
+        decisions=decs,
+        commentary=commentary(engine, period=period, public_only=public),
+        signoff=so,
+        revised=bool(revision and revision.revised),
+        changes=revision.changes if revision else [],
+    )
 
 
-def commentary_needed(attention: list[AttentionItem], written: list[dict], *,
-                      indicator_ids: list[str] | None = None) -> list[AttentionItem]:
+def commentary_needed(
+    attention: list[AttentionItem], written: list[dict], *, indicator_ids: list[str] | None = None
+) -> list[AttentionItem]:
     """Red ratings and special-cause signals on indicators that have no commentary for the period yet."""
     have = {c["indicator_id"] for c in written}
     seen, out = set(), []
@@ -307,8 +372,11 @@ def files_since_signoff(engine: sa.Engine, *, period: Period, signoff: dict, par
     cov = read_coverage(engine)
     if cov.empty:
         return 0
-    hit = ((cov["loaded_at"] > pd.Timestamp(signoff["signed_at"]))
-           & (cov["period_start"] <= pd.Timestamp(period.end)) & (cov["period_end"] >= pd.Timestamp(period.start)))
+    hit = (
+        (cov["loaded_at"] > pd.Timestamp(signoff["signed_at"]))
+        & (cov["period_start"] <= pd.Timestamp(period.end))
+        & (cov["period_end"] >= pd.Timestamp(period.start))
+    )
     if partner is not None:
         hit &= cov["partner"] == partner
     return int(cov.loc[hit, "submission_id"].nunique())
@@ -331,9 +399,17 @@ def revision_of(engine: sa.Engine, *, period: Period, current: IndicatorSet) -> 
             continue
         now = {"value": r.value, "suppressed": r.suppressed}
         if _differs(was, now):
-            changes.append({"id": r.id, "name": r.name, "unit": r.unit, "before": was["value"],
-                            "before_suppressed": bool(was["suppressed"]), "after": r.value,
-                            "after_suppressed": r.suppressed})
+            changes.append(
+                {
+                    "id": r.id,
+                    "name": r.name,
+                    "unit": r.unit,
+                    "before": was["value"],
+                    "before_suppressed": bool(was["suppressed"]),
+                    "after": r.value,
+                    "after_suppressed": r.suppressed,
+                }
+            )
     return Revision(so, changes, since)
 
 
@@ -353,9 +429,15 @@ def months_signed_off(engine: sa.Engine, *, partner: str, months: list[date]) ->
     for m in months:
         so = next((s for s in offs if s["period"].start <= m <= s["period"].end), None)
         later = files_since_signoff(engine, period=Period(m, month_end(m)), signoff=so, partner=partner) if so else 0
-        rows.append({"month": m, "signed_off": so is not None,
-                     "signed_off_on": so["signed_at"].date() if so else None,
-                     "signed_off_period": so["period"] if so else None, "changed_since": later > 0})
+        rows.append(
+            {
+                "month": m,
+                "signed_off": so is not None,
+                "signed_off_on": so["signed_at"].date() if so else None,
+                "signed_off_period": so["period"] if so else None,
+                "changed_since": later > 0,
+            }
+        )
     return pd.DataFrame(rows, columns=["month", "signed_off", "signed_off_on", "signed_off_period", "changed_since"])
 
 

@@ -14,8 +14,9 @@ INDICATOR_READERS = frozenset({"chair", "commissioner", "author"})
 
 # Which roles may open each page (by its ``ui.navigation`` key).
 PAGES: dict[str, frozenset[str]] = {
-    **dict.fromkeys(("overview", "engagement", "health", "recovery", "family", "safety", "voice", "meetings"),
-                    INDICATOR_READERS),
+    **dict.fromkeys(
+        ("overview", "engagement", "health", "recovery", "family", "safety", "voice", "meetings"), INDICATOR_READERS
+    ),
     "reports": frozenset({"chair", "author"}),
     "commentary": INDICATOR_READERS | {"partner"},
     "returns": INDICATOR_READERS | {"partner", "admin"},

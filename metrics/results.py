@@ -13,8 +13,22 @@ from core.periods import Period
 Status = Literal["complete", "incomplete", "not_reported"]
 Rag = Literal["green", "amber", "red"]
 
-JSON_FIELDS = ("id", "name", "unit", "polarity", "numerator", "denominator", "value", "lower_ci", "upper_ci",
-               "suppressed", "status", "missing", "target", "rag")
+JSON_FIELDS = (
+    "id",
+    "name",
+    "unit",
+    "polarity",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "suppressed",
+    "status",
+    "missing",
+    "target",
+    "rag",
+)
 
 
 @dataclass(frozen=True)
@@ -49,8 +63,9 @@ class IndicatorResult:
     def to_json(self) -> dict:
         out = {k: getattr(self, k) for k in JSON_FIELDS}
         out["missing"] = list(self.missing)
-        out["breakdown"] = [{"category": c.category, "value": c.value, "suppressed": c.suppressed}
-                            for c in self.breakdown]
+        out["breakdown"] = [
+            {"category": c.category, "value": c.value, "suppressed": c.suppressed} for c in self.breakdown
+        ]
         return out
 
 
@@ -80,5 +95,4 @@ class IndicatorSet:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per indicator; the JSON fields as columns (breakdown left out)."""
-        return pd.DataFrame([{k: getattr(r, k) for k in JSON_FIELDS} for r in self.results],
-                            columns=list(JSON_FIELDS))
+        return pd.DataFrame([{k: getattr(r, k) for k in JSON_FIELDS} for r in self.results], columns=list(JSON_FIELDS))

@@ -54,8 +54,9 @@ ASSURANCE_LABELS = {
     "fail": "The target will consistently not be met unless something changes",
     "hit_or_miss": "The target may or may not be met (hit and miss)",
 }
-SHORT_WARNING = (f"Fewer than {SHORT_SERIES} points: these are trial limits, which will change as each "
-                 "new point is added.")
+SHORT_WARNING = (
+    f"Fewer than {SHORT_SERIES} points: these are trial limits, which will change as each new point is added."
+)
 
 
 class ProcessChangeRefused(ValueError):
@@ -128,8 +129,10 @@ def chart_names() -> dict[str, str]:
     """The charts a process change can apply to: indicator ID (or 'attendance') -> its name."""
     from metrics.catalogue import CATALOGUE
 
-    return {ATTENDANCE: "Women at each drop-in session (attendance chart)",
-            **{i.id: f"{i.id} {i.name}" for i in CATALOGUE if i.unit != "breakdown"}}
+    return {
+        ATTENDANCE: "Women at each drop-in session (attendance chart)",
+        **{i.id: f"{i.id} {i.name}" for i in CATALOGUE if i.unit != "breakdown"},
+    }
 
 
 def recorded_changes(engine: sa.Engine) -> list[dict]:
@@ -139,8 +142,11 @@ def recorded_changes(engine: sa.Engine) -> list[dict]:
 
 def changes_for(recorded: list[dict], series: str) -> list[ProcessChange]:
     """The changes of ``recorded`` that apply to the chart of ``series`` (an indicator ID or 'attendance')."""
-    return [ProcessChange(r["changed_on"], r["reason"]) for r in recorded
-            if r["applies_to"] is None or series in r["applies_to"]]
+    return [
+        ProcessChange(r["changed_on"], r["reason"])
+        for r in recorded
+        if r["applies_to"] is None or series in r["applies_to"]
+    ]
 
 
 def process_changes(series: str, *, engine: sa.Engine) -> list[ProcessChange]:
@@ -155,16 +161,19 @@ def checked_reason(reason: str) -> str:
     if not reason:
         raise ProcessChangeRefused("Write the reason first: what changed in the service.")
     if len(reason) > MAX_REASON:
-        raise ProcessChangeRefused(f"The reason is longer than {MAX_REASON} characters (it is shown on the chart): "
-                                   "shorten it, then save again.")
+        raise ProcessChangeRefused(
+            f"The reason is longer than {MAX_REASON} characters (it is shown on the chart): "
+            "shorten it, then save again."
+        )
     kind = text_problem(reason, today=clock.today())
     if kind:
         raise ProcessChangeRefused(refusal_message(kind, field="reason"))
     return reason
 
 
-def record_process_change(engine: sa.Engine, user, *, changed_on: date, reason: str,
-                          applies_to: list[str] | None) -> int:
+def record_process_change(
+    engine: sa.Engine, user, *, changed_on: date, reason: str, applies_to: list[str] | None
+) -> int:
     """Record (as ``user``, an administrator) that the process changed on ``changed_on``, why, and for which
     charts (``applies_to``: indicator IDs and/or 'attendance'; None for every chart)."""
     if user.role not in RECORDERS:
@@ -182,8 +191,9 @@ def record_process_change(engine: sa.Engine, user, *, changed_on: date, reason: 
         unknown = [a for a in applies_to if a not in known]
         if unknown:
             raise ProcessChangeRefused(f"No such chart: {', '.join(unknown)}.")
-    return store.add_change(engine, changed_on=changed_on, reason=text, applies_to=applies_to,
-                            by=(user.username, user.role))
+    return store.add_change(
+        engine, changed_on=changed_on, reason=text, applies_to=applies_to, by=(user.username, user.role)
+    )
 
 
 def remove_process_change(engine: sa.Engine, user, *, change_id: int) -> None:
@@ -231,7 +241,7 @@ def rule_two_of_three(close: np.ndarray, side: np.ndarray) -> np.ndarray:
     s = np.lib.stride_tricks.sliding_window_view(side, 3).sum(axis=1)
     hit = (c >= 2) & (np.abs(s) == 3)
     for offset in range(3):
-        out[offset:offset + len(hit)] |= hit
+        out[offset : offset + len(hit)] |= hit
     return out & close
 
 
@@ -240,8 +250,11 @@ def classify(*, outside, trend, two_of_three, run, side, trend_direction) -> tup
 
     The direction is the point's side of the mean, or for a trend the trend's way.
     """
-    rule = np.select([np.asarray(outside, bool), np.asarray(trend, bool), np.asarray(two_of_three, bool),
-                      np.asarray(run, bool)], ["outside_limits", "trend", "two_of_three", "run"], default="")
+    rule = np.select(
+        [np.asarray(outside, bool), np.asarray(trend, bool), np.asarray(two_of_three, bool), np.asarray(run, bool)],
+        ["outside_limits", "trend", "two_of_three", "run"],
+        default="",
+    )
     direction = np.where(rule == "trend", np.asarray(trend_direction, float), np.asarray(side, float))
     return rule, direction
 
@@ -296,13 +309,25 @@ def _signals(x: np.ndarray, mean: float, amr: float) -> tuple[np.ndarray, np.nda
             outside = ok & ((x > upper) | (x < lower))
             close = ok & ~outside & ((x > mean + near) | (x < mean - near))
     trend, trend_dir = rule_trend(x)
-    return classify(outside=outside, trend=trend, two_of_three=rule_two_of_three(close, side), run=rule_run(side),
-                    side=side, trend_direction=trend_dir)
+    return classify(
+        outside=outside,
+        trend=trend,
+        two_of_three=rule_two_of_three(close, side),
+        run=rule_run(side),
+        side=side,
+        trend_direction=trend_dir,
+    )
 
 
-def xmr(*, values: pd.Series, polarity: str, target: float | None = None,
-        changes: list[ProcessChange] | tuple[ProcessChange, ...] = (), screen: bool | None = None,
-        fix_after: int | None = None) -> SPCResult:
+def xmr(
+    *,
+    values: pd.Series,
+    polarity: str,
+    target: float | None = None,
+    changes: list[ProcessChange] | tuple[ProcessChange, ...] = (),
+    screen: bool | None = None,
+    fix_after: int | None = None,
+) -> SPCResult:
     """An XmR chart of ``values`` (index: dates, sorted) for an indicator of ``polarity`` ('up'|'down'|'none').
 
     ``changes``: process changes (a new period with its own limits starts at the first point dated on or
@@ -347,19 +372,27 @@ def xmr(*, values: pd.Series, polarity: str, target: float | None = None,
         xs = x[lo:hi]
         pts = int(np.isfinite(xs).sum())
         mean, amr, mr, screened = _limits(xs, screen=screen, fix_after=fix_after)
-        frame.loc[lo:hi - 1, "period"] = k
-        frame.loc[lo:hi - 1, "moving_range"] = mr
-        frame.loc[lo:hi - 1, "screened"] = screened
+        frame.loc[lo : hi - 1, "period"] = k
+        frame.loc[lo : hi - 1, "moving_range"] = mr
+        frame.loc[lo : hi - 1, "screened"] = screened
         upper = mean + LIMIT_FACTOR * amr if np.isfinite(amr) else None
         lower = mean - LIMIT_FACTOR * amr if np.isfinite(amr) else None
-        periods.append(SPCPeriod(start=s.index[lo] if len(s) else None, mean=mean if np.isfinite(mean) else None,
-                                 upper=upper, lower=lower, points=pts, change=ch))
+        periods.append(
+            SPCPeriod(
+                start=s.index[lo] if len(s) else None,
+                mean=mean if np.isfinite(mean) else None,
+                upper=upper,
+                lower=lower,
+                points=pts,
+                change=ch,
+            )
+        )
         if not np.isfinite(mean):
             continue
-        frame.loc[lo:hi - 1, "mean"] = mean
+        frame.loc[lo : hi - 1, "mean"] = mean
         if upper is not None:
-            frame.loc[lo:hi - 1, "upper"] = upper
-            frame.loc[lo:hi - 1, "lower"] = lower
+            frame.loc[lo : hi - 1, "upper"] = upper
+            frame.loc[lo : hi - 1, "lower"] = lower
         if pts < 2:
             continue
         rule, direction = _signals(xs, mean, amr)

@@ -26,7 +26,9 @@ def wilson(*, numerator, denominator, z: float = Z95, multiplier: float = 100.0)
     return np.where(ok, lower, np.nan), np.where(ok, upper, np.nan)
 
 
-def wilson_one(*, numerator: float | None, denominator: float | None, z: float = Z95) -> tuple[float | None, float | None]:
+def wilson_one(
+    *, numerator: float | None, denominator: float | None, z: float = Z95
+) -> tuple[float | None, float | None]:
     """Percent Wilson limits for one numerator and denominator (None when undefined)."""
     if numerator is None or denominator is None or not denominator:
         return None, None

@@ -64,8 +64,7 @@ def all_targets(*, engine: sa.Engine, financial_years: list[int]) -> dict[int, d
     return out
 
 
-def set_target(*, engine: sa.Engine, financial_year: int, indicator_id: str, value: float | None,
-               set_by: str) -> None:
+def set_target(*, engine: sa.Engine, financial_year: int, indicator_id: str, value: float | None, set_by: str) -> None:
     """Override (or with None, stop overriding) the configured target of one indicator for one year."""
     by_id(indicator_id)  # KeyError for an unknown ID
     if value is not None and not math.isfinite(float(value)):

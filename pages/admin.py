@@ -7,12 +7,17 @@ from ui import admin as a
 from ui import frame
 
 ctx = frame.page_context("admin")
-frame.page_header("Administration", "Accounts and what each may see, the targets the group has set for each "
-                  "financial year, the dates a service changed (control charts start new limits there), the "
-                  "partners, and the record of who did what.", ctx=ctx)
+frame.page_header(
+    "Administration",
+    "Accounts and what each may see, the targets the group has set for each "
+    "financial year, the dates a service changed (control charts start new limits there), the "
+    "partners, and the record of who did what.",
+    ctx=ctx,
+)
 
-users_tab, targets_tab, changes_tab, partners_tab, audit_tab = st.tabs(["Accounts", "Targets", "Process changes",
-                                                                       "Partners", "Audit log"])
+users_tab, targets_tab, changes_tab, partners_tab, audit_tab = st.tabs(
+    ["Accounts", "Targets", "Process changes", "Partners", "Audit log"]
+)
 with users_tab:
     a.accounts(ctx)
 with targets_tab:

@@ -16,9 +16,13 @@ from ui import returns as r
 ctx = frame.page_context("commentary")
 partner = permissions.own_partner(ctx.user)
 title = f"Our commentary — {r.partner_name(partner)}" if partner else "Commentary"
-frame.page_header(title, "What lies behind each figure and what is being done about it. Commentary stays within "
-                  "the group unless an author or the chair marks it for the public pack. Never write anything "
-                  "that could identify a woman.", ctx=ctx)
+frame.page_header(
+    title,
+    "What lies behind each figure and what is being done about it. Commentary stays within "
+    "the group unless an author or the chair marks it for the public pack. Never write anything "
+    "that could identify a woman.",
+    ctx=ctx,
+)
 if ctx.period is None:
     c.no_period()
 m.show_flash()
@@ -28,8 +32,10 @@ if partner:
     if not ids:
         st.info("Your organisation's returns feed no indicator directly, so there is nothing to comment on.")
         st.stop()
-    st.caption("These are the published figures (numbers from 1 to 4 are shown as \\*), the same as anyone "
-               "outside the group would see.")
+    st.caption(
+        "These are the published figures (numbers from 1 to 4 are shown as \\*), the same as anyone "
+        "outside the group would see."
+    )
     overview = data.overview(ctx.engine, period=ctx.period, public=True)
     m.commentary_needed(ctx, overview.attention, indicator_ids=ids)
 
@@ -44,18 +50,31 @@ if partner:
     st.header("Which of our months are signed off")
     months = [p.start for p in monthly(month_start(ctx.period.start), ctx.period.end)]
     signed = loop.months_signed_off(ctx.engine, partner=partner, months=months)
-    st.dataframe(signed.assign(
-        Month=[fmt.month_label(x) for x in signed["month"]],
-        **{"Signed off": ["Yes, " + fmt.uk_date(d) if s else "Not yet"
-                          for s, d in zip(signed["signed_off"], signed["signed_off_on"], strict=True)],
-           "Since then": ["Your files for this month changed: revised since sign-off" if ch else ""
-                          for ch in signed["changed_since"]]})[["Month", "Signed off", "Since then"]],
-        hide_index=True, width="stretch", key="signed-months")
+    st.dataframe(
+        signed.assign(
+            Month=[fmt.month_label(x) for x in signed["month"]],
+            **{
+                "Signed off": [
+                    "Yes, " + fmt.uk_date(d) if s else "Not yet"
+                    for s, d in zip(signed["signed_off"], signed["signed_off_on"], strict=True)
+                ],
+                "Since then": [
+                    "Your files for this month changed: revised since sign-off" if ch else ""
+                    for ch in signed["changed_since"]
+                ],
+            },
+        )[["Month", "Signed off", "Since then"]],
+        hide_index=True,
+        width="stretch",
+        key="signed-months",
+    )
     changed = [fmt.month_label(x) for x, ch in zip(signed["month"], signed["changed_since"], strict=True) if ch]
     if changed:
-        st.warning(f"Revised since sign-off: {', '.join(changed)}. Files you sent for "
-                   f"{'these months' if len(changed) > 1 else 'this month'} changed after the chair signed the "
-                   "figures off; they stay marked until the chair signs off again.")
+        st.warning(
+            f"Revised since sign-off: {', '.join(changed)}. Files you sent for "
+            f"{'these months' if len(changed) > 1 else 'this month'} changed after the chair signed the "
+            "figures off; they stay marked until the chair signs off again."
+        )
     shown = ids
 else:
     shown = [st.selectbox("Indicator", ids, format_func=lambda i: f"{i} {by_id(i).name}", key="commentary-pick")]

@@ -11,11 +11,18 @@ from ui import returns as r
 ctx = frame.page_context("returns")
 mine = permissions.own_partner(ctx.user)
 if mine:
-    frame.page_header(f"Our returns — {r.partner_name(mine)}", "What you have sent, what we could not accept and "
-                      "why, and what is still to come.", ctx=ctx)
+    frame.page_header(
+        f"Our returns — {r.partner_name(mine)}",
+        "What you have sent, what we could not accept and why, and what is still to come.",
+        ctx=ctx,
+    )
 else:
-    frame.page_header("Data returns", "Which partners' returns have arrived for each month, the history of every "
-                      "file loaded, and how complete each indicator is for the period.", ctx=ctx)
+    frame.page_header(
+        "Data returns",
+        "Which partners' returns have arrived for each month, the history of every "
+        "file loaded, and how complete each indicator is for the period.",
+        ctx=ctx,
+    )
 if ctx.period is None:
     c.no_period()
 

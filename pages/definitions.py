@@ -7,8 +7,12 @@ from ui import definitions as d
 from ui import frame
 
 ctx = frame.page_context("definitions")
-frame.page_header("Indicator definitions", "How every figure on the dashboard is worked out, from which returns, "
-                  "whether higher or lower is better, and what to keep in mind when reading it.", ctx=ctx)
+frame.page_header(
+    "Indicator definitions",
+    "How every figure on the dashboard is worked out, from which returns, "
+    "whether higher or lower is better, and what to keep in mind when reading it.",
+    ctx=ctx,
+)
 
 d.general_rules()
 targets = d.current_targets(ctx)

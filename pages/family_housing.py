@@ -4,9 +4,12 @@ import streamlit as st
 
 from ui import components as c
 
-ctx = c.outcomes_page("family", "Family, housing and moving on",
-                      "From the monthly key-work reviews: contact with children, "
-                      "safe accommodation and moving away from street-based sex work.")
+ctx = c.outcomes_page(
+    "family",
+    "Family, housing and moving on",
+    "From the monthly key-work reviews: contact with children, "
+    "safe accommodation and moving away from street-based sex work.",
+)
 
 st.header("Family")
 c.theme_sections(ctx, ["FAM-01", "FAM-02"])

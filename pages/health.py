@@ -4,13 +4,19 @@ import streamlit as st
 
 from ui import components as c
 
-ctx = c.outcomes_page("health", "Health and dental",
-                      "Dental care is the group's next priority, so it comes first. Then sexual "
-                      "health screening, mental health support, the nurse prescriber and screening referrals.")
+ctx = c.outcomes_page(
+    "health",
+    "Health and dental",
+    "Dental care is the group's next priority, so it comes first. Then sexual "
+    "health screening, mental health support, the nurse prescriber and screening referrals.",
+)
 
 st.header("Dental care — the priority")
-st.info("Many of the women cannot get an NHS dentist, and dental pain drives other health problems. "
-        "These figures show whether the new dental offer is reaching them.", icon=":material/priority_high:")
+st.info(
+    "Many of the women cannot get an NHS dentist, and dental pain drives other health problems. "
+    "These figures show whether the new dental offer is reaching them.",
+    icon=":material/priority_high:",
+)
 c.theme_sections(ctx, ["DEN-01", "DEN-02"])
 
 st.divider()
@@ -20,5 +26,6 @@ c.theme_sections(ctx, ["HLT-01", "HLT-02", "HLT-04"])
 st.divider()
 st.header("Nurse prescriber")
 c.theme_sections(ctx, ["HLT-03"])
-c.indicator_breakdown(ctx, "HLT-03", title="Nurse prescriber consultations by reason", heading="Reason",
-                      highlight="oral_health")
+c.indicator_breakdown(
+    ctx, "HLT-03", title="Nurse prescriber consultations by reason", heading="Reason", highlight="oral_health"
+)

@@ -4,9 +4,11 @@ import streamlit as st
 
 from ui import components as c
 
-ctx = c.outcomes_page("recovery", "Recovery",
-                      "Women in drug or alcohol treatment, and where they are on the pathway to "
-                      "residential rehabilitation.")
+ctx = c.outcomes_page(
+    "recovery",
+    "Recovery",
+    "Women in drug or alcohol treatment, and where they are on the pathway to residential rehabilitation.",
+)
 
 c.theme_sections(ctx, ["DRG-01", "RHB-01", "RHB-02"])
 

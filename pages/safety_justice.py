@@ -4,10 +4,13 @@ import streamlit as st
 
 from ui import components as c
 
-ctx = c.outcomes_page("safety", "Safety and justice",
-                      "Safeguarding care plans, crimes against the women reported to police, "
-                      "women referred to support instead of arrest, action against kerb-crawlers, and trauma-informed "
-                      "training for the agencies.")
+ctx = c.outcomes_page(
+    "safety",
+    "Safety and justice",
+    "Safeguarding care plans, crimes against the women reported to police, "
+    "women referred to support instead of arrest, action against kerb-crawlers, and trauma-informed "
+    "training for the agencies.",
+)
 
 st.header("Safeguarding")
 c.theme_sections(ctx, ["SAF-01", "SAF-02"])

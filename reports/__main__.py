@@ -24,14 +24,21 @@ def _date(text: str) -> date:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m reports", description="Export the strategy indicators for reports.")
     sub = p.add_subparsers(dest="kind", required=True, metavar="pack|workbook|csv|charts")
-    helps = {"pack": "meeting pack (.docx)", "workbook": "indicator workbook (.xlsx)", "csv": "indicators (.csv)",
-             "charts": "one PNG chart per indicator, into a folder"}
+    helps = {
+        "pack": "meeting pack (.docx)",
+        "workbook": "indicator workbook (.xlsx)",
+        "csv": "indicators (.csv)",
+        "charts": "one PNG chart per indicator, into a folder",
+    }
     for kind, text in helps.items():
         s = sub.add_parser(kind, help=text, description=f"Export the {text}.")
         s.add_argument("--start", type=_date, required=True, help="first day of the period (YYYY-MM-DD)")
         s.add_argument("--end", type=_date, required=True, help="last day of the period (YYYY-MM-DD)")
-        s.add_argument("--public", action="store_true",
-                       help="the public version: disclosure control applied (default: restricted, exact figures)")
+        s.add_argument(
+            "--public",
+            action="store_true",
+            help="the public version: disclosure control applied (default: restricted, exact figures)",
+        )
         s.add_argument("--as-of", type=_date, default=None, help="figures as the data stood at the end of this day")
         s.add_argument("--db", default=None, help="database URL (default: OUTCOMES_DATABASE_URL)")
         s.add_argument("--out", required=True, help="folder to write into" if kind == "charts" else "file to write")
@@ -50,8 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         if out.exists() and not out.is_dir():
             p.error(f"--out {out} is a file; charts need a folder")
     elif out.is_dir():
-        p.error(f"--out {out} is a folder; give a file name such as "
-                f"{out / ('export.' + {'pack': 'docx', 'workbook': 'xlsx', 'csv': 'csv'}[args.kind])}")
+        p.error(
+            f"--out {out} is a folder; give a file name such as "
+            f"{out / ('export.' + {'pack': 'docx', 'workbook': 'xlsx', 'csv': 'csv'}[args.kind])}"
+        )
     elif not out.parent.is_dir():
         p.error(f"--out: the folder {out.parent} does not exist")
     try:
@@ -92,8 +101,11 @@ def _run(args: argparse.Namespace, period: Period, out: Path) -> int:
     try:
         data = gather(engine=engine, period=period, public=args.public, as_of=args.as_of)
         if data.data_as_at is None:
-            print("warning: the database holds no submissions: every figure will say 'not reported' "
-                  "(check --db or OUTCOMES_DATABASE_URL)", file=sys.stderr)
+            print(
+                "warning: the database holds no submissions: every figure will say 'not reported' "
+                "(check --db or OUTCOMES_DATABASE_URL)",
+                file=sys.stderr,
+            )
         if args.kind == "charts":
             _, images = ex.chart_images(data, session=session)
             out.mkdir(parents=True, exist_ok=True)
@@ -108,8 +120,17 @@ def _run(args: argparse.Namespace, period: Period, out: Path) -> int:
         if session is not None:
             session.close()
     # Recorded once the file is written: the log says what actually left the system.
-    ex.record(engine, username=user, role=role, kind=args.kind, period=period, public=args.public,
-              as_of=args.as_of, file=out.name, via="cli")
+    ex.record(
+        engine,
+        username=user,
+        role=role,
+        kind=args.kind,
+        period=period,
+        public=args.public,
+        as_of=args.as_of,
+        file=out.name,
+        via="cli",
+    )
     print(f"wrote {written} ({'public' if args.public else 'RESTRICTED: exact figures, do not publish'})")
     return 0
 

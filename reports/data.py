@@ -33,8 +33,13 @@ def year_to_date(p: Period) -> Period:
 def comparison_periods(p: Period) -> dict[str, Period]:
     """The period and what it is compared with: previous, a year earlier, year to date and that a year earlier."""
     ytd = year_to_date(p)
-    return {"period": p, "previous": previous(p), "year_ago": year_earlier(p), "ytd": ytd,
-            "ytd_year_ago": year_earlier(ytd)}
+    return {
+        "period": p,
+        "previous": previous(p),
+        "year_ago": year_earlier(p),
+        "ytd": ytd,
+        "ytd_year_ago": year_earlier(ytd),
+    }
 
 
 @dataclass(frozen=True)
@@ -112,8 +117,9 @@ def gather(*, engine: sa.Engine, period: Period, public: bool, as_of: date | Non
         out: dict[str, IndicatorSet] = {}
         for key, p in ((k, periods[k]) for k in keys):
             try:
-                out[key] = next((s for k, s in out.items() if periods[k] == p), None) or \
-                    metrics.compute_indicators(engine=engine, period=p, public=pub, as_of=as_of)
+                out[key] = next((s for k, s in out.items() if periods[k] == p), None) or metrics.compute_indicators(
+                    engine=engine, period=p, public=pub, as_of=as_of
+                )
             except NotPublished:  # e.g. the year to date of a single month: no public figure exists for it
                 continue
         return out
@@ -130,11 +136,16 @@ def gather(*, engine: sa.Engine, period: Period, public: bool, as_of: date | Non
     if "period" not in public_sets:  # a restricted paper for custom dates: its sentences use its own figures
         public_sets = sets
     # Targets of counts over a period are for the whole period: their charts are drawn by quarter.
-    targeted = [r.id for r in sets["period"].results if metrics.catalogue.by_id(r.id).period_total and r.target is not None]
+    targeted = [
+        r.id for r in sets["period"].results if metrics.catalogue.by_id(r.id).period_total and r.target is not None
+    ]
     quarters = quarterly(months[0].start, period.end)[-TREND_QUARTERS:] if months and targeted else []
     quarters = [q for q in quarters if q.end <= period.end]
-    quarterly_trend = metrics.trend(engine=engine, periods=quarters, public=public, as_of=as_of, ids=targeted) \
-        if quarters else pd.DataFrame()
+    quarterly_trend = (
+        metrics.trend(engine=engine, periods=quarters, public=public, as_of=as_of, ids=targeted)
+        if quarters
+        else pd.DataFrame()
+    )
     # Fingertips' trend markers, worked out from this version's own series (a public one from the protected
     # figures only, so a hidden point makes it "cannot be calculated").
     markers = metrics.trend_markers(engine=engine, end=period.end, public=public, as_of=as_of)
@@ -142,25 +153,42 @@ def gather(*, engine: sa.Engine, period: Period, public: bool, as_of: date | Non
     # that the sentences word (a restricted paper for custom dates has none public: its own serves).
     comparisons = metrics.compare(engine=engine, period=period, public=public, as_of=as_of)
     try:
-        public_comparisons = comparisons if public else metrics.compare(engine=engine, period=period, public=True,
-                                                                        as_of=as_of)
+        public_comparisons = (
+            comparisons if public else metrics.compare(engine=engine, period=period, public=True, as_of=as_of)
+        )
     except NotPublished:
         public_comparisons = comparisons
     signoff, revision = _signoff_state(engine, period=period, public=public, as_of=as_of, current=sets["period"])
     # A public export's figures stand at its year's sign-off: its data are as at then.
-    cov = read_coverage(engine, as_of=signoff["signed_at"] if public and signoff else
-                        end_of_day(as_of) if as_of else None)
+    cov = read_coverage(
+        engine, as_of=signoff["signed_at"] if public and signoff else end_of_day(as_of) if as_of else None
+    )
     data_as_at = None if cov.empty else cov["loaded_at"].max().to_pydatetime()
-    return ReportData(period=period, public=public, threshold=int(sets["period"].threshold), as_of=as_of,
-                      data_as_at=data_as_at, generated_at=utcnow(), sets=sets, public_sets=public_sets,
-                      trend=trend, public_trend=pub_trend, quarterly=quarterly_trend,
-                      first_month=held[0].start if held else None, markers=markers, comparisons=comparisons,
-                      public_comparisons=public_comparisons, process_changes=recorded_changes(engine),
-                      signoff=signoff, revision=revision)
+    return ReportData(
+        period=period,
+        public=public,
+        threshold=int(sets["period"].threshold),
+        as_of=as_of,
+        data_as_at=data_as_at,
+        generated_at=utcnow(),
+        sets=sets,
+        public_sets=public_sets,
+        trend=trend,
+        public_trend=pub_trend,
+        quarterly=quarterly_trend,
+        first_month=held[0].start if held else None,
+        markers=markers,
+        comparisons=comparisons,
+        public_comparisons=public_comparisons,
+        process_changes=recorded_changes(engine),
+        signoff=signoff,
+        revision=revision,
+    )
 
 
-def _signoff_state(engine: sa.Engine, *, period: Period, public: bool, as_of: date | None,
-                   current: IndicatorSet) -> tuple[dict | None, Revision | None]:
+def _signoff_state(
+    engine: sa.Engine, *, period: Period, public: bool, as_of: date | None, current: IndicatorSet
+) -> tuple[dict | None, Revision | None]:
     """(the sign-off the export names, the revision since it): see ``ReportData.signoff``."""
     if public:
         return meetings.published_from(engine, period=period, by=end_of_day(as_of) if as_of else None), None
@@ -170,9 +198,11 @@ def _signoff_state(engine: sa.Engine, *, period: Period, public: bool, as_of: da
     return (None, None) if rev is None else ({"signed_at": rev.signoff["signed_at"], "period": period}, rev)
 
 
-
 def breakdown_frame(data: ReportData) -> pd.DataFrame:
     """Breakdown cells of every breakdown indicator, tidy."""
-    rows = [{"id": r.id, "category": c.category, "value": c.value, "suppressed": bool(c.suppressed)}
-            for r in data.indicators.results for c in r.breakdown]
+    rows = [
+        {"id": r.id, "category": c.category, "value": c.value, "suppressed": bool(c.suppressed)}
+        for r in data.indicators.results
+        for c in r.breakdown
+    ]
     return pd.DataFrame(rows, columns=["id", "category", "value", "suppressed"])

@@ -27,6 +27,7 @@ def a4(section) -> None:
 
 def field(paragraph, instruction: str, placeholder: str = "1") -> None:
     """A field (PAGE, NUMPAGES, TOC ...) with ``placeholder`` as its shown result until Word updates it."""
+
     def char(kind: str):
         run = OxmlElement("w:r")
         fc = OxmlElement("w:fldChar")

@@ -83,16 +83,23 @@ def build_charts_zip(*, data: ReportData, images: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def build(*, kind: Kind, data: ReportData, session: BrowserSession | None = None,
-          meeting_items: Sequence[MeetingItem] = ()) -> Export:
+def build(
+    *, kind: Kind, data: ReportData, session: BrowserSession | None = None, meeting_items: Sequence[MeetingItem] = ()
+) -> Export:
     """Build one export from gathered data (draws charts where the kind needs them, in ``session`` if given).
 
     ``meeting_items``: the group's actions, decisions and commentary for the period, for the pack.
     """
     if kind == "pack":
         charts, images = chart_images(data, session=session)
-        content = build_pack(data=data, images=images, alt=charts.alt, why_no_chart=charts.why_none,
-                             chart_notes=charts.notes, meeting_items=meeting_items)
+        content = build_pack(
+            data=data,
+            images=images,
+            alt=charts.alt,
+            why_no_chart=charts.why_none,
+            chart_notes=charts.notes,
+            meeting_items=meeting_items,
+        )
     elif kind == "workbook":
         content = build_workbook(data=data)
     elif kind == "csv":
@@ -101,36 +108,81 @@ def build(*, kind: Kind, data: ReportData, session: BrowserSession | None = None
         content = build_charts_zip(data=data, images=chart_images(data, session=session)[1])
     else:
         raise ValueError(f"unknown export {kind!r}: choose one of {', '.join(KINDS)}")
-    return Export(kind, file_name(kind=kind, period=data.period, public=data.public), content, MIME[kind],
-                  data.public)
+    return Export(kind, file_name(kind=kind, period=data.period, public=data.public), content, MIME[kind], data.public)
 
 
-def record(engine: sa.Engine, *, username: str, role: str | None, kind: Kind, period: Period, public: bool,
-           as_of: date | None, file: str, via: str) -> None:
+def record(
+    engine: sa.Engine,
+    *,
+    username: str,
+    role: str | None,
+    kind: Kind,
+    period: Period,
+    public: bool,
+    as_of: date | None,
+    file: str,
+    via: str,
+) -> None:
     """The audit entry of an export: who, what, which period and version, how (never any figure)."""
-    audit(engine, username=username, role=role, action="export",
-          detail={"kind": kind, "file": file, "period_start": period.start.isoformat(),
-                  "period_end": period.end.isoformat(), "version": "public" if public else "restricted",
-                  "as_of": as_of.isoformat() if as_of else None, "via": via})
+    audit(
+        engine,
+        username=username,
+        role=role,
+        action="export",
+        detail={
+            "kind": kind,
+            "file": file,
+            "period_start": period.start.isoformat(),
+            "period_end": period.end.isoformat(),
+            "version": "public" if public else "restricted",
+            "as_of": as_of.isoformat() if as_of else None,
+            "via": via,
+        },
+    )
 
 
 def items_for_pack(engine: sa.Engine, *, period: Period, public: bool) -> list[MeetingItem]:
     """The group's actions, decisions and commentary for the pack (``metrics.meetings.pack_items``): in a
     public pack only commentary marked for publication, never restricted text."""
     items = meetings.pack_items(engine, period=period, public=public)
-    out = [MeetingItem("action", a["text"], a["indicator_ids"][0] if a["indicator_ids"] else None,
-                       owner=a["owner"], due=a["due_on"],
-                       status="overdue" if a["overdue"] else a["status"]) for a in items.actions]
-    out += [MeetingItem("decision", d["text"], d["indicator_ids"][0] if d["indicator_ids"] else None,
-                        due=None, status=f"agreed {fmt.uk_date(d['decided_on'], long=True)}")
-            for d in items.decisions]
+    out = [
+        MeetingItem(
+            "action",
+            a["text"],
+            a["indicator_ids"][0] if a["indicator_ids"] else None,
+            owner=a["owner"],
+            due=a["due_on"],
+            status="overdue" if a["overdue"] else a["status"],
+        )
+        for a in items.actions
+    ]
+    out += [
+        MeetingItem(
+            "decision",
+            d["text"],
+            d["indicator_ids"][0] if d["indicator_ids"] else None,
+            due=None,
+            status=f"agreed {fmt.uk_date(d['decided_on'], long=True)}",
+        )
+        for d in items.decisions
+    ]
     out += [MeetingItem("commentary", c["text"], c["indicator_id"]) for c in items.commentary]
     return out
 
 
-def export(*, engine: sa.Engine, kind: Kind, period: Period, public: bool, username: str, role: str | None,
-           as_of: date | None = None, via: str = "cli", data: ReportData | None = None,
-           meeting_items: Sequence[MeetingItem] | None = None) -> Export:
+def export(
+    *,
+    engine: sa.Engine,
+    kind: Kind,
+    period: Period,
+    public: bool,
+    username: str,
+    role: str | None,
+    as_of: date | None = None,
+    via: str = "cli",
+    data: ReportData | None = None,
+    meeting_items: Sequence[MeetingItem] | None = None,
+) -> Export:
     """Compute (or reuse ``data``), build one export and record it in the audit log.
 
     The pack lists the meeting loop's items for the period unless ``meeting_items`` are given. Where the
@@ -148,8 +200,17 @@ def export(*, engine: sa.Engine, kind: Kind, period: Period, public: bool, usern
     finally:
         if session is not None:
             session.close()
-    record(engine, username=username, role=role, kind=kind, period=period, public=public, as_of=as_of,
-           file=out.file_name, via=via)
+    record(
+        engine,
+        username=username,
+        role=role,
+        kind=kind,
+        period=period,
+        public=public,
+        as_of=as_of,
+        file=out.file_name,
+        via=via,
+    )
     return out
 
 

@@ -36,8 +36,10 @@ class Charts:
 def _note(data: ReportData) -> str:
     if not data.public:
         return "A gap is a month with no figure (not reported, or nothing to divide by)."
-    return (f"A gap or * is a figure not reported, or not published because it is fewer than {data.threshold} "
-            "or would let a hidden one be worked out.")
+    return (
+        f"A gap or * is a figure not reported, or not published because it is fewer than {data.threshold} "
+        "or would let a hidden one be worked out."
+    )
 
 
 def _quarter_label(start) -> str:
@@ -57,8 +59,10 @@ def indicator_charts(data: ReportData) -> Charts:
     note = _note(data)
     out = Charts()
     if data.first_month is not None and any(i.first_time and i.id in results for i in CATALOGUE):
-        out.notes.append(f"Charts of women seen for the first time leave out the first {few(FIRST_MONTHS)} months of the "
-                         f"data (from {data.first_month:%B %Y}), when everyone seen looks new.")
+        out.notes.append(
+            f"Charts of women seen for the first time leave out the first {few(FIRST_MONTHS)} months of the "
+            f"data (from {data.first_month:%B %Y}), when everyone seen looks new."
+        )
     for ind in CATALOGUE:
         r = results.get(ind.id)
         if r is None:
@@ -71,16 +75,21 @@ def indicator_charts(data: ReportData) -> Charts:
                 out.why_none[ind.id] = "No chart: there is nothing reported for the period."
                 continue
             if data.public and shown < 2:
-                out.why_none[ind.id] = ("No chart: most parts rest on small numbers and are not published; the "
-                                        "table below gives what can be shown.")
+                out.why_none[ind.id] = (
+                    "No chart: most parts rest on small numbers and are not published; the "
+                    "table below gives what can be shown."
+                )
                 continue
-            fig = breakdown_chart(part, title=f"{title} by {ind.breakdown_by or 'category'}, "
-                                              f"{data.period.label()}", unit="count")
+            fig = breakdown_chart(
+                part, title=f"{title} by {ind.breakdown_by or 'category'}, {data.period.label()}", unit="count"
+            )
             hidden = part.loc[part["value"].isna(), "category"].tolist()
             out.figures[ind.id] = printable(fig, note=note if hidden else None, hidden_bars=hidden)
-            out.alt[ind.id] = (f"Bar chart of {title.lower()} by {ind.breakdown_by or 'category'} for "
-                               f"{data.period.label()}, one bar for each of {len(part)} parts"
-                               + (", some not published (marked *)." if hidden else "."))
+            out.alt[ind.id] = (
+                f"Bar chart of {title.lower()} by {ind.breakdown_by or 'category'} for "
+                f"{data.period.label()}, one bar for each of {len(part)} parts"
+                + (", some not published (marked *)." if hidden else ".")
+            )
             continue
         target = None if r.target is None else float(r.target)
         if ind.period_total and target is not None and not data.quarterly.empty:
@@ -96,25 +105,36 @@ def indicator_charts(data: ReportData) -> Charts:
             by, label = "month", f"{title}, by month"
         values = pd.to_numeric(t["value"], errors="coerce") if len(t) else pd.Series(dtype=float)
         if values.notna().sum() == 0:
-            out.why_none[ind.id] = ("No chart: no figure has been reported for these months." if not data.public or
-                                    r.status == "not_reported" else
-                                    "No chart: the monthly figures rest on small numbers and are not published.")
+            out.why_none[ind.id] = (
+                "No chart: no figure has been reported for these months."
+                if not data.public or r.status == "not_reported"
+                else "No chart: the monthly figures rest on small numbers and are not published."
+            )
             continue
         recent = values.tail(RECENT_MONTHS if by == "month" else 4)
         if data.public and by == "month" and recent.notna().sum() < min(MIN_SHOWN_MONTHS, len(recent)):
-            out.why_none[ind.id] = ("No chart: most monthly figures rest on small numbers and are not published; "
-                                    "the period's figure is in the table.")
+            out.why_none[ind.id] = (
+                "No chart: most monthly figures rest on small numbers and are not published; "
+                "the period's figure is in the table."
+            )
             continue
         if data.public and recent.isna().any() and (recent.dropna() == 0).all():
-            out.why_none[ind.id] = ("No chart: every published month is zero and the others rest on small numbers, "
-                                    "which are not published.")
+            out.why_none[ind.id] = (
+                "No chart: every published month is zero and the others rest on small numbers, which are not published."
+            )
             continue
         fig = trend_chart(t, title=label, unit=r.unit, target=target)
         gaps = bool(values.isna().any())
         out.figures[ind.id] = printable(fig, note=note if gaps else None)
-        aim = "" if target is None else (f", with the target of {fmt.number_text(target, r.unit)}"
-                                         f"{' a quarter' if by == 'quarter' else ''} drawn as a dashed line")
-        out.alt[ind.id] = (f"Line chart of {title.lower()} by {by} {_span(t)}{aim}."
-                           + (" Gaps are figures not reported or not published." if gaps else ""))
+        aim = (
+            ""
+            if target is None
+            else (
+                f", with the target of {fmt.number_text(target, r.unit)}"
+                f"{' a quarter' if by == 'quarter' else ''} drawn as a dashed line"
+            )
+        )
+        out.alt[ind.id] = f"Line chart of {title.lower()} by {by} {_span(t)}{aim}." + (
+            " Gaps are figures not reported or not published." if gaps else ""
+        )
     return out
-

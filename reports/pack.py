@@ -31,13 +31,27 @@ TITLE = "Strategy outcomes: performance report"
 GROUP = "Southend Strategic Street Prostitution Group"
 DRAFT = "DRAFT"
 # (heading, width in cm) of the performance table; the widths fill the text width.
-PERFORMANCE_COLUMNS = (("Indicator", 3.25), ("This period", 1.7), ("Previous", 1.7), ("Year ago", 1.7),
-                       ("Year to date", 1.7), ("Target", 1.35), ("RAG", 1.15), ("Against target", 1.6),
-                       ("Against a year ago", 1.75))
+PERFORMANCE_COLUMNS = (
+    ("Indicator", 3.25),
+    ("This period", 1.7),
+    ("Previous", 1.7),
+    ("Year ago", 1.7),
+    ("Year to date", 1.7),
+    ("Target", 1.35),
+    ("RAG", 1.15),
+    ("Against target", 1.6),
+    ("Against a year ago", 1.75),
+)
 # The numbered sections (heading level 1), in order; the contents lists them until Word adds page numbers.
-SECTIONS = (("1. Key messages", 1), ("2. Exceptions", 1), ("3. Actions, decisions and commentary", 1),
-            ("4. Performance", 1), ("5. Performance by theme", 1), ("6. Data quality and completeness", 1),
-            ("7. Definitions", 1))
+SECTIONS = (
+    ("1. Key messages", 1),
+    ("2. Exceptions", 1),
+    ("3. Actions, decisions and commentary", 1),
+    ("4. Performance", 1),
+    ("5. Performance by theme", 1),
+    ("6. Data quality and completeness", 1),
+    ("7. Definitions", 1),
+)
 CHART_WIDTH_CM = 14.5
 KIND_WORDS = {"action": "Action", "decision": "Decision", "commentary": "Commentary"}
 
@@ -80,8 +94,16 @@ def marking_of(data: ReportData) -> str:
     return PUBLIC_MARKING if data.public else RESTRICTED_MARKING
 
 
-def _table(doc, header: list[str] | None, rows: list[list[str]], *, widths: list[float],
-           numeric: set[int] = frozenset(), size: float = 9, together: bool = False):
+def _table(
+    doc,
+    header: list[str] | None,
+    rows: list[list[str]],
+    *,
+    widths: list[float],
+    numeric: set[int] = frozenset(),
+    size: float = 9,
+    together: bool = False,
+):
     """A table that fits the page: fixed widths, header row repeated, rows never split, figures right-aligned.
     With ``header`` None the first row is an ordinary one (a table of facts)."""
     if header is None:
@@ -156,10 +178,13 @@ def _cover(doc, data: ReportData) -> None:
     run.font.color.rgb = RGBColor(0xB0, 0x3A, 0x00) if not data.public else RGBColor(0, 0, 0)
     doc.add_heading(TITLE, level=0)
     doc.add_paragraph(GROUP).runs[0].font.size = Pt(14)
-    version = ("Public version: disclosure control applied. Figures that rest on small numbers are not published "
-               "(marked *) so that no woman can be identified." if data.public else
-               "Restricted version: exact figures for the group's meeting. Do not publish or forward; use the "
-               "public version for reports.")
+    version = (
+        "Public version: disclosure control applied. Figures that rest on small numbers are not published "
+        "(marked *) so that no woman can be identified."
+        if data.public
+        else "Restricted version: exact figures for the group's meeting. Do not publish or forward; use the "
+        "public version for reports."
+    )
     facts = [
         ["Period", data.period.label()],
         ["Data as at", _as_at(data)],
@@ -191,15 +216,16 @@ def _key_messages(doc, data: ReportData) -> None:
 
 def _exceptions(doc, data: ReportData) -> None:
     _heading(doc, SECTIONS[1][0], 1)
-    doc.add_paragraph("Every indicator off target (red), every special-cause signal in the period, every figure whose "
-                      "months contradict its rating for the period, and every indicator with incomplete data.")
+    doc.add_paragraph(
+        "Every indicator off target (red), every special-cause signal in the period, every figure whose "
+        "months contradict its rating for the period, and every indicator with incomplete data."
+    )
     revision(doc, data)
     items = exceptions(data)
     if not items:
         doc.add_paragraph("There are no exceptions for this period.")
         return
-    _table(doc, ["Indicator", "Exception"], [[by_id(i.indicator_id).name, i.text] for i in items],
-           widths=[4.4, 11.5])
+    _table(doc, ["Indicator", "Exception"], [[by_id(i.indicator_id).name, i.text] for i in items], widths=[4.4, 11.5])
 
 
 def revision(doc, data: ReportData) -> None:
@@ -209,8 +235,13 @@ def revision(doc, data: ReportData) -> None:
         return
     _heading(doc, "Revised since sign-off", 2)
     doc.add_paragraph(signoff_words(data))
-    _table(doc, ["Indicator", "Signed off", "Now"], [[f"{r['name']} ({r['id']})", r["signed off"], r["now"]]
-                                                     for r in rows], widths=[9.9, 3.0, 3.0], numeric={1, 2})
+    _table(
+        doc,
+        ["Indicator", "Signed off", "Now"],
+        [[f"{r['name']} ({r['id']})", r["signed off"], r["now"]] for r in rows],
+        widths=[9.9, 3.0, 3.0],
+        numeric={1, 2},
+    )
 
 
 def actions_section(doc, items: Sequence[MeetingItem]) -> None:
@@ -222,25 +253,50 @@ def actions_section(doc, items: Sequence[MeetingItem]) -> None:
     rows = []
     for it in items:
         about = by_id(it.indicator_id).name if it.indicator_id else "General"
-        detail = "; ".join(x for x in (f"owner {it.owner}" if it.owner else "",
-                                       f"due {fmt.uk_date(it.due, long=True)}" if it.due else "",
-                                       it.status or "") if x)
+        detail = "; ".join(
+            x
+            for x in (
+                f"owner {it.owner}" if it.owner else "",
+                f"due {fmt.uk_date(it.due, long=True)}" if it.due else "",
+                it.status or "",
+            )
+            if x
+        )
         rows.append([KIND_WORDS.get(it.kind, it.kind.capitalize()), about, it.text, detail or "–"])
     _table(doc, ["Type", "About", "What", "Owner, due, status"], rows, widths=[2.3, 3.4, 6.6, 3.6])
 
 
 def _performance(doc, data: ReportData) -> None:
     _heading(doc, SECTIONS[3][0], 1)
-    doc.add_paragraph(f"One row per indicator for {data.period.label()}. Previous is {_prev_label(data)}; year ago "
-                      "is the same period a year earlier; year to date runs from the start of the financial year. "
-                      "Against target and against a year ago: better, similar or worse judged by the intervals, as "
-                      "the dashboard shows them (see Definitions).")
+    doc.add_paragraph(
+        f"One row per indicator for {data.period.label()}. Previous is {_prev_label(data)}; year ago "
+        "is the same period a year earlier; year to date runs from the start of the financial year. "
+        "Against target and against a year ago: better, similar or worse judged by the intervals, as "
+        "the dashboard shows them (see Definitions)."
+    )
     rows = []
     for r in performance(data):
-        rows.append([r.name, r.value, r.previous, r.year_ago, r.ytd, r.target, fmt.RAG_WORDS.get(r.rag or "", "–"),
-                     r.against_target, r.against_year_ago])
-    _table(doc, [h for h, _ in PERFORMANCE_COLUMNS], rows, widths=[w for _, w in PERFORMANCE_COLUMNS],
-           numeric={1, 2, 3, 4, 5}, size=8)
+        rows.append(
+            [
+                r.name,
+                r.value,
+                r.previous,
+                r.year_ago,
+                r.ytd,
+                r.target,
+                fmt.RAG_WORDS.get(r.rag or "", "–"),
+                r.against_target,
+                r.against_year_ago,
+            ]
+        )
+    _table(
+        doc,
+        [h for h, _ in PERFORMANCE_COLUMNS],
+        rows,
+        widths=[w for _, w in PERFORMANCE_COLUMNS],
+        numeric={1, 2, 3, 4, 5},
+        size=8,
+    )
     doc.add_paragraph("* not published (a small number, or one that would reveal it); n/r not reported; – no figure.")
 
 
@@ -252,11 +308,22 @@ def _prev_label(data: ReportData) -> str:
 def _figures_table(doc, r) -> None:
     """The indicator's own figures: value, what it is out of, interval, status."""
     if r.unit == "breakdown" or r.breakdown:
-        rows = [[fmt.label(c.category), "*" if _isnone(c.value) and c.suppressed else
-                 ("–" if _isnone(c.value) else fmt.count_text(c.value))] for c in r.breakdown]
+        rows = [
+            [
+                fmt.label(c.category),
+                "*" if _isnone(c.value) and c.suppressed else ("–" if _isnone(c.value) else fmt.count_text(c.value)),
+            ]
+            for c in r.breakdown
+        ]
         if rows:
-            _table(doc, [(by_id(r.id).breakdown_by or "category").capitalize(), "Number"], rows, widths=[6, 2.5],
-                   numeric={1}, together=True)
+            _table(
+                doc,
+                [(by_id(r.id).breakdown_by or "category").capitalize(), "Number"],
+                rows,
+                widths=[6, 2.5],
+                numeric={1},
+                together=True,
+            )
         if r.unit == "breakdown":
             return
     if r.unit != "percent":
@@ -265,11 +332,17 @@ def _figures_table(doc, r) -> None:
     if r.unit == "percent":
         shown = not _isnone(r.numerator) and not _isnone(r.denominator)
         head += ["Count", "Out of", "95% interval"]
-        row += [fmt.count_text(r.numerator) if shown else "*", fmt.count_text(r.denominator) if shown else "*",
-                fmt.ci_text(r.lower_ci, r.upper_ci) or "–"]
+        row += [
+            fmt.count_text(r.numerator) if shown else "*",
+            fmt.count_text(r.denominator) if shown else "*",
+            fmt.ci_text(r.lower_ci, r.upper_ci) or "–",
+        ]
     head += ["Target", "RAG", "Status"]
-    row += ["–" if _isnone(r.target) else fmt.number_text(float(r.target), r.unit),
-            fmt.RAG_WORDS.get(r.rag or "", "–"), fmt.STATUS_WORDS.get(r.status, r.status)]
+    row += [
+        "–" if _isnone(r.target) else fmt.number_text(float(r.target), r.unit),
+        fmt.RAG_WORDS.get(r.rag or "", "–"),
+        fmt.STATUS_WORDS.get(r.status, r.status),
+    ]
     widths = {4: [3, 3, 3, 3], 7: [2.3, 2.0, 2.0, 3.2, 2.0, 1.6, 2.4]}[len(head)]
     _table(doc, head, [row], widths=widths, numeric=set(range(len(head) - 2)), together=True)
 
@@ -299,12 +372,17 @@ def _themes(doc, data: ReportData, images: dict[str, bytes], alt: dict[str, str]
             r = results[ind.id]
             _heading(doc, ind.name, 3)
             # Written from the public figures in both versions: authors paste it into published reports.
-            d = draft(result=data.figure("period", ind.id, public=True), indicator=ind, period=data.period,
-                      threshold=data.threshold, previous=data.figure("previous", ind.id, public=True),
-                      ytd=data.figure("ytd", ind.id, public=True),
-                      ytd_year_ago=data.figure("ytd_year_ago", ind.id, public=True),
-                      ytd_period=data.sets["ytd"].period if "ytd" in data.sets else None,
-                      comparison=data.comparison(ind.id, public=True))
+            d = draft(
+                result=data.figure("period", ind.id, public=True),
+                indicator=ind,
+                period=data.period,
+                threshold=data.threshold,
+                previous=data.figure("previous", ind.id, public=True),
+                ytd=data.figure("ytd", ind.id, public=True),
+                ytd_year_ago=data.figure("ytd_year_ago", ind.id, public=True),
+                ytd_period=data.sets["ytd"].period if "ytd" in data.sets else None,
+                comparison=data.comparison(ind.id, public=True),
+            )
             # The indicator's wording, chart and table stay together on one page.
             block = [doc.add_paragraph(" ".join(d.sentences))]
             block += [doc.add_paragraph(c, style="List Bullet") for c in d.caveats]
@@ -338,13 +416,23 @@ def _data_quality(doc, data: ReportData, notes: list[str]) -> None:
     if gaps:
         from reports.wording import missing_caveats
 
-        rows = [[r.name, fmt.STATUS_WORDS.get(r.status, r.status), " ".join(missing_caveats(list(r.missing))) or
-                 ("No partner has sent the data." if r.status == "not_reported" else "–")] for r in gaps]
+        rows = [
+            [
+                r.name,
+                fmt.STATUS_WORDS.get(r.status, r.status),
+                " ".join(missing_caveats(list(r.missing)))
+                or ("No partner has sent the data." if r.status == "not_reported" else "–"),
+            ]
+            for r in gaps
+        ]
         _table(doc, ["Indicator", "Status", "What is missing"], rows, widths=[4.4, 2.2, 9.3])
     else:
         doc.add_paragraph("Every indicator is complete: all partners reported for the whole period.")
-    for line in ["'Not reported' means no partner sent the data: it is not a zero. 'Incomplete' means some months "
-                 "or partners are missing; the figure is computed from what was sent.", *notes]:
+    for line in [
+        "'Not reported' means no partner sent the data: it is not a zero. 'Incomplete' means some months "
+        "or partners are missing; the figure is computed from what was sent.",
+        *notes,
+    ]:
         doc.add_paragraph(line, style="List Bullet")
     _heading(doc, "Disclosure control", 2)
     for line in disclosure_rules(data.threshold):
@@ -353,16 +441,24 @@ def _data_quality(doc, data: ReportData, notes: list[str]) -> None:
 
 def _definitions(doc) -> None:
     _heading(doc, SECTIONS[6][0], 1)
-    doc.add_paragraph("Better, similar or worse (as Fingertips compares): against the target, 'similar' when the "
-                      "target lies inside the figure's confidence interval; against the same period a year earlier, "
-                      "'similar' when the two figures' intervals overlap; otherwise better or worse by the "
-                      "indicator's direction (higher or lower, with no judgement, for an indicator without one). "
-                      f"The intervals are {_level_words()} (Wilson for a percentage, Byar's for a count). "
-                      "RAG: on target (green) meets the target, close to target (amber) misses it by no "
-                      "more than 10% of the target, off target (red) otherwise. Special-cause variation follows the NHS Making "
-                      "Data Count rules on the last 24 months.")
-    rows = [[f"{i.name} ({i.id})", f"{i.definition} Source: {', '.join(_source_words(s) for s in i.sources)}.",
-             {"up": "higher", "down": "lower"}.get(i.polarity, "no judgement")] for i in CATALOGUE]
+    doc.add_paragraph(
+        "Better, similar or worse (as Fingertips compares): against the target, 'similar' when the "
+        "target lies inside the figure's confidence interval; against the same period a year earlier, "
+        "'similar' when the two figures' intervals overlap; otherwise better or worse by the "
+        "indicator's direction (higher or lower, with no judgement, for an indicator without one). "
+        f"The intervals are {_level_words()} (Wilson for a percentage, Byar's for a count). "
+        "RAG: on target (green) meets the target, close to target (amber) misses it by no "
+        "more than 10% of the target, off target (red) otherwise. Special-cause variation follows the NHS Making "
+        "Data Count rules on the last 24 months."
+    )
+    rows = [
+        [
+            f"{i.name} ({i.id})",
+            f"{i.definition} Source: {', '.join(_source_words(s) for s in i.sources)}.",
+            {"up": "higher", "down": "lower"}.get(i.polarity, "no judgement"),
+        ]
+        for i in CATALOGUE
+    ]
     _table(doc, ["Indicator", "Definition", "Better when"], rows, widths=[4.0, 9.6, 2.3])
 
 
@@ -382,9 +478,15 @@ def _source_words(source: str) -> str:
     return f"{who.name if who else fmt.label(partner)} ({what})"
 
 
-def build_pack(*, data: ReportData, images: dict[str, bytes], alt: dict[str, str] | None = None,
-               why_no_chart: dict[str, str] | None = None, chart_notes: list[str] | None = None,
-               meeting_items: Sequence[MeetingItem] = ()) -> bytes:
+def build_pack(
+    *,
+    data: ReportData,
+    images: dict[str, bytes],
+    alt: dict[str, str] | None = None,
+    why_no_chart: dict[str, str] | None = None,
+    chart_notes: list[str] | None = None,
+    meeting_items: Sequence[MeetingItem] = (),
+) -> bytes:
     """The meeting pack as .docx bytes.
 
     ``images``: PNGs keyed by indicator id, ``alt`` their alternative text; ``why_no_chart`` says, for an

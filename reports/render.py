@@ -46,8 +46,10 @@ def chromium_path() -> str | None:
 def _require_chromium() -> str:
     path = chromium_path()
     if path is None:
-        raise ChromiumMissing("Charts need Chromium to draw them. Install it (apt-get install chromium) or set "
-                              "BROWSER_PATH to a Chromium or Chrome executable.")
+        raise ChromiumMissing(
+            "Charts need Chromium to draw them. Install it (apt-get install chromium) or set "
+            "BROWSER_PATH to a Chromium or Chrome executable."
+        )
     return path
 
 

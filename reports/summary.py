@@ -21,9 +21,12 @@ from reports.wording import _capital, _figure, missing_caveats
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 SPC_MONTHS = 24  # months of history behind a special-cause signal (as metrics.attention)
 SPC_MIN_POINTS = 8
-RULE_WORDS = {"outside_limits": "a month outside the process limits", "two_of_three": "two of three months near a "
-              "limit", "run": "a run of months on one side of the average", "trend": "a run of months rising or "
-              "falling"}
+RULE_WORDS = {
+    "outside_limits": "a month outside the process limits",
+    "two_of_three": "two of three months near a limit",
+    "run": "a run of months on one side of the average",
+    "trend": "a run of months rising or falling",
+}
 
 
 def few(n: int) -> str:
@@ -80,12 +83,20 @@ def performance(data: ReportData) -> list[Row]:
     for r in data.indicators.results:
         ind = by_id(r.id)
         c = data.comparison(r.id) or {}
-        rows.append(Row(
-            id=r.id, name=ind.name, value=cell(r, breakdown="see chart"), previous=cell(data.figure("previous", r.id)),
-            year_ago=cell(data.figure("year_ago", r.id)), ytd=cell(data.figure("ytd", r.id)),
-            target="–" if _isnone(r.target) else fmt.number_text(float(r.target), r.unit),
-            rag=r.rag, against_target=judged_word(c.get("judged_target")),
-            against_year_ago=judged_word(c.get("judged_year_ago"))))
+        rows.append(
+            Row(
+                id=r.id,
+                name=ind.name,
+                value=cell(r, breakdown="see chart"),
+                previous=cell(data.figure("previous", r.id)),
+                year_ago=cell(data.figure("year_ago", r.id)),
+                ytd=cell(data.figure("ytd", r.id)),
+                target="–" if _isnone(r.target) else fmt.number_text(float(r.target), r.unit),
+                rag=r.rag,
+                against_target=judged_word(c.get("judged_target")),
+                against_year_ago=judged_word(c.get("judged_year_ago")),
+            )
+        )
     return rows
 
 
@@ -114,19 +125,23 @@ def special_causes(trend: pd.DataFrame, data: ReportData) -> dict[str, list[tupl
             continue
         part = part.sort_values("period_start").tail(SPC_MONTHS)
         part = part[part["status"] != "not_reported"]
-        series = pd.Series(pd.to_numeric(part["value"], errors="coerce").to_numpy(float),
-                           index=pd.to_datetime(part["period_start"])).dropna()
+        series = pd.Series(
+            pd.to_numeric(part["value"], errors="coerce").to_numpy(float), index=pd.to_datetime(part["period_start"])
+        ).dropna()
         if len(series) < SPC_MIN_POINTS:
             continue
         # With the rebasing dates the administrator recorded, as the dashboard's attention list has them.
-        frame = xmr(values=series, polarity=by_id(ind_id).polarity,
-                    changes=changes_for(data.process_changes, str(ind_id))).frame
-        hits = frame[frame["special_cause"].astype(bool) & (pd.to_datetime(frame["date"]) >= start)
-                     & (pd.to_datetime(frame["date"]) <= end)]
+        frame = xmr(
+            values=series, polarity=by_id(ind_id).polarity, changes=changes_for(data.process_changes, str(ind_id))
+        ).frame
+        hits = frame[
+            frame["special_cause"].astype(bool)
+            & (pd.to_datetime(frame["date"]) >= start)
+            & (pd.to_datetime(frame["date"]) <= end)
+        ]
         for cause, g in hits.groupby("cause", sort=False):
             rules = ", ".join(dict.fromkeys(RULE_WORDS.get(x, "") for x in g["rule"] if x))
-            out.setdefault(str(ind_id), []).append((str(cause), [d.date() for d in pd.to_datetime(g["date"])],
-                                                    rules))
+            out.setdefault(str(ind_id), []).append((str(cause), [d.date() for d in pd.to_datetime(g["date"])], rules))
     return out
 
 
@@ -139,8 +154,11 @@ def _pattern_breaks(data: ReportData) -> list[ExceptionItem]:
     for r in data.indicators.results:
         if r.rag not in ("green", "amber") or by_id(r.id).period_total or r.target is None:
             continue
-        months = t[(t["id"] == r.id) & (pd.to_datetime(t["period_start"]) >= pd.Timestamp(data.period.start))
-                   & (pd.to_datetime(t["period_end"]) <= pd.Timestamp(data.period.end))].sort_values("period_start")
+        months = t[
+            (t["id"] == r.id)
+            & (pd.to_datetime(t["period_start"]) >= pd.Timestamp(data.period.start))
+            & (pd.to_datetime(t["period_end"]) <= pd.Timestamp(data.period.end))
+        ].sort_values("period_start")
         last = months.tail(2)
         if len(months) < 3 or len(last) < 2 or not (last["rag"] == "red").all():
             continue
@@ -149,9 +167,14 @@ def _pattern_breaks(data: ReportData) -> list[ExceptionItem]:
         shown = pub[(pub["id"] == r.id) & pub["period_start"].isin(last["period_start"])]
         vals = [fmt.number_text(float(v), r.unit) for v in shown.sort_values("period_start")["value"] if not _isnone(v)]
         figures = f" ({' and '.join(vals)})" if len(vals) == 2 else ""
-        out.append(ExceptionItem(r.id, "pattern",
-                                 f"{fmt.RAG_WORDS[r.rag]} for the period, but in {when} it was well below "
-                                 f"the target of {fmt.number_text(float(r.target), r.unit)}{figures}."))
+        out.append(
+            ExceptionItem(
+                r.id,
+                "pattern",
+                f"{fmt.RAG_WORDS[r.rag]} for the period, but in {when} it was well below "
+                f"the target of {fmt.number_text(float(r.target), r.unit)}{figures}.",
+            )
+        )
     return out
 
 
@@ -166,24 +189,51 @@ def exceptions(data: ReportData) -> list[ExceptionItem]:
         tgt = fmt.number_text(float(r.target), r.unit)
         shown = pub is not None and not _isnone(pub.value)
         off = fmt.RAG_WORDS["red"]
-        items.append(ExceptionItem(r.id, "red", f"{off}: {fmt.number_text(float(pub.value), r.unit)} against a target "
-                                   f"of {tgt}." if shown else f"{off} (target {tgt}); the figure is not "
-                                   "published because it rests on small numbers."))
+        items.append(
+            ExceptionItem(
+                r.id,
+                "red",
+                f"{off}: {fmt.number_text(float(pub.value), r.unit)} against a target of {tgt}."
+                if shown
+                else f"{off} (target {tgt}); the figure is not published because it rests on small numbers.",
+            )
+        )
     for ind_id, signals in special_causes(data.trend, data).items():
         for cause, months, rules in signals:
-            what = {"improvement": "an improvement", "concern": "a concern"}.get(cause, "a change (neither better "
-                                                                                        "nor worse)")
-            items.append(ExceptionItem(ind_id, "special_cause",
-                                       f"Special-cause variation in {fmt.months_phrase(months)}: {what} beyond normal "
-                                       f"variation ({rules})."))
+            what = {"improvement": "an improvement", "concern": "a concern"}.get(
+                cause, "a change (neither better nor worse)"
+            )
+            items.append(
+                ExceptionItem(
+                    ind_id,
+                    "special_cause",
+                    f"Special-cause variation in {fmt.months_phrase(months)}: {what} beyond normal "
+                    f"variation ({rules}).",
+                )
+            )
     items += _pattern_breaks(data)
     for r in data.indicators.results:
         if r.status == "not_reported":
-            items.append(ExceptionItem(r.id, "not_reported", "Not reported: no partner has sent the data for the "
-                                       "period, so there is no figure (it is not a zero)."))
+            items.append(
+                ExceptionItem(
+                    r.id,
+                    "not_reported",
+                    "Not reported: no partner has sent the data for the "
+                    "period, so there is no figure (it is not a zero).",
+                )
+            )
         elif r.status == "incomplete":
-            items.append(ExceptionItem(r.id, "incomplete", "Incomplete data: " + (" ".join(missing_caveats(
-                list(r.missing))) or "not every partner has reported for the whole period.")))
+            items.append(
+                ExceptionItem(
+                    r.id,
+                    "incomplete",
+                    "Incomplete data: "
+                    + (
+                        " ".join(missing_caveats(list(r.missing)))
+                        or "not every partner has reported for the whole period."
+                    ),
+                )
+            )
     order = {i.id: k for k, i in enumerate(CATALOGUE)}
     kinds = ("red", "pattern", "special_cause", "not_reported", "incomplete")
     return sorted(items, key=lambda x: (kinds.index(x.kind), order.get(x.indicator_id, 0)))
@@ -208,12 +258,15 @@ def key_messages(data: ReportData) -> list[str]:
     counts = {k: sum(r.rag == k for r in rated) for k in ("green", "amber", "red")}
     out = []
     if rated:
+
         def n(k: str) -> str:
             return "none" if counts[k] == 0 else few(counts[k])
 
-        out.append(f"Of the {few(len(rated))} indicators with a target and a figure, {n('green')} "
-                   f"{'is' if counts['green'] == 1 else 'are'} {fmt.RAG_WORDS['green'].lower()}, {n('amber')} "
-                   f"{fmt.RAG_WORDS['amber'].lower()} and {n('red')} {fmt.RAG_WORDS['red'].lower()}.")
+        out.append(
+            f"Of the {few(len(rated))} indicators with a target and a figure, {n('green')} "
+            f"{'is' if counts['green'] == 1 else 'are'} {fmt.RAG_WORDS['green'].lower()}, {n('amber')} "
+            f"{fmt.RAG_WORDS['amber'].lower()} and {n('red')} {fmt.RAG_WORDS['red'].lower()}."
+        )
     else:
         out.append("No indicator has both a target and a figure for this period.")
     # What moved is the version's own judgement by the intervals (``metrics.compare``, as the table beside it and
@@ -229,9 +282,12 @@ def key_messages(data: ReportData) -> list[str]:
         pub = data.comparison(r.id, public=True) or {}
         now, before = pub.get("value"), pub.get("year_ago_value")
         shown = not _isnone(now) and not _isnone(before)
-        moved[c["judged_year_ago"]].append(f"{r.name.lower()} ({_figure(float(now), r.unit, threshold)}, from "
-                                           f"{_figure(float(before), r.unit, threshold)})" if shown else
-                                           r.name.lower())
+        moved[c["judged_year_ago"]].append(
+            f"{r.name.lower()} ({_figure(float(now), r.unit, threshold)}, from "
+            f"{_figure(float(before), r.unit, threshold)})"
+            if shown
+            else r.name.lower()
+        )
     if moved["better"]:
         out.append(f"Better than {against}, judged by the {level:g}% intervals: {_listing(moved['better'])}.")
     if moved["worse"]:
@@ -244,8 +300,9 @@ def key_messages(data: ReportData) -> list[str]:
         for r in red:
             pub = data.figure("period", r.id, public=True)
             fig = "" if pub is None or _isnone(pub.value) else f"{fmt.number_text(float(pub.value), r.unit)} against "
-            parts.append(f"{r.name.lower()} ({fig}{fmt.number_text(float(r.target), r.unit)})" if fig else
-                         f"{r.name.lower()}")
+            parts.append(
+                f"{r.name.lower()} ({fig}{fmt.number_text(float(r.target), r.unit)})" if fig else f"{r.name.lower()}"
+            )
         out.append(f"{fmt.RAG_WORDS['red']}: {_listing(parts, limit=5)}.")
     concern = [i for i, sig in special_causes(data.trend, data).items() if any(c == "concern" for c, _, _ in sig)]
     if concern:
@@ -255,8 +312,9 @@ def key_messages(data: ReportData) -> list[str]:
     if incomplete or missing:
         bits = []
         if incomplete:
-            bits.append(f"{few(incomplete)} {'indicator rests' if incomplete == 1 else 'indicators rest'} on "
-                        "incomplete data")
+            bits.append(
+                f"{few(incomplete)} {'indicator rests' if incomplete == 1 else 'indicators rest'} on incomplete data"
+            )
         if missing:
             bits.append(f"{few(missing)} {'was' if missing == 1 else 'were'} not reported")
         out.append(_capital(" and ".join(bits)) + " (see Data quality and completeness).")
@@ -279,15 +337,19 @@ def signoff_words(data: ReportData) -> str:
     if data.public:
         if so is None:
             return "The figures are published from the data as they stand; no period of this year is signed off."
-        return (f"The figures are as they stood when the chair signed off {so['period'].label()} on "
-                f"{_day(so['signed_at'])}.")
+        return (
+            f"The figures are as they stood when the chair signed off {so['period'].label()} on "
+            f"{_day(so['signed_at'])}."
+        )
     if so is None:
         return f"{data.period.label()} has not been signed off yet."
     if data.revision is not None and data.revision.revised:
         n = len(data.revision.changes)
-        return (f"Revised since sign-off: the chair signed off {data.period.label()} on {_day(so['signed_at'])}; "
-                f"a correction loaded later changed {few(n)} figure{'s' if n != 1 else ''} (signed off, now: see "
-                "the table). They stay marked until the chair signs the period off again.")
+        return (
+            f"Revised since sign-off: the chair signed off {data.period.label()} on {_day(so['signed_at'])}; "
+            f"a correction loaded later changed {few(n)} figure{'s' if n != 1 else ''} (signed off, now: see "
+            "the table). They stay marked until the chair signs the period off again."
+        )
     return f"Signed off by the chair on {_day(so['signed_at'])}; no figure has changed since."
 
 
@@ -299,6 +361,15 @@ def revision_rows(data: ReportData) -> list[dict]:
     def shown(v, unit, hidden) -> str:
         return "*" if hidden else "–" if v is None else fmt.number_text(float(v), unit)
 
-    return [{"id": c["id"], "name": c["name"], "unit": c["unit"], "before": c["before"], "after": c["after"],
-             "signed off": shown(c["before"], c["unit"], c["before_suppressed"]),
-             "now": shown(c["after"], c["unit"], c["after_suppressed"])} for c in data.revision.changes]
+    return [
+        {
+            "id": c["id"],
+            "name": c["name"],
+            "unit": c["unit"],
+            "before": c["before"],
+            "after": c["after"],
+            "signed off": shown(c["before"], c["unit"], c["before_suppressed"]),
+            "now": shown(c["after"], c["unit"], c["after_suppressed"]),
+        }
+        for c in data.revision.changes
+    ]

@@ -214,8 +214,11 @@ def _breakdown_sentence(result, indicator, when: str, threshold: int) -> str:
     if not cells:
         return ""
     by = indicator.breakdown_by or "category"
-    hidden = " (parts with small numbers, or that would reveal them, are not published)" if any(
-        c.endswith("not published") for c in cells) else ""
+    hidden = (
+        " (parts with small numbers, or that would reveal them, are not published)"
+        if any(c.endswith("not published") for c in cells)
+        else ""
+    )
     return f"{_capital(indicator.name.lower())} by {by} {when}{hidden}: " + "; ".join(cells) + "."
 
 
@@ -237,10 +240,19 @@ def percent_phrase(result, indicator, when: str, threshold: int) -> tuple[str, b
     (one, many), did, base = by_id(result.id).words
     if den == 0:
         return f"there were no {many} {when}, so there is no percentage", False
-    if value is None or num is None or den is None or result.suppressed or small(num, threshold) or \
-            small(den, threshold) or small(den - num, threshold):
-        return (f"the figure for {indicator.name.lower()} {when} is not published (it rests on a small "
-                f"number of {base}, or would let one be worked out)"), False
+    if (
+        value is None
+        or num is None
+        or den is None
+        or result.suppressed
+        or small(num, threshold)
+        or small(den, threshold)
+        or small(den - num, threshold)
+    ):
+        return (
+            f"the figure for {indicator.name.lower()} {when} is not published (it rests on a small "
+            f"number of {base}, or would let one be worked out)"
+        ), False
     if num == den:
         if den == 1:
             return f"the one {one} {did.replace('were ', 'was ', 1)} {when}", True
@@ -255,13 +267,18 @@ def value_phrase(result, indicator, when: str, threshold: int) -> tuple[str, boo
     value = _num(result.value)
     if result.unit == "count":
         if value is None:
-            return (f"the figure for {indicator.name.lower()} {when} is not published (it is a small number, or "
-                    "would let one be worked out)", False)
+            return (
+                f"the figure for {indicator.name.lower()} {when} is not published (it is a small number, or "
+                "would let one be worked out)",
+                False,
+            )
         return count_phrase(result.id, value, when, threshold, indicator.name), True
     if result.unit == "mean":
         if value is None and result.suppressed:
-            return (f"the figure for {indicator.name.lower()} {when} is not published because it rests on a small "
-                    "number of women"), False
+            return (
+                f"the figure for {indicator.name.lower()} {when} is not published because it rests on a small "
+                "number of women"
+            ), False
         if value is None:
             return f"there is no figure for {indicator.name.lower()} {when}", False
         if result.id == "ENG-04" and value == 0:
@@ -280,13 +297,24 @@ def _ytd_sentence(result, indicator, ytd, ytd_year_ago, ytd_period: Period, thre
     text, shown = value_phrase(ytd, indicator, when, threshold)
     against = f"the same months of {fy_label(fy_of(ytd_period.start) - 1)}"
     if shown:
-        text += compared(travel(ytd, ytd_year_ago), _num(ytd.value),
-                         unit=ytd.unit, against=against, threshold=threshold)
+        text += compared(
+            travel(ytd, ytd_year_ago), _num(ytd.value), unit=ytd.unit, against=against, threshold=threshold
+        )
     return _capital(text) + "."
 
 
-def draft(*, result, indicator, period: Period, threshold: int, previous=None, ytd=None, ytd_year_ago=None,
-          ytd_period: Period | None = None, comparison=None) -> Draft:
+def draft(
+    *,
+    result,
+    indicator,
+    period: Period,
+    threshold: int,
+    previous=None,
+    ytd=None,
+    ytd_year_ago=None,
+    ytd_period: Period | None = None,
+    comparison=None,
+) -> Draft:
     """The wording for one indicator result (see the module docstring for what is never written).
 
     ``previous``, ``ytd`` and ``ytd_year_ago`` are the same indicator's results for the previous period, the
@@ -298,18 +326,26 @@ def draft(*, result, indicator, period: Period, threshold: int, previous=None, y
     caveats = missing_caveats(list(result.missing))
     note = indicator.notes if indicator.polarity == "none" and getattr(indicator, "notes", None) else None
     if result.status == "not_reported":
-        return Draft(result.id, [f"There is no figure for {indicator.name.lower()} {period_phrase(period)}: it has "
-                                 "not been reported."], caveats, note)
+        return Draft(
+            result.id,
+            [f"There is no figure for {indicator.name.lower()} {period_phrase(period)}: it has not been reported."],
+            caveats,
+            note,
+        )
     if result.status == "incomplete":
         caveats.insert(0, "The figure is incomplete: not every partner has reported for the whole period.")
     if result.unit == "breakdown":
         s = _breakdown_sentence(result, indicator, when, threshold)
-        return Draft(result.id, [s or f"There is nothing to show for {indicator.name.lower()} {when}."], caveats,
-                     note)
+        return Draft(result.id, [s or f"There is nothing to show for {indicator.name.lower()} {when}."], caveats, note)
     text, shown = value_phrase(result, indicator, when, threshold)
     if shown:
-        text += compared(travel(result, previous), _num(result.value),
-                         unit=result.unit, against=previous_phrase(period), threshold=threshold)
+        text += compared(
+            travel(result, previous),
+            _num(result.value),
+            unit=result.unit,
+            against=previous_phrase(period),
+            threshold=threshold,
+        )
     said = judged(comparison, unit=result.unit, period=period, threshold=threshold) if shown else ""
     sentences = [_capital(text) + "." + _target(result, indicator) + said]
     if ytd_period is not None and ytd_period != period:

@@ -24,29 +24,67 @@ from reports.summary import revision_rows, signoff_words
 from reports.wording import missing_caveats
 
 # Period types in the data table, by the key of the set they come from.
-PERIOD_TYPES = {"period": "reporting period", "previous": "previous period", "year_ago": "same period last year",
-                "ytd": "year to date", "ytd_year_ago": "year to date last year"}
+PERIOD_TYPES = {
+    "period": "reporting period",
+    "previous": "previous period",
+    "year_ago": "same period last year",
+    "ytd": "year to date",
+    "ytd_year_ago": "year to date last year",
+}
 MONTH, QUARTER = "month", "quarter"
 # The data table's columns: (heading, kind) where kind sets the number format.
 DATA_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("indicator", "text"), ("indicator name", "text"), ("theme", "text"), ("unit", "text"),
-    ("period type", "text"), ("period", "text"), ("start", "date"), ("end", "date"), ("value", "value"),
-    ("lower interval", "value"), ("upper interval", "value"), ("numerator", "count"), ("denominator", "count"),
-    ("target", "value"), ("RAG", "text"), ("previous", "value"), ("same period last year", "value"),
-    ("status", "text"), ("note", "text"), ("marking", "text"),
+    ("indicator", "text"),
+    ("indicator name", "text"),
+    ("theme", "text"),
+    ("unit", "text"),
+    ("period type", "text"),
+    ("period", "text"),
+    ("start", "date"),
+    ("end", "date"),
+    ("value", "value"),
+    ("lower interval", "value"),
+    ("upper interval", "value"),
+    ("numerator", "count"),
+    ("denominator", "count"),
+    ("target", "value"),
+    ("RAG", "text"),
+    ("previous", "value"),
+    ("same period last year", "value"),
+    ("status", "text"),
+    ("note", "text"),
+    ("marking", "text"),
 )
 BREAKDOWN_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("indicator", "text"), ("indicator name", "text"), ("breakdown by", "text"), ("category", "text"),
-    ("period", "text"), ("start", "date"), ("end", "date"), ("value", "count"), ("note", "text"),
+    ("indicator", "text"),
+    ("indicator name", "text"),
+    ("breakdown by", "text"),
+    ("category", "text"),
+    ("period", "text"),
+    ("start", "date"),
+    ("end", "date"),
+    ("value", "count"),
+    ("note", "text"),
     ("marking", "text"),
 )
 REVISION_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("indicator", "text"), ("indicator name", "text"), ("unit", "text"), ("signed off", "value"), ("now", "value"),
+    ("indicator", "text"),
+    ("indicator name", "text"),
+    ("unit", "text"),
+    ("signed off", "value"),
+    ("now", "value"),
     ("marking", "text"),
 )
 DEFINITION_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("indicator", "text"), ("indicator name", "text"), ("theme", "text"), ("unit", "text"),
-    ("better when", "text"), ("definition", "text"), ("sources", "text"), ("notes", "text"), ("marking", "text"),
+    ("indicator", "text"),
+    ("indicator name", "text"),
+    ("theme", "text"),
+    ("unit", "text"),
+    ("better when", "text"),
+    ("definition", "text"),
+    ("sources", "text"),
+    ("notes", "text"),
+    ("marking", "text"),
 )
 _FORMATS = {"count": "0", "date": "yyyy-mm-dd", "percent": "0.0", "mean": "0.0"}
 
@@ -79,12 +117,24 @@ def _note(status: str, suppressed: bool, missing: list[str] | str | None) -> str
 
 def _row(ind, *, period_type: str, label: str, start, end, r: dict, marking: str) -> dict:
     return {
-        "indicator": ind.id, "indicator name": ind.name, "theme": dict(THEMES).get(ind.theme, ind.theme),
-        "unit": ind.unit, "period type": period_type, "period": label, "start": start, "end": end,
-        "value": r.get("value"), "lower interval": r.get("lower_ci"), "upper interval": r.get("upper_ci"),
-        "numerator": r.get("numerator"), "denominator": r.get("denominator"), "target": r.get("target"),
-        "RAG": r.get("rag"), "status": fmt.STATUS_WORDS.get(r.get("status"), r.get("status")),
-        "note": _note(r.get("status"), bool(r.get("suppressed")), r.get("missing")), "marking": marking,
+        "indicator": ind.id,
+        "indicator name": ind.name,
+        "theme": dict(THEMES).get(ind.theme, ind.theme),
+        "unit": ind.unit,
+        "period type": period_type,
+        "period": label,
+        "start": start,
+        "end": end,
+        "value": r.get("value"),
+        "lower interval": r.get("lower_ci"),
+        "upper interval": r.get("upper_ci"),
+        "numerator": r.get("numerator"),
+        "denominator": r.get("denominator"),
+        "target": r.get("target"),
+        "RAG": r.get("rag"),
+        "status": fmt.STATUS_WORDS.get(r.get("status"), r.get("status")),
+        "note": _note(r.get("status"), bool(r.get("suppressed")), r.get("missing")),
+        "marking": marking,
     }
 
 
@@ -99,8 +149,15 @@ def data_frame(data: ReportData) -> pd.DataFrame:
             continue
         for r in s.results:
             ind = by_id(r.id)
-            row = _row(ind, period_type=kind, label=s.period.label(), start=s.period.start, end=s.period.end,
-                       r={**r.__dict__, "missing": r.missing}, marking=marking)
+            row = _row(
+                ind,
+                period_type=kind,
+                label=s.period.label(),
+                start=s.period.start,
+                end=s.period.end,
+                r={**r.__dict__, "missing": r.missing},
+                marking=marking,
+            )
             if key == "period":
                 prev, ago = data.figure("previous", r.id), data.figure("year_ago", r.id)
                 row["previous"] = None if prev is None else prev.value
@@ -122,8 +179,15 @@ def data_frame(data: ReportData) -> pd.DataFrame:
                 r = dict(rec)
                 if kind == MONTH and ind.period_total:
                     r["target"], r["rag"] = None, None  # the target is for a whole period, not a month
-                row = _row(ind, period_type=kind, label=f"{start:%B %Y}" if kind == MONTH else rec["period_label"],
-                           start=start.date(), end=pd.Timestamp(rec["period_end"]).date(), r=r, marking=marking)
+                row = _row(
+                    ind,
+                    period_type=kind,
+                    label=f"{start:%B %Y}" if kind == MONTH else rec["period_label"],
+                    start=start.date(),
+                    end=pd.Timestamp(rec["period_end"]).date(),
+                    r=r,
+                    marking=marking,
+                )
                 row["previous"] = values.get(start - pd.DateOffset(months=step))
                 row["same period last year"] = values.get(start - pd.DateOffset(years=1))
                 rows.append(row)
@@ -139,20 +203,44 @@ def breakdown_frame_for_export(data: ReportData) -> pd.DataFrame:
     """Breakdown cells of the reporting period, with their period and plain category labels."""
     marking = marking_text(data)
     p = data.period
-    rows = [{"indicator": r.id, "indicator name": r.name, "breakdown by": by_id(r.id).breakdown_by or "category",
-             "category": fmt.label(c.category), "period": p.label(), "start": p.start, "end": p.end,
-             "value": c.value, "note": _note(r.status, bool(c.suppressed), None), "marking": marking}
-            for r in data.indicators.results for c in r.breakdown]
+    rows = [
+        {
+            "indicator": r.id,
+            "indicator name": r.name,
+            "breakdown by": by_id(r.id).breakdown_by or "category",
+            "category": fmt.label(c.category),
+            "period": p.label(),
+            "start": p.start,
+            "end": p.end,
+            "value": c.value,
+            "note": _note(r.status, bool(c.suppressed), None),
+            "marking": marking,
+        }
+        for r in data.indicators.results
+        for c in r.breakdown
+    ]
     return pd.DataFrame(rows, columns=[c for c, _ in BREAKDOWN_COLUMNS])
 
 
 def definitions_frame(data: ReportData) -> pd.DataFrame:
     marking = marking_text(data)
-    return pd.DataFrame([{"indicator": i.id, "indicator name": i.name, "theme": dict(THEMES).get(i.theme, i.theme),
-                          "unit": i.unit, "better when": {"up": "higher", "down": "lower"}.get(i.polarity,
-                                                                                              "no judgement"),
-                          "definition": i.definition, "sources": ", ".join(i.sources), "notes": i.notes,
-                          "marking": marking} for i in CATALOGUE], columns=[c for c, _ in DEFINITION_COLUMNS])
+    return pd.DataFrame(
+        [
+            {
+                "indicator": i.id,
+                "indicator name": i.name,
+                "theme": dict(THEMES).get(i.theme, i.theme),
+                "unit": i.unit,
+                "better when": {"up": "higher", "down": "lower"}.get(i.polarity, "no judgement"),
+                "definition": i.definition,
+                "sources": ", ".join(i.sources),
+                "notes": i.notes,
+                "marking": marking,
+            }
+            for i in CATALOGUE
+        ],
+        columns=[c for c, _ in DEFINITION_COLUMNS],
+    )
 
 
 def _print_setup(ws, data: ReportData, *, title: str, landscape: bool = True) -> None:
@@ -170,8 +258,15 @@ def _print_setup(ws, data: ReportData, *, title: str, landscape: bool = True) ->
     ws.evenHeader.center.text, ws.evenFooter.center.text = ws.oddHeader.center.text, ws.oddFooter.center.text
 
 
-def _table_sheet(wb: Workbook, data: ReportData, *, title: str, frame: pd.DataFrame,
-                 columns: tuple[tuple[str, str], ...], table_name: str) -> None:
+def _table_sheet(
+    wb: Workbook,
+    data: ReportData,
+    *,
+    title: str,
+    frame: pd.DataFrame,
+    columns: tuple[tuple[str, str], ...],
+    table_name: str,
+) -> None:
     ws = wb.create_sheet(title)
     for j, (heading, _) in enumerate(columns, start=1):
         write_cell(ws.cell(row=1, column=j), heading)
@@ -215,8 +310,9 @@ def _about(wb: Workbook, data: ReportData) -> None:
     marking = marking_text(data)
     lines = [
         "Strategy outcomes: indicator workbook",
-        PUBLIC_MARKING + " — disclosure control applied" if data.public else
-        RESTRICTED_MARKING + " — exact figures for the group only; do not publish",
+        PUBLIC_MARKING + " — disclosure control applied"
+        if data.public
+        else RESTRICTED_MARKING + " — exact figures for the group only; do not publish",
         f"Period: {data.period.label()} ({data.period.start.isoformat()} to {data.period.end.isoformat()})",
         f"Data as at: {data.as_of.isoformat() if data.as_of else (data.data_as_at or 'no data')}",
         "Data: one row per indicator and period (the reporting period, the periods it is compared with, each "
@@ -227,8 +323,11 @@ def _about(wb: Workbook, data: ReportData) -> None:
         "unrounded. A blank value is not a zero: the note says whether it was not reported or not published.",
         f"Every row carries the protective marking ({marking}) in its 'marking' column.",
         f"Sign-off: {signoff_words(data)}",
-        *(["Figures not published under these rules are blank:", *disclosure_rules(data.threshold)]
-          if data.public else []),
+        *(
+            ["Figures not published under these rules are blank:", *disclosure_rules(data.threshold)]
+            if data.public
+            else []
+        ),
     ]
     for i, line in enumerate(lines, start=1):
         write_cell(ws.cell(row=i, column=1), str(line))
@@ -245,16 +344,44 @@ def build_workbook(*, data: ReportData) -> bytes:
     wb = Workbook()
     _about(wb, data)
     _table_sheet(wb, data, title="Data", frame=data_frame(data), columns=DATA_COLUMNS, table_name="IndicatorData")
-    _table_sheet(wb, data, title="Breakdowns", frame=breakdown_frame_for_export(data), columns=BREAKDOWN_COLUMNS,
-                 table_name="Breakdowns")
-    _table_sheet(wb, data, title="Definitions", frame=definitions_frame(data), columns=DEFINITION_COLUMNS,
-                 table_name="Definitions")
+    _table_sheet(
+        wb,
+        data,
+        title="Breakdowns",
+        frame=breakdown_frame_for_export(data),
+        columns=BREAKDOWN_COLUMNS,
+        table_name="Breakdowns",
+    )
+    _table_sheet(
+        wb,
+        data,
+        title="Definitions",
+        frame=definitions_frame(data),
+        columns=DEFINITION_COLUMNS,
+        table_name="Definitions",
+    )
     if rows := revision_rows(data):  # restricted, and a correction changed a signed-off figure
-        frame = pd.DataFrame([{"indicator": r["id"], "indicator name": r["name"], "unit": r["unit"],
-                               "signed off": r["before"], "now": r["after"], "marking": marking_text(data)}
-                              for r in rows])
-        _table_sheet(wb, data, title="Revised since sign-off", frame=frame, columns=REVISION_COLUMNS,
-                     table_name="RevisedSinceSignOff")
+        frame = pd.DataFrame(
+            [
+                {
+                    "indicator": r["id"],
+                    "indicator name": r["name"],
+                    "unit": r["unit"],
+                    "signed off": r["before"],
+                    "now": r["after"],
+                    "marking": marking_text(data),
+                }
+                for r in rows
+            ]
+        )
+        _table_sheet(
+            wb,
+            data,
+            title="Revised since sign-off",
+            frame=frame,
+            columns=REVISION_COLUMNS,
+            table_name="RevisedSinceSignOff",
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -269,8 +396,7 @@ def build_csv(*, data: ReportData) -> bytes:
     for col in ("value", "lower interval", "upper interval", "target", "previous", "same period last year"):
         nums = pd.to_numeric(out[col], errors="coerce")
         whole = out["unit"].isin(["count", "breakdown"])
-        out[col] = [None if pd.isna(v) else (f"{v:.0f}" if w else f"{v:.1f}") for v, w in zip(nums, whole,
-                                                                                                 strict=True)]
+        out[col] = [None if pd.isna(v) else (f"{v:.0f}" if w else f"{v:.1f}") for v, w in zip(nums, whole, strict=True)]
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(csv_text)

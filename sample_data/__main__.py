@@ -1,9 +1,9 @@
 """Command line: ``python -m sample_data build|write|templates``.
 
-    python -m sample_data build --db URL [--out DIR] [--women N] [--months M] [--seed S]
-    python -m sample_data write --out DIR [--women N] [--months M] [--seed S] [--tidy]
-    python -m sample_data ensure --db URL   (build it unless it already ends with last month)
-    python -m sample_data templates --out DIR
+python -m sample_data build --db URL [--out DIR] [--women N] [--months M] [--seed S]
+python -m sample_data write --out DIR [--women N] [--months M] [--seed S] [--tidy]
+python -m sample_data ensure --db URL   (build it unless it already ends with last month)
+python -m sample_data templates --out DIR
 """
 
 from __future__ import annotations
@@ -18,11 +18,18 @@ from sample_data.story import DEFAULT_MONTHS, DEFAULT_SEED, DEFAULT_WOMEN
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--women", type=int, default=DEFAULT_WOMEN, help=f"women in the story (default {DEFAULT_WOMEN})")
-    p.add_argument("--months", type=int, default=DEFAULT_MONTHS,
-                   help=f"months of returns, ending with the last complete month (default {DEFAULT_MONTHS})")
+    p.add_argument(
+        "--months",
+        type=int,
+        default=DEFAULT_MONTHS,
+        help=f"months of returns, ending with the last complete month (default {DEFAULT_MONTHS})",
+    )
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (fixed default: same files every time)")
-    p.add_argument("--tidy", action="store_true",
-                   help="plain files without the deliberate untidiness (title rows, labels, notes column)")
+    p.add_argument(
+        "--tidy",
+        action="store_true",
+        help="plain files without the deliberate untidiness (title rows, labels, notes column)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,13 +80,16 @@ def main(argv: list[str] | None = None) -> int:
             from sample_data.build import write_sample
 
             s = write_sample(out_dir=args.out, women=args.women, months=args.months, seed=args.seed, tidy=args.tidy)
-            print(f"Wrote {len(s.files)} files ({s.total_rows:,} rows) to {s.out_dir} "
-                  f"in {time.perf_counter() - started:.1f}s: {_rows_line(s.rows)}")
+            print(
+                f"Wrote {len(s.files)} files ({s.total_rows:,} rows) to {s.out_dir} "
+                f"in {time.perf_counter() - started:.1f}s: {_rows_line(s.rows)}"
+            )
             return 0
         from sample_data.build import build_sample
 
-        s = build_sample(db_url=args.db, women=args.women, months=args.months, seed=args.seed, out_dir=args.out,
-                         tidy=args.tidy)
+        s = build_sample(
+            db_url=args.db, women=args.women, months=args.months, seed=args.seed, out_dir=args.out, tidy=args.tidy
+        )
     except OSError as exc:
         print(f"Could not write the files: {exc.strerror} ({exc.filename})", file=sys.stderr)
         return 2
@@ -93,8 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     for f in bad:
         print(f"  {f.name}: {f.status}, expected {f.expected_status}", file=sys.stderr)
         for e in f.errors[:5]:
-            print(f"    sheet {e.get('sheet')} row {e.get('row')} column {e.get('column')}: {e.get('message')}",
-                  file=sys.stderr)
+            print(
+                f"    sheet {e.get('sheet')} row {e.get('row')} column {e.get('column')}: {e.get('message')}",
+                file=sys.stderr,
+            )
     return 1 if bad else 0
 
 

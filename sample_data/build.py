@@ -52,8 +52,11 @@ class BuildSummary:
     @property
     def unexpected(self) -> list[LoadedFile]:
         """Files the loader treated otherwise than the story meant (a duplicate counts as fine)."""
-        return [f for f in self.files if f.status != f.expected_status
-                and not (f.status == "duplicate" and f.expected_status == "accepted")]
+        return [
+            f
+            for f in self.files
+            if f.status != f.expected_status and not (f.status == "duplicate" and f.expected_status == "accepted")
+        ]
 
     @property
     def statuses(self) -> Counter:
@@ -71,12 +74,20 @@ def write_files(files: list[SampleFile], out_dir: Path) -> None:
 
 
 def _summary_files(files: list[SampleFile]) -> list[LoadedFile]:
-    return [LoadedFile(f.name, f.partner, f.period.code(), f.loaded_at.isoformat(sep=" "), f.kind, f.late,
-                       dict(f.rows)) for f in files]
+    return [
+        LoadedFile(f.name, f.partner, f.period.code(), f.loaded_at.isoformat(sep=" "), f.kind, f.late, dict(f.rows))
+        for f in files
+    ]
 
 
-def write_sample(*, out_dir: str | Path, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS,
-                 seed: int = DEFAULT_SEED, tidy: bool = False) -> BuildSummary:
+def write_sample(
+    *,
+    out_dir: str | Path,
+    women: int = DEFAULT_WOMEN,
+    months: int = DEFAULT_MONTHS,
+    seed: int = DEFAULT_SEED,
+    tidy: bool = False,
+) -> BuildSummary:
     """Generate and write every partner's files (no database)."""
     world = build_world(women=women, months=months, seed=seed)
     files = render_files(world, tidy=tidy)
@@ -134,8 +145,15 @@ def ensure_current_sample(*, db_url: str) -> tuple[bool, BuildSummary | None]:
     return True, build_sample(db_url=db_url)
 
 
-def build_sample(*, db_url: str, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, seed: int = DEFAULT_SEED,
-                 out_dir: str | Path | None = None, tidy: bool = False) -> BuildSummary:
+def build_sample(
+    *,
+    db_url: str,
+    women: int = DEFAULT_WOMEN,
+    months: int = DEFAULT_MONTHS,
+    seed: int = DEFAULT_SEED,
+    out_dir: str | Path | None = None,
+    tidy: bool = False,
+) -> BuildSummary:
     """Write the sample files and load them all through ``ingest_file``, in the order partners sent them.
 
     Each file is loaded as ``sample:<partner>`` at its realistic ``loaded_at`` time, with "today" set to
@@ -151,8 +169,15 @@ def build_sample(*, db_url: str, women: int = DEFAULT_WOMEN, months: int = DEFAU
     engine = ensure_schema(db_url)
     summary = BuildSummary(out, _summary_files(files), world.rows_per_return(), world)
     for f, s in zip(files, summary.files, strict=True):
-        report = ingest_file(engine=engine, content=f.content, file_name=f.name, partner=f.partner,
-                             loaded_by=f"sample:{f.partner}", today=f.loaded_at.date(), loaded_at=f.loaded_at)
+        report = ingest_file(
+            engine=engine,
+            content=f.content,
+            file_name=f.name,
+            partner=f.partner,
+            loaded_by=f"sample:{f.partner}",
+            today=f.loaded_at.date(),
+            loaded_at=f.loaded_at,
+        )
         s.status = report.status
         s.errors = list(report.errors)
         s.loaded_period = report.period.code() if report.period else None
@@ -172,6 +197,11 @@ def record_process_changes(engine, world) -> None:
     facts = getattr(world, "facts", None)
     if facts is None or not world.start < facts.dental_start <= world.end:
         return
-    add_change(engine, changed_on=facts.dental_start, reason="Dental service started at the drop-in",
-               applies_to=["DEN-01", "DEN-02"], by=("sample:admin", "admin"),
-               at=datetime.combine(facts.dental_start, time(9, 0)))
+    add_change(
+        engine,
+        changed_on=facts.dental_start,
+        reason="Dental service started at the drop-in",
+        applies_to=["DEN-01", "DEN-02"],
+        by=("sample:admin", "admin"),
+        at=datetime.combine(facts.dental_start, time(9, 0)),
+    )

@@ -45,31 +45,82 @@ def seed_meetings(engine: sa.Engine, last_month: date) -> None:
     first_day, second_day = _held(first_q), _held(second_q)
 
     first = loop.create_meeting(engine, CHAIR, held_on=first_day, period=first_q, at=_at(first_day, 9))
-    c = loop.add_commentary(engine, ASPIRATIONS, indicator_id="ENG-01", period=first_q, at=_at(first_day, 8),
-                            text="Fewer women came to the drop-in in the summer: two sessions were lost when the "
-                                 "hall was closed for repairs. Outreach covered the gap where it could.")
+    c = loop.add_commentary(
+        engine,
+        ASPIRATIONS,
+        indicator_id="ENG-01",
+        period=first_q,
+        at=_at(first_day, 8),
+        text="Fewer women came to the drop-in in the summer: two sessions were lost when the "
+        "hall was closed for repairs. Outreach covered the gap where it could.",
+    )
     loop.mark_public(engine, AUTHOR, commentary_id=c)
-    loop.add_commentary(engine, CHAIR, indicator_id="DEN-01", period=first_q, at=_at(first_day, 10),
-                        text="Dental access is well short of target. Most women cannot get an NHS dentist; the "
-                             "group agreed to bring treatment to the drop-in.")
-    loop.record_decision(engine, CHAIR, meeting_id=first, indicator_ids=["DEN-01", "DEN-02"], at=_at(first_day, 12),
-                         text="Commission a mobile dental clinic to visit the drop-in once a month.")
-    done = loop.raise_action(engine, CHAIR, meeting_id=first, indicator_ids=["ENG-01"], owner_partner="aspirations",
-                             due_on=first_day + timedelta(days=28), at=_at(first_day, 12),
-                             text="Find a second room so the drop-in can run while the hall is closed.")
-    loop.update_action(engine, CHAIR, action_id=done, status="done", at=_at(first_day + timedelta(days=21)),
-                       note="The church hall next door is available on Thursdays; sessions resumed.")
-    loop.raise_action(engine, CHAIR, meeting_id=first, indicator_ids=["DEN-01"], owner_role="Public health lead",
-                      due_on=second_day - timedelta(days=14), at=_at(first_day, 12),
-                      text="Agree the mobile dental clinic's first visit date with the dental service.")
+    loop.add_commentary(
+        engine,
+        CHAIR,
+        indicator_id="DEN-01",
+        period=first_q,
+        at=_at(first_day, 10),
+        text="Dental access is well short of target. Most women cannot get an NHS dentist; the "
+        "group agreed to bring treatment to the drop-in.",
+    )
+    loop.record_decision(
+        engine,
+        CHAIR,
+        meeting_id=first,
+        indicator_ids=["DEN-01", "DEN-02"],
+        at=_at(first_day, 12),
+        text="Commission a mobile dental clinic to visit the drop-in once a month.",
+    )
+    done = loop.raise_action(
+        engine,
+        CHAIR,
+        meeting_id=first,
+        indicator_ids=["ENG-01"],
+        owner_partner="aspirations",
+        due_on=first_day + timedelta(days=28),
+        at=_at(first_day, 12),
+        text="Find a second room so the drop-in can run while the hall is closed.",
+    )
+    loop.update_action(
+        engine,
+        CHAIR,
+        action_id=done,
+        status="done",
+        at=_at(first_day + timedelta(days=21)),
+        note="The church hall next door is available on Thursdays; sessions resumed.",
+    )
+    loop.raise_action(
+        engine,
+        CHAIR,
+        meeting_id=first,
+        indicator_ids=["DEN-01"],
+        owner_role="Public health lead",
+        due_on=second_day - timedelta(days=14),
+        at=_at(first_day, 12),
+        text="Agree the mobile dental clinic's first visit date with the dental service.",
+    )
     loop.sign_off(engine, CHAIR, period=first_q, at=_at(first_day, 13))
 
     second = loop.create_meeting(engine, CHAIR, held_on=second_day, period=second_q, at=_at(second_day, 9))
-    loop.add_commentary(engine, CHAIR, indicator_id="DEN-01", period=second_q, at=_at(second_day, 10),
-                        text="The mobile dental clinic has not started yet: its first visit date is still to be "
-                             "agreed, so dental access has not moved.")
-    loop.raise_action(engine, CHAIR, meeting_id=second, indicator_ids=["VOI-01"], owner_partner="aspirations",
-                      due_on=second_day + timedelta(days=120), at=_at(second_day, 12),
-                      text="Run a feedback week at the drop-in so more women can say how the service feels.")
+    loop.add_commentary(
+        engine,
+        CHAIR,
+        indicator_id="DEN-01",
+        period=second_q,
+        at=_at(second_day, 10),
+        text="The mobile dental clinic has not started yet: its first visit date is still to be "
+        "agreed, so dental access has not moved.",
+    )
+    loop.raise_action(
+        engine,
+        CHAIR,
+        meeting_id=second,
+        indicator_ids=["VOI-01"],
+        owner_partner="aspirations",
+        due_on=second_day + timedelta(days=120),
+        at=_at(second_day, 12),
+        text="Run a feedback week at the drop-in so more women can say how the service feels.",
+    )
     # The public figures of the year come from the data at this latest sign-off (docs/meetings.md).
     loop.sign_off(engine, CHAIR, period=second_q, at=_at(second_day, 13))

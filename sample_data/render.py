@@ -53,8 +53,9 @@ class Table:
         order = np.argsort(dates.to_numpy(), kind="stable")
         self.dates = dates.to_numpy().astype("datetime64[D]")[order]
         self.header = list(columns)
-        self._frame = pd.DataFrame({h: v.reset_index(drop=True).iloc[order].reset_index(drop=True)
-                                    for h, v in columns.items()})
+        self._frame = pd.DataFrame(
+            {h: v.reset_index(drop=True).iloc[order].reset_index(drop=True) for h, v in columns.items()}
+        )
         self._xlsx: list[tuple[np.ndarray, np.ndarray]] | None = None
         self._csv: np.ndarray | None = None
 
@@ -168,7 +169,7 @@ _STYLES = (
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    '</styleSheet>'
+    "</styleSheet>"
 )
 _NS = "http://schemas.openxmlformats.org"
 
@@ -181,8 +182,9 @@ def _text_row(r: int, values: list, style: int = 0) -> str:
     st = f' s="{style}"' if style else ""
     cells = "".join(
         f'<c r="{column_letter(j)}{r}"{st} t="inlineStr"><is><t xml:space="preserve">'
-        f'{str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}</t></is></c>'
-        for j, v in enumerate(values) if v not in (None, "")
+        f"{str(v).replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}</t></is></c>"
+        for j, v in enumerate(values)
+        if v not in (None, "")
     )
     return f'<row r="{r}">{cells}</row>'
 
@@ -244,16 +246,18 @@ def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             f'<worksheet xmlns="{_NS}/spreadsheetml/2006/main"><sheetData>{"".join(rows)}</sheetData></worksheet>'
         )
-    sheet_list = "".join(
-        f'<sheet name="{sh.name}" sheetId="{i}" r:id="rId{i}"/>' for i, sh in enumerate(sheets, 1))
+    sheet_list = "".join(f'<sheet name="{sh.name}" sheetId="{i}" r:id="rId{i}"/>' for i, sh in enumerate(sheets, 1))
     rels = "".join(
         f'<Relationship Id="rId{i}" Type="{_NS}/officeDocument/2006/relationships/worksheet" '
-        f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(sheets) + 1))
+        f'Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, len(sheets) + 1)
+    )
     n = len(sheets)
     overrides = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        for i in range(1, n + 1))
+        for i in range(1, n + 1)
+    )
     files = {
         "[Content_Types].xml": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -264,21 +268,25 @@ def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
             '<Override PartName="/xl/styles.xml" '
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-            f"{overrides}</Types>"),
+            f"{overrides}</Types>"
+        ),
         "_rels/.rels": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             f'<Relationships xmlns="{_NS}/package/2006/relationships">'
             f'<Relationship Id="rId1" Type="{_NS}/officeDocument/2006/relationships/officeDocument" '
-            'Target="xl/workbook.xml"/></Relationships>'),
+            'Target="xl/workbook.xml"/></Relationships>'
+        ),
         "xl/workbook.xml": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             f'<workbook xmlns="{_NS}/spreadsheetml/2006/main" '
-            f'xmlns:r="{_NS}/officeDocument/2006/relationships"><sheets>{sheet_list}</sheets></workbook>'),
+            f'xmlns:r="{_NS}/officeDocument/2006/relationships"><sheets>{sheet_list}</sheets></workbook>'
+        ),
         "xl/_rels/workbook.xml.rels": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             f'<Relationships xmlns="{_NS}/package/2006/relationships">{rels}'
             f'<Relationship Id="rId{n + 1}" Type="{_NS}/officeDocument/2006/relationships/styles" '
-            'Target="styles.xml"/></Relationships>'),
+            'Target="styles.xml"/></Relationships>'
+        ),
         "xl/styles.xml": _STYLES,
         **parts,
     }
@@ -291,8 +299,15 @@ def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
     return buf.getvalue()
 
 
-def csv_bytes(table: Table, rows: np.ndarray, *, header: list[str] | None = None, above: list[str] = (),
-              encoding: str = "utf-8", crlf: bool = False) -> bytes:
+def csv_bytes(
+    table: Table,
+    rows: np.ndarray,
+    *,
+    header: list[str] | None = None,
+    above: list[str] = (),
+    encoding: str = "utf-8",
+    crlf: bool = False,
+) -> bytes:
     eol = "\r\n" if crlf else "\n"
     lines = [*above, ",".join(header or table.header), *table.csv_lines()[rows].tolist()]
     return (eol.join(lines) + eol).encode(encoding)
@@ -322,8 +337,7 @@ def _quarter_periods(world: World) -> list[Period]:
 class _Clock:
     """Realistic load times: most by the 15th of the month after the period, a few late."""
 
-    def __init__(self, rng: np.random.Generator, *, last_end: date, latest: datetime | None,
-                 late_share: float = 0.05):
+    def __init__(self, rng: np.random.Generator, *, last_end: date, latest: datetime | None, late_share: float = 0.05):
         self.rng = rng
         self.last_end = last_end
         self.latest = latest
@@ -342,8 +356,9 @@ class _Clock:
             day = due + timedelta(days=int(self.rng.integers(2, 26)))
         else:
             day = first + timedelta(days=int(self.rng.integers(1, (due - first).days + 1)))
-        at = datetime.combine(day, time(int(self.rng.integers(8, 17)), int(self.rng.integers(0, 60)),
-                                        int(self.rng.integers(0, 60))))
+        at = datetime.combine(
+            day, time(int(self.rng.integers(8, 17)), int(self.rng.integers(0, 60)), int(self.rng.integers(0, 60)))
+        )
         if self.latest is not None and at > self.latest:
             # Drawn after the build (the last month's returns, early in the next month): the same draw is
             # squeezed into the days between the period's end and now, so partners still send at different
@@ -390,11 +405,14 @@ def render_files(world: World, *, tidy: bool = False, now: datetime | None = Non
     att = f[("aspirations", "attendance")]
     year_one = (att["session_date"] < pd.Timestamp(add_months(world.start, 12))).to_numpy()
     att_services = services(att["services_used"], labels=not tidy).where(year_one, _codes(att["services_used"]))
-    t = Table(att["session_date"], {
-        "Session date": excel_date(att["session_date"]),
-        "Client ref": messy_refs(att["person_id"], rng),
-        "Services": att_services,
-    })
+    t = Table(
+        att["session_date"],
+        {
+            "Session date": excel_date(att["session_date"]),
+            "Client ref": messy_refs(att["person_id"], rng),
+            "Services": att_services,
+        },
+    )
     for p in months:
         above = [] if tidy else [["Aspirations drop-in register"], [f"Thursday sessions, {p.label()}"], []]
         idx = t.rows(p)
@@ -404,12 +422,31 @@ def render_files(world: World, *, tidy: bool = False, now: datetime | None = Non
             # The first file left out the last session of the month; a corrected file follows.
             first_idx = t.rows(p, drop=facts.corrected_session)
             at, late = clock.when(p, late=False)
-            out.append(SampleFile(name, "aspirations", p, at, xlsx_bytes([Sheet("Register", t.header, t, first_idx,
-                                                                              above)]),
-                                  {"attendance": len(first_idx)}, "superseded", late))
+            out.append(
+                SampleFile(
+                    name,
+                    "aspirations",
+                    p,
+                    at,
+                    xlsx_bytes([Sheet("Register", t.header, t, first_idx, above)]),
+                    {"attendance": len(first_idx)},
+                    "superseded",
+                    late,
+                )
+            )
             at2 = at + timedelta(days=9, hours=1)
-            out.append(SampleFile(_name("aspirations", "attendance", p, "xlsx", "_corrected"), "aspirations", p,
-                                  at2, content, {"attendance": len(idx)}, "correction", at2.date() > clock.due(p)))
+            out.append(
+                SampleFile(
+                    _name("aspirations", "attendance", p, "xlsx", "_corrected"),
+                    "aspirations",
+                    p,
+                    at2,
+                    content,
+                    {"attendance": len(idx)},
+                    "correction",
+                    at2.date() > clock.due(p),
+                )
+            )
             continue
         add(name, "aspirations", p, content, {"attendance": len(idx)})
 
@@ -424,42 +461,86 @@ def render_files(world: World, *, tidy: bool = False, now: datetime | None = Non
         "Never record where supplies were left or where a woman was met.",
     ]
     o = f[("aspirations", "outreach")]
-    t_o = Table(o["contact_date"], {
-        "Date": excel_date(o["contact_date"]), "Client ref": messy_refs(o["person_id"], rng),
-        "Type": lab(o["contact_type"]), "Condoms given": yes_no(o["condoms_given"]),
-        "Leaflet given": yes_no(o["leaflet_given"]),
-    })
+    t_o = Table(
+        o["contact_date"],
+        {
+            "Date": excel_date(o["contact_date"]),
+            "Client ref": messy_refs(o["person_id"], rng),
+            "Type": lab(o["contact_type"]),
+            "Condoms given": yes_no(o["condoms_given"]),
+            "Leaflet given": yes_no(o["leaflet_given"]),
+        },
+    )
     k = f[("aspirations", "keywork_review")]
-    t_k = Table(k["review_date"], {
-        "Review date": excel_date(k["review_date"]), "Person ID": messy_refs(k["person_id"], rng),
-        "Accommodation": lab(k["accommodation"]), "Has children": yes_no(k["has_children"]),
-        "Child contact": lab(k["child_contact"]), "Working status": lab(k["working_status"]),
-    })
+    t_k = Table(
+        k["review_date"],
+        {
+            "Review date": excel_date(k["review_date"]),
+            "Person ID": messy_refs(k["person_id"], rng),
+            "Accommodation": lab(k["accommodation"]),
+            "Has children": yes_no(k["has_children"]),
+            "Child contact": lab(k["child_contact"]),
+            "Working status": lab(k["working_status"]),
+        },
+    )
     su = f[("aspirations", "supplies")]
     t_s = Table(su["date"], {"Date": excel_date(su["date"]), "Item": lab(su["item"]), "Quantity": su["quantity"]})
     fb = f[("aspirations", "feedback")]
-    t_f = Table(fb["survey_date"], {
-        "Survey date": excel_date(fb["survey_date"]), "Person ID": _codes(fb["person_id"]),
-        "Feel heard": fb["feel_heard"], "Feel safe": fb["feel_safe"], "Service helpful": fb["service_helpful"],
-    })
+    t_f = Table(
+        fb["survey_date"],
+        {
+            "Survey date": excel_date(fb["survey_date"]),
+            "Person ID": _codes(fb["person_id"]),
+            "Feel heard": fb["feel_heard"],
+            "Feel safe": fb["feel_safe"],
+            "Service helpful": fb["service_helpful"],
+        },
+    )
     for p in months:
-        parts = {"outreach": (t_o, "Outreach"), "keywork_review": (t_k, "Key-work review"),
-                 "supplies": (t_s, "Supplies"), "feedback": (t_f, "Feedback")}
+        parts = {
+            "outreach": (t_o, "Outreach"),
+            "keywork_review": (t_k, "Key-work review"),
+            "supplies": (t_s, "Supplies"),
+            "feedback": (t_f, "Feedback"),
+        }
         idx = {r: tb.rows(p) for r, (tb, _) in parts.items()}
         sheets = [Sheet("Guidance", [], lines=guidance)] + [
-            Sheet(title, tb.header, tb, idx[r]) for r, (tb, title) in parts.items()]
-        add(_name("aspirations", "monthly", p, "xlsx"), "aspirations", p, xlsx_bytes(sheets),
-            {r: len(i) for r, i in idx.items()})
+            Sheet(title, tb.header, tb, idx[r]) for r, (tb, title) in parts.items()
+        ]
+        add(
+            _name("aspirations", "monthly", p, "xlsx"),
+            "aspirations",
+            p,
+            xlsx_bytes(sheets),
+            {r: len(i) for r, i in idx.items()},
+        )
 
-    for done in (t_o, t_k, t_s, t_f,):
+    for done in (
+        t_o,
+        t_k,
+        t_s,
+        t_f,
+    ):
         done.release()
 
     # --- vineyard: CSVs from an old Windows system (Windows-1252, UK dates, a notes column) -----------------
-    notes = np.array(["", "", "", "Café voucher given", "£5 food voucher", "Leaflet only – no contact made",
-                      "Signposted to Thursday drop-in"], dtype=object)
+    notes = np.array(
+        [
+            "",
+            "",
+            "",
+            "Café voucher given",
+            "£5 food voucher",
+            "Leaflet only – no contact made",
+            "Signposted to Thursday drop-in",
+        ],
+        dtype=object,
+    )
     vo = f[("vineyard", "outreach")]
     cols = {
-        "Date": uk_date(vo["contact_date"]), "Ref": _codes(vo["person_id"]), "Type": label(vo["contact_type"]),
+        "Date": uk_date(vo["contact_date"]),
+        "Ref": _codes(vo["person_id"]),
+        "Type": label(vo["contact_type"]),
         "Condoms given": yes_no(vo["condoms_given"], "Yes", "No"),
         "Leaflet given": yes_no(vo["leaflet_given"], "Yes", "No"),
     }
@@ -467,33 +548,63 @@ def render_files(world: World, *, tidy: bool = False, now: datetime | None = Non
         cols["Notes"] = pd.Series(notes[rng.integers(0, len(notes), len(vo))], dtype=object)
     t_vo = Table(vo["contact_date"], cols)
     vs = f[("vineyard", "supplies")]
-    t_vs = Table(vs["date"], {"Date": uk_date(vs["date"], two_digit_year=not tidy), "Item": label(vs["item"]),
-                              "Quantity": vs["quantity"]})
+    t_vs = Table(
+        vs["date"],
+        {"Date": uk_date(vs["date"], two_digit_year=not tidy), "Item": label(vs["item"]), "Quantity": vs["quantity"]},
+    )
     for p in months:
         if facts and facts.missing_month == p.start:
             continue  # this month's return never arrived
         idx = t_vo.rows(p)
-        add(_name("vineyard", "outreach", p, "csv"), "vineyard", p,
-            csv_bytes(t_vo, idx, above=[] if tidy else ["Vineyard street outreach - contacts log"],
-                      encoding="utf-8" if tidy else "cp1252", crlf=True), {"outreach": len(idx)})
+        add(
+            _name("vineyard", "outreach", p, "csv"),
+            "vineyard",
+            p,
+            csv_bytes(
+                t_vo,
+                idx,
+                above=[] if tidy else ["Vineyard street outreach - contacts log"],
+                encoding="utf-8" if tidy else "cp1252",
+                crlf=True,
+            ),
+            {"outreach": len(idx)},
+        )
         idx = t_vs.rows(p)
-        add(_name("vineyard", "supplies", p, "csv"), "vineyard", p, csv_bytes(t_vs, idx, crlf=True),
-            {"supplies": len(idx)})
+        add(
+            _name("vineyard", "supplies", p, "csv"),
+            "vineyard",
+            p,
+            csv_bytes(t_vs, idx, crlf=True),
+            {"supplies": len(idx)},
+        )
 
-    for done in (t_vo, t_vs,):
+    for done in (
+        t_vo,
+        t_vs,
+    ):
         done.release()
 
     # --- drug and alcohol service: monthly CSV (UTF-8 with BOM), labels ----------------------------------------
     tr = f[("drug_alcohol", "treatment")]
-    t_tr = Table(tr["snapshot_date"], {
-        "snapshot_date": tr["snapshot_date"].dt.strftime("%Y-%m-%d").astype(object),
-        "person_id": _codes(tr["person_id"]), "in_treatment": yes_no(tr["in_treatment"], "Yes", "No"),
-        "primary_substance": lab(tr["primary_substance"]), "rehab_stage": lab(tr["rehab_stage"]),
-    })
+    t_tr = Table(
+        tr["snapshot_date"],
+        {
+            "snapshot_date": tr["snapshot_date"].dt.strftime("%Y-%m-%d").astype(object),
+            "person_id": _codes(tr["person_id"]),
+            "in_treatment": yes_no(tr["in_treatment"], "Yes", "No"),
+            "primary_substance": lab(tr["primary_substance"]),
+            "rehab_stage": lab(tr["rehab_stage"]),
+        },
+    )
     for p in months:
         idx = t_tr.rows(p)
-        add(_name("drug_alcohol", "treatment", p, "csv"), "drug_alcohol", p,
-            csv_bytes(t_tr, idx, encoding="utf-8-sig"), {"treatment": len(idx)})
+        add(
+            _name("drug_alcohol", "treatment", p, "csv"),
+            "drug_alcohol",
+            p,
+            csv_bytes(t_tr, idx, encoding="utf-8-sig"),
+            {"treatment": len(idx)},
+        )
 
     for done in (t_tr,):
         done.release()
@@ -501,26 +612,46 @@ def render_files(world: World, *, tidy: bool = False, now: datetime | None = Non
     # --- health services -----------------------------------------------------------------------------------------
     def hc_table(rows: pd.DataFrame, headers: list[str], *, dates, labels: bool) -> Table:
         fn = label if labels else _codes
-        values = [dates(rows["contact_date"]), _codes(rows["person_id"]), _codes(rows["service"]),
-                  fn(rows["activity"]), fn(rows["reason"]), fn(rows["referral_to"])]
+        values = [
+            dates(rows["contact_date"]),
+            _codes(rows["person_id"]),
+            _codes(rows["service"]),
+            fn(rows["activity"]),
+            fn(rows["reason"]),
+            fn(rows["referral_to"]),
+        ]
         return Table(rows["contact_date"], dict(zip(headers, values, strict=True)))
 
     hc_cols = list(RETURNS["health_contacts"].column_names)
     t_sh = hc_table(f[("sexual_health", "health_contacts")], hc_cols, dates=excel_date, labels=False)
     for p in months:
         idx = t_sh.rows(p)
-        add(_name("sexual_health", "contacts", p, "xlsx"), "sexual_health", p,
-            xlsx_bytes([Sheet("Sheet1", t_sh.header, t_sh, idx)]), {"health_contacts": len(idx)})
+        add(
+            _name("sexual_health", "contacts", p, "xlsx"),
+            "sexual_health",
+            p,
+            xlsx_bytes([Sheet("Sheet1", t_sh.header, t_sh, idx)]),
+            {"health_contacts": len(idx)},
+        )
 
     for done in (t_sh,):
         done.release()
 
-    t_mh = hc_table(f[("mental_health", "health_contacts")], hc_cols,
-                    dates=(lambda s: s.dt.strftime("%Y-%m-%d").astype(object)) if tidy else long_date, labels=False)
+    t_mh = hc_table(
+        f[("mental_health", "health_contacts")],
+        hc_cols,
+        dates=(lambda s: s.dt.strftime("%Y-%m-%d").astype(object)) if tidy else long_date,
+        labels=False,
+    )
     for p in quarters:
         idx = t_mh.rows(p)
-        add(_name("mental_health", "contacts", p, "csv"), "mental_health", p, csv_bytes(t_mh, idx),
-            {"health_contacts": len(idx)})
+        add(
+            _name("mental_health", "contacts", p, "csv"),
+            "mental_health",
+            p,
+            csv_bytes(t_mh, idx),
+            {"health_contacts": len(idx)},
+        )
 
     for done in (t_mh,):
         done.release()
@@ -529,8 +660,13 @@ def render_files(world: World, *, tidy: bool = False, now: datetime | None = Non
     t_np = hc_table(f[("nurse_prescriber", "health_contacts")], titled, dates=excel_date, labels=not tidy)
     for p in months:
         idx = t_np.rows(p)
-        add(_name("nurse_prescriber", "consultations", p, "xlsx"), "nurse_prescriber", p,
-            xlsx_bytes([Sheet("Consultations", t_np.header, t_np, idx)]), {"health_contacts": len(idx)})
+        add(
+            _name("nurse_prescriber", "consultations", p, "xlsx"),
+            "nurse_prescriber",
+            p,
+            xlsx_bytes([Sheet("Consultations", t_np.header, t_np, idx)]),
+            {"health_contacts": len(idx)},
+        )
 
     for done in (t_np,):
         done.release()
@@ -540,29 +676,58 @@ def render_files(world: World, *, tidy: bool = False, now: datetime | None = Non
         # The dental service joined the partnership at the start of the second year and said, for the
         # record, that it had seen none of the women before: a nil return, not a gap.
         nil = Period(world.start, min(world.end, facts.dental_start - timedelta(days=1)))
-        content = xlsx_bytes([Sheet("health_contacts", hc_cols, None, None,
-                                    [] if tidy else [["Dental service: no contacts before the service started"]])])
+        content = xlsx_bytes(
+            [
+                Sheet(
+                    "health_contacts",
+                    hc_cols,
+                    None,
+                    None,
+                    [] if tidy else [["Dental service: no contacts before the service started"]],
+                )
+            ]
+        )
         at = datetime.combine(add_months(nil.end, 1).replace(day=6), time(10, 30))
         if nil.end >= facts.dental_start - timedelta(days=1):  # sent with its first monthly return
             at = datetime.combine(add_months(facts.dental_start, 1).replace(day=6), time(10, 30))
-        out.append(SampleFile(f"dental_contacts_{nil.code()}.xlsx", "dental", nil, at, content,
-                              {"health_contacts": 0}, "nil", at.date() > clock.due(nil)))
+        out.append(
+            SampleFile(
+                f"dental_contacts_{nil.code()}.xlsx",
+                "dental",
+                nil,
+                at,
+                content,
+                {"health_contacts": 0},
+                "nil",
+                at.date() > clock.due(nil),
+            )
+        )
     for p in months:
         if facts and p.start < facts.dental_start:
             continue
         idx = t_dn.rows(p)
-        add(_name("dental", "contacts", p, "xlsx"), "dental", p,
-            xlsx_bytes([Sheet("health_contacts", t_dn.header, t_dn, idx)]), {"health_contacts": len(idx)})
+        add(
+            _name("dental", "contacts", p, "xlsx"),
+            "dental",
+            p,
+            xlsx_bytes([Sheet("health_contacts", t_dn.header, t_dn, idx)]),
+            {"health_contacts": len(idx)},
+        )
 
     for done in (t_dn,):
         done.release()
 
     # --- safeguarding: monthly extract of the fortnightly meeting ------------------------------------------------
     sg = f[("safeguarding", "safeguarding")]
-    t_sg = Table(sg["meeting_date"], {
-        "Meeting date": excel_date(sg["meeting_date"]), "Person ID": messy_refs(sg["person_id"], rng),
-        "Risk level": lab(sg["risk_level"]), "Care plan in place": yes_no(sg["care_plan_in_place"], "Yes", "No"),
-    })
+    t_sg = Table(
+        sg["meeting_date"],
+        {
+            "Meeting date": excel_date(sg["meeting_date"]),
+            "Person ID": messy_refs(sg["person_id"], rng),
+            "Risk level": lab(sg["risk_level"]),
+            "Care plan in place": yes_no(sg["care_plan_in_place"], "Yes", "No"),
+        },
+    )
     refused_month = world.months[10] if len(world.months) > 11 else None
     for p in months:
         idx = t_sg.rows(p)
@@ -574,16 +739,40 @@ def render_files(world: World, *, tidy: bool = False, now: datetime | None = Non
             rows = sg.iloc[np.argsort(sg["meeting_date"].to_numpy(), kind="stable")[idx]]
             risk = lab(rows["risk_level"]).to_numpy(dtype=object, copy=True)
             risk[0] = "Very high"
-            bad = Table(rows["meeting_date"], {
-                "Meeting date": excel_date(rows["meeting_date"]), "Person ID": _codes(rows["person_id"]),
-                "Risk level": pd.Series(risk, dtype=object), "Care plan in place":
-                    yes_no(rows["care_plan_in_place"], "Yes", "No")})
+            bad = Table(
+                rows["meeting_date"],
+                {
+                    "Meeting date": excel_date(rows["meeting_date"]),
+                    "Person ID": _codes(rows["person_id"]),
+                    "Risk level": pd.Series(risk, dtype=object),
+                    "Care plan in place": yes_no(rows["care_plan_in_place"], "Yes", "No"),
+                },
+            )
             at, late = clock.when(p, late=False)
-            out.append(SampleFile(_name("safeguarding", "meetings", p, "xlsx", "_first_attempt"), "safeguarding", p, at,
-                                  xlsx_bytes([Sheet("Meetings", bad.header, bad, np.arange(len(idx)), above)]),
-                                  {"safeguarding": len(idx)}, "refused", late))
-            out.append(SampleFile(name, "safeguarding", p, at + timedelta(hours=2), content,
-                                  {"safeguarding": len(idx)}, "return", late))
+            out.append(
+                SampleFile(
+                    _name("safeguarding", "meetings", p, "xlsx", "_first_attempt"),
+                    "safeguarding",
+                    p,
+                    at,
+                    xlsx_bytes([Sheet("Meetings", bad.header, bad, np.arange(len(idx)), above)]),
+                    {"safeguarding": len(idx)},
+                    "refused",
+                    late,
+                )
+            )
+            out.append(
+                SampleFile(
+                    name,
+                    "safeguarding",
+                    p,
+                    at + timedelta(hours=2),
+                    content,
+                    {"safeguarding": len(idx)},
+                    "return",
+                    late,
+                )
+            )
             continue
         add(name, "safeguarding", p, content, {"safeguarding": len(idx)})
 
@@ -592,23 +781,39 @@ def render_files(world: World, *, tidy: bool = False, now: datetime | None = Non
 
     # --- police: one row a month, the month written 'Apr 2026' ---------------------------------------------------------
     po = f[("police", "police_monthly")]
-    t_po = Table(po["month"], {
-        "Month": po["month"].dt.strftime("%b %Y").astype(object), "Violence reports": po["violence_reports"],
-        "Arrests soliciting": po["arrests_soliciting"], "Support referrals": po["support_referrals"],
-        "Kerb crawling actions": po["kerb_crawling_actions"],
-    })
+    t_po = Table(
+        po["month"],
+        {
+            "Month": po["month"].dt.strftime("%b %Y").astype(object),
+            "Violence reports": po["violence_reports"],
+            "Arrests soliciting": po["arrests_soliciting"],
+            "Support referrals": po["support_referrals"],
+            "Kerb crawling actions": po["kerb_crawling_actions"],
+        },
+    )
     for p in months:
         idx = t_po.rows(p)
         add(_name("police", "monthly", p, "csv"), "police", p, csv_bytes(t_po, idx), {"police_monthly": len(idx)})
 
     # --- trauma-informed training: quarterly workbook --------------------------------------------------------------------
     tn = f[("trauma_alliance", "training")]
-    t_tn = Table(tn["course_date"], {"Course date": excel_date(tn["course_date"]), "Agency": lab(tn["agency"]),
-                                     "Staff trained": tn["staff_trained"]})
+    t_tn = Table(
+        tn["course_date"],
+        {
+            "Course date": excel_date(tn["course_date"]),
+            "Agency": lab(tn["agency"]),
+            "Staff trained": tn["staff_trained"],
+        },
+    )
     for p in quarters:
         idx = t_tn.rows(p)
-        add(_name("trauma_alliance", "training", p, "xlsx"), "trauma_alliance", p,
-            xlsx_bytes([Sheet("Courses", t_tn.header, t_tn, idx)]), {"training": len(idx)})
+        add(
+            _name("trauma_alliance", "training", p, "xlsx"),
+            "trauma_alliance",
+            p,
+            xlsx_bytes([Sheet("Courses", t_tn.header, t_tn, idx)]),
+            {"training": len(idx)},
+        )
 
     out.sort(key=lambda s: (s.loaded_at, s.name))
     return out

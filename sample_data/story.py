@@ -38,6 +38,7 @@ def last_month(today: date | None = None) -> date:
     """
     return last_complete_month(today or clock.today()).start
 
+
 MAX_REFERENCES = 9999  # P0001 .. P9999: the reference scheme holds no more
 
 # Drop-in services and how often a woman at a session uses each.
@@ -145,8 +146,9 @@ def _service_strings() -> np.ndarray:
     return np.asarray(table, dtype=object)
 
 
-def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, seed: int = DEFAULT_SEED,
-                end_month: date | None = None) -> World:
+def build_world(
+    *, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, seed: int = DEFAULT_SEED, end_month: date | None = None
+) -> World:
     """Generate every partner's rows for ``women`` women over ``months`` months.
 
     The months end with ``end_month`` (by default :func:`last_month`); the same seed and end month always
@@ -192,11 +194,13 @@ def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, see
     use[:, dental_col] = u[:, dental_col] < p_dental
     mask = (use * (1 << np.arange(len(_SERVICES)))[None, :]).sum(axis=1)
     services = _service_strings()[mask]
-    attendance = pd.DataFrame({
-        "session_date": pd.DatetimeIndex(sdates),
-        "person_id": refs[w_idx],
-        "services_used": _blank(rng, services, 0.03),
-    })
+    attendance = pd.DataFrame(
+        {
+            "session_date": pd.DatetimeIndex(sdates),
+            "person_id": refs[w_idx],
+            "services_used": _blank(rng, services, 0.03),
+        }
+    )
     attendance = attendance.drop_duplicates(["session_date", "person_id"]).reset_index(drop=True)
     corrected_session = None
     if corrected_month is not None:
@@ -220,8 +224,9 @@ def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, see
         return df.reset_index(drop=True)
 
     n = len(base)
-    sh_referral = _pick(rng, ["cervical_screening", "breast_screening", "gp_registration", "none"],
-                        [0.06, 0.02, 0.02, 0.9], n)
+    sh_referral = _pick(
+        rng, ["cervical_screening", "breast_screening", "gp_registration", "none"], [0.06, 0.02, 0.02, 0.9], n
+    )
     world.frames[("sexual_health", "health_contacts")] = contacts(
         "sexual_health",
         _pick(rng, ACTIVITIES_BY_SERVICE["sexual_health"], [0.4, 0.25, 0.15, 0.2], n),
@@ -229,21 +234,29 @@ def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, see
     )
     mh_ref = np.where(rng.random(n) < 0.04, "gp_registration", None)
     world.frames[("mental_health", "health_contacts")] = contacts(
-        "mental_health", _pick(rng, ACTIVITIES_BY_SERVICE["mental_health"], [0.2, 0.8], n), referral=mh_ref,
+        "mental_health",
+        _pick(rng, ACTIVITIES_BY_SERVICE["mental_health"], [0.2, 0.8], n),
+        referral=mh_ref,
     )
     reasons = ("skin_infection", "wound_care", "oral_health", "respiratory", "womens_health", "other")
     r1 = _pick(rng, reasons, [0.24, 0.24, 0.22, 0.12, 0.13, 0.05], n)
     r2 = _pick(rng, reasons, [0.28, 0.28, 0.08, 0.14, 0.16, 0.06], n)
     reason = np.where(year2, r2, r1)
     # Before the dental service there was nowhere to refer to: oral health went to a GP, if anywhere.
-    np_ref = np.where(year2 & (reason == "oral_health") & (rng.random(n) < 0.6), "dental",
-                      np.where(rng.random(n) < 0.05, "cervical_screening",
-                               np.where(rng.random(n) < 0.04, "gp_registration", None)))
+    np_ref = np.where(
+        year2 & (reason == "oral_health") & (rng.random(n) < 0.6),
+        "dental",
+        np.where(rng.random(n) < 0.05, "cervical_screening", np.where(rng.random(n) < 0.04, "gp_registration", None)),
+    )
     world.frames[("nurse_prescriber", "health_contacts")] = contacts(
-        "nurse_prescriber", np.full(n, "consultation", dtype=object), reason=reason, referral=np_ref,
+        "nurse_prescriber",
+        np.full(n, "consultation", dtype=object),
+        reason=reason,
+        referral=np_ref,
     )
     world.frames[("dental", "health_contacts")] = contacts(
-        "dental", _pick(rng, ACTIVITIES_BY_SERVICE["dental"], [0.5, 0.35, 0.15], n),
+        "dental",
+        _pick(rng, ACTIVITIES_BY_SERVICE["dental"], [0.5, 0.35, 0.15], n),
     )
 
     # --- outreach: aspirations and vineyard ----------------------------------------------------------
@@ -266,13 +279,15 @@ def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, see
         ctype = _pick(prng, ["street", "phone", "other"], [street, 0.93 - street, 0.07], k)
         condoms = np.where(ctype == "street", prng.random(k) < 0.65, prng.random(k) < 0.1)
         leaflet = prng.random(k) < 0.4
-        df = pd.DataFrame({
-            "contact_date": _random_days(prng, mm, first, weekdays=False),
-            "person_id": person,
-            "contact_type": ctype,
-            "condoms_given": pd.array(_blank(prng, condoms, 0.04), dtype="boolean"),
-            "leaflet_given": pd.array(_blank(prng, leaflet, 0.04), dtype="boolean"),
-        })
+        df = pd.DataFrame(
+            {
+                "contact_date": _random_days(prng, mm, first, weekdays=False),
+                "person_id": person,
+                "contact_type": ctype,
+                "condoms_given": pd.array(_blank(prng, condoms, 0.04), dtype="boolean"),
+                "leaflet_given": pd.array(_blank(prng, leaflet, 0.04), dtype="boolean"),
+            }
+        )
         return df.sort_values(["contact_date"], kind="stable").reset_index(drop=True)
 
     world.frames[("aspirations", "outreach")] = outreach(0.35, 5, 0.55, 1)
@@ -282,8 +297,9 @@ def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, see
     kw_rng = np.random.default_rng([seed, 3])
     acc = _pick(kw_rng, range(6), [0.25, 0.2, 0.2, 0.15, 0.1, 0.1], women).astype(int)
     has_children = kw_rng.random(women) < 0.6
-    contact = _pick(kw_rng, ["none", "indirect", "supervised", "unsupervised", "living_with"],
-                    [0.45, 0.3, 0.12, 0.05, 0.08], women)
+    contact = _pick(
+        kw_rng, ["none", "indirect", "supervised", "unsupervised", "living_with"], [0.45, 0.3, 0.12, 0.05, 0.08], women
+    )
     working = _pick(kw_rng, ["active", "reduced", "stopped"], [0.75, 0.2, 0.05], women)
     # Three women (more at larger scale) restart direct contact with their children.
     eligible = np.nonzero(has_children & np.isin(contact, ["none", "indirect"]) & (arrival == 0) & ~leaves)[0]
@@ -301,10 +317,19 @@ def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, see
             flip = (kw_rng.random(women) < 0.05) & np.isin(contact, ["none", "indirect"])
             contact = np.where(flip, np.where(contact == "none", "indirect", "none"), contact)
             u = kw_rng.random(women)
-            working = np.where((working == "active") & (u < 0.04), "reduced",
-                               np.where((working == "reduced") & (u < 0.04), "stopped",
-                                        np.where((working == "reduced") & (u > 0.98), "active",
-                                                 np.where((working == "stopped") & (u > 0.99), "reduced", working))))
+            working = np.where(
+                (working == "active") & (u < 0.04),
+                "reduced",
+                np.where(
+                    (working == "reduced") & (u < 0.04),
+                    "stopped",
+                    np.where(
+                        (working == "reduced") & (u > 0.98),
+                        "active",
+                        np.where((working == "stopped") & (u > 0.99), "reduced", working),
+                    ),
+                ),
+            )
         starting = restart[restart_at == m]
         contact[starting] = "supervised"
         later = restart[(restart_at + 4) == m]
@@ -318,14 +343,18 @@ def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, see
         hc[always_reviewed[w]] = True
         hc_b = pd.array(hc, dtype="boolean")
         cc = np.where(hc_b.fillna(False).to_numpy(dtype=bool), contact[w], None)
-        frames.append(pd.DataFrame({
-            "review_date": _random_days(kw_rng, np.full(k, m), first, weekdays=True),
-            "person_id": refs[w],
-            "accommodation": _blank(kw_rng, acc_code, 0.02),
-            "has_children": hc_b,
-            "child_contact": cc,
-            "working_status": _blank(kw_rng, working[w].astype(object), 0.03),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "review_date": _random_days(kw_rng, np.full(k, m), first, weekdays=True),
+                    "person_id": refs[w],
+                    "accommodation": _blank(kw_rng, acc_code, 0.02),
+                    "has_children": hc_b,
+                    "child_contact": cc,
+                    "working_status": _blank(kw_rng, working[w].astype(object), 0.03),
+                }
+            )
+        )
     keywork = pd.concat(frames, ignore_index=True).drop_duplicates(["review_date", "person_id"])
     world.frames[("aspirations", "keywork_review")] = keywork.reset_index(drop=True)
 
@@ -333,8 +362,12 @@ def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, see
     tr_rng = np.random.default_rng([seed, 4])
     known = tr_rng.random(women) < 0.8
     engaged_in_treatment = np.where(tr_rng.random(women) < 0.8, 0.92, 0.25)
-    substance = _pick(tr_rng, ["opiates_and_crack", "crack", "opiates", "alcohol", "cannabis", "other"],
-                      [0.35, 0.25, 0.15, 0.15, 0.05, 0.05], women)
+    substance = _pick(
+        tr_rng,
+        ["opiates_and_crack", "crack", "opiates", "alcohol", "cannabis", "other"],
+        [0.35, 0.25, 0.15, 0.15, 0.05, 0.05],
+        women,
+    )
     stage = _pick(tr_rng, ["not_assessed", "considering", "disengaged"], [0.6, 0.33, 0.07], women)
     candidates = np.nonzero(known & (arrival == 0) & ~leaves)[0]
     n_path = min(max(5, women // 10), len(candidates))
@@ -357,13 +390,17 @@ def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, see
         in_tr = tr_rng.random(women) < engaged_in_treatment
         in_tr = np.where(np.isin(st, ["ready", "referred", "admitted", "completed"]), True, in_tr)
         k = len(w)
-        frames.append(pd.DataFrame({
-            "snapshot_date": pd.DatetimeIndex(np.repeat(snapshot_days[m:m + 1], k)),
-            "person_id": refs[w],
-            "in_treatment": pd.array(in_tr[w], dtype="boolean"),
-            "primary_substance": _blank(tr_rng, substance[w], 0.03),
-            "rehab_stage": _blank(tr_rng, st[w].astype(object), 0.05),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "snapshot_date": pd.DatetimeIndex(np.repeat(snapshot_days[m : m + 1], k)),
+                    "person_id": refs[w],
+                    "in_treatment": pd.array(in_tr[w], dtype="boolean"),
+                    "primary_substance": _blank(tr_rng, substance[w], 0.03),
+                    "rehab_stage": _blank(tr_rng, st[w].astype(object), 0.05),
+                }
+            )
+        )
         # Rehab pathway women always have a recorded stage: the story depends on it.
         frames[-1].loc[np.isin(w, path), "rehab_stage"] = st[w][np.isin(w, path)]
     treatment = pd.concat(frames, ignore_index=True).drop_duplicates(["snapshot_date", "person_id"])
@@ -383,25 +420,31 @@ def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, see
         w = np.nonzero(month_active[m_of[i]] & (sg_rng.random(women) < p_discussed))[0]
         progress = i / max(1, len(meetings) - 1)
         p_plan = np.array([0.78 + 0.17 * progress, 0.6, 0.3])[risk[w]]
-        frames.append(pd.DataFrame({
-            "meeting_date": pd.DatetimeIndex(np.repeat(np.datetime64(d.date()), len(w))),
-            "person_id": refs[w],
-            "risk_level": np.asarray(["high", "medium", "low"], dtype=object)[risk[w]],
-            "care_plan_in_place": pd.array(sg_rng.random(len(w)) < p_plan, dtype="boolean"),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "meeting_date": pd.DatetimeIndex(np.repeat(np.datetime64(d.date()), len(w))),
+                    "person_id": refs[w],
+                    "risk_level": np.asarray(["high", "medium", "low"], dtype=object)[risk[w]],
+                    "care_plan_in_place": pd.array(sg_rng.random(len(w)) < p_plan, dtype="boolean"),
+                }
+            )
+        )
     safeguarding = pd.concat(frames, ignore_index=True).drop_duplicates(["meeting_date", "person_id"])
     world.frames[("safeguarding", "safeguarding")] = safeguarding.reset_index(drop=True)
 
     # --- police: monthly aggregate figures ---------------------------------------------------------------
     po_rng = np.random.default_rng([seed, 6])
     t = np.arange(months) / max(1, months - 1)
-    world.frames[("police", "police_monthly")] = pd.DataFrame({
-        "month": pd.DatetimeIndex(first),
-        "violence_reports": po_rng.poisson(5 * scale, months),
-        "arrests_soliciting": po_rng.poisson((4.0 - 3.2 * t) * scale),
-        "support_referrals": po_rng.poisson((2.0 + 7.0 * t) * scale),
-        "kerb_crawling_actions": po_rng.poisson(3 * scale, months),
-    })
+    world.frames[("police", "police_monthly")] = pd.DataFrame(
+        {
+            "month": pd.DatetimeIndex(first),
+            "violence_reports": po_rng.poisson(5 * scale, months),
+            "arrests_soliciting": po_rng.poisson((4.0 - 3.2 * t) * scale),
+            "support_referrals": po_rng.poisson((2.0 + 7.0 * t) * scale),
+            "kerb_crawling_actions": po_rng.poisson(3 * scale, months),
+        }
+    )
 
     # --- training: trauma-informed care courses, at least one a quarter ------------------------------------
     tn_rng = np.random.default_rng([seed, 7])
@@ -410,13 +453,16 @@ def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, see
     courses = tn_rng.random((months, len(agencies))) < p_course[None, :]
     courses[::3, 0] = True  # police every quarter: the strategy's first training priority
     m_idx, a_idx = np.nonzero(courses)
-    staff = np.where(agencies[a_idx] == "police", tn_rng.integers(8, 26, len(a_idx)),
-                     tn_rng.integers(4, 16, len(a_idx)))
-    training = pd.DataFrame({
-        "course_date": _random_days(tn_rng, m_idx, first, weekdays=True),
-        "agency": agencies[a_idx],
-        "staff_trained": staff,
-    }).drop_duplicates(["course_date", "agency"])
+    staff = np.where(
+        agencies[a_idx] == "police", tn_rng.integers(8, 26, len(a_idx)), tn_rng.integers(4, 16, len(a_idx))
+    )
+    training = pd.DataFrame(
+        {
+            "course_date": _random_days(tn_rng, m_idx, first, weekdays=True),
+            "agency": agencies[a_idx],
+            "staff_trained": staff,
+        }
+    ).drop_duplicates(["course_date", "agency"])
     world.frames[("trauma_alliance", "training")] = training.sort_values("course_date").reset_index(drop=True)
 
     # --- supplies: condoms and leaflets ----------------------------------------------------------------------
@@ -424,11 +470,13 @@ def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, see
 
     def supplies(days: pd.DatetimeIndex, condoms: float, leaflets: float) -> pd.DataFrame:
         k = len(days)
-        df = pd.DataFrame({
-            "date": pd.DatetimeIndex(np.concatenate([days.to_numpy(), days.to_numpy()])),
-            "item": np.repeat(np.array(["condoms", "leaflets"], dtype=object), k),
-            "quantity": np.concatenate([su_rng.poisson(condoms * scale, k), su_rng.poisson(leaflets * scale, k)]),
-        })
+        df = pd.DataFrame(
+            {
+                "date": pd.DatetimeIndex(np.concatenate([days.to_numpy(), days.to_numpy()])),
+                "item": np.repeat(np.array(["condoms", "leaflets"], dtype=object), k),
+                "quantity": np.concatenate([su_rng.poisson(condoms * scale, k), su_rng.poisson(leaflets * scale, k)]),
+            }
+        )
         return df.sort_values(["date", "item"]).reset_index(drop=True)
 
     world.frames[("aspirations", "supplies")] = supplies(sessions, 60, 15)
@@ -451,13 +499,15 @@ def build_world(*, women: int = DEFAULT_WOMEN, months: int = DEFAULT_MONTHS, see
         return pd.array(_blank(fb_rng, score, 0.05), dtype="Int64")
 
     person = np.where(fb_rng.random(k) < 0.5, refs[fb_rng.integers(0, women, k)], None)
-    world.frames[("aspirations", "feedback")] = pd.DataFrame({
-        "survey_date": survey_dates,
-        "person_id": person,
-        "feel_heard": answers(0.62 + 0.2 * progress),
-        "feel_safe": answers(0.5 + 0.2 * progress),
-        "service_helpful": answers(0.75 + 0.1 * progress),
-    })
+    world.frames[("aspirations", "feedback")] = pd.DataFrame(
+        {
+            "survey_date": survey_dates,
+            "person_id": person,
+            "feel_heard": answers(0.62 + 0.2 * progress),
+            "feel_safe": answers(0.5 + 0.2 * progress),
+            "service_helpful": answers(0.75 + 0.1 * progress),
+        }
+    )
 
     # Vineyard never sent its return for one month: those rows never reach anyone.
     if missing_month is not None:

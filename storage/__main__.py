@@ -70,15 +70,18 @@ def run(argv: list[str] | None = None) -> int:
             res = apply_retention(ensure_schema(url), days=args.days, dry_run=args.dry_run)
             verb = "would delete" if args.dry_run else "deleted"
             parts = [f"{res.archived_files} archived files"] + [
-                f"{n} replaced {name} rows" for name, n in sorted(res.superseded_rows.items())]
-            print(f"{where}: {verb} {', '.join(parts)} older than {res.cutoff:%Y-%m-%d %H:%M} UTC "
-                  f"({res.days} days)")
+                f"{n} replaced {name} rows" for name, n in sorted(res.superseded_rows.items())
+            ]
+            print(f"{where}: {verb} {', '.join(parts)} older than {res.cutoff:%Y-%m-%d %H:%M} UTC ({res.days} days)")
     except (BackupError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except sa.exc.ArgumentError:
-        print("error: the database URL is not valid; give an SQLAlchemy URL such as "
-              "postgresql+psycopg://user@host/dbname or sqlite:////path/to/outcomes.db", file=sys.stderr)
+        print(
+            "error: the database URL is not valid; give an SQLAlchemy URL such as "
+            "postgresql+psycopg://user@host/dbname or sqlite:////path/to/outcomes.db",
+            file=sys.stderr,
+        )
         return 1
     except sa.exc.SQLAlchemyError as exc:
         # The driver's first line says what went wrong (no SQL, no parameters, no password).

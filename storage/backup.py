@@ -75,8 +75,9 @@ def pg_client(tool: str, engine: sa.Engine) -> str:
     found = shutil.which(tool)
     if found:
         return found
-    raise BackupError(f"{tool} was not found: install the PostgreSQL {major} client "
-                      f"(Debian package postgresql-client-{major}).")
+    raise BackupError(
+        f"{tool} was not found: install the PostgreSQL {major} client (Debian package postgresql-client-{major})."
+    )
 
 
 def _libpq(url: sa.URL) -> tuple[str, dict[str, str]]:
@@ -112,8 +113,18 @@ def backup(*, db: str | None = None, out: Path) -> BackupResult:
     try:
         if engine.dialect.name == "postgresql":
             uri, env = _libpq(url)
-            _run([pg_client("pg_dump", engine), "--format=custom", "--no-owner", "--no-privileges",
-                  f"--file={tmp}", f"--dbname={uri}"], env, "pg_dump")
+            _run(
+                [
+                    pg_client("pg_dump", engine),
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    f"--file={tmp}",
+                    f"--dbname={uri}",
+                ],
+                env,
+                "pg_dump",
+            )
         elif engine.dialect.name == "sqlite":
             _sqlite_copy(sqlite3.connect(_sqlite_path(url), timeout=60), sqlite3.connect(tmp))
         else:
@@ -150,8 +161,21 @@ def restore(*, db: str | None = None, file: Path) -> BackupResult:
             raise BackupError(f"{file.name} is not a PostgreSQL custom-format backup (pg_dump -Fc)")
         engine.dispose()
         uri, env = _libpq(url)
-        _run([pg_client("pg_restore", engine), "--clean", "--if-exists", "--no-owner", "--no-privileges",
-              "--single-transaction", "--exit-on-error", f"--dbname={uri}", str(file)], env, "pg_restore")
+        _run(
+            [
+                pg_client("pg_restore", engine),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                f"--dbname={uri}",
+                str(file),
+            ],
+            env,
+            "pg_restore",
+        )
     elif engine.dialect.name == "sqlite":
         with file.open("rb") as f:
             if f.read(16) != b"SQLite format 3\x00":
@@ -163,8 +187,7 @@ def restore(*, db: str | None = None, file: Path) -> BackupResult:
         raise BackupError(f"restores into {engine.dialect.name} databases are not supported")
     engine.dispose()
     upgrade(engine)
-    audit(engine, username=_actor(), role="system", action="restore",
-          detail={"file_name": file.name, "sha256": digest})
+    audit(engine, username=_actor(), role="system", action="restore", detail={"file_name": file.name, "sha256": digest})
     return BackupResult(file, file.stat().st_size, digest)
 
 

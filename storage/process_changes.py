@@ -16,17 +16,39 @@ from storage.db import write_transaction
 from storage.repository import _connection, audit, utcnow
 
 
-def add_change(engine: sa.Engine, *, changed_on: date, reason: str, applies_to: list[str] | None,
-               by: tuple[str, str | None], at: datetime | None = None) -> int:
+def add_change(
+    engine: sa.Engine,
+    *,
+    changed_on: date,
+    reason: str,
+    applies_to: list[str] | None,
+    by: tuple[str, str | None],
+    at: datetime | None = None,
+) -> int:
     """Record a process change on ``changed_on`` (``applies_to``: the charts, or None for every chart)."""
     t = schema.process_changes
     with write_transaction(engine) as conn:
-        cid = conn.execute(t.insert().values(
-            changed_on=changed_on, reason=reason, applies_to=applies_to, recorded_by=by[0][:80],
-            recorded_at=at or utcnow())).inserted_primary_key[0]
-        audit(conn, username=by[0], role=by[1], action="process_change_added",
-              detail={"change": int(cid), "date": changed_on.isoformat(), "charts": applies_to or "all",
-                      "characters": len(reason)})
+        cid = conn.execute(
+            t.insert().values(
+                changed_on=changed_on,
+                reason=reason,
+                applies_to=applies_to,
+                recorded_by=by[0][:80],
+                recorded_at=at or utcnow(),
+            )
+        ).inserted_primary_key[0]
+        audit(
+            conn,
+            username=by[0],
+            role=by[1],
+            action="process_change_added",
+            detail={
+                "change": int(cid),
+                "date": changed_on.isoformat(),
+                "charts": applies_to or "all",
+                "characters": len(reason),
+            },
+        )
     return int(cid)
 
 
@@ -38,9 +60,13 @@ def remove_change(engine: sa.Engine, *, change_id: int, by: tuple[str, str | Non
         if row is None:
             raise KeyError(f"no process change {change_id}")
         conn.execute(t.delete().where(t.c.id == change_id))
-        audit(conn, username=by[0], role=by[1], action="process_change_removed",
-              detail={"change": int(change_id), "date": row.changed_on.isoformat(),
-                      "charts": row.applies_to or "all"})
+        audit(
+            conn,
+            username=by[0],
+            role=by[1],
+            action="process_change_removed",
+            detail={"change": int(change_id), "date": row.changed_on.isoformat(), "charts": row.applies_to or "all"},
+        )
 
 
 def list_changes(conn: sa.Connection | sa.Engine) -> list[dict]:

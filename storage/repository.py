@@ -50,10 +50,16 @@ def _supersede(return_name: str) -> sa.Update:
     """Mark a partner's current rows of one return dated in a period as superseded by a submission."""
     t = schema.return_tables[return_name]
     dcol = t.c[RETURNS[return_name].date_column]
-    return (t.update()
-            .where(t.c.partner == sa.bindparam("b_partner"), t.c.superseded_at.is_(None),
-                   dcol >= sa.bindparam("b_start"), dcol <= sa.bindparam("b_end"))
-            .values(superseded_at=sa.bindparam("b_now"), superseded_by=sa.bindparam("b_submission")))
+    return (
+        t.update()
+        .where(
+            t.c.partner == sa.bindparam("b_partner"),
+            t.c.superseded_at.is_(None),
+            dcol >= sa.bindparam("b_start"),
+            dcol <= sa.bindparam("b_end"),
+        )
+        .values(superseded_at=sa.bindparam("b_now"), superseded_by=sa.bindparam("b_submission"))
+    )
 
 
 def find_submission(conn: sa.Connection, sha256: str) -> dict | None:
@@ -92,40 +98,73 @@ def store_submission(
                 then(conn, result)
             return result
         now = loaded_at or utcnow()
-        sub_id = conn.execute(_INSERT_SUBMISSION, {
-            "sha256": sha256, "file_name": kept_file_name(file_name, sha256)[:255], "partner": partner,
-            "period_start": period.start,
-            "period_end": period.end, "loaded_by": loaded_by, "loaded_at": now, "status": "accepted",
-            "size_bytes": len(content), "warnings": list(warnings),
-        }).inserted_primary_key[0]
+        sub_id = conn.execute(
+            _INSERT_SUBMISSION,
+            {
+                "sha256": sha256,
+                "file_name": kept_file_name(file_name, sha256)[:255],
+                "partner": partner,
+                "period_start": period.start,
+                "period_end": period.end,
+                "loaded_by": loaded_by,
+                "loaded_at": now,
+                "status": "accepted",
+                "size_bytes": len(content),
+                "warnings": list(warnings),
+            },
+        ).inserted_primary_key[0]
         conn.execute(_INSERT_ARCHIVED, {"submission_id": sub_id, "content": content})
         replaced: dict[str, int] = {}
         for sh in sheets:
-            conn.execute(_INSERT_SHEET, {"submission_id": sub_id, "sheet": sh.sheet[:255],
-                                         "return_name": sh.return_name, "rows": len(sh.frame)})
+            conn.execute(
+                _INSERT_SHEET,
+                {
+                    "submission_id": sub_id,
+                    "sheet": sh.sheet[:255],
+                    "return_name": sh.return_name,
+                    "rows": len(sh.frame),
+                },
+            )
         for return_name in dict.fromkeys(sh.return_name for sh in sheets):
             t = schema.return_tables[return_name]
-            res = conn.execute(_supersede(return_name), {"b_partner": partner, "b_start": period.start,
-                                                         "b_end": period.end, "b_now": now, "b_submission": sub_id})
+            res = conn.execute(
+                _supersede(return_name),
+                {
+                    "b_partner": partner,
+                    "b_start": period.start,
+                    "b_end": period.end,
+                    "b_now": now,
+                    "b_submission": sub_id,
+                },
+            )
             replaced[return_name] = res.rowcount or 0
             for sh in sheets:
                 if sh.return_name != return_name or sh.frame.empty:
                     continue
-                write_rows(conn, t, return_name, sh.frame,
-                           {"submission_id": sub_id, "partner": partner, "valid_from": now})
+                write_rows(
+                    conn, t, return_name, sh.frame, {"submission_id": sub_id, "partner": partner, "valid_from": now}
+                )
         result = StoreResult("accepted", sub_id, now, replaced)
         if then is not None:
             then(conn, result)
         return result
 
 
-def log_refusal(engine: sa.Engine, *, sha256: str, file_name: str, partner: str, loaded_by: str,
-                reasons: list[dict]) -> None:
+def log_refusal(
+    engine: sa.Engine, *, sha256: str, file_name: str, partner: str, loaded_by: str, reasons: list[dict]
+) -> None:
     """Record that a file was refused: hash, name, partner, time and reasons only."""
     with engine.begin() as conn:
-        conn.execute(schema.refusals.insert().values(
-            sha256=sha256, file_name=kept_file_name(file_name, sha256)[:255], partner=partner[:40], loaded_by=loaded_by[:80],
-            attempted_at=utcnow(), reasons=reasons))
+        conn.execute(
+            schema.refusals.insert().values(
+                sha256=sha256,
+                file_name=kept_file_name(file_name, sha256)[:255],
+                partner=partner[:40],
+                loaded_by=loaded_by[:80],
+                attempted_at=utcnow(),
+                reasons=reasons,
+            )
+        )
 
 
 def _current(t: sa.Table, as_of: datetime | None):
@@ -178,12 +217,18 @@ def read_return(
             # The driver's own rows: SQLAlchemy's per-value result processing (on SQLite, a date parsed in
             # Python for every row) cost seconds a read.
             rows = c.execute(sa.select(*cols).where(*where)).cursor.fetchall()
-            forms = [_distinct_form(np.fromiter(map(operator.itemgetter(i), rows), dtype=object, count=len(rows)))
-                     for i in range(len(cols))]
+            forms = [
+                _distinct_form(np.fromiter(map(operator.itemgetter(i), rows), dtype=object, count=len(rows)))
+                for i in range(len(cols))
+            ]
     n = len(forms[0][0]) if forms else 0
-    return pd.DataFrame({name: _column(kind, codes, distinct, sqlite=sqlite)
-                         for name, kind, (codes, distinct) in zip(names, kinds, forms, strict=True)},
-                        index=pd.RangeIndex(n))
+    return pd.DataFrame(
+        {
+            name: _column(kind, codes, distinct, sqlite=sqlite)
+            for name, kind, (codes, distinct) in zip(names, kinds, forms, strict=True)
+        },
+        index=pd.RangeIndex(n),
+    )
 
 
 def _distinct_form(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -202,8 +247,11 @@ def _joined_columns(c: sa.Connection, cols: list[sa.Column], where) -> list[tupl
     parts: list = [sa.func.count()]
     for col in cols:
         # A column that may be blank also counts its values, to tell a blank from a value equal to the mark.
-        parts += [sa.func.count(col), sa.func.group_concat(sa.func.ifnull(col, _BLANK_SQL), _SEP_SQL)] if col.nullable \
+        parts += (
+            [sa.func.count(col), sa.func.group_concat(sa.func.ifnull(col, _BLANK_SQL), _SEP_SQL)]
+            if col.nullable
             else [sa.func.count(), sa.func.group_concat(col, _SEP_SQL)]
+        )
     try:
         row = c.execute(sa.select(*parts).where(where)).one()
     except sa.exc.DBAPIError:  # longer than SQLite allows a text to be
@@ -236,8 +284,9 @@ def _column(kind: str, codes: np.ndarray, distinct: np.ndarray, *, sqlite: bool)
     if kind in _TEXT_KINDS:
         # Arrow spreads the distinct texts by code: pandas' own text dtype (NaN where blank), ten times
         # quicker than from a Python object per row.
-        text = pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0),
-                                              pa.array([str(v) for v in distinct], pa.large_string()))
+        text = pa.DictionaryArray.from_arrays(
+            pa.array(codes, mask=codes < 0), pa.array([str(v) for v in distinct], pa.large_string())
+        )
         return pd.Series(pd.array(text.cast(pa.large_string()), dtype="str"))
     if kind == "yesno":
         # SQLite holds 0/1: back to True/False; blank stays None (an object column, as pandas holds it).
@@ -256,52 +305,89 @@ def read_coverage(conn: sa.Connection | sa.Engine, *, as_of: datetime | None = N
     """Accepted submissions by (partner, return): period, rows, when loaded."""
     s, sh = schema.submissions, schema.submission_sheets
     q = sa.select(
-        s.c.id.label("submission_id"), s.c.partner, sh.c.return_name, s.c.period_start, s.c.period_end,
-        sh.c.rows, s.c.loaded_at,
+        s.c.id.label("submission_id"),
+        s.c.partner,
+        sh.c.return_name,
+        s.c.period_start,
+        s.c.period_end,
+        sh.c.rows,
+        s.c.loaded_at,
     ).join(sh, sh.c.submission_id == s.c.id)
     if as_of is not None:
         q = q.where(s.c.loaded_at <= as_of)
     with _connection(conn) as c:
         rows = c.execute(q).all()
-    df = pd.DataFrame(rows, columns=["submission_id", "partner", "return_name", "period_start", "period_end",
-                                     "rows", "loaded_at"])
+    df = pd.DataFrame(
+        rows, columns=["submission_id", "partner", "return_name", "period_start", "period_end", "rows", "loaded_at"]
+    )
     for col in ("period_start", "period_end", "loaded_at"):
         df[col] = pd.to_datetime(df[col])
     return df
 
 
-def list_submissions(conn: sa.Connection | sa.Engine, *, partner: str | None = None
-                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def list_submissions(
+    conn: sa.Connection | sa.Engine, *, partner: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The submission history, newest first (no content), and the sheets of each."""
     s = schema.submissions
-    q = sa.select(s.c.id, s.c.partner, s.c.file_name, s.c.sha256, s.c.period_start, s.c.period_end,
-                  s.c.loaded_by, s.c.loaded_at, s.c.status, s.c.size_bytes, s.c.warnings).order_by(s.c.id.desc())
+    q = sa.select(
+        s.c.id,
+        s.c.partner,
+        s.c.file_name,
+        s.c.sha256,
+        s.c.period_start,
+        s.c.period_end,
+        s.c.loaded_by,
+        s.c.loaded_at,
+        s.c.status,
+        s.c.size_bytes,
+        s.c.warnings,
+    ).order_by(s.c.id.desc())
     if partner:
         q = q.where(s.c.partner == partner)
     with _connection(conn) as c:
-        subs = pd.DataFrame(c.execute(q).mappings().all(), columns=[
-            "id", "partner", "file_name", "sha256", "period_start", "period_end", "loaded_by", "loaded_at",
-            "status", "size_bytes", "warnings"])
-        sheets = pd.DataFrame(c.execute(sa.select(schema.submission_sheets)).mappings().all(),
-                              columns=["id", "submission_id", "sheet", "return_name", "rows"])
+        subs = pd.DataFrame(
+            c.execute(q).mappings().all(),
+            columns=[
+                "id",
+                "partner",
+                "file_name",
+                "sha256",
+                "period_start",
+                "period_end",
+                "loaded_by",
+                "loaded_at",
+                "status",
+                "size_bytes",
+                "warnings",
+            ],
+        )
+        sheets = pd.DataFrame(
+            c.execute(sa.select(schema.submission_sheets)).mappings().all(),
+            columns=["id", "submission_id", "sheet", "return_name", "rows"],
+        )
     return subs, sheets
 
 
 def list_refusals(conn: sa.Connection | sa.Engine, *, partner: str | None = None) -> pd.DataFrame:
     r = schema.refusals
-    q = sa.select(r.c.id, r.c.partner, r.c.file_name, r.c.sha256, r.c.loaded_by, r.c.attempted_at,
-                  r.c.reasons).order_by(r.c.id.desc())
+    q = sa.select(
+        r.c.id, r.c.partner, r.c.file_name, r.c.sha256, r.c.loaded_by, r.c.attempted_at, r.c.reasons
+    ).order_by(r.c.id.desc())
     if partner:
         q = q.where(r.c.partner == partner)
     with _connection(conn) as c:
-        return pd.DataFrame(c.execute(q).mappings().all(),
-                            columns=["id", "partner", "file_name", "sha256", "loaded_by", "attempted_at", "reasons"])
+        return pd.DataFrame(
+            c.execute(q).mappings().all(),
+            columns=["id", "partner", "file_name", "sha256", "loaded_by", "attempted_at", "reasons"],
+        )
 
 
 def archived_file(conn: sa.Connection | sa.Engine, submission_id: int) -> bytes | None:
     with _connection(conn) as c:
-        return c.execute(sa.select(schema.archived_files.c.content)
-                         .where(schema.archived_files.c.submission_id == submission_id)).scalar()
+        return c.execute(
+            sa.select(schema.archived_files.c.content).where(schema.archived_files.c.submission_id == submission_id)
+        ).scalar()
 
 
 def data_version(conn: sa.Connection | sa.Engine) -> tuple[int, int]:
@@ -321,8 +407,9 @@ def row_counts(conn: sa.Connection | sa.Engine) -> dict[str, int]:
     return out
 
 
-def audit(conn_or_engine: sa.Connection | sa.Engine, *, username: str, role: str | None, action: str,
-          detail: dict) -> None:
+def audit(
+    conn_or_engine: sa.Connection | sa.Engine, *, username: str, role: str | None, action: str, detail: dict
+) -> None:
     """Append to the audit log (never personal data values)."""
     row = {"at": utcnow(), "username": username[:80], "role": role, "action": action, "detail": detail}
     if isinstance(conn_or_engine, sa.Engine):
@@ -387,15 +474,23 @@ def read_targets(conn: sa.Connection | sa.Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["financial_year", "indicator_id", "value", "set_by", "set_at"])
 
 
-def write_target(engine: sa.Engine, *, financial_year: int, indicator_id: str, value: float | None,
-                 set_by: str) -> None:
+def write_target(
+    engine: sa.Engine, *, financial_year: int, indicator_id: str, value: float | None, set_by: str
+) -> None:
     """Set (or, with ``value`` None, remove) the database target of one indicator for one financial year."""
     t = schema.targets
     with write_transaction(engine) as conn:
         conn.execute(t.delete().where(t.c.financial_year == financial_year, t.c.indicator_id == indicator_id))
         if value is not None:
-            conn.execute(t.insert().values(financial_year=financial_year, indicator_id=indicator_id,
-                                           value=float(value), set_by=set_by[:80], set_at=utcnow()))
+            conn.execute(
+                t.insert().values(
+                    financial_year=financial_year,
+                    indicator_id=indicator_id,
+                    value=float(value),
+                    set_by=set_by[:80],
+                    set_at=utcnow(),
+                )
+            )
 
 
 def read_published(conn: sa.Connection | sa.Engine, *, financial_year: int) -> dict[str, tuple[bool, float | None]]:
@@ -413,8 +508,16 @@ def record_published(engine: sa.Engine, *, financial_year: int, figures: dict[st
         return
     t = schema.published_figures
     now = utcnow()
-    rows = [{"financial_year": financial_year, "key": k[:120], "hidden": bool(h), "value": None if h else v,
-             "recorded_at": now} for k, (h, v) in figures.items()]
+    rows = [
+        {
+            "financial_year": financial_year,
+            "key": k[:120],
+            "hidden": bool(h),
+            "value": None if h else v,
+            "recorded_at": now,
+        }
+        for k, (h, v) in figures.items()
+    ]
     with write_transaction(engine) as conn:
         if conn.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
@@ -423,7 +526,10 @@ def record_published(engine: sa.Engine, *, financial_year: int, figures: dict[st
         stmt = insert(t)
         stmt = stmt.on_conflict_do_update(
             index_elements=[t.c.financial_year, t.c.key],
-            set_={"hidden": t.c.hidden | stmt.excluded.hidden,
-                  "value": sa.case((t.c.hidden | stmt.excluded.hidden, None), else_=stmt.excluded.value),
-                  "recorded_at": stmt.excluded.recorded_at})
+            set_={
+                "hidden": t.c.hidden | stmt.excluded.hidden,
+                "value": sa.case((t.c.hidden | stmt.excluded.hidden, None), else_=stmt.excluded.value),
+                "recorded_at": stmt.excluded.recorded_at,
+            },
+        )
         conn.execute(stmt, rows)

@@ -52,7 +52,8 @@ def apply_retention(
     old_subs = sa.select(s.c.id).where(s.c.loaded_at < cutoff)
     with write_transaction(engine) as conn:
         n_files = conn.execute(
-            sa.select(sa.func.count()).select_from(a).where(a.c.submission_id.in_(old_subs))).scalar_one()
+            sa.select(sa.func.count()).select_from(a).where(a.c.submission_id.in_(old_subs))
+        ).scalar_one()
         rows: dict[str, int] = {}
         for name, t in schema.return_tables.items():
             old = t.c.superseded_at.is_not(None) & (t.c.superseded_at < cutoff)
@@ -65,11 +66,26 @@ def apply_retention(
         if not dry_run:
             common = {"days": days, "older_than": cutoff.isoformat(timespec="seconds")}
             if n_files:
-                audit(conn, username=username, role="system", action="retention_delete",
-                      detail={**common, "table": "archived_files", "rows": int(n_files)})
+                audit(
+                    conn,
+                    username=username,
+                    role="system",
+                    action="retention_delete",
+                    detail={**common, "table": "archived_files", "rows": int(n_files)},
+                )
             for name, n in result.superseded_rows.items():
-                audit(conn, username=username, role="system", action="retention_delete",
-                      detail={**common, "table": f"r_{name}", "rows": n})
-            audit(conn, username=username, role="system", action="retention_run",
-                  detail={**common, "rows_deleted": result.total})
+                audit(
+                    conn,
+                    username=username,
+                    role="system",
+                    action="retention_delete",
+                    detail={**common, "table": f"r_{name}", "rows": n},
+                )
+            audit(
+                conn,
+                username=username,
+                role="system",
+                action="retention_run",
+                detail={**common, "rows_deleted": result.total},
+            )
     return result

@@ -46,38 +46,68 @@ class Session:
 
 
 def _row(row) -> Session:
-    return Session(row["id"], row["username"], row["method"], row["created_at"], row["last_seen"],
-                   row["ended_at"], row["end_reason"])
+    return Session(
+        row["id"],
+        row["username"],
+        row["method"],
+        row["created_at"],
+        row["last_seen"],
+        row["ended_at"],
+        row["end_reason"],
+    )
 
 
-def start(engine: sa.Engine | sa.Connection, *, username: str, method: str, identity_ref: str | None = None,
-          now: datetime | None = None) -> tuple[int, str]:
+def start(
+    engine: sa.Engine | sa.Connection,
+    *,
+    username: str,
+    method: str,
+    identity_ref: str | None = None,
+    now: datetime | None = None,
+) -> tuple[int, str]:
     """A new session for ``username``: (its id, the one-time hand-over code for the cookie)."""
     now = now or utcnow()
     code = secrets.token_urlsafe(32)
-    values = dict(username=username, method=method, handover_hash=digest(code), handover_until=now + HANDOVER,
-                  identity_ref=identity_ref, created_at=now, last_seen=now)
+    values = dict(
+        username=username,
+        method=method,
+        handover_hash=digest(code),
+        handover_until=now + HANDOVER,
+        identity_ref=identity_ref,
+        created_at=now,
+        last_seen=now,
+    )
     with _begin(engine) as c:
         sid = c.execute(schema.sessions.insert().values(**values).returning(schema.sessions.c.id)).scalar_one()
     return sid, code
 
 
-def record_refusal(engine: sa.Engine | sa.Connection, *, identity_ref: str, reason: str,
-                   now: datetime | None = None) -> None:
+def record_refusal(
+    engine: sa.Engine | sa.Connection, *, identity_ref: str, reason: str, now: datetime | None = None
+) -> None:
     """Remember a refused provider sign-in, so a reload with the same ID token is not audited again."""
     now = now or utcnow()
     with _begin(engine) as c:
-        c.execute(schema.sessions.insert().values(username=None, method="oidc", identity_ref=identity_ref,
-                                                  created_at=now, last_seen=now, ended_at=now,
-                                                  end_reason=f"refused_{reason}"))
+        c.execute(
+            schema.sessions.insert().values(
+                username=None,
+                method="oidc",
+                identity_ref=identity_ref,
+                created_at=now,
+                last_seen=now,
+                ended_at=now,
+                end_reason=f"refused_{reason}",
+            )
+        )
 
 
 def identity_outcome(engine: sa.Engine, *, identity_ref: str) -> str | None:
     """What became of a provider ID token: None if never used, "refused_<why>", or "ended" (its session ran)."""
     s = schema.sessions
     with engine.connect() as c:
-        row = c.execute(sa.select(s.c.end_reason).where(s.c.identity_ref == identity_ref)
-                        .order_by(s.c.id.desc()).limit(1)).first()
+        row = c.execute(
+            sa.select(s.c.end_reason).where(s.c.identity_ref == identity_ref).order_by(s.c.id.desc()).limit(1)
+        ).first()
     if row is None:
         return None
     return row[0] if row[0] and row[0].startswith("refused_") else "ended"
@@ -91,9 +121,16 @@ def hand_over(engine: sa.Engine, *, code: str, now: datetime | None = None) -> s
     s = schema.sessions
     key = secrets.token_urlsafe(32)
     with engine.begin() as c:
-        res = c.execute(s.update().where(s.c.handover_hash == digest(code), s.c.handover_until >= now,
-                                         s.c.ended_at.is_(None), s.c.key_hash.is_(None))
-                        .values(key_hash=digest(key), handover_hash=None, handover_until=None))
+        res = c.execute(
+            s.update()
+            .where(
+                s.c.handover_hash == digest(code),
+                s.c.handover_until >= now,
+                s.c.ended_at.is_(None),
+                s.c.key_hash.is_(None),
+            )
+            .values(key_hash=digest(key), handover_hash=None, handover_until=None)
+        )
         return key if res.rowcount == 1 else None
 
 
@@ -139,21 +176,31 @@ def end(engine: sa.Engine | sa.Connection, session_id: int, *, reason: str, now:
     """End one session; whether it was still open."""
     s = schema.sessions
     with _begin(engine) as c:
-        res = c.execute(s.update().where(s.c.id == session_id, s.c.ended_at.is_(None))
-                        .values(ended_at=now or utcnow(), end_reason=reason, handover_hash=None))
+        res = c.execute(
+            s.update()
+            .where(s.c.id == session_id, s.c.ended_at.is_(None))
+            .values(ended_at=now or utcnow(), end_reason=reason, handover_hash=None)
+        )
     return res.rowcount == 1
 
 
-def end_all(conn: sa.Engine | sa.Connection, *, username: str, reason: str, method: str | None = None,
-            now: datetime | None = None) -> int:
+def end_all(
+    conn: sa.Engine | sa.Connection,
+    *,
+    username: str,
+    reason: str,
+    method: str | None = None,
+    now: datetime | None = None,
+) -> int:
     """End every open session of an account (names compared without case); how many there were."""
     s = schema.sessions
     where = [sa.func.lower(s.c.username) == username.strip().lower(), s.c.ended_at.is_(None)]
     if method is not None:
         where.append(s.c.method == method)
     with _begin(conn) as c:
-        res = c.execute(s.update().where(*where).values(ended_at=now or utcnow(), end_reason=reason,
-                                                        handover_hash=None))
+        res = c.execute(
+            s.update().where(*where).values(ended_at=now or utcnow(), end_reason=reason, handover_hash=None)
+        )
     return res.rowcount
 
 

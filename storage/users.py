@@ -93,31 +93,57 @@ def get_user(engine: sa.Engine, *, username: str) -> User | None:
     return _row_to_user(row) if row else None
 
 
-def create_user(engine: sa.Engine, *, username: str, password: str, role: str, partner: str | None = None,
-                created_by: str = "system", allow_short_password: bool = False) -> User:
+def create_user(
+    engine: sa.Engine,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    partner: str | None = None,
+    created_by: str = "system",
+    allow_short_password: bool = False,
+) -> User:
     """Add an account. Raises AccountError when the name is taken or the role/partner is wrong."""
     username = username.strip()
     if not username or len(username) > 80:
         raise AccountError("A username needs 1 to 80 characters")
     problem = username_problem(username)
     if problem:  # every door: the admin page, the command line and the sample accounts (never repeats it)
-        raise AccountError(refusal(problem, "This username", "choose another (a staff member's organisation email "
-                                                             "address on its own is fine)."))
+        raise AccountError(
+            refusal(
+                problem,
+                "This username",
+                "choose another (a staff member's organisation email address on its own is fine).",
+            )
+        )
     _check_role(role, partner)
     _check_password(password, allow_short=allow_short_password)
     if get_user(engine, username=username):
         raise AccountError(f"There is already an account called '{username}'")
     with engine.begin() as c:
-        c.execute(schema.users.insert().values(
-            username=username, password_hash=_hasher.hash(password), role=role, partner=partner or None,
-            active=True, created_at=utcnow()))
-        audit(c, username=created_by, role=None, action="user_created",
-              detail={"user": username, "role": role, "partner": partner})
+        c.execute(
+            schema.users.insert().values(
+                username=username,
+                password_hash=_hasher.hash(password),
+                role=role,
+                partner=partner or None,
+                active=True,
+                created_at=utcnow(),
+            )
+        )
+        audit(
+            c,
+            username=created_by,
+            role=None,
+            action="user_created",
+            detail={"user": username, "role": role, "partner": partner},
+        )
     return User(username, role, partner or None, True)
 
 
-def _update(engine: sa.Engine, username: str, values: dict, *, by: str, action: str, detail: dict,
-            ends_sessions: bool = True) -> None:
+def _update(
+    engine: sa.Engine, username: str, values: dict, *, by: str, action: str, detail: dict, ends_sessions: bool = True
+) -> None:
     """Change an account, audit it and (unless switching on) end all its sessions, in one transaction."""
     u = schema.users
     with engine.begin() as c:
@@ -140,8 +166,9 @@ def enable_user(engine: sa.Engine, *, username: str, by: str = "system") -> None
     _update(engine, username, {"active": True}, by=by, action="user_enabled", detail={}, ends_sessions=False)
 
 
-def reset_password(engine: sa.Engine, *, username: str, password: str, by: str = "system",
-                   allow_short_password: bool = False) -> None:
+def reset_password(
+    engine: sa.Engine, *, username: str, password: str, by: str = "system", allow_short_password: bool = False
+) -> None:
     """Set a new password, lift any back-off and end the account's sessions."""
     _check_password(password, allow_short=allow_short_password)
     _update(engine, username, {"password_hash": _hasher.hash(password)}, by=by, action="password_reset", detail={})
@@ -150,8 +177,14 @@ def reset_password(engine: sa.Engine, *, username: str, password: str, by: str =
 def set_role(engine: sa.Engine, *, username: str, role: str, partner: str | None = None, by: str = "system") -> None:
     """Change an account's role (and partner, for partner accounts); its sessions end."""
     _check_role(role, partner)
-    _update(engine, username, {"role": role, "partner": partner or None}, by=by, action="role_changed",
-            detail={"new_role": role, "partner": partner})
+    _update(
+        engine,
+        username,
+        {"role": role, "partner": partner or None},
+        by=by,
+        action="role_changed",
+        detail={"new_role": role, "partner": partner},
+    )
 
 
 def list_users(engine: sa.Engine, *, now: datetime | None = None) -> pd.DataFrame:
@@ -162,11 +195,27 @@ def list_users(engine: sa.Engine, *, now: datetime | None = None) -> pd.DataFram
     now = now or utcnow()
     u, t = schema.users, schema.login_throttle
     with engine.connect() as c:
-        rows = c.execute(sa.select(u.c.username, u.c.role, u.c.partner, u.c.active, u.c.created_at,
-                                   u.c.oidc_subject.is_not(None).label("linked"))
-                         .order_by(u.c.username)).mappings().all()
-        locks = dict(c.execute(sa.select(t.c.name_hash, sa.func.max(t.c.locked_until))
-                               .where(t.c.locked_until > now).group_by(t.c.name_hash)).all())
+        rows = (
+            c.execute(
+                sa.select(
+                    u.c.username,
+                    u.c.role,
+                    u.c.partner,
+                    u.c.active,
+                    u.c.created_at,
+                    u.c.oidc_subject.is_not(None).label("linked"),
+                ).order_by(u.c.username)
+            )
+            .mappings()
+            .all()
+        )
+        locks = dict(
+            c.execute(
+                sa.select(t.c.name_hash, sa.func.max(t.c.locked_until))
+                .where(t.c.locked_until > now)
+                .group_by(t.c.name_hash)
+            ).all()
+        )
     table = pd.DataFrame(rows, columns=["username", "role", "partner", "active", "created_at", "linked"])
     table.insert(4, "locked_until", [locks.get(_name_hash(n)) for n in table["username"]])
     return table
@@ -191,8 +240,9 @@ def _password_matches(stored: str, password: str) -> bool:
         return False
 
 
-def verify(engine: sa.Engine, *, username: str, password: str, source: str = "unknown",
-           now: datetime | None = None) -> LoginResult:
+def verify(
+    engine: sa.Engine, *, username: str, password: str, source: str = "unknown", now: datetime | None = None
+) -> LoginResult:
     """Check a password; every outcome is audited and every failure takes at least ``MIN_FAILURE_SECONDS``.
 
     Failures are counted per typed name and source address (``lock_for``), whether or not the account
@@ -208,8 +258,9 @@ def verify(engine: sa.Engine, *, username: str, password: str, source: str = "un
     with engine.begin() as c:
         c.execute(t.delete().where(t.c.last_failure < now - THROTTLE_MEMORY))
         row = c.execute(sa.select(u).where(sa.func.lower(u.c.username) == name.lower())).mappings().first()
-        throttle = c.execute(sa.select(t).where(t.c.name_hash == key["name_hash"], t.c.source == source)
-                             ).mappings().first()
+        throttle = (
+            c.execute(sa.select(t).where(t.c.name_hash == key["name_hash"], t.c.source == source)).mappings().first()
+        )
         # One argon2 verification on every path, against a dummy hash when there is no account.
         matches = _password_matches(row["password_hash"] if row else _DUMMY_HASH, password)
         who = (row["username"], row["role"]) if row else ("(unknown)", None)  # never the typed name
@@ -233,11 +284,17 @@ def verify(engine: sa.Engine, *, username: str, password: str, source: str = "un
                 c.execute(t.update().where(t.c.name_hash == key["name_hash"], t.c.source == source).values(**values))
             else:
                 c.execute(t.insert().values(**key, **values))
-            audit(c, username=who[0], role=who[1], action="login_failure",
-                  detail={"reason": reason, "attempt": failures})
+            audit(
+                c, username=who[0], role=who[1], action="login_failure", detail={"reason": reason, "attempt": failures}
+            )
             if locked_until is not None:
-                audit(c, username=who[0], role=who[1], action="account_locked",
-                      detail={"until": locked_until.isoformat(timespec="seconds"), "source": source})
+                audit(
+                    c,
+                    username=who[0],
+                    role=who[1],
+                    action="account_locked",
+                    detail={"until": locked_until.isoformat(timespec="seconds"), "source": source},
+                )
                 result = LoginResult(False, None, "locked", locked_until)
             else:
                 result = LoginResult(False, None, "refused")
@@ -254,8 +311,9 @@ def clear_lockouts(conn: sa.Connection, *, username: str) -> None:
 PROVIDER_REFUSALS = ("unknown", "disabled", "unverified", "no_identifier")
 
 
-def provider_account(engine: sa.Engine, *, issuer: str, subject: str | None, email: str | None,
-                     email_verified: bool | None) -> tuple[User | None, str]:
+def provider_account(
+    engine: sa.Engine, *, issuer: str, subject: str | None, email: str | None, email_verified: bool | None
+) -> tuple[User | None, str]:
     """The account a provider sign-in belongs to (if any), and "ok" or why not (one of ``PROVIDER_REFUSALS``).
 
     Matched on the provider's immutable id (``subject``: Entra's ``oid``, else ``sub``) recorded when the
@@ -267,55 +325,93 @@ def provider_account(engine: sa.Engine, *, issuer: str, subject: str | None, ema
         return None, "no_identifier"
     u = schema.users
     with engine.begin() as c:
-        row = c.execute(sa.select(u).where(u.c.oidc_subject == subject, sa.or_(
-            u.c.oidc_issuer == issuer, u.c.oidc_issuer.is_(None)))).mappings().first()
+        row = (
+            c.execute(
+                sa.select(u).where(
+                    u.c.oidc_subject == subject, sa.or_(u.c.oidc_issuer == issuer, u.c.oidc_issuer.is_(None))
+                )
+            )
+            .mappings()
+            .first()
+        )
         if row is not None and row["oidc_issuer"] is None:  # linked by hand without the issuer: record it now
             c.execute(u.update().where(u.c.id == row["id"]).values(oidc_issuer=issuer))
         if row is None and email_verified is False:
             return None, "unverified"
         if row is None and email_verified is True and email:
-            row = c.execute(sa.select(u).where(sa.func.lower(u.c.username) == email.strip().lower(),
-                                               u.c.oidc_subject.is_(None))).mappings().first()
+            row = (
+                c.execute(
+                    sa.select(u).where(sa.func.lower(u.c.username) == email.strip().lower(), u.c.oidc_subject.is_(None))
+                )
+                .mappings()
+                .first()
+            )
             if row is not None:
                 c.execute(u.update().where(u.c.id == row["id"]).values(oidc_issuer=issuer, oidc_subject=subject))
-                audit(c, username="sign-in", role=None, action="account_linked",
-                      detail={"user": row["username"], "issuer": issuer, "subject": subject, "by": "verified email"})
+                audit(
+                    c,
+                    username="sign-in",
+                    role=None,
+                    action="account_linked",
+                    detail={"user": row["username"], "issuer": issuer, "subject": subject, "by": "verified email"},
+                )
     if row is None:
         return None, "unknown"
     user = _row_to_user(row)
     return user, ("ok" if user.active else "disabled")
 
 
-def link_identity(engine: sa.Engine, *, username: str, subject: str, issuer: str | None = None,
-                  by: str = "system") -> None:
+def link_identity(
+    engine: sa.Engine, *, username: str, subject: str, issuer: str | None = None, by: str = "system"
+) -> None:
     """Tie an account to a person's id at the identity provider (Entra: their Object ID)."""
     subject = subject.strip()
     if not subject or len(subject) > 255:
         raise AccountError("The identifier needs 1 to 255 characters (Entra: the user's Object ID)")
     u = schema.users
     with engine.connect() as c:
-        taken = c.execute(sa.select(u.c.username).where(
-            u.c.oidc_subject == subject, sa.func.lower(u.c.username) != username.strip().lower())).first()
+        taken = c.execute(
+            sa.select(u.c.username).where(
+                u.c.oidc_subject == subject, sa.func.lower(u.c.username) != username.strip().lower()
+            )
+        ).first()
     if taken:
         raise AccountError(f"That identifier is already linked to '{taken[0]}'")
-    _update(engine, username, {"oidc_subject": subject, "oidc_issuer": issuer or None}, by=by,
-            action="account_linked", detail={"subject": subject, "issuer": issuer})
+    _update(
+        engine,
+        username,
+        {"oidc_subject": subject, "oidc_issuer": issuer or None},
+        by=by,
+        action="account_linked",
+        detail={"subject": subject, "issuer": issuer},
+    )
 
 
 def unlink_identity(engine: sa.Engine, *, username: str, by: str = "system") -> None:
     """Forget an account's provider id (its provider sessions end)."""
-    _update(engine, username, {"oidc_subject": None, "oidc_issuer": None}, by=by, action="account_unlinked",
-            detail={})
+    _update(engine, username, {"oidc_subject": None, "oidc_issuer": None}, by=by, action="account_unlinked", detail={})
 
 
 def ensure_demo_accounts(engine: sa.Engine) -> list[str]:
     """Create the demo accounts (password "demo") that are missing. Only for the synthetic sample database."""
-    wanted = [("chair", "chair", None), ("commissioner", "commissioner", None), ("author", "author", None),
-              ("aspirations", "partner", "aspirations"), ("admin", "admin", None)]
+    wanted = [
+        ("chair", "chair", None),
+        ("commissioner", "commissioner", None),
+        ("author", "author", None),
+        ("aspirations", "partner", "aspirations"),
+        ("admin", "admin", None),
+    ]
     made = []
     for username, role, partner in wanted:
         if get_user(engine, username=username) is None:
-            create_user(engine, username=username, password=DEMO_PASSWORD, role=role, partner=partner,
-                        created_by="sample", allow_short_password=True)
+            create_user(
+                engine,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                partner=partner,
+                created_by="sample",
+                allow_short_password=True,
+            )
             made.append(username)
     return made

@@ -25,8 +25,7 @@ def _whole(v) -> int:
 
 
 # Per kind, how one distinct value becomes the Python value SQLAlchemy would bind.
-_CANONICAL = {"date": pd.Timestamp.date, "month": pd.Timestamp.date, "count": _whole, "scale": _whole,
-              "yesno": None}
+_CANONICAL = {"date": pd.Timestamp.date, "month": pd.Timestamp.date, "count": _whole, "scale": _whole, "yesno": None}
 
 
 def _column_values(kind: str, s: pd.Series, process) -> list:
@@ -53,8 +52,9 @@ def _column_values(kind: str, s: pd.Series, process) -> list:
     return table[codes].tolist()
 
 
-def _columns(conn: sa.Connection, t: sa.Table, return_name: str, frame: pd.DataFrame,
-             fixed: dict[str, object]) -> tuple[list[str], list[Iterable]]:
+def _columns(
+    conn: sa.Connection, t: sa.Table, return_name: str, frame: pd.DataFrame, fixed: dict[str, object]
+) -> tuple[list[str], list[Iterable]]:
     """The column names and each column's values, bound as SQLAlchemy binds them (SQLite: ISO dates, 0/1)."""
     dialect = conn.dialect
 
@@ -69,14 +69,22 @@ def _columns(conn: sa.Connection, t: sa.Table, return_name: str, frame: pd.DataF
         cols.append(itertools.repeat(p(value) if p else value, n))
     for c in RETURNS[return_name].columns:
         names.append(c.name)
-        cols.append(_column_values(c.kind, frame[c.name], process(c.name)) if c.name in frame
-                    else itertools.repeat(None, n))
+        cols.append(
+            _column_values(c.kind, frame[c.name], process(c.name)) if c.name in frame else itertools.repeat(None, n)
+        )
     return names, cols
 
 
 # Most specific first: SmallInteger and BigInteger are Integers.
-_PG_COPY_TYPES = ((sa.SmallInteger, "int2"), (sa.BigInteger, "int8"), (sa.Integer, "int4"), (sa.String, "varchar"),
-                  (sa.DateTime, "timestamp"), (sa.Date, "date"), (sa.Boolean, "bool"))
+_PG_COPY_TYPES = (
+    (sa.SmallInteger, "int2"),
+    (sa.BigInteger, "int8"),
+    (sa.Integer, "int4"),
+    (sa.String, "varchar"),
+    (sa.DateTime, "timestamp"),
+    (sa.Date, "date"),
+    (sa.Boolean, "bool"),
+)
 _PG_INT_LIMIT = {"int2": 2**15, "int4": 2**31, "int8": 2**63}
 
 
@@ -94,7 +102,9 @@ def _check_for_binary_copy(name: str, pg_type: str, values: list, sql: str, erro
         limit = _PG_INT_LIMIT[pg_type]
         if present and (min(present) < -limit or max(present) >= limit):
             # The error an INSERT would have raised ("integer out of range"), as SQLAlchemy raises it.
-            raise sa.exc.DataError(sql, None, errors.NumericValueOutOfRange(f"{name}: value out of range for {pg_type}"))
+            raise sa.exc.DataError(
+                sql, None, errors.NumericValueOutOfRange(f"{name}: value out of range for {pg_type}")
+            )
     elif pg_type == "varchar" and pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
         raise TypeError(f"{name}: a text column holds values that are not text")
 
@@ -116,22 +126,25 @@ def _copy(conn: sa.Connection, t: sa.Table, names: list[str], cols: list[Iterabl
                 cp.write_row(r)
     except dbapi_error as exc:
         # Raise what SQLAlchemy raises for the same failure (IntegrityError, DataError, ...).
-        raise sa.exc.DBAPIError.instance(sql, None, exc, dbapi_error, hide_parameters=True,
-                                         dialect=dialect) from exc
+        raise sa.exc.DBAPIError.instance(sql, None, exc, dbapi_error, hide_parameters=True, dialect=dialect) from exc
 
 
 def _executemany(conn: sa.Connection, t: sa.Table, names: list[str], cols: list[Iterable]) -> None:
     """SQLite: the driver's executemany over plain tuples."""
     q = conn.dialect.identifier_preparer
-    conn.exec_driver_sql(f"INSERT INTO {q.format_table(t)} ({', '.join(q.quote(x) for x in names)}) "
-                         f"VALUES ({', '.join('?' * len(names))})", list(zip(*cols, strict=True)))
+    conn.exec_driver_sql(
+        f"INSERT INTO {q.format_table(t)} ({', '.join(q.quote(x) for x in names)}) "
+        f"VALUES ({', '.join('?' * len(names))})",
+        list(zip(*cols, strict=True)),
+    )
 
 
 WRITERS = {"postgresql": _copy, "sqlite": _executemany}
 
 
-def write_rows(conn: sa.Connection, t: sa.Table, return_name: str, frame: pd.DataFrame,
-               fixed: dict[str, object]) -> None:
+def write_rows(
+    conn: sa.Connection, t: sa.Table, return_name: str, frame: pd.DataFrame, fixed: dict[str, object]
+) -> None:
     """Insert a sheet's rows (plus the ``fixed`` values on every row) in ``conn``'s transaction."""
     names, cols = _columns(conn, t, return_name, frame, fixed)
     WRITERS[conn.dialect.name](conn, t, names, cols)

@@ -97,8 +97,9 @@ class PgCluster:
         import psycopg
 
         if self._admin is None or self._admin.closed:
-            self._admin = psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres",
-                                          autocommit=True)
+            self._admin = psycopg.connect(
+                host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True
+            )
         return self._admin
 
     def create_database(self, *, template: str = _TEMPLATE_DB) -> str:
@@ -126,8 +127,12 @@ def _reap_orphans(bin_dir: Path) -> None:
         except (OSError, ValueError):
             continue
         base = owner.parent
-        subprocess.run([*_as_postgres(), str(bin_dir / "pg_ctl"), "-D", str(base / "data"), "-m", "immediate",
-                        "stop"], cwd=tempfile.gettempdir(), capture_output=True, timeout=60)
+        subprocess.run(
+            [*_as_postgres(), str(bin_dir / "pg_ctl"), "-D", str(base / "data"), "-m", "immediate", "stop"],
+            cwd=tempfile.gettempdir(),
+            capture_output=True,
+            timeout=60,
+        )
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -140,18 +145,50 @@ def _start_cluster(bin_dir: Path) -> PgCluster:
         shutil.chown(base, "postgres", "postgres")
     data = base / "data"
     run = dict(cwd=base, capture_output=True, text=True, timeout=120)
-    res = subprocess.run([*_as_postgres(), str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres",
-                          "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"], **run)
+    res = subprocess.run(
+        [
+            *_as_postgres(),
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        ],
+        **run,
+    )
     if res.returncode:
         shutil.rmtree(base, ignore_errors=True)
         raise RuntimeError(f"initdb failed: {res.stderr.strip()[-500:]}")
     last = ""
     for _attempt in range(5):  # another process may take the free port between probe and start
         port = _free_port()
-        opts = (f"-F -p {port} -k {base} -c listen_addresses=127.0.0.1 -c full_page_writes=off "
-                f"-c synchronous_commit=off -c max_connections=200 -c shared_buffers=32MB")
-        res = subprocess.run([*_as_postgres(), str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"),
-                              "-w", "-t", "60", "-o", opts, "start"], **run)
+        opts = (
+            f"-F -p {port} -k {base} -c listen_addresses=127.0.0.1 -c full_page_writes=off "
+            f"-c synchronous_commit=off -c max_connections=200 -c shared_buffers=32MB"
+        )
+        res = subprocess.run(
+            [
+                *_as_postgres(),
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(base / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                opts,
+                "start",
+            ],
+            **run,
+        )
         if res.returncode == 0:
             return PgCluster(bin_dir=bin_dir, base=base, port=port)
         last = (base / "server.log").read_text(errors="replace")[-500:] if (base / "server.log").exists() else ""
@@ -162,8 +199,12 @@ def _start_cluster(bin_dir: Path) -> PgCluster:
 def _stop_cluster(c: PgCluster) -> None:
     if c._admin is not None:
         c._admin.close()
-    subprocess.run([*_as_postgres(), str(c.bin_dir / "pg_ctl"), "-D", str(c.base / "data"), "-m", "immediate",
-                    "stop"], cwd=c.base, capture_output=True, timeout=60)
+    subprocess.run(
+        [*_as_postgres(), str(c.bin_dir / "pg_ctl"), "-D", str(c.base / "data"), "-m", "immediate", "stop"],
+        cwd=c.base,
+        capture_output=True,
+        timeout=60,
+    )
     shutil.rmtree(c.base, ignore_errors=True)
 
 
@@ -179,8 +220,13 @@ def _unavailable(reason: str):
 def _pg_cluster_or_error():
     bin_dir = pg_bin_dir()
     if bin_dir is None:
-        yield None, ("no PostgreSQL server binaries under /usr/lib/postgresql/*/bin "
-                     "(install the Debian 'postgresql' package or set OUTCOMES_PG_BIN)")
+        yield (
+            None,
+            (
+                "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin "
+                "(install the Debian 'postgresql' package or set OUTCOMES_PG_BIN)"
+            ),
+        )
         return
     try:
         cluster = _start_cluster(bin_dir)

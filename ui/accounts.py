@@ -42,8 +42,9 @@ def parser() -> argparse.ArgumentParser:
             s.add_argument("--role", required=True, choices=users.ROLES)
             s.add_argument("--partner", default=None, help="partner code (partner accounts only)")
         if name == "link":
-            s.add_argument("--subject", required=True,
-                           help="the person's immutable id at the identity provider (Entra: Object ID)")
+            s.add_argument(
+                "--subject", required=True, help="the person's immutable id at the identity provider (Entra: Object ID)"
+            )
             s.add_argument("--issuer", default=None, help="the provider's issuer URL (default: recorded at sign-in)")
         if name in ("add", "reset-password"):
             s.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
@@ -59,8 +60,14 @@ def main(argv: list[str] | None = None) -> int:
     engine = ensure_schema(args.db)
     try:
         if args.command == "add":
-            users.create_user(engine, username=args.username, password=_password(args), role=args.role,
-                              partner=args.partner, created_by="command line")
+            users.create_user(
+                engine,
+                username=args.username,
+                password=_password(args),
+                role=args.role,
+                partner=args.partner,
+                created_by="command line",
+            )
             print(f"Added {args.username} ({args.role}).")
         elif args.command == "disable":
             users.disable_user(engine, username=args.username, by="command line")
@@ -72,8 +79,9 @@ def main(argv: list[str] | None = None) -> int:
             users.reset_password(engine, username=args.username, password=_password(args), by="command line")
             print(f"Password of {args.username} reset.")
         elif args.command == "link":
-            users.link_identity(engine, username=args.username, subject=args.subject, issuer=args.issuer,
-                                by="command line")
+            users.link_identity(
+                engine, username=args.username, subject=args.subject, issuer=args.issuer, by="command line"
+            )
             print(f"{args.username} is linked to that organisation account.")
         elif args.command == "unlink":
             users.unlink_identity(engine, username=args.username, by="command line")

@@ -29,23 +29,27 @@ def accounts(ctx: PageContext) -> None:
     if msg:
         st.success(fmt.plain(msg))
     table = users.list_users(ctx.engine)
-    shown = pd.DataFrame({
-        "Username": table["username"], "Role": [users.ROLE_LABELS.get(r, r) for r in table["role"]],
-        "Partner": ["" if fmt.is_missing(p) or not p else partner_name(p) for p in table["partner"]],
-        "Active": ["Yes" if a else "No" for a in table["active"]],
-        "Paused until": [fmt.uk_datetime(t) if not pd.isna(t) else "" for t in table["locked_until"]],
-        "Organisation account": ["Linked" if linked else "" for linked in table["linked"]],
-        "Created": [fmt.uk_date(t) for t in table["created_at"]],
-    })
+    shown = pd.DataFrame(
+        {
+            "Username": table["username"],
+            "Role": [users.ROLE_LABELS.get(r, r) for r in table["role"]],
+            "Partner": ["" if fmt.is_missing(p) or not p else partner_name(p) for p in table["partner"]],
+            "Active": ["Yes" if a else "No" for a in table["active"]],
+            "Paused until": [fmt.uk_datetime(t) if not pd.isna(t) else "" for t in table["locked_until"]],
+            "Organisation account": ["Linked" if linked else "" for linked in table["linked"]],
+            "Created": [fmt.uk_date(t) for t in table["created_at"]],
+        }
+    )
     st.dataframe(shown, hide_index=True, width="stretch", key="users-table")
-    st.caption("People who sign in with their organisation account are listed by their email address. "
-               "*Paused until*: too many wrong passwords from one computer (a password reset lifts it).")
+    st.caption(
+        "People who sign in with their organisation account are listed by their email address. "
+        "*Paused until*: too many wrong passwords from one computer (a password reset lifts it)."
+    )
 
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader("Add an account")
-        _account_form("add-user", "Add account", _new_account_fields, lambda **f: _add_account(ctx, **f),
-                      primary=True)
+        _account_form("add-user", "Add account", _new_account_fields, lambda **f: _add_account(ctx, **f), primary=True)
     with right:
         st.subheader("Change an account")
         if table.empty:
@@ -64,8 +68,12 @@ def change_account(ctx: PageContext, table: pd.DataFrame) -> None:
     row_partner = None if fmt.is_missing(row["partner"]) else row["partner"]
     c1, c2 = st.columns(2)
     if row["active"]:
-        if c1.button("Switch off", key="admin-disable", disabled=who == ctx.user.username,
-                     help="Switch off your own account from another administrator's."):
+        if c1.button(
+            "Switch off",
+            key="admin-disable",
+            disabled=who == ctx.user.username,
+            help="Switch off your own account from another administrator's.",
+        ):
             users.disable_user(ctx.engine, username=who, by=ctx.user.username)
             _flash(f"'{who}' can no longer sign in.")
             st.rerun()
@@ -73,25 +81,53 @@ def change_account(ctx: PageContext, table: pd.DataFrame) -> None:
         users.enable_user(ctx.engine, username=who, by=ctx.user.username)
         _flash(f"'{who}' can sign in again.")
         st.rerun()
-    _account_form("reset", "Reset password",
-                  lambda: {"password": st.text_input("New password (at least 10 characters)", type="password")},
-                  lambda password: _done(users.reset_password, who, ctx, password=password,
-                                         said=f"Password of '{who}' reset; any lockout lifted."))
-    _account_form("link", "Link organisation account",
-                  lambda: {"subject": st.text_input(
-                      "Organisation account's Object ID (Entra) or subject",
-                      help="Entra admin centre → Users → the person → Object ID. Their next "
-                           "sign-in with the organisation button opens this account.")},
-                  lambda subject: _done(users.link_identity, who, ctx, subject=subject,
-                                        said=f"'{who}' is linked to that organisation account."))
-    _account_form("role", "Change role", lambda: _role_fields(row["role"], row_partner),
-                  lambda role, partner: _done(users.set_role, who, ctx, role=role, partner=partner or None,
-                                              said=f"'{who}' is now: {users.ROLE_LABELS[role]}."),
-                  clear=False)
+    _account_form(
+        "reset",
+        "Reset password",
+        lambda: {"password": st.text_input("New password (at least 10 characters)", type="password")},
+        lambda password: _done(
+            users.reset_password, who, ctx, password=password, said=f"Password of '{who}' reset; any lockout lifted."
+        ),
+    )
+    _account_form(
+        "link",
+        "Link organisation account",
+        lambda: {
+            "subject": st.text_input(
+                "Organisation account's Object ID (Entra) or subject",
+                help="Entra admin centre → Users → the person → Object ID. Their next "
+                "sign-in with the organisation button opens this account.",
+            )
+        },
+        lambda subject: _done(
+            users.link_identity, who, ctx, subject=subject, said=f"'{who}' is linked to that organisation account."
+        ),
+    )
+    _account_form(
+        "role",
+        "Change role",
+        lambda: _role_fields(row["role"], row_partner),
+        lambda role, partner: _done(
+            users.set_role,
+            who,
+            ctx,
+            role=role,
+            partner=partner or None,
+            said=f"'{who}' is now: {users.ROLE_LABELS[role]}.",
+        ),
+        clear=False,
+    )
 
 
-def _account_form(key: str, button: str, fields: Callable[[], dict], act: Callable[..., str], *,
-                  primary: bool = False, clear: bool = True) -> None:
+def _account_form(
+    key: str,
+    button: str,
+    fields: Callable[[], dict],
+    act: Callable[..., str],
+    *,
+    primary: bool = False,
+    clear: bool = True,
+) -> None:
     """One account form: draw its fields; on submit do the change and say so, or say why not."""
     with st.form(key, clear_on_submit=clear):
         values = fields()
@@ -111,11 +147,15 @@ def _done(change: Callable[..., None], who: str, ctx: PageContext, *, said: str,
 def _role_fields(role: str, partner: str | None) -> dict:
     plist = ["", *partners()]
     return {
-        "role": st.selectbox("Role", users.ROLES, index=users.ROLES.index(role),
-                             format_func=lambda r: users.ROLE_LABELS[r]),
-        "partner": st.selectbox("Partner (partner accounts only)", plist,
-                                index=plist.index(partner) if partner in plist else 0,
-                                format_func=lambda p: partner_name(p) if p else "—"),
+        "role": st.selectbox(
+            "Role", users.ROLES, index=users.ROLES.index(role), format_func=lambda r: users.ROLE_LABELS[r]
+        ),
+        "partner": st.selectbox(
+            "Partner (partner accounts only)",
+            plist,
+            index=plist.index(partner) if partner in plist else 0,
+            format_func=lambda p: partner_name(p) if p else "—",
+        ),
     }
 
 
@@ -123,15 +163,22 @@ def _new_account_fields() -> dict:
     return {
         "username": st.text_input("New username (or organisation email address)"),
         "role": st.selectbox("Role", users.ROLES, format_func=lambda r: users.ROLE_LABELS[r]),
-        "partner": st.selectbox("Partner (partner accounts only)", ["", *partners()],
-                                format_func=lambda p: partner_name(p) if p else "—"),
+        "partner": st.selectbox(
+            "Partner (partner accounts only)", ["", *partners()], format_func=lambda p: partner_name(p) if p else "—"
+        ),
         "password": st.text_input("Temporary password (at least 10 characters)", type="password"),
     }
 
 
 def _add_account(ctx: PageContext, *, username: str, role: str, partner: str, password: str) -> str:
-    users.create_user(ctx.engine, username=username, password=password, role=role,
-                      partner=partner or None, created_by=ctx.user.username)
+    users.create_user(
+        ctx.engine,
+        username=username,
+        password=password,
+        role=role,
+        partner=partner or None,
+        created_by=ctx.user.username,
+    )
     return f"Account '{username.strip()}' added. Give them the temporary password in person or by phone."
 
 
@@ -143,17 +190,27 @@ def targets(ctx: PageContext) -> None:
     fy = st.selectbox("Financial year", years, index=1, format_func=fy_label, key="targets-fy")
     current = targets_mod.targets_for(engine=ctx.engine, financial_year=fy)
     rated = [i for i in catalogue.CATALOGUE if i.polarity != "none" and i.unit != "breakdown"]
-    frame = pd.DataFrame({
-        "ID": [i.id for i in rated], "Indicator": [i.name for i in rated],
-        "Unit": [i.unit for i in rated], "Better": [i.symbol for i in rated],
-        "Target": [current.get(i.id) for i in rated],
-    })
-    st.caption("Percent targets are on the 0 to 100 scale. Clear a cell to go back to the configured target "
-               "(config/targets.toml). Indicators with no direction (·) have no target.")
-    edited = st.data_editor(frame, hide_index=True, width="stretch", key=f"targets-editor-{fy}",
-                            disabled=["ID", "Indicator", "Unit", "Better"],
-                            column_config={"Target": st.column_config.NumberColumn("Target", min_value=0.0,
-                                                                                   step=0.1, format="%.1f")})
+    frame = pd.DataFrame(
+        {
+            "ID": [i.id for i in rated],
+            "Indicator": [i.name for i in rated],
+            "Unit": [i.unit for i in rated],
+            "Better": [i.symbol for i in rated],
+            "Target": [current.get(i.id) for i in rated],
+        }
+    )
+    st.caption(
+        "Percent targets are on the 0 to 100 scale. Clear a cell to go back to the configured target "
+        "(config/targets.toml). Indicators with no direction (·) have no target."
+    )
+    edited = st.data_editor(
+        frame,
+        hide_index=True,
+        width="stretch",
+        key=f"targets-editor-{fy}",
+        disabled=["ID", "Indicator", "Unit", "Better"],
+        column_config={"Target": st.column_config.NumberColumn("Target", min_value=0.0, step=0.1, format="%.1f")},
+    )
     if st.button("Save targets", type="primary", key="targets-save"):
         changed = 0
         for (_, before), (_, after) in zip(frame.iterrows(), edited.iterrows(), strict=True):
@@ -161,31 +218,53 @@ def targets(ctx: PageContext) -> None:
             if (pd.isna(b) and pd.isna(a)) or (not pd.isna(b) and not pd.isna(a) and float(a) == float(b)):
                 continue
             value = None if pd.isna(a) else float(a)
-            targets_mod.set_target(engine=ctx.engine, financial_year=fy, indicator_id=after["ID"], value=value,
-                                   set_by=ctx.user.username)
-            audit(ctx.engine, username=ctx.user.username, role=ctx.user.role, action="target_set",
-                  detail={"financial_year": fy, "indicator": after["ID"], "value": value})
+            targets_mod.set_target(
+                engine=ctx.engine, financial_year=fy, indicator_id=after["ID"], value=value, set_by=ctx.user.username
+            )
+            audit(
+                ctx.engine,
+                username=ctx.user.username,
+                role=ctx.user.role,
+                action="target_set",
+                detail={"financial_year": fy, "indicator": after["ID"], "value": value},
+            )
             changed += 1
         data.clear()
-        st.success(f"{changed} target{'s' if changed != 1 else ''} saved for {fy_label(fy)}." if changed
-                   else "No target changed.")
+        st.success(
+            f"{changed} target{'s' if changed != 1 else ''} saved for {fy_label(fy)}."
+            if changed
+            else "No target changed."
+        )
 
 
 def partners_list() -> None:
-    rows = [{"Code": p.code, "Partner": p.name, "Returns": ", ".join(fmt.RETURN_LABELS.get(r, r) for r in p.returns),
-             "Service": fmt.label(p.service) if p.service else ""} for p in partners().values()]
+    rows = [
+        {
+            "Code": p.code,
+            "Partner": p.name,
+            "Returns": ", ".join(fmt.RETURN_LABELS.get(r, r) for r in p.returns),
+            "Service": fmt.label(p.service) if p.service else "",
+        }
+        for p in partners().values()
+    ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="partners-table")
-    st.caption("Partners and the returns each may send are set in config/partners.toml by the system "
-               "administrator (a restart picks up a change). Codes are stable: rename a partner, never its code.")
+    st.caption(
+        "Partners and the returns each may send are set in config/partners.toml by the system "
+        "administrator (a restart picks up a change). Codes are stable: rename a partner, never its code."
+    )
 
 
 def audit_log(ctx: PageContext) -> None:
     log = read_audit(ctx.engine, limit=500)
-    shown = pd.DataFrame({
-        "When": [fmt.uk_datetime(t) for t in log["at"]], "Who": log["username"], "Role": log["role"].fillna(""),
-        "What": log["action"].str.replace("_", " ").str.capitalize(),
-        "Detail": [", ".join(f"{k}: {v}" for k, v in (d or {}).items()) for d in log["detail"]],
-    })
+    shown = pd.DataFrame(
+        {
+            "When": [fmt.uk_datetime(t) for t in log["at"]],
+            "Who": log["username"],
+            "Role": log["role"].fillna(""),
+            "What": log["action"].str.replace("_", " ").str.capitalize(),
+            "Detail": [", ".join(f"{k}: {v}" for k, v in (d or {}).items()) for d in log["detail"]],
+        }
+    )
     st.caption("The latest 500 entries. The log is append-only; it never holds a password or a person's data.")
     st.dataframe(shown, hide_index=True, width="stretch", key="audit-table")
 
@@ -199,32 +278,52 @@ def process_changes(ctx: PageContext) -> None:
         st.success(msg)
     names = spc.chart_names()
     recorded = spc.recorded_changes(ctx.engine)
-    st.caption("From the first point on or after each date, a control chart works out new limits, and shows the "
-               "change with its reason. The reason is shown on every chart it applies to, public ones too: "
-               "describe the service (what changed), never a person.")
+    st.caption(
+        "From the first point on or after each date, a control chart works out new limits, and shows the "
+        "change with its reason. The reason is shown on every chart it applies to, public ones too: "
+        "describe the service (what changed), never a person."
+    )
     if recorded:
-        st.dataframe(pd.DataFrame({
-            "Date": [fmt.uk_date(c["changed_on"]) for c in recorded], "Reason": [c["reason"] for c in recorded],
-            "Charts": ["Every chart" if c["applies_to"] is None else "; ".join(names.get(a, a) for a in c["applies_to"])
-                       for c in recorded],
-            "Recorded by": [c["recorded_by"] for c in recorded],
-            "Recorded": [fmt.uk_datetime(c["recorded_at"]) for c in recorded],
-        }), hide_index=True, width="stretch", key="process-changes-table")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Date": [fmt.uk_date(c["changed_on"]) for c in recorded],
+                    "Reason": [c["reason"] for c in recorded],
+                    "Charts": [
+                        "Every chart"
+                        if c["applies_to"] is None
+                        else "; ".join(names.get(a, a) for a in c["applies_to"])
+                        for c in recorded
+                    ],
+                    "Recorded by": [c["recorded_by"] for c in recorded],
+                    "Recorded": [fmt.uk_datetime(c["recorded_at"]) for c in recorded],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="process-changes-table",
+        )
     else:
         st.info("No process change has been recorded.")
     left, right = st.columns(2, gap="large")
     with left, st.form("process-change-add", clear_on_submit=True):
         st.subheader("Record a process change")
-        when = st.date_input("Date the service changed", value=clock.today(), max_value=clock.today(),
-                             format="DD/MM/YYYY")
-        reason = st.text_input(f"Reason (at most {spc.MAX_REASON} characters)", max_chars=spc.MAX_REASON,
-                               placeholder="e.g. Drop-in moved to the new building")
-        charts = st.multiselect("Charts it applies to (leave empty for every chart)", list(names),
-                                format_func=lambda k: names[k])
+        when = st.date_input(
+            "Date the service changed", value=clock.today(), max_value=clock.today(), format="DD/MM/YYYY"
+        )
+        reason = st.text_input(
+            f"Reason (at most {spc.MAX_REASON} characters)",
+            max_chars=spc.MAX_REASON,
+            placeholder="e.g. Drop-in moved to the new building",
+        )
+        charts = st.multiselect(
+            "Charts it applies to (leave empty for every chart)", list(names), format_func=lambda k: names[k]
+        )
         if st.form_submit_button("Record change", type="primary"):
             try:
-                spc.record_process_change(ctx.engine, ctx.user, changed_on=when, reason=reason,
-                                          applies_to=charts or None)
+                spc.record_process_change(
+                    ctx.engine, ctx.user, changed_on=when, reason=reason, applies_to=charts or None
+                )
             except (spc.ProcessChangeRefused, PermissionError) as exc:
                 st.error(str(exc))
             else:
@@ -236,9 +335,13 @@ def process_changes(ctx: PageContext) -> None:
             return
         with st.form("process-change-remove"):
             st.subheader("Remove a process change")
-            which = st.selectbox("Process change", [c["id"] for c in recorded],
-                                 format_func=lambda i: next(f"{fmt.uk_date(c['changed_on'])}: {c['reason']}"
-                                                            for c in recorded if c["id"] == i))
+            which = st.selectbox(
+                "Process change",
+                [c["id"] for c in recorded],
+                format_func=lambda i: next(
+                    f"{fmt.uk_date(c['changed_on'])}: {c['reason']}" for c in recorded if c["id"] == i
+                ),
+            )
             if st.form_submit_button("Remove change"):
                 try:
                     spc.remove_process_change(ctx.engine, ctx.user, change_id=which)

@@ -33,8 +33,10 @@ _LEAVE = "auth_leave"  # send the browser to /session/end on this run
 _NOTICE = "auth_notice"  # why the last session ended, for the sign-in page
 
 WARN_BEFORE = timedelta(minutes=2)
-REFUSED = ("The username or password is not right, or the account is switched off. After five unsuccessful "
-           "attempts in a row, signing in to that account from this computer pauses for a while.")
+REFUSED = (
+    "The username or password is not right, or the account is switched off. After five unsuccessful "
+    "attempts in a row, signing in to that account from this computer pauses for a while."
+)
 _ENDED = {
     "logout": "You signed out, here or in another window.",
     "idle": "You were signed out after {idle} minutes without using the dashboard.",
@@ -69,12 +71,14 @@ def oidc_provider() -> tuple[bool, str | None]:
     if any(p in auth for p in _PROVIDER_KEYS):
         if named:
             raise config.ConfigurationError(
-                f"[auth] has both its own client_id and a provider section [auth.{named[0]}]: keep one (docs/login.md).")
+                f"[auth] has both its own client_id and a provider section [auth.{named[0]}]: keep one (docs/login.md)."
+            )
         return True, None
     if len(named) != 1:
         raise config.ConfigurationError(
             "[auth] needs exactly one identity provider: client_id, client_secret and server_metadata_url in "
-            "[auth] itself or in one section such as [auth.microsoft] (docs/login.md).")
+            "[auth] itself or in one section such as [auth.microsoft] (docs/login.md)."
+        )
     return True, named[0]
 
 
@@ -117,15 +121,24 @@ def _check(engine: sa.Engine, session_id: int) -> users.User | None:
         reason = "local_login_off"
     if reason is not None:
         if session is not None and sessions.end(engine, session.id, reason=reason, now=now):
-            audit(engine, username=session.username or "(unknown)", role=user.role if user else None,
-                  action="session_ended", detail={"reason": reason, "method": session.method})
+            audit(
+                engine,
+                username=session.username or "(unknown)",
+                role=user.role if user else None,
+                action="session_ended",
+                detail={"reason": reason, "method": session.method},
+            )
         _forget()
         st.session_state[_NOTICE] = _ended_message(reason)
         return None
     sessions.touch(engine, session, now=now)
     st.session_state[_SESSION] = session.id
-    st.session_state[_USER] = {"username": user.username, "role": user.role, "partner": user.partner,
-                               "active": user.active}
+    st.session_state[_USER] = {
+        "username": user.username,
+        "role": user.role,
+        "partner": user.partner,
+        "active": user.active,
+    }
     return user
 
 
@@ -156,12 +169,12 @@ def _begin(engine: sa.Engine, user: users.User, method: str, identity_ref: str |
 _REFUSAL = "auth_refusal"  # why the provider's sign-in of this browser was refused (for the sign-in page)
 REFUSALS = {
     "unknown": "Your organisation account is not linked to an account on this dashboard. Ask the dashboard "
-               "administrator to add you; they may need this reference: {subject}",
+    "administrator to add you; they may need this reference: {subject}",
     "disabled": "Your dashboard account is switched off. Ask the dashboard administrator if you need access.",
     "unverified": "Your organisation has not verified the email address of the account you signed in with, so "
-                  "the dashboard cannot tell who you are. Sign out and try another account, or ask your IT team.",
+    "the dashboard cannot tell who you are. Sign out and try another account, or ask your IT team.",
     "no_identifier": "The organisation's sign-in did not say who you are (the ID token has no subject). Tell the "
-                     "dashboard administrator: the identity provider's settings need to change.",
+    "dashboard administrator: the identity provider's settings need to change.",
     "ended": "Your session has ended. Sign in again with your organisation account.",
 }
 
@@ -203,17 +216,38 @@ def _session_from_provider(engine: sa.Engine) -> int | None:
         st.session_state[_REFUSAL] = (seen.removeprefix("refused_"), subject)
         return None
     email = str(claims.get("email") or "").strip() or None
-    user, reason = users.provider_account(engine, issuer=str(claims.get("iss") or ""), subject=subject,
-                                          email=email, email_verified=_verified(claims.get("email_verified")))
+    user, reason = users.provider_account(
+        engine,
+        issuer=str(claims.get("iss") or ""),
+        subject=subject,
+        email=email,
+        email_verified=_verified(claims.get("email_verified")),
+    )
     if reason != "ok" or user is None:
         sessions.record_refusal(engine, identity_ref=ref, reason=reason)
-        audit(engine, username=user.username if user else "(unknown)", role=None, action="login_failure",
-              detail={"method": "oidc", "provider": provider or "default", "reason": reason,
-                      "issuer": claims.get("iss"), "subject": subject, "email": email})
+        audit(
+            engine,
+            username=user.username if user else "(unknown)",
+            role=None,
+            action="login_failure",
+            detail={
+                "method": "oidc",
+                "provider": provider or "default",
+                "reason": reason,
+                "issuer": claims.get("iss"),
+                "subject": subject,
+                "email": email,
+            },
+        )
         st.session_state[_REFUSAL] = (reason, subject)
         return None
-    audit(engine, username=user.username, role=user.role, action="login_success",
-          detail={"method": "oidc", "provider": provider or "default"})
+    audit(
+        engine,
+        username=user.username,
+        role=user.role,
+        action="login_success",
+        detail={"method": "oidc", "provider": provider or "default"},
+    )
     _begin(engine, user, "oidc", identity_ref=ref)
     st.session_state.pop(_REFUSAL, None)
     return st.session_state[_SESSION]
@@ -240,8 +274,10 @@ def idle_notice(engine: sa.Engine) -> str | None:
     if left > WARN_BEFORE or left <= timedelta(0):
         return None
     minutes = max(1, round(left.total_seconds() / 60))
-    return (f"You will be signed out in about {minutes} minute{'s' if minutes != 1 else ''} unless you use the "
-            "dashboard. Choose *Stay signed in* to carry on.")
+    return (
+        f"You will be signed out in about {minutes} minute{'s' if minutes != 1 else ''} unless you use the "
+        "dashboard. Choose *Stay signed in* to carry on."
+    )
 
 
 def stay_signed_in(engine: sa.Engine) -> None:
@@ -268,8 +304,10 @@ def browser_script() -> str | None:
         return f"<script>window.location.assign({json.dumps(session_routes.END_PATH)});</script>"
     code = st.session_state.pop(_HANDOVER, None)
     if code:
-        return (f"<script>fetch({json.dumps(session_routes.COOKIE_PATH)}, {{method: 'POST', "
-                f"credentials: 'same-origin', cache: 'no-store', body: {json.dumps(code)}}});</script>")
+        return (
+            f"<script>fetch({json.dumps(session_routes.COOKIE_PATH)}, {{method: 'POST', "
+            f"credentials: 'same-origin', cache: 'no-store', body: {json.dumps(code)}}});</script>"
+        )
     return None
 
 
@@ -286,9 +324,11 @@ def source_address() -> str:
 def _lock_message(until: datetime | None) -> str:
     left = (until - clock.utcnow()) if until else timedelta(minutes=1)
     minutes = max(1, -(-int(left.total_seconds()) // 60))
-    return (f"Too many unsuccessful attempts: signing in to this account from this computer is paused for "
-            f"{minutes} minute{'s' if minutes != 1 else ''}. Try again then, or ask an administrator to reset "
-            "your password.")
+    return (
+        f"Too many unsuccessful attempts: signing in to this account from this computer is paused for "
+        f"{minutes} minute{'s' if minutes != 1 else ''}. Try again then, or ask an administrator to reset "
+        "your password."
+    )
 
 
 def login_view(engine: sa.Engine) -> None:
@@ -305,8 +345,11 @@ def login_view(engine: sa.Engine) -> None:
         if enabled and refusal:
             reason, subject = refusal
             (st.info if reason == "ended" else st.warning)(REFUSALS[reason].format(subject=subject or "none"))
-            if st.button("Sign out of your organisation account", icon=":material/logout:",
-                         help="Ends your organisation's sign-in in this browser, so that you can use another account."):
+            if st.button(
+                "Sign out of your organisation account",
+                icon=":material/logout:",
+                help="Ends your organisation's sign-in in this browser, so that you can use another account.",
+            ):
                 st.session_state.pop(_REFUSAL, None)
                 st.session_state[_LEAVE] = True
                 st.rerun()

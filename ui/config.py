@@ -18,8 +18,13 @@ class ConfigurationError(RuntimeError):
 
 def overlay_streamlit_secrets(values: dict) -> None:
     """Let top-level ``OUTCOMES_*`` keys of ``st.secrets`` fill settings (the environment still wins)."""
-    settings.overlay({k: v for k, v in values.items() if isinstance(k, str) and k.startswith("OUTCOMES_")
-                      and not isinstance(v, dict)})
+    settings.overlay(
+        {
+            k: v
+            for k, v in values.items()
+            if isinstance(k, str) and k.startswith("OUTCOMES_") and not isinstance(v, dict)
+        }
+    )
 
 
 def is_sample() -> bool:
@@ -36,7 +41,8 @@ def cookie_secret(*, generated_path: Path = GENERATED_SECRET) -> str:
     if not is_sample():
         raise ConfigurationError(
             "OUTCOMES_COOKIE_SECRET is not set. Set it in the environment or in .streamlit/secrets.toml "
-            "(see docs/login.md).")
+            "(see docs/login.md)."
+        )
     generated_path.parent.mkdir(parents=True, exist_ok=True)
     if not generated_path.exists():
         tmp = generated_path.with_name(f".{generated_path.name}.{os.getpid()}")

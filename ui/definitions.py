@@ -12,8 +12,12 @@ from metrics.catalogue import Indicator
 from ui.frame import PageContext
 from ui.returns import partner_name
 
-UNIT_WORDS = {"count": "A count", "percent": "A percentage, with a 95% Wilson confidence interval",
-              "mean": "An average", "breakdown": "A breakdown by category"}
+UNIT_WORDS = {
+    "count": "A count",
+    "percent": "A percentage, with a 95% Wilson confidence interval",
+    "mean": "An average",
+    "breakdown": "A breakdown by category",
+}
 POLARITY_WORDS = {"up": "Higher is better ↑", "down": "Lower is better ↓", "none": "No judgement · (context only)"}
 
 
@@ -35,7 +39,8 @@ def general_rules() -> None:
   period. A woman's **current status** is her latest key-work review or treatment record in the 91 days to the
   end of the period.
 - **RAG**: green meets the target, amber misses it by no more than 10% of the target, red otherwise.
-- Periods follow the financial year: Q1 is April to June.""")
+- Periods follow the financial year: Q1 is April to June."""
+        )
 
 
 def current_targets(ctx: PageContext) -> dict[str, float]:
@@ -59,16 +64,21 @@ def definition_card(ind: Indicator, *, target: float | None) -> None:
         srcs = "\n".join(f"- {_source_words(s)}" for s in ind.own_sources)
         st.markdown(f"**Comes from**\n{srcs}")
         if ind.uses_cohort:
-            st.markdown("Divided by the number of engaged women (ENG-01), so it also needs the attendance and "
-                        "outreach returns.")
+            st.markdown(
+                "Divided by the number of engaged women (ENG-01), so it also needs the attendance and outreach returns."
+            )
         if ind.breakdown_by:
             st.markdown(f"**Broken down by** {ind.breakdown_by}.")
         if ind.notes:
             st.markdown(f"**Read with care.** {ind.notes}")
         t = settings.suppression_threshold()
-        rule = (f"hidden when the women counted, the women it is out of, or the difference is from 1 to {t - 1}"
-                if ind.unit == "percent" else
-                f"hidden when fewer than {t} women are behind it" if ind.unit == "mean" else
-                f"each count from 1 to {t - 1} hidden, with a second figure hidden where needed"
-                if ind.unit == "breakdown" else f"hidden when from 1 to {t - 1}")
+        rule = (
+            f"hidden when the women counted, the women it is out of, or the difference is from 1 to {t - 1}"
+            if ind.unit == "percent"
+            else f"hidden when fewer than {t} women are behind it"
+            if ind.unit == "mean"
+            else f"each count from 1 to {t - 1} hidden, with a second figure hidden where needed"
+            if ind.unit == "breakdown"
+            else f"hidden when from 1 to {t - 1}"
+        )
         st.markdown(f"**In published figures** {rule}.")

@@ -65,16 +65,22 @@ class PageContext:
 
 def setup() -> None:
     """Page configuration and the shared look (called once at the top of app.py)."""
-    st.set_page_config(page_title="Strategy outcomes dashboard", page_icon=":material/monitoring:", layout="wide",
-                       initial_sidebar_state="expanded")
+    st.set_page_config(
+        page_title="Strategy outcomes dashboard",
+        page_icon=":material/monitoring:",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
     st.html(CSS)
 
 
 def sample_banner() -> None:
     """A banner on every page while the database holds the synthetic sample data."""
     if config.is_sample():
-        st.html('<div class="sample-banner" role="status"><strong>Sample data</strong> — every figure here is '
-                "made up for demonstration and testing. It describes no real person.</div>")
+        st.html(
+            '<div class="sample-banner" role="status"><strong>Sample data</strong> — every figure here is '
+            "made up for demonstration and testing. It describes no real person.</div>"
+        )
 
 
 def page_context(key: str) -> PageContext:
@@ -88,8 +94,7 @@ def page_context(key: str) -> PageContext:
         st.stop()
     period = st.session_state.get("period") if navigation.page(key).needs_period else None
     data.begin_run()  # this run's figures all use one reading of the data version
-    return PageContext(user=user, engine=data.engine(), period=period,
-                       public=not permissions.sees_exact_figures(user))
+    return PageContext(user=user, engine=data.engine(), period=period, public=not permissions.sees_exact_figures(user))
 
 
 def page_header(title: str, intro: str | None = None, *, ctx: PageContext | None = None) -> None:
@@ -99,8 +104,11 @@ def page_header(title: str, intro: str | None = None, *, ctx: PageContext | None
     if ctx is not None and ctx.period is not None:
         bits.append(f"Period: **{ctx.period.label()}**")
     if ctx is not None and ctx.user.role in permissions.INDICATOR_READERS:
-        bits.append(f"Published figures: numbers from {disclosure.small_range()} are shown as \\*" if ctx.public
-                    else "Exact figures for the group's meeting — not for publication")
+        bits.append(
+            f"Published figures: numbers from {disclosure.small_range()} are shown as \\*"
+            if ctx.public
+            else "Exact figures for the group's meeting — not for publication"
+        )
     if bits:
         st.caption(" · ".join(bits))
     if intro:
@@ -115,5 +123,8 @@ def page_failed(title: str, exc: Exception) -> None:
         return
     where = "".join(traceback.format_tb(exc.__traceback__)[-3:])
     log.error("page %r failed with %s at:\n%s", title, type(exc).__name__, where)
-    st.error(f"{FAILED} Please try again, or choose another period. If it keeps happening, tell the dashboard "
-             "administrator (the time it happened helps).", icon=":material/error:")
+    st.error(
+        f"{FAILED} Please try again, or choose another period. If it keeps happening, tell the dashboard "
+        "administrator (the time it happened helps).",
+        icon=":material/error:",
+    )

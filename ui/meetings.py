@@ -71,8 +71,10 @@ def run_write(write, done: str) -> bool:
 def _commentary_html(c: dict) -> str:
     who = partners()[c["partner"]].name if c.get("partner") in partners() else c["author"]
     mark = fmt.badge("For the public pack", "blue") if c["public"] else fmt.badge("Restricted to the group", "grey")
-    return (f'<div class="attention attention-missing"><div>{escape(c["text"])}</div>'
-            f'<div class="muted">{escape(who)} · {escape(fmt.uk_date(clock.local(c["written_at"])))} {mark}</div></div>')
+    return (
+        f'<div class="attention attention-missing"><div>{escape(c["text"])}</div>'
+        f'<div class="muted">{escape(who)} · {escape(fmt.uk_date(clock.local(c["written_at"])))} {mark}</div></div>'
+    )
 
 
 def commentary_list(ctx: PageContext, indicator_id: str, *, period: Period | None = None) -> None:
@@ -86,9 +88,10 @@ def commentary_list(ctx: PageContext, indicator_id: str, *, period: Period | Non
         if loop.may(ctx.user, "mark_public"):
             label = "Take out of the public pack" if c["public"] else "Mark for the public pack"
             if st.button(label, key=f"mark-{c['id']}", type="tertiary"):
-                run_write(lambda c=c: loop.mark_public(ctx.engine, ctx.user, commentary_id=c["id"],
-                                                      public=not c["public"]),
-                          "Marked for the public pack." if not c["public"] else "Taken out of the public pack.")
+                run_write(
+                    lambda c=c: loop.mark_public(ctx.engine, ctx.user, commentary_id=c["id"], public=not c["public"]),
+                    "Marked for the public pack." if not c["public"] else "Taken out of the public pack.",
+                )
 
 
 def commentary_form(ctx: PageContext, indicator_id: str) -> None:
@@ -96,14 +99,20 @@ def commentary_form(ctx: PageContext, indicator_id: str) -> None:
     if not loop.may(ctx.user, "comment", indicator_id=indicator_id):
         return
     with st.form(f"comment-{indicator_id}", clear_on_submit=True, border=False):
-        text = st.text_area("What lies behind this figure, and what is being done",
-                            key=f"comment-text-{indicator_id}", max_chars=loop.MAX_TEXT, height=90,
-                            help="Restricted to the group unless an author or the chair marks it for the public "
-                                 "pack. Never write anything that could identify a woman.")
+        text = st.text_area(
+            "What lies behind this figure, and what is being done",
+            key=f"comment-text-{indicator_id}",
+            max_chars=loop.MAX_TEXT,
+            height=90,
+            help="Restricted to the group unless an author or the chair marks it for the public "
+            "pack. Never write anything that could identify a woman.",
+        )
         saved = st.form_submit_button("Save commentary")
     if saved:
-        run_write(lambda: loop.add_commentary(ctx.engine, ctx.user, indicator_id=indicator_id, period=ctx.period,
-                                              text=text), "Commentary saved.")
+        run_write(
+            lambda: loop.add_commentary(ctx.engine, ctx.user, indicator_id=indicator_id, period=ctx.period, text=text),
+            "Commentary saved.",
+        )
 
 
 # --------------------------------------------------------------------------- actions
@@ -111,12 +120,23 @@ def commentary_form(ctx: PageContext, indicator_id: str) -> None:
 
 def actions_table(items: list[dict], *, today=None) -> pd.DataFrame:
     today = today or clock.today()
-    return pd.DataFrame([{
-        "Action": a["text"], "Owner": a["owner"], "Due": fmt.uk_date(a["due_on"]),
-        "Status": ("Overdue" if a["overdue"] else loop.STATUS_WORDS[a["status"]]),
-        "Raised": fmt.uk_date(a["held_on"]), "Indicators": ", ".join(a["indicator_ids"]) or "—",
-        "Latest note": (f"{fmt.uk_date(a['notes'][-1]['noted_on'])}: {a['notes'][-1]['note']}" if a["notes"] else ""),
-    } for a in items], columns=["Action", "Owner", "Due", "Status", "Raised", "Indicators", "Latest note"])
+    return pd.DataFrame(
+        [
+            {
+                "Action": a["text"],
+                "Owner": a["owner"],
+                "Due": fmt.uk_date(a["due_on"]),
+                "Status": ("Overdue" if a["overdue"] else loop.STATUS_WORDS[a["status"]]),
+                "Raised": fmt.uk_date(a["held_on"]),
+                "Indicators": ", ".join(a["indicator_ids"]) or "—",
+                "Latest note": (
+                    f"{fmt.uk_date(a['notes'][-1]['noted_on'])}: {a['notes'][-1]['note']}" if a["notes"] else ""
+                ),
+            }
+            for a in items
+        ],
+        columns=["Action", "Owner", "Due", "Status", "Raised", "Indicators", "Latest note"],
+    )
 
 
 def action_update_form(ctx: PageContext, items: list[dict], *, key: str) -> None:
@@ -126,45 +146,62 @@ def action_update_form(ctx: PageContext, items: list[dict], *, key: str) -> None
         return
     with st.form(f"update-{key}", clear_on_submit=True):
         st.markdown("**Update an action**")
-        picked = st.selectbox("Action", mine, format_func=lambda a: f"{a['text'][:80]} (due {fmt.uk_date(a['due_on'])})",
-                              key=f"update-action-{key}")
-        status = st.radio("Status", loop.STATUSES, format_func=loop.STATUS_WORDS.get, horizontal=True,
-                          key=f"update-status-{key}")
+        picked = st.selectbox(
+            "Action",
+            mine,
+            format_func=lambda a: f"{a['text'][:80]} (due {fmt.uk_date(a['due_on'])})",
+            key=f"update-action-{key}",
+        )
+        status = st.radio(
+            "Status", loop.STATUSES, format_func=loop.STATUS_WORDS.get, horizontal=True, key=f"update-status-{key}"
+        )
         note = st.text_input("Note (dated today)", max_chars=500, key=f"update-note-{key}")
         saved = st.form_submit_button("Save the update")
     if saved and picked is not None:
-        run_write(lambda: loop.update_action(ctx.engine, ctx.user, action_id=picked["id"], status=status, note=note),
-                  "Action updated.")
+        run_write(
+            lambda: loop.update_action(ctx.engine, ctx.user, action_id=picked["id"], status=status, note=note),
+            "Action updated.",
+        )
 
 
 def indicator_actions(ctx: PageContext, result) -> None:
     """Actions raised on an indicator, and what has happened to its figure since each was raised."""
     items = [a for a in all_actions(ctx) if result.id in a["indicator_ids"]]
-    decided = [d for d in _cached(ctx, "decisions", lambda: loop.decisions(ctx.engine)) if result.id in d["indicator_ids"]]
+    decided = [
+        d for d in _cached(ctx, "decisions", lambda: loop.decisions(ctx.engine)) if result.id in d["indicator_ids"]
+    ]
     if not items and not decided:
         return
     rows = []
     for a in items:
         then = data.indicators(ctx.engine, period=a["period"], public=ctx.public, ids=[result.id]).by_id(result.id)
         move = loop.Movement(then=then, now=result)
-        since = (f"{fmt.value_text(then.value, then.unit, suppressed=then.suppressed, status=then.status)} in "
-                 f"{fmt.short_label(a['period'])} → "
-                 f"{fmt.value_text(result.value, result.unit, suppressed=result.suppressed, status=result.status)} now")
+        since = (
+            f"{fmt.value_text(then.value, then.unit, suppressed=then.suppressed, status=then.status)} in "
+            f"{fmt.short_label(a['period'])} → "
+            f"{fmt.value_text(result.value, result.unit, suppressed=result.suppressed, status=result.status)} now"
+        )
         if move.direction in ("better", "worse"):
             since += f" ({move.direction})"
         rows.append({**actions_table([a]).iloc[0].to_dict(), "The figure since": since})
     if rows:
         st.markdown("**Actions raised on this figure**")
-        st.dataframe(pd.DataFrame(rows).drop(columns=["Indicators"]), hide_index=True, width="stretch",
-                     key=f"actions-{result.id}")
+        st.dataframe(
+            pd.DataFrame(rows).drop(columns=["Indicators"]),
+            hide_index=True,
+            width="stretch",
+            key=f"actions-{result.id}",
+        )
     for d in decided:
         st.caption(f"Decision of {fmt.uk_date(d['decided_on'])}: {d['text']}")
 
 
 def indicator_panel(ctx: PageContext, result) -> None:
     """Beside a figure on its page: the commentary, the actions and decisions on it, and a form to comment."""
-    with st.expander(f"Commentary and actions — {result.id}", expanded=bool(
-            [c for c in commentary_of(ctx) if c["indicator_id"] == result.id])):
+    with st.expander(
+        f"Commentary and actions — {result.id}",
+        expanded=bool([c for c in commentary_of(ctx) if c["indicator_id"] == result.id]),
+    ):
         commentary_list(ctx, result.id)
         commentary_form(ctx, result.id)
         indicator_actions(ctx, result)
@@ -211,8 +248,11 @@ def commentary_needed(ctx: PageContext, items: list, *, indicator_ids: list[str]
 
 def _revision(ctx: PageContext, current):
     ids = ",".join(r.id for r in current.results)
-    return _cached(ctx, f"revision:{ctx.period.code()}:{current.public}:{ids}",
-                   lambda: loop.revision_of(ctx.engine, period=ctx.period, current=current))
+    return _cached(
+        ctx,
+        f"revision:{ctx.period.code()}:{current.public}:{ids}",
+        lambda: loop.revision_of(ctx.engine, period=ctx.period, current=current),
+    )
 
 
 def signoff_marking(ctx: PageContext, current=None) -> None:
@@ -221,18 +261,24 @@ def signoff_marking(ctx: PageContext, current=None) -> None:
     if ctx.period is None:
         return
     if ctx.public:  # published figures stand at the year's latest sign-off: say which, never a revision
-        so = _cached(ctx, f"published-from:{ctx.period.code()}",
-                     lambda: loop.published_from(ctx.engine, period=ctx.period))
-        st.caption("Published figures: as they stood when the chair signed off "
-                   f"{so['period'].label()} on {fmt.uk_date(clock.local(so['signed_at']))}." if so else
-                   "Published figures: from the data as they stand (no period of this year is signed off yet).")
+        so = _cached(
+            ctx, f"published-from:{ctx.period.code()}", lambda: loop.published_from(ctx.engine, period=ctx.period)
+        )
+        st.caption(
+            "Published figures: as they stood when the chair signed off "
+            f"{so['period'].label()} on {fmt.uk_date(clock.local(so['signed_at']))}."
+            if so
+            else "Published figures: from the data as they stand (no period of this year is signed off yet)."
+        )
         return
     current = current or data.indicators(ctx.engine, period=ctx.period, public=ctx.public)
     rev = _revision(ctx, current)
     if rev is None:
         st.caption(f"{ctx.period.label()} has not been signed off yet.")
     elif not rev.revised:
-        st.caption(f"Signed off by the chair ({rev.signoff['signed_by']}) on {fmt.uk_date(clock.local(rev.signoff['signed_at']))}.")
+        st.caption(
+            f"Signed off by the chair ({rev.signoff['signed_by']}) on {fmt.uk_date(clock.local(rev.signoff['signed_at']))}."
+        )
     else:
         _revised(rev, key="revised-changes")
 
@@ -249,14 +295,22 @@ def revised_warning(ctx: PageContext, current) -> None:
 
 def _revised(rev, *, key: str) -> None:
     when = fmt.uk_date(clock.local(rev.signoff["signed_at"]))
-    changes = pd.DataFrame([{
-        "Indicator": f"{c['name']} ({c['id']})",
-        "Signed off": fmt.value_text(c["before"], c["unit"], suppressed=c["before_suppressed"]),
-        "Now": fmt.value_text(c["after"], c["unit"], suppressed=c["after_suppressed"]),
-    } for c in rev.changes])
-    st.warning(f"**Revised since sign-off** (signed off on {when}): a correction loaded later changed "
-               f"{len(rev.changes)} figure{'s' if len(rev.changes) != 1 else ''}. They stay marked until the chair "
-               "signs the period off again.", icon=":material/published_with_changes:")
+    changes = pd.DataFrame(
+        [
+            {
+                "Indicator": f"{c['name']} ({c['id']})",
+                "Signed off": fmt.value_text(c["before"], c["unit"], suppressed=c["before_suppressed"]),
+                "Now": fmt.value_text(c["after"], c["unit"], suppressed=c["after_suppressed"]),
+            }
+            for c in rev.changes
+        ]
+    )
+    st.warning(
+        f"**Revised since sign-off** (signed off on {when}): a correction loaded later changed "
+        f"{len(rev.changes)} figure{'s' if len(rev.changes) != 1 else ''}. They stay marked until the chair "
+        "signs the period off again.",
+        icon=":material/published_with_changes:",
+    )
     st.dataframe(changes, hide_index=True, width="stretch", key=key)
 
 
@@ -268,8 +322,14 @@ def _figures_seen(url: str, meeting_id: int, as_of, public: bool, _engine, _meet
 
 def figures_seen(ctx: PageContext, meeting: dict):
     """A meeting's figures exactly as they stood when it was set up (in the session's own view)."""
-    return _figures_seen(ctx.engine.url.render_as_string(hide_password=True), meeting["id"], meeting["data_as_of"],
-                         ctx.public, ctx.engine, meeting)
+    return _figures_seen(
+        ctx.engine.url.render_as_string(hide_password=True),
+        meeting["id"],
+        meeting["data_as_of"],
+        ctx.public,
+        ctx.engine,
+        meeting,
+    )
 
 
 def indicator_choices() -> list[str]:

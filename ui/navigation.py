@@ -19,25 +19,41 @@ class PageDef:
 
 
 PAGES: tuple[PageDef, ...] = (
-    PageDef("overview", "pages/overview.py", "Meeting overview", ":material/dashboard:", "Outcomes",
-            needs_period=True, default=True),
+    PageDef(
+        "overview",
+        "pages/overview.py",
+        "Meeting overview",
+        ":material/dashboard:",
+        "Outcomes",
+        needs_period=True,
+        default=True,
+    ),
     PageDef("engagement", "pages/engagement.py", "Engagement", ":material/groups:", "Outcomes", needs_period=True),
-    PageDef("health", "pages/health.py", "Health and dental", ":material/health_and_safety:", "Outcomes",
-            needs_period=True),
-    PageDef("recovery", "pages/recovery.py", "Recovery", ":material/self_improvement:", "Outcomes",
-            needs_period=True),
-    PageDef("family", "pages/family_housing.py", "Family, housing and moving on", ":material/home:", "Outcomes",
-            needs_period=True),
-    PageDef("safety", "pages/safety_justice.py", "Safety and justice", ":material/shield:", "Outcomes",
-            needs_period=True),
-    PageDef("voice", "pages/womens_voice.py", "Women's voice", ":material/record_voice_over:", "Outcomes",
-            needs_period=True),
-    PageDef("reports", "pages/reports.py", "Reports and exports", ":material/description:", "Outcomes",
-            needs_period=True),
-    PageDef("meetings", "pages/meetings.py", "Meetings and actions", ":material/event_note:", "Meetings",
-            needs_period=True),
-    PageDef("commentary", "pages/commentary.py", "Commentary", ":material/edit_note:", "Meetings",
-            needs_period=True),
+    PageDef(
+        "health", "pages/health.py", "Health and dental", ":material/health_and_safety:", "Outcomes", needs_period=True
+    ),
+    PageDef("recovery", "pages/recovery.py", "Recovery", ":material/self_improvement:", "Outcomes", needs_period=True),
+    PageDef(
+        "family",
+        "pages/family_housing.py",
+        "Family, housing and moving on",
+        ":material/home:",
+        "Outcomes",
+        needs_period=True,
+    ),
+    PageDef(
+        "safety", "pages/safety_justice.py", "Safety and justice", ":material/shield:", "Outcomes", needs_period=True
+    ),
+    PageDef(
+        "voice", "pages/womens_voice.py", "Women's voice", ":material/record_voice_over:", "Outcomes", needs_period=True
+    ),
+    PageDef(
+        "reports", "pages/reports.py", "Reports and exports", ":material/description:", "Outcomes", needs_period=True
+    ),
+    PageDef(
+        "meetings", "pages/meetings.py", "Meetings and actions", ":material/event_note:", "Meetings", needs_period=True
+    ),
+    PageDef("commentary", "pages/commentary.py", "Commentary", ":material/edit_note:", "Meetings", needs_period=True),
     PageDef("returns", "pages/data_returns.py", "Data returns", ":material/fact_check:", "Data", needs_period=True),
     PageDef("upload", "pages/upload.py", "Upload returns", ":material/upload_file:", "Data"),
     PageDef("definitions", "pages/definitions.py", "Indicator definitions", ":material/menu_book:", "Data"),

@@ -33,8 +33,12 @@ def fy_options(today: date, *, years: int = 3) -> list[Period]:
 
 def ytd_options(today: date, *, years: int = 3) -> list[Period]:
     """Years to date at the end of Q2 and Q3 (at Q1's end it is Q1, at Q4's the year), newest first."""
-    return [P.year_to_date(fy, q) for fy in range(P.fy_of(today), P.fy_of(today) - years - 1, -1) for q in (3, 2)
-            if P.quarter(fy, q).start <= today]
+    return [
+        P.year_to_date(fy, q)
+        for fy in range(P.fy_of(today), P.fy_of(today) - years - 1, -1)
+        for q in (3, 2)
+        if P.quarter(fy, q).start <= today
+    ]
 
 
 def _ytd_label(p: Period) -> str:
@@ -61,8 +65,9 @@ def period_controls(*, public: bool, today: date | None = None) -> Period:
     if st.session_state.get("period_kind") not in kinds:  # e.g. custom dates left from an exact-figures session
         st.session_state.pop("period_kind", None)
     st.sidebar.markdown("**Reporting period**")
-    kind = st.sidebar.radio("Show figures for", kinds, key="period_kind", horizontal=False,
-                            label_visibility="collapsed")
+    kind = st.sidebar.radio(
+        "Show figures for", kinds, key="period_kind", horizontal=False, label_visibility="collapsed"
+    )
     if kind == "Quarter":
         opts = quarter_options(today)
         default = _published(P.latest_complete_quarter(today), public=public)
@@ -71,20 +76,34 @@ def period_controls(*, public: bool, today: date | None = None) -> Period:
     elif kind == "Month":
         opts = month_options(today)
         last_complete = _published(P.last_complete_month(today), public=public)
-        chosen = st.sidebar.selectbox("Month", opts, index=opts.index(last_complete) if last_complete in opts else 0,
-                                      key="period_month",
-                                      format_func=lambda p: f"{p.start:%B %Y}")
+        chosen = st.sidebar.selectbox(
+            "Month",
+            opts,
+            index=opts.index(last_complete) if last_complete in opts else 0,
+            key="period_month",
+            format_func=lambda p: f"{p.start:%B %Y}",
+        )
     elif kind == "Year to date":
         opts = ytd_options(today)
         chosen = st.sidebar.selectbox("Year to date", opts, key="period_ytd", format_func=_ytd_label)
     elif kind == "Financial year":
         opts = fy_options(today)
-        chosen = st.sidebar.selectbox("Financial year", opts, index=1 if today.month in (4, 5, 6) else 0,
-                                      key="period_fy", format_func=lambda p: P.fy_label(p.start.year))
+        chosen = st.sidebar.selectbox(
+            "Financial year",
+            opts,
+            index=1 if today.month in (4, 5, 6) else 0,
+            key="period_fy",
+            format_func=lambda p: P.fy_label(p.start.year),
+        )
     else:  # custom dates: exact figures only
         default = P.latest_complete_quarter(today)
-        picked = st.sidebar.date_input("From and to (inclusive)", value=(default.start, default.end),
-                                       max_value=today, format="DD/MM/YYYY", key="period_custom")
+        picked = st.sidebar.date_input(
+            "From and to (inclusive)",
+            value=(default.start, default.end),
+            max_value=today,
+            format="DD/MM/YYYY",
+            key="period_custom",
+        )
         if isinstance(picked, tuple | list) and len(picked) == 2:
             chosen = Period(picked[0], picked[1])
         else:

@@ -50,9 +50,15 @@ async def set_cookie(request: Request) -> Response:
     if key is None:
         return Response(status_code=403, headers={"Cache-Control": "no-store"})
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
-    response.set_cookie(tokens.COOKIE_NAME, tokens.seal(secret=_secret(), key=key),
-                        max_age=config.session_hours() * 3600, path="/", secure=_secure(request), httponly=True,
-                        samesite="strict")
+    response.set_cookie(
+        tokens.COOKIE_NAME,
+        tokens.seal(secret=_secret(), key=key),
+        max_age=config.session_hours() * 3600,
+        path="/",
+        secure=_secure(request),
+        httponly=True,
+        samesite="strict",
+    )
     return response
 
 

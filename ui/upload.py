@@ -65,14 +65,23 @@ def _progress_adapter(bar):
     return report
 
 
-def run(ctx: PageContext, *, content: bytes, file_name: str, partner: str, period: P.Period | None,
-        dry_run: bool, bar=None):
+def run(
+    ctx: PageContext, *, content: bytes, file_name: str, partner: str, period: P.Period | None, dry_run: bool, bar=None
+):
     """Call the loader (a dry run changes nothing)."""
     from data_loaders.ingest import ingest_file
 
-    return ingest_file(engine=ctx.engine, content=content, file_name=file_name, partner=partner, period=period,
-                       loaded_by=ctx.user.username, dry_run=dry_run, role=ctx.user.role,
-                       progress=_progress_adapter(bar) if bar is not None else None)
+    return ingest_file(
+        engine=ctx.engine,
+        content=content,
+        file_name=file_name,
+        partner=partner,
+        period=period,
+        loaded_by=ctx.user.username,
+        dry_run=dry_run,
+        role=ctx.user.role,
+        progress=_progress_adapter(bar) if bar is not None else None,
+    )
 
 
 def remember(checked: Checked) -> None:
@@ -91,29 +100,42 @@ def forget_checks() -> None:
     st.session_state.pop(_CHECKED, None)
 
 
-STATUS_WORDS = {"accepted": ("Ready to load", "green"), "rejected": ("Cannot be loaded", "red"),
-                "duplicate": ("Already loaded — nothing to do", "grey")}
+STATUS_WORDS = {
+    "accepted": ("Ready to load", "green"),
+    "rejected": ("Cannot be loaded", "red"),
+    "duplicate": ("Already loaded — nothing to do", "grey"),
+}
 
 
 def errors_frame(report: dict) -> pd.DataFrame:
     errs = report.get("errors") or []
-    return pd.DataFrame({
-        "Sheet": [e.get("sheet") or "" for e in errs],
-        "Row": [str(e.get("row")) if e.get("row") not in (None, "") else "" for e in errs],
-        "Column": [e.get("column") or "" for e in errs],
-        "What to fix": [e.get("message") or "" for e in errs],
-    })
+    return pd.DataFrame(
+        {
+            "Sheet": [e.get("sheet") or "" for e in errs],
+            "Row": [str(e.get("row")) if e.get("row") not in (None, "") else "" for e in errs],
+            "Column": [e.get("column") or "" for e in errs],
+            "What to fix": [e.get("message") or "" for e in errs],
+        }
+    )
 
 
 def sheets_frame(report: dict) -> pd.DataFrame:
     sh = report.get("sheets") or []
-    return pd.DataFrame({
-        "Sheet": [s.get("sheet") for s in sh],
-        "Return": [fmt.RETURN_LABELS.get(s.get("return"), s.get("return") or "ignored") if s.get("return")
-                   else "Ignored (not a return)" for s in sh],
-        "Rows": [("Nil return (no rows)" if s.get("rows") == 0 else f"{s.get('rows'):,}")
-                 if s.get("return") else "" for s in sh],
-    })
+    return pd.DataFrame(
+        {
+            "Sheet": [s.get("sheet") for s in sh],
+            "Return": [
+                fmt.RETURN_LABELS.get(s.get("return"), s.get("return") or "ignored")
+                if s.get("return")
+                else "Ignored (not a return)"
+                for s in sh
+            ],
+            "Rows": [
+                ("Nil return (no rows)" if s.get("rows") == 0 else f"{s.get('rows'):,}") if s.get("return") else ""
+                for s in sh
+            ],
+        }
+    )
 
 
 def show_report(checked: Checked, *, loaded: bool = False) -> None:
@@ -128,15 +150,18 @@ def show_report(checked: Checked, *, loaded: bool = False) -> None:
         when = f" · period {fmt.uk_date(period['start'])} to {fmt.uk_date(period['end'])}"
     # The name the report kept (a refused name is only its fingerprint), escaped: never HTML or Markdown.
     name = fmt.plain(rep.get("file") or checked.name)
-    st.markdown(f"**{name}** {fmt.badge(words, tone)}<span class='muted'>{fmt.plain(when)}</span>",
-                unsafe_allow_html=True)
+    st.markdown(
+        f"**{name}** {fmt.badge(words, tone)}<span class='muted'>{fmt.plain(when)}</span>", unsafe_allow_html=True
+    )
     sheets = sheets_frame(rep)
     if not sheets.empty:
         st.dataframe(sheets, hide_index=True, width="stretch")
     errors = errors_frame(rep)
     if not errors.empty:
-        st.error(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} to fix before this file can be loaded. "
-                 "Nothing from it has been stored.")
+        st.error(
+            f"{len(errors)} problem{'s' if len(errors) != 1 else ''} to fix before this file can be loaded. "
+            "Nothing from it has been stored."
+        )
         st.dataframe(errors, hide_index=True, width="stretch")
     for w in rep.get("warnings") or []:
         st.warning(fmt.plain(w.get("message", w) if isinstance(w, dict) else w))
@@ -170,9 +195,14 @@ def template_download(partner: str) -> None:
     except Exception:  # the template builder is missing or failed: say so, never a traceback
         st.caption("The blank template is not available just now.")
         return
-    st.download_button("Download the blank template (.xlsx)", content, file_name=f"{partner}_template.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       icon=":material/download:", key=f"template-{partner}")
+    st.download_button(
+        "Download the blank template (.xlsx)",
+        content,
+        file_name=f"{partner}_template.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key=f"template-{partner}",
+    )
 
 
 def uploader_generation() -> int:
@@ -194,8 +224,12 @@ def period_inputs(files) -> list[Chosen]:
     for f in files:
         content = f.getvalue()
         sha = fingerprint(content)
-        text = st.text_input(f"Period for {fmt.plain_label(f.name)}", value=default_period_text(f.name), key=f"period-{sha}",
-                             placeholder="from the rows' dates")
+        text = st.text_input(
+            f"Period for {fmt.plain_label(f.name)}",
+            value=default_period_text(f.name),
+            key=f"period-{sha}",
+            placeholder="from the rows' dates",
+        )
         out.append(Chosen(f.name, content, sha, text.strip()))
     return out
 
@@ -206,18 +240,33 @@ def check_all(ctx: PageContext, *, files: list[Chosen], partner: str) -> None:
         for f in files:
             period, problem = parse_period(f.period_text)
             if problem:
-                report = {"status": "rejected", "sheets": [], "warnings": [],
-                          "errors": [{"sheet": "", "row": "", "column": "period", "message": problem}]}
+                report = {
+                    "status": "rejected",
+                    "sheets": [],
+                    "warnings": [],
+                    "errors": [{"sheet": "", "row": "", "column": "period", "message": problem}],
+                }
                 remember(Checked(f.name, f.sha256, partner, f.period_text, report, {}))
                 continue
             try:
                 rep = run(ctx, content=f.content, file_name=f.name, partner=partner, period=period, dry_run=True)
                 remember(Checked(f.name, f.sha256, partner, f.period_text, rep.to_json(), dict(rep.preview or {})))
             except Exception:
-                report = {"status": "rejected", "sheets": [], "warnings": [], "errors": [
-                    {"sheet": "", "row": "", "column": "", "message": "This file could not be checked. Nothing "
-                     "was stored. Try saving it again as .xlsx or .csv; if it keeps happening, tell the "
-                     "dashboard administrator."}]}
+                report = {
+                    "status": "rejected",
+                    "sheets": [],
+                    "warnings": [],
+                    "errors": [
+                        {
+                            "sheet": "",
+                            "row": "",
+                            "column": "",
+                            "message": "This file could not be checked. Nothing "
+                            "was stored. Try saving it again as .xlsx or .csv; if it keeps happening, tell the "
+                            "dashboard administrator.",
+                        }
+                    ],
+                }
                 remember(Checked(f.name, f.sha256, partner, f.period_text, report, {}))
 
 
@@ -243,8 +292,10 @@ def confirm(ctx: PageContext, *, checked: list[Checked], files: list[Chosen], pa
         st.info("No file is ready to load. Fix the problems listed above, then choose the corrected file.")
         return
     if blocked:
-        st.warning(f"{len(blocked)} file{'s' if len(blocked) != 1 else ''} cannot be loaded until fixed; "
-                   "the others can be loaded now.")
+        st.warning(
+            f"{len(blocked)} file{'s' if len(blocked) != 1 else ''} cannot be loaded until fixed; "
+            "the others can be loaded now."
+        )
     label = f"Confirm and load {len(ready)} file{'s' if len(ready) != 1 else ''}"
     if not st.button(label, type="primary", icon=":material/upload:"):
         return
@@ -257,14 +308,23 @@ def confirm(ctx: PageContext, *, checked: list[Checked], files: list[Chosen], pa
             st.error(f"{fmt.plain(c.name)}: choose the file again, then check it.")
             continue
         try:
-            rep = run(ctx, content=f.content, file_name=c.name, partner=partner,
-                      period=parse_period(c.period_text)[0], dry_run=False, bar=bar)
+            rep = run(
+                ctx,
+                content=f.content,
+                file_name=c.name,
+                partner=partner,
+                period=parse_period(c.period_text)[0],
+                dry_run=False,
+                bar=bar,
+            )
             bar.progress(1.0, text=f"{fmt.plain(c.name)}: done")
             results.append(Checked(c.name, c.sha256, partner, c.period_text, rep.to_json(), {}))
         except Exception:
             bar.empty()
-            st.error(f"{fmt.plain(c.name)} could not be loaded. Nothing from it was stored. Please try again; if it keeps "
-                     "happening, tell the dashboard administrator.")
+            st.error(
+                f"{fmt.plain(c.name)} could not be loaded. Nothing from it was stored. Please try again; if it keeps "
+                "happening, tell the dashboard administrator."
+            )
     st.session_state[_LOADED] = results
     forget_checks()
     st.session_state["upload_generation"] = uploader_generation() + 1

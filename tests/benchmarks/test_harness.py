@@ -28,8 +28,10 @@ def test_peak_memory_is_the_childs_own():
 
 def test_the_benchmark_process_stays_small():
     """Nothing heavy is imported where the steps are started, so their memory figures are their own."""
-    code = ("import sys, benchmarks.__main__, benchmarks.scale, benchmarks.report; "
-            "print(sorted(m for m in ('pandas', 'numpy', 'sqlalchemy', 'streamlit') if m in sys.modules))")
+    code = (
+        "import sys, benchmarks.__main__, benchmarks.scale, benchmarks.report; "
+        "print(sorted(m for m in ('pandas', 'numpy', 'sqlalchemy', 'streamlit') if m in sys.modules))"
+    )
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert res.stdout.strip() == "[]"
 

@@ -18,8 +18,10 @@ EVERYONE = {e.username: e for e in (CHAIR, COMMISSIONER, PARTNER)}
 
 
 def _tile(name: str, value: str) -> str:
-    return (f'<div class="tile"><div class="tile-name">{name} <span class="tile-id">X-01 ↑</span></div>'
-            f'<div class="tile-value">{value}</div><div class="tile-sub">target 40</div></div>')
+    return (
+        f'<div class="tile"><div class="tile-name">{name} <span class="tile-id">X-01 ↑</span></div>'
+        f'<div class="tile-value">{value}</div><div class="tile-sub">target 40</div></div>'
+    )
 
 
 def _page(who: str, banner: str | None, tiles: tuple) -> sessions.Run:
@@ -96,17 +98,33 @@ def test_tiny_bursts_every_scenario_checked(tmp_path, processes, counts):
 
 
 def _row(n, scenario, p90, processes=1, per_second=10.0, errors=0, foreign=0):
-    return {"sessions": n, "scenario": scenario, "p90": p90, "median": p90 / 2, "max": p90 * 1.2,
-            "processes": processes, "per_second": per_second, "errors": errors, "foreign": foreign,
-            "where": "x", "server_mb": 200.0}
+    return {
+        "sessions": n,
+        "scenario": scenario,
+        "p90": p90,
+        "median": p90 / 2,
+        "max": p90 * 1.2,
+        "processes": processes,
+        "per_second": per_second,
+        "errors": errors,
+        "foreign": foreign,
+        "where": "x",
+        "server_mb": 200.0,
+    }
 
 
 def test_the_load_targets_are_the_issues():
     from benchmarks import report
 
-    rows = [_row(15, "warm", 0.9), _row(15, "after new data", 3.6), _row(40, "warm", 2.9, per_second=10),
-            _row(40, "after new data", 3.9), _row(15, "after a restart", 2.0),
-            _row(15, "warm", 0.6, processes=2), _row(40, "warm", 1.0, processes=2, per_second=15.0, foreign=1)]
+    rows = [
+        _row(15, "warm", 0.9),
+        _row(15, "after new data", 3.6),
+        _row(40, "warm", 2.9, per_second=10),
+        _row(40, "after new data", 3.9),
+        _row(15, "after a restart", 2.0),
+        _row(15, "warm", 0.6, processes=2),
+        _row(40, "warm", 1.0, processes=2, per_second=15.0, foreign=1),
+    ]
     got = {t.name: t.met for t in report.load_targets({"load": {"rows": {"sample": rows}}})}
     assert got["15 sessions at once, warm, p90 (sample, one process)"]
     assert not got["15 sessions at once, after new data, p90 (sample, one process)"]

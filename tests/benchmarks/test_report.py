@@ -7,37 +7,87 @@ import copy
 from benchmarks import report
 
 
-def _scale(*, ingest: float, calamine: float, openpyxl: float | None, rows: int, period: float, trend: float,
-           overview_cold: float, warm: float, peak: float) -> dict:
-    group = {"group": "g", "files": 1, "rows": rows, "ingest": {"seconds": ingest, "peak_mb": peak,
-                                                                     "cpu_seconds": ingest * 1.7},
-             "calamine": {"seconds": calamine, "peak_mb": 100.0}}
+def _scale(
+    *,
+    ingest: float,
+    calamine: float,
+    openpyxl: float | None,
+    rows: int,
+    period: float,
+    trend: float,
+    overview_cold: float,
+    warm: float,
+    peak: float,
+) -> dict:
+    group = {
+        "group": "g",
+        "files": 1,
+        "rows": rows,
+        "ingest": {"seconds": ingest, "peak_mb": peak, "cpu_seconds": ingest * 1.7},
+        "calamine": {"seconds": calamine, "peak_mb": 100.0},
+    }
     if openpyxl is not None:
         group["openpyxl"] = {"seconds": openpyxl, "peak_mb": 120.0}
-    pages = [{"page": "overview", "cold": overview_cold, "warm": warm, "errors": []},
-             {"page": "health", "cold": 1.0, "warm": warm / 2, "errors": []}]
-    return {"ingest": {"groups": [group], "rows": rows, "statuses": {"accepted": 1}},
-            "indicators": {"period": {"seconds": 3, "peak_mb": peak, "compute_seconds": period, "results": 27},
-                           "trend": {"seconds": 4, "peak_mb": peak, "compute_seconds": trend, "results": 972}},
-            "pages": {"process": {"seconds": 30, "peak_mb": peak}, "pages": pages}}
+    pages = [
+        {"page": "overview", "cold": overview_cold, "warm": warm, "errors": []},
+        {"page": "health", "cold": 1.0, "warm": warm / 2, "errors": []},
+    ]
+    return {
+        "ingest": {"groups": [group], "rows": rows, "statuses": {"accepted": 1}},
+        "indicators": {
+            "period": {"seconds": 3, "peak_mb": peak, "compute_seconds": period, "results": 27},
+            "trend": {"seconds": 4, "peak_mb": peak, "compute_seconds": trend, "results": 972},
+        },
+        "pages": {"process": {"seconds": 30, "peak_mb": peak}, "pages": pages},
+    }
 
 
 def _results() -> dict:
-    return {"machine": report.machine(), "scales": {
-        "sample": _scale(ingest=2, calamine=1, openpyxl=None, rows=1000, period=1, trend=1, overview_cold=2,
-                         warm=0.1, peak=200),
-        "regional": _scale(ingest=14, calamine=10, openpyxl=80, rows=100_000, period=2, trend=5, overview_cold=2.8,
-                           warm=0.2, peak=400),
-        "national": _scale(ingest=130, calamine=90, openpyxl=None, rows=1_000_000, period=15, trend=40,
-                           overview_cold=20, warm=0.25, peak=3000)}}
+    return {
+        "machine": report.machine(),
+        "scales": {
+            "sample": _scale(
+                ingest=2, calamine=1, openpyxl=None, rows=1000, period=1, trend=1, overview_cold=2, warm=0.1, peak=200
+            ),
+            "regional": _scale(
+                ingest=14,
+                calamine=10,
+                openpyxl=80,
+                rows=100_000,
+                period=2,
+                trend=5,
+                overview_cold=2.8,
+                warm=0.2,
+                peak=400,
+            ),
+            "national": _scale(
+                ingest=130,
+                calamine=90,
+                openpyxl=None,
+                rows=1_000_000,
+                period=15,
+                trend=40,
+                overview_cold=20,
+                warm=0.25,
+                peak=3000,
+            ),
+        },
+    }
 
 
 def test_every_target_met():
     targets = report.targets(_results())
     assert all(t.met for t in targets), [t for t in targets if not t.met]
     names = " | ".join(t.name for t in targets)
-    for expected in ("ingest ÷ bare calamine", "openpyxl", "36-month trend", "overview cold render",
-                     "slowest warm rerun", "peak memory", "ingest time: national ÷ regional"):
+    for expected in (
+        "ingest ÷ bare calamine",
+        "openpyxl",
+        "36-month trend",
+        "overview cold render",
+        "slowest warm rerun",
+        "peak memory",
+        "ingest time: national ÷ regional",
+    ):
         assert expected in names
 
 
@@ -79,9 +129,15 @@ def test_markdown_shows_the_ingest_commands_cpu_time_beside_its_wall_time():
 
 def _with_pair(ratios: list[float]) -> dict:
     r = _results()
-    r["overview_pair"] = {"process": {"seconds": 20, "peak_mb": 350.0}, "rounds": len(ratios), "ratios": ratios,
-                          "ratio": sorted(ratios)[len(ratios) // 2], "cold": {"sample": 1.0, "regional": 1.3},
-                          "colds": {"sample": [1.0] * len(ratios), "regional": [1.3] * len(ratios)}, "errors": []}
+    r["overview_pair"] = {
+        "process": {"seconds": 20, "peak_mb": 350.0},
+        "rounds": len(ratios),
+        "ratios": ratios,
+        "ratio": sorted(ratios)[len(ratios) // 2],
+        "cold": {"sample": 1.0, "regional": 1.3},
+        "colds": {"sample": [1.0] * len(ratios), "regional": [1.3] * len(ratios)},
+        "errors": [],
+    }
     return r
 
 
@@ -95,7 +151,8 @@ def test_the_overview_ratio_comes_from_the_renders_in_turn_when_measured():
     assert "overview cold render, regional ÷ sample" not in by_name
     r = _with_pair([1.4, 1.6, 1.7])
     assert not {t.name: t for t in report.targets(r)}[
-        "overview cold render, regional ÷ sample (in turn, median of rounds)"].met
+        "overview cold render, regional ÷ sample (in turn, median of rounds)"
+    ].met
 
 
 def test_an_error_in_the_renders_in_turn_misses_a_target_and_their_memory_counts():
@@ -110,9 +167,12 @@ def test_an_error_in_the_renders_in_turn_misses_a_target_and_their_memory_counts
 
 def test_the_meeting_pack_target_is_under_ten_seconds_and_a_skip_sets_none():
     r = _results()
-    r["scales"]["sample"]["pack"] = {"builds": [
-        {"step": "pack-restricted", "seconds": 8.2, "charts": 27, "gather_seconds": 1.0},
-        {"step": "pack-public", "seconds": 10.4, "charts": 21, "gather_seconds": 1.0}]}
+    r["scales"]["sample"]["pack"] = {
+        "builds": [
+            {"step": "pack-restricted", "seconds": 8.2, "charts": 27, "gather_seconds": 1.0},
+            {"step": "pack-public", "seconds": 10.4, "charts": 21, "gather_seconds": 1.0},
+        ]
+    }
     by_name = {t.name: t for t in report.targets(r)}
     assert by_name["meeting pack build (restricted, sample, 27 charts)"].met
     assert not by_name["meeting pack build (public, sample, 21 charts)"].met

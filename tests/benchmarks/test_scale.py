@@ -6,9 +6,14 @@ from benchmarks.scale import file_groups
 
 
 def test_file_groups_by_partner(tmp_path):
-    names = ["aspirations_attendance_2026-04.xlsx", "aspirations_attendance_2026-03.xlsx",
-             "aspirations_attendance_2026-03_corrected.xlsx", "sexual_health_contacts_2026-27-Q1.csv",
-             "drug_alcohol_treatment_2026-04.csv", "readme.txt"]
+    names = [
+        "aspirations_attendance_2026-04.xlsx",
+        "aspirations_attendance_2026-03.xlsx",
+        "aspirations_attendance_2026-03_corrected.xlsx",
+        "sexual_health_contacts_2026-27-Q1.csv",
+        "drug_alcohol_treatment_2026-04.csv",
+        "readme.txt",
+    ]
     for n in names:
         (tmp_path / n).write_bytes(b"")
     (tmp_path / "aspirations_monthly_2026-03.xlsx").write_bytes(b"")
@@ -16,8 +21,11 @@ def test_file_groups_by_partner(tmp_path):
     assert set(groups) == {"aspirations", "sexual_health", "drug_alcohol"}
     # Name order: a correction loads after the file it corrects.
     assert [p.name for p in groups["aspirations"]] == [
-        "aspirations_attendance_2026-03.xlsx", "aspirations_attendance_2026-03_corrected.xlsx",
-        "aspirations_attendance_2026-04.xlsx", "aspirations_monthly_2026-03.xlsx"]
+        "aspirations_attendance_2026-03.xlsx",
+        "aspirations_attendance_2026-03_corrected.xlsx",
+        "aspirations_attendance_2026-04.xlsx",
+        "aspirations_monthly_2026-03.xlsx",
+    ]
     assert [p.name for p in groups["drug_alcohol"]] == ["drug_alcohol_treatment_2026-04.csv"]
 
 
@@ -33,8 +41,9 @@ def test_a_group_loaded_again_for_the_median_is_stored_once(tmp_path):
     paths = []
     for m in (4, 5):
         p = tmp_path / f"aspirations_attendance_2026-{m:02d}.csv"
-        p.write_bytes(csv_bytes([["session_date", "person_id"], [f"02/{m:02d}/2026", "P0001"],
-                                 [f"09/{m:02d}/2026", "P0002"]]))
+        p.write_bytes(
+            csv_bytes([["session_date", "person_id"], [f"02/{m:02d}/2026", "P0001"], [f"09/{m:02d}/2026", "P0002"]])
+        )
         paths.append(p)
     db_file = tmp_path / "bench.db"
     run(python("-m", "storage", "upgrade", "--db", f"sqlite:///{db_file}"))

@@ -20,11 +20,35 @@ def test_pages_measured_in_rounds_report_the_median_of_each(tmp_path):
     ensure_schema(db).dispose()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OUTCOMES_COOKIE_SECRET": "benchmark-test-secret-" + "0" * 32}
     # The pages sign in as the demo accounts, as in ``make bench``.
-    subprocess.run([sys.executable, "-m", "ui.accounts", "demo", "--db", db], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=120)
-    res = subprocess.run([sys.executable, "-m", "benchmarks.steps", "pages", "--db", db, "--only", "definitions",
-                          "--only", "upload", "--rounds", "3"], cwd=ROOT, env=env, capture_output=True, text=True,
-                         timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "ui.accounts", "demo", "--db", db],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.steps",
+            "pages",
+            "--db",
+            db,
+            "--only",
+            "definitions",
+            "--only",
+            "upload",
+            "--rounds",
+            "3",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode == 0, res.stderr[-2000:]
     pages = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
     assert {p["page"] for p in pages} == {"upload", "definitions"}
@@ -40,11 +64,33 @@ def test_overview_rendered_on_two_databases_in_turn_reports_each_rounds_ratio(tm
     for name in ("small", "large"):
         dbs[name] = f"sqlite:///{tmp_path / (name + '.db')}"
         ensure_schema(dbs[name]).dispose()
-        subprocess.run([sys.executable, "-m", "ui.accounts", "demo", "--db", dbs[name]], cwd=ROOT, env=env,
-                       check=True, capture_output=True, timeout=120)
-    res = subprocess.run([sys.executable, "-m", "benchmarks.steps", "overview-pair", "--sample", dbs["small"],
-                          "--regional", dbs["large"], "--rounds", "3"], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=300)
+        subprocess.run(
+            [sys.executable, "-m", "ui.accounts", "demo", "--db", dbs[name]],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.steps",
+            "overview-pair",
+            "--sample",
+            dbs["small"],
+            "--regional",
+            dbs["large"],
+            "--rounds",
+            "3",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode == 0, res.stderr[-2000:]
     (pair,) = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
     assert pair["errors"] == []

@@ -20,8 +20,9 @@ START_SECONDS = 90
 
 
 @contextmanager
-def serving(command: list[str], *, port: int, what: str, env: dict | None = None,
-            log: Path | None = None) -> Iterator[str]:
+def serving(
+    command: list[str], *, port: int, what: str, env: dict | None = None, log: Path | None = None
+) -> Iterator[str]:
     """Run ``command`` until the block ends; its base URL once something listens on ``port``."""
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -43,14 +44,31 @@ def serving(command: list[str], *, port: int, what: str, env: dict | None = None
 
 
 @contextmanager
-def app(*, database_url: str, port: int | None = None, log: Path | None = None, extra: tuple[str, ...] = (),
-        **env: str) -> Iterator[str]:
+def app(
+    *, database_url: str, port: int | None = None, log: Path | None = None, extra: tuple[str, ...] = (), **env: str
+) -> Iterator[str]:
     """The app (``serve.py``) on the sample database at ``database_url``; ``env`` adds settings."""
     port = port or free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", *extra]
-    full_env = {**os.environ, "OUTCOMES_DATABASE_URL": database_url, "OUTCOMES_SAMPLE": "1",
-                "OUTCOMES_COOKIE_SECRET": COOKIE_SECRET, **env}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "serve.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        *extra,
+    ]
+    full_env = {
+        **os.environ,
+        "OUTCOMES_DATABASE_URL": database_url,
+        "OUTCOMES_SAMPLE": "1",
+        "OUTCOMES_COOKIE_SECRET": COOKIE_SECRET,
+        **env,
+    }
     with serving(command, port=port, what="the app", env=full_env, log=log) as base:
         yield base
-

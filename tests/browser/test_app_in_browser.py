@@ -23,8 +23,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = os.environ.get("OUTCOMES_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path("/tmp/outcomes-screens")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ROLES = ["chair", "commissioner", "aspirations", "author", "admin"]
 # The roles whose every page is opened in Chromium: exact figures, published figures and a partner's. The
 # others open their own menu and the pages none of these has (every page, for every role, runs in AppTest).
@@ -195,8 +200,9 @@ def test_sign_out_in_one_browser_ends_the_session_in_another_at_its_next_click(s
 def test_a_forged_cookie_signs_no_one_in(server, browser):
     context = browser.new_context()
     host = re.sub(r"^https?://", "", server).split(":")[0]
-    context.add_cookies([{"name": "outcomes_session", "value": "eyJ1IjoiY2hhaXIifQ.forged.signature",
-                          "domain": host, "path": "/"}])
+    context.add_cookies(
+        [{"name": "outcomes_session", "value": "eyJ1IjoiY2hhaXIifQ.forged.signature", "domain": host, "path": "/"}]
+    )
     page = context.new_page()
     page.goto(server + "/")
     page.get_by_role("textbox", name="Username").wait_for(timeout=120_000)
@@ -207,8 +213,11 @@ def test_a_forged_cookie_signs_no_one_in(server, browser):
 def test_partner_uploads_a_file(server, browser, tmp_path):
     m = add_months(month_start(clock.today()), -1)
     file = tmp_path / f"feedback_{m:%Y-%m}.csv"
-    file.write_text("survey_date,person_id,feel_heard,feel_safe,service_helpful\n"
-                    f"{m:%d/%m/%Y},,5,4,5\n{m.replace(day=2):%d/%m/%Y},P0007,4,4,4\n", encoding="utf-8")
+    file.write_text(
+        "survey_date,person_id,feel_heard,feel_safe,service_helpful\n"
+        f"{m:%d/%m/%Y},,5,4,5\n{m.replace(day=2):%d/%m/%Y},P0007,4,4,4\n",
+        encoding="utf-8",
+    )
     page = browser.new_page(viewport={"width": 1440, "height": 1400})
     _log_in(page, server, "aspirations")
     page.locator("[data-testid='stSidebarNav'] a", has_text="Upload returns").first.click()

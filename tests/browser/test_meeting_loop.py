@@ -41,8 +41,9 @@ def loop_db(tmp_path_factory):
 
     url = f"sqlite:///{tmp_path_factory.mktemp('loop') / 'loop.db'}"
     sample_db.build(url)
-    write_target(ensure_schema(url), financial_year=fy_of(PERIOD.end), indicator_id="ENG-01", value=10_000,
-                 set_by="test")
+    write_target(
+        ensure_schema(url), financial_year=fy_of(PERIOD.end), indicator_id="ENG-01", value=10_000, set_by="test"
+    )
     return url
 
 
@@ -79,9 +80,11 @@ def _correction_file(tmp_path: Path) -> Path:
     """A corrected attendance return for the period's last month: far fewer women than first sent."""
     last = PERIOD.months()[-1]
     path = tmp_path / f"attendance_{last:%Y-%m}.csv"
-    path.write_text("session_date,person_id,services_used\n"
-                    f"{last.replace(day=2):%d/%m/%Y},P0001,food\n{last.replace(day=9):%d/%m/%Y},P0002,food\n",
-                    encoding="utf-8")
+    path.write_text(
+        "session_date,person_id,services_used\n"
+        f"{last.replace(day=2):%d/%m/%Y},P0001,food\n{last.replace(day=9):%d/%m/%Y},P0002,food\n",
+        encoding="utf-8",
+    )
     return path
 
 

@@ -41,11 +41,19 @@ def provider(tmp_path_factory):
     _need_chromium()
     port = server.free_port()
     log = tmp_path_factory.mktemp("oidc-log") / "provider.log"
-    with server.serving([sys.executable, "-m", "oidc_provider_mock", "--port", str(port)], port=port,
-                        what="the OpenID Connect provider", log=log) as base:
+    with server.serving(
+        [sys.executable, "-m", "oidc_provider_mock", "--port", str(port)],
+        port=port,
+        what="the OpenID Connect provider",
+        log=log,
+    ) as base:
         for sub, claims in PEOPLE.items():
-            req = urllib.request.Request(f"{base}/users/{sub}", data=json.dumps(claims).encode(), method="PUT",
-                                         headers={"Content-Type": "application/json"})
+            req = urllib.request.Request(
+                f"{base}/users/{sub}",
+                data=json.dumps(claims).encode(),
+                method="PUT",
+                headers={"Content-Type": "application/json"},
+            )
             with urllib.request.urlopen(req, timeout=10) as r:
                 assert r.status == 204
         yield base
@@ -63,7 +71,8 @@ def site(tmp_path_factory, provider):
     users.disable_user(engine, username="off@southend.gov.uk", by="test")
     port = server.free_port()
     secrets = work / "secrets.toml"
-    secrets.write_text(f"""
+    secrets.write_text(
+        f"""
 [auth]
 redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
 cookie_secret = "streamlit-identity-test-cookie-secret-0123456789"
@@ -73,12 +82,20 @@ client_id = "outcomes-dashboard"
 client_secret = "provider-test-client-secret"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
 client_kwargs = {{ prompt = "login" }}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     assert not secrets.is_relative_to(server.ROOT)
 
     def started(port: int = port, **env: str):
-        return server.app(database_url=url, port=port, log=work / f"streamlit-{time.time_ns()}.log",
-                          extra=("--secrets.files", str(secrets)), OUTCOMES_COOKIE_SECRET=COOKIE_SECRET, **env)
+        return server.app(
+            database_url=url,
+            port=port,
+            log=work / f"streamlit-{time.time_ns()}.log",
+            extra=("--secrets.files", str(secrets)),
+            OUTCOMES_COOKIE_SECRET=COOKIE_SECRET,
+            **env,
+        )
 
     return {"url": url, "engine": engine, "app": started}
 
@@ -156,13 +173,17 @@ def test_the_chair_signs_in_lands_on_the_overview_and_log_out_really_logs_out(si
     context.close()
 
 
-@pytest.mark.parametrize(("sub", "message", "reason", "audited_as"), [
-    ("stranger-sub", "not linked to an account on this dashboard", "unknown", "(unknown)"),
-    ("off-sub", "switched off", "disabled", "off@southend.gov.uk"),
-    ("impostor-sub", "has not verified the email address", "unverified", "(unknown)"),
-])
-def test_people_without_a_usable_account_are_refused_told_why_and_audited_once(site, app, browser, sub, message,
-                                                                               reason, audited_as):
+@pytest.mark.parametrize(
+    ("sub", "message", "reason", "audited_as"),
+    [
+        ("stranger-sub", "not linked to an account on this dashboard", "unknown", "(unknown)"),
+        ("off-sub", "switched off", "disabled", "off@southend.gov.uk"),
+        ("impostor-sub", "has not verified the email address", "unverified", "(unknown)"),
+    ],
+)
+def test_people_without_a_usable_account_are_refused_told_why_and_audited_once(
+    site, app, browser, sub, message, reason, audited_as
+):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     _org_sign_in(page, app, sub)
@@ -174,8 +195,10 @@ def test_people_without_a_usable_account_are_refused_told_why_and_audited_once(s
     page.get_by_text(message).wait_for(timeout=120_000)
     _settle(page)
     log = _audit(site)
-    refusals = log[(log["action"] == "login_failure")
-                   & log["detail"].map(lambda d: d.get("method") == "oidc" and d.get("subject") == sub)]
+    refusals = log[
+        (log["action"] == "login_failure")
+        & log["detail"].map(lambda d: d.get("method") == "oidc" and d.get("subject") == sub)
+    ]
     assert len(refusals) == 1 and refusals["detail"].iloc[0]["reason"] == reason
     assert refusals["username"].iloc[0] == audited_as
     # A way out: sign out of the organisation account, to try another one.

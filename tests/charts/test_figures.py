@@ -9,9 +9,14 @@ from charts import figures, palette
 
 
 def _trend(values):
-    return pd.DataFrame({"period_label": [f"Q{i}" for i in range(1, len(values) + 1)], "value": values,
-                         "lower_ci": [v - 5 if v is not None else None for v in values],
-                         "upper_ci": [v + 5 if v is not None else None for v in values]})
+    return pd.DataFrame(
+        {
+            "period_label": [f"Q{i}" for i in range(1, len(values) + 1)],
+            "value": values,
+            "lower_ci": [v - 5 if v is not None else None for v in values],
+            "upper_ci": [v + 5 if v is not None else None for v in values],
+        }
+    )
 
 
 def test_trend_chart_keeps_suppressed_as_a_gap_and_draws_the_target():
@@ -35,9 +40,17 @@ def test_breakdown_chart_sorts_and_marks_suppressed():
 
 
 def test_spc_chart_colours_special_causes():
-    frame = pd.DataFrame({"date": pd.date_range("2026-01-06", periods=4, freq="7D"), "value": [10, 11, 25, 9],
-                          "mean": 12.0, "upper": 20.0, "lower": 4.0,
-                          "special_cause": [False, False, True, False], "cause": [None, None, "improvement", None]})
+    frame = pd.DataFrame(
+        {
+            "date": pd.date_range("2026-01-06", periods=4, freq="7D"),
+            "value": [10, 11, 25, 9],
+            "mean": 12.0,
+            "upper": 20.0,
+            "lower": 4.0,
+            "special_cause": [False, False, True, False],
+            "cause": [None, None, "improvement", None],
+        }
+    )
     fig = figures.spc_chart(frame, title="S")
     names = [t.name for t in fig.data]
     assert "Special cause: improvement" in names and "Special cause: concern" not in names
@@ -51,8 +64,9 @@ def test_spc_chart_breaks_its_lines_and_names_each_process_change():
 
     from metrics.spc import ProcessChange, xmr
 
-    values = pd.Series([10, 12, 11, 13, 12, 11, 20, 21, 22, 19, 20, 21],
-                       index=pd.date_range("2025-01-01", periods=12, freq="MS"))
+    values = pd.Series(
+        [10, 12, 11, 13, 12, 11, 20, 21, 22, 19, 20, 21], index=pd.date_range("2025-01-01", periods=12, freq="MS")
+    )
     change = ProcessChange(date(2025, 7, 1), "Drop-in moved to the new building")
     r = xmr(values=values, polarity="up", changes=[change])
     fig = figures.spc_chart(r.frame, title="S", changes=(("2025-07-01", change.reason),))
@@ -66,8 +80,9 @@ def test_spc_chart_breaks_its_lines_and_names_each_process_change():
 
 
 def test_grouped_trend_chart_one_trace_per_series():
-    frame = pd.DataFrame({"period_label": ["Q1", "Q1", "Q2"], "category": ["Ready", "Referred", "Ready"],
-                          "value": [5, 6, 7]})
+    frame = pd.DataFrame(
+        {"period_label": ["Q1", "Q1", "Q2"], "category": ["Ready", "Referred", "Ready"], "value": [5, 6, 7]}
+    )
     fig = figures.grouped_trend_chart(frame, title="G", unit="count")
     assert [t.name for t in fig.data] == ["Ready", "Referred"]
     assert fig.data[0].marker.color == palette.SEQUENCE[0]

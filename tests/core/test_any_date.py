@@ -42,8 +42,7 @@ def day(request, tmp_path_factory):
     mp.setenv("OUTCOMES_TODAY", DAYS[request.param])
     url = f"sqlite:///{tmp_path_factory.mktemp('day') / 'outcomes.db'}"
     summary = build_sample(db_url=url)
-    yield {"fixed": DAYS[request.param], "today": clock.today(), "now": clock.utcnow(), "url": url,
-           "summary": summary}
+    yield {"fixed": DAYS[request.param], "today": clock.today(), "now": clock.utcnow(), "url": url, "summary": summary}
     mp.undo()
 
 

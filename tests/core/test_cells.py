@@ -21,8 +21,14 @@ def test_other_values_are_unchanged(value):
 
 
 def test_a_frame_keeps_its_numbers_as_numbers():
-    frame = pd.DataFrame({"File": ["=evil.csv", "ok.xlsx", None], "Change": [-5, 3, 0], "Rate": [-1.5, 2.0, None],
-                          "@heading": ["-x", "+y", "z"]})
+    frame = pd.DataFrame(
+        {
+            "File": ["=evil.csv", "ok.xlsx", None],
+            "Change": [-5, 3, 0],
+            "Rate": [-1.5, 2.0, None],
+            "@heading": ["-x", "+y", "z"],
+        }
+    )
     out = neutral_frame(frame)
     assert out["File"].tolist()[:2] == ["'=evil.csv", "ok.xlsx"] and pd.isna(out["File"].iloc[2])
     assert out["Change"].dtype == frame["Change"].dtype and out["Change"].tolist() == [-5, 3, 0]

@@ -12,9 +12,17 @@ from core import periods as P
 from core.settings import PROJECT_ROOT
 
 # Calls that read the wall clock. Only core/clock.py may make them.
-_WALL_CLOCK = {("date", "today"), ("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"),
-               ("Timestamp", "now"), ("Timestamp", "today"), ("time", "time"), ("time", "localtime"),
-               ("time", "gmtime")}
+_WALL_CLOCK = {
+    ("date", "today"),
+    ("datetime", "now"),
+    ("datetime", "utcnow"),
+    ("datetime", "today"),
+    ("Timestamp", "now"),
+    ("Timestamp", "today"),
+    ("time", "time"),
+    ("time", "localtime"),
+    ("time", "gmtime"),
+}
 
 
 def _product_files():
@@ -37,8 +45,11 @@ def _wall_clock_calls(tree: ast.AST) -> list[tuple[int, str]]:
 
 
 def test_no_module_reads_the_wall_clock_itself():
-    offenders = [f"{p.relative_to(PROJECT_ROOT)}:{line}: {call}"
-                 for p in _product_files() for line, call in _wall_clock_calls(ast.parse(p.read_text()))]
+    offenders = [
+        f"{p.relative_to(PROJECT_ROOT)}:{line}: {call}"
+        for p in _product_files()
+        for line, call in _wall_clock_calls(ast.parse(p.read_text()))
+    ]
     assert not offenders, "ask core.clock instead:\n" + "\n".join(offenders)
 
 
@@ -76,12 +87,15 @@ def test_a_malformed_date_says_what_is_wanted(monkeypatch):
         clock.today()
 
 
-@pytest.mark.parametrize(("day", "utc"), [
-    (date(2026, 10, 15), datetime(2026, 10, 15, 22, 59, 59, 999999)),  # BST
-    (date(2026, 12, 15), datetime(2026, 12, 15, 23, 59, 59, 999999)),  # GMT
-    (date(2027, 3, 28), datetime(2027, 3, 28, 22, 59, 59, 999999)),  # the clocks went forward that morning
-    (date(2026, 10, 25), datetime(2026, 10, 25, 23, 59, 59, 999999)),  # and back
-])
+@pytest.mark.parametrize(
+    ("day", "utc"),
+    [
+        (date(2026, 10, 15), datetime(2026, 10, 15, 22, 59, 59, 999999)),  # BST
+        (date(2026, 12, 15), datetime(2026, 12, 15, 23, 59, 59, 999999)),  # GMT
+        (date(2027, 3, 28), datetime(2027, 3, 28, 22, 59, 59, 999999)),  # the clocks went forward that morning
+        (date(2026, 10, 25), datetime(2026, 10, 25, 23, 59, 59, 999999)),  # and back
+    ],
+)
 def test_end_of_day_is_local_midnight(day, utc):
     assert clock.end_of_day(day) == utc
 
@@ -91,12 +105,15 @@ def test_stored_times_read_back_as_local():
     assert clock.local(datetime(2026, 1, 1, 12, 0)).hour == 12
 
 
-@pytest.mark.parametrize(("today", "quarter", "fy"), [
-    (date(2027, 3, 31), P.quarter(2026, 3), 2026),  # the last day of the year: Q4 is not over
-    (date(2027, 4, 1), P.quarter(2026, 4), 2027),  # the first day of the next
-    (date(2028, 2, 29), P.quarter(2027, 3), 2027),  # a leap day
-    (date(2028, 3, 1), P.quarter(2027, 3), 2027),
-])
+@pytest.mark.parametrize(
+    ("today", "quarter", "fy"),
+    [
+        (date(2027, 3, 31), P.quarter(2026, 3), 2026),  # the last day of the year: Q4 is not over
+        (date(2027, 4, 1), P.quarter(2026, 4), 2027),  # the first day of the next
+        (date(2028, 2, 29), P.quarter(2027, 3), 2027),  # a leap day
+        (date(2028, 3, 1), P.quarter(2027, 3), 2027),
+    ],
+)
 def test_financial_years_and_quarters_follow_1_april(today, quarter, fy):
     assert P.latest_complete_quarter(today) == quarter
     assert P.fy_of(today) == fy
@@ -111,9 +128,13 @@ def test_the_year_to_date_across_a_leap_day():
     assert P.due_date(date(2028, 2, 29)) == date(2028, 3, 15)
 
 
-@pytest.mark.parametrize(("today", "month"), [
-    (date(2026, 12, 1), date(2026, 11, 1)), (date(2027, 1, 31), date(2026, 12, 1)),
-    (date(2028, 3, 1), date(2028, 2, 1)),
-])
+@pytest.mark.parametrize(
+    ("today", "month"),
+    [
+        (date(2026, 12, 1), date(2026, 11, 1)),
+        (date(2027, 1, 31), date(2026, 12, 1)),
+        (date(2028, 3, 1), date(2028, 2, 1)),
+    ],
+)
 def test_the_last_complete_month(today, month):
     assert P.last_complete_month(today).start == month

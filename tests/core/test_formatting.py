@@ -82,6 +82,9 @@ def test_trend_marker_html_has_an_icon_and_the_words():
 
 def test_judged_text():
     assert fmt.judged_text(target="similar", year_ago="better", level=95.0) == (
-        "against the target: similar · against a year earlier: better (95% intervals)")
-    assert fmt.judged_text(target=None, year_ago="worse", level=99.8) == "against a year earlier: worse (99.8% intervals)"
+        "against the target: similar · against a year earlier: better (95% intervals)"
+    )
+    assert (
+        fmt.judged_text(target=None, year_ago="worse", level=99.8) == "against a year earlier: worse (99.8% intervals)"
+    )
     assert fmt.judged_text(target=float("nan"), year_ago=None, level=95) == ""

@@ -7,24 +7,38 @@ import pytest
 from core.identifiers import kept_file_name, name_problem, plain_words, refusal, username_problem
 
 
-@pytest.mark.parametrize("name, kind", [
-    ("Jane Smith jane.doe@example.com 07700900123_2026-11.xlsx", "email"),
-    ("call 07700 900123", "phone"),
-    ("943 476 5919", "nhs"),
-    ("SS1 1AA", "postcode"),
-    ("attendance 12-03-1985.xlsx", "dob"),
-    ("DOB 02/01/2004", "dob"),
-    ("born 1990-01-02", "dob"),
-    ("Jane P0042", "person"),
-    ("P0042_smith.xlsx", "person"),
-])
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("Jane Smith jane.doe@example.com 07700900123_2026-11.xlsx", "email"),
+        ("call 07700 900123", "phone"),
+        ("943 476 5919", "nhs"),
+        ("SS1 1AA", "postcode"),
+        ("attendance 12-03-1985.xlsx", "dob"),
+        ("DOB 02/01/2004", "dob"),
+        ("born 1990-01-02", "dob"),
+        ("Jane P0042", "person"),
+        ("P0042_smith.xlsx", "person"),
+    ],
+)
 def test_names_that_look_like_personal_data(name, kind):
     assert name_problem(name) == kind
 
 
-@pytest.mark.parametrize("name", ["aspirations_attendance_2026-04.xlsx", "attendance_2026-27-Q1.csv",
-                                  "attendance_2026-04-01..2026-06-30.xlsx", "P0042_final.xlsx", "Sheet1",
-                                  "Drop in 3 April 2026", "Guidance", "", "Jane Smith"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "aspirations_attendance_2026-04.xlsx",
+        "attendance_2026-27-Q1.csv",
+        "attendance_2026-04-01..2026-06-30.xlsx",
+        "P0042_final.xlsx",
+        "Sheet1",
+        "Drop in 3 April 2026",
+        "Guidance",
+        "",
+        "Jane Smith",
+    ],
+)
 def test_names_that_do_not(name):
     assert name_problem(name) is None
 

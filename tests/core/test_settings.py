@@ -31,8 +31,13 @@ def test_every_setting_is_documented_with_its_default_and_help():
         assert f"Default: `{_shown(s.default)}`" in body, f"{s.name}: default differs from core/settings.py"
 
 
-TEST_SWITCHES = {"OUTCOMES_REQUIRE_POSTGRES", "OUTCOMES_REQUIRE_CHROMIUM", "OUTCOMES_PG_BIN", "OUTCOMES_REQUIRE_AUDIT",
-                 "OUTCOMES_REQUIRE_LIBREOFFICE"}
+TEST_SWITCHES = {
+    "OUTCOMES_REQUIRE_POSTGRES",
+    "OUTCOMES_REQUIRE_CHROMIUM",
+    "OUTCOMES_PG_BIN",
+    "OUTCOMES_REQUIRE_AUDIT",
+    "OUTCOMES_REQUIRE_LIBREOFFICE",
+}
 
 
 def test_the_doc_lists_no_setting_that_does_not_exist():
@@ -46,10 +51,16 @@ def test_the_doc_lists_no_setting_that_does_not_exist():
 def test_the_product_reads_no_undeclared_setting():
     """Every OUTCOMES_* name in the product's code is declared in core/settings.py (so it is documented)."""
     names = {s.name for s in SETTINGS}
-    product = [p for p in PROJECT_ROOT.rglob("*.py")
-               if p.relative_to(PROJECT_ROOT).parts[0] not in {"tests", ".venv", ".ci", "benchmarks"}]
-    used = {(n, str(p.relative_to(PROJECT_ROOT))) for p in product
-            for n in re.findall(r"\bOUTCOMES_[A-Z_]+\b", p.read_text(encoding="utf-8", errors="ignore"))}
+    product = [
+        p
+        for p in PROJECT_ROOT.rglob("*.py")
+        if p.relative_to(PROJECT_ROOT).parts[0] not in {"tests", ".venv", ".ci", "benchmarks"}
+    ]
+    used = {
+        (n, str(p.relative_to(PROJECT_ROOT)))
+        for p in product
+        for n in re.findall(r"\bOUTCOMES_[A-Z_]+\b", p.read_text(encoding="utf-8", errors="ignore"))
+    }
     assert sorted(u for u in used if u[0] not in names) == []
 
 

@@ -56,14 +56,14 @@ def declare_size(content: bytes, member: str, size: int) -> bytes:
     pos = 0
     while (pos := buf.find(b"PK\x03\x04", pos)) >= 0:
         n = struct.unpack_from("<H", buf, pos + 26)[0]
-        if bytes(buf[pos + 30: pos + 30 + n]) == name:
+        if bytes(buf[pos + 30 : pos + 30 + n]) == name:
             struct.pack_into("<I", buf, pos + 22, size)
         pos += 4
     # Central directory header: signature PK\1\2, uncompressed size at 24, name length 28, name at 46.
     pos = 0
     while (pos := buf.find(b"PK\x01\x02", pos)) >= 0:
         n = struct.unpack_from("<H", buf, pos + 28)[0]
-        if bytes(buf[pos + 46: pos + 46 + n]) == name:
+        if bytes(buf[pos + 46 : pos + 46 + n]) == name:
             struct.pack_into("<I", buf, pos + 24, size)
         pos += 4
     return bytes(buf)
@@ -74,11 +74,10 @@ def declare_size(content: bytes, member: str, size: int) -> bytes:
 _FREE, _END, _FATSECT, _NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
 
 
-def _dir_entry(name: str, kind: int, *, left=_NOSTREAM, right=_NOSTREAM, child=_NOSTREAM, start=_END,
-               size=0) -> bytes:
+def _dir_entry(name: str, kind: int, *, left=_NOSTREAM, right=_NOSTREAM, child=_NOSTREAM, start=_END, size=0) -> bytes:
     encoded = (name + "\0").encode("utf-16-le") if name else b""
     e = bytearray(128)
-    e[0:len(encoded)] = encoded
+    e[0 : len(encoded)] = encoded
     struct.pack_into("<HBB", e, 64, len(encoded), kind, 1)
     struct.pack_into("<III", e, 68, left, right, child)
     struct.pack_into("<IQ", e, 116, start, size)
@@ -141,58 +140,93 @@ def legacy_xls() -> bytes:
 
 # Partner able to send each return (health contacts: the sexual health nurses' own rows).
 SENDER = {
-    "attendance": "aspirations", "outreach": "vineyard", "keywork_review": "aspirations",
-    "treatment": "drug_alcohol", "health_contacts": "sexual_health", "safeguarding": "safeguarding",
-    "police_monthly": "police", "training": "trauma_alliance", "supplies": "vineyard", "feedback": "aspirations",
+    "attendance": "aspirations",
+    "outreach": "vineyard",
+    "keywork_review": "aspirations",
+    "treatment": "drug_alcohol",
+    "health_contacts": "sexual_health",
+    "safeguarding": "safeguarding",
+    "police_monthly": "police",
+    "training": "trauma_alliance",
+    "supplies": "vineyard",
+    "feedback": "aspirations",
 }
 
 # Header row and rows for April 2026, written the many ways partners write them.
 GOOD: dict[str, tuple[list, list[list]]] = {
-    "attendance": (["Drop in date", "Client Ref", "Services"], [
-        [date(2026, 4, 2), "p42", "Food; Hairdressing"],
-        ["09/04/2026", " P042 ", "drug alcohol, DENTAL"],
-        ["2026-04-16", "P0043", None],
-        ["23 Apr 2026", "P7", "arts & crafts"],
-    ]),
-    "outreach": (["Date", "ref", "Type", "Condoms given", "Leaflet given"], [
-        [date(2026, 4, 3), None, "Street", "Y", "no"],
-        ["03/04/26", "P0042", "phone", "TRUE", None],
-        ["3 Apr 2026", None, "STREET", 1, 0],
-    ]),
-    "keywork_review": (["Review date", "Person ID", "Accommodation", "Has children", "Child contact",
-                        "Working status"], [
-        ["01/04/2026", "P0042", "Rough sleeping", "Y", "Supervised", "Active"],
-        ["01/04/2026", "P0043", "hostel", "N", None, "reduced"],
-        ["02/04/2026", "P0044", "Sofa surfing", None, "none", "stopped"],
-    ]),
-    "treatment": (["Snapshot date", "person_id", "In treatment", "Primary substance", "Rehab stage"], [
-        ["30/04/2026", "P0042", "Yes", "Opiates and crack", "Not assessed"],
-        ["30/04/2026", "P0043", "no", "alcohol", None],
-    ]),
-    "health_contacts": (["Contact date", "Person ID", "Service", "Activity", "Referral to"], [
-        ["04/04/2026", "P0042", "Sexual health", "STI screen", "Cervical screening"],
-        ["04/04/2026", "P0043", "sexual_health", "contraception", None],
-    ]),
-    "safeguarding": (["Meeting date", "person_id", "Risk level", "Care plan in place"], [
-        ["08/04/2026", "P0042", "High", "Y"],
-        ["08/04/2026", "P0043", "low", "N"],
-    ]),
-    "police_monthly": (["Month", "Violence reports", "Arrests soliciting", "Support referrals",
-                        "Kerb crawling actions"], [
-        ["Apr 2026", 3, 1, 4, 2],
-    ]),
-    "training": (["Course date", "Agency", "Staff trained"], [
-        ["15/04/2026", "Police", 12],
-        ["22/04/2026", "probation", "8"],
-    ]),
-    "supplies": (["Date", "Item", "Quantity"], [
-        ["05/04/2026", "Condoms", 200],
-        ["05/04/2026", "leaflets", 0],
-    ]),
-    "feedback": (["Survey date", "Person ID", "Feel heard", "Feel safe", "Service helpful"], [
-        ["09/04/2026", None, 5, 4, "3"],
-        ["09/04/2026", "P0042", 1, None, 5],
-    ]),
+    "attendance": (
+        ["Drop in date", "Client Ref", "Services"],
+        [
+            [date(2026, 4, 2), "p42", "Food; Hairdressing"],
+            ["09/04/2026", " P042 ", "drug alcohol, DENTAL"],
+            ["2026-04-16", "P0043", None],
+            ["23 Apr 2026", "P7", "arts & crafts"],
+        ],
+    ),
+    "outreach": (
+        ["Date", "ref", "Type", "Condoms given", "Leaflet given"],
+        [
+            [date(2026, 4, 3), None, "Street", "Y", "no"],
+            ["03/04/26", "P0042", "phone", "TRUE", None],
+            ["3 Apr 2026", None, "STREET", 1, 0],
+        ],
+    ),
+    "keywork_review": (
+        ["Review date", "Person ID", "Accommodation", "Has children", "Child contact", "Working status"],
+        [
+            ["01/04/2026", "P0042", "Rough sleeping", "Y", "Supervised", "Active"],
+            ["01/04/2026", "P0043", "hostel", "N", None, "reduced"],
+            ["02/04/2026", "P0044", "Sofa surfing", None, "none", "stopped"],
+        ],
+    ),
+    "treatment": (
+        ["Snapshot date", "person_id", "In treatment", "Primary substance", "Rehab stage"],
+        [
+            ["30/04/2026", "P0042", "Yes", "Opiates and crack", "Not assessed"],
+            ["30/04/2026", "P0043", "no", "alcohol", None],
+        ],
+    ),
+    "health_contacts": (
+        ["Contact date", "Person ID", "Service", "Activity", "Referral to"],
+        [
+            ["04/04/2026", "P0042", "Sexual health", "STI screen", "Cervical screening"],
+            ["04/04/2026", "P0043", "sexual_health", "contraception", None],
+        ],
+    ),
+    "safeguarding": (
+        ["Meeting date", "person_id", "Risk level", "Care plan in place"],
+        [
+            ["08/04/2026", "P0042", "High", "Y"],
+            ["08/04/2026", "P0043", "low", "N"],
+        ],
+    ),
+    "police_monthly": (
+        ["Month", "Violence reports", "Arrests soliciting", "Support referrals", "Kerb crawling actions"],
+        [
+            ["Apr 2026", 3, 1, 4, 2],
+        ],
+    ),
+    "training": (
+        ["Course date", "Agency", "Staff trained"],
+        [
+            ["15/04/2026", "Police", 12],
+            ["22/04/2026", "probation", "8"],
+        ],
+    ),
+    "supplies": (
+        ["Date", "Item", "Quantity"],
+        [
+            ["05/04/2026", "Condoms", 200],
+            ["05/04/2026", "leaflets", 0],
+        ],
+    ),
+    "feedback": (
+        ["Survey date", "Person ID", "Feel heard", "Feel safe", "Service helpful"],
+        [
+            ["09/04/2026", None, 5, 4, "3"],
+            ["09/04/2026", "P0042", 1, None, 5],
+        ],
+    ),
 }
 
 
@@ -207,20 +241,28 @@ def good_xlsx(name: str, *, title: bool = True, extra: dict | None = None) -> by
 def shared_string_bomb(*, cells: int = 35_000, text_chars: int = 32_767) -> bytes:
     """A small workbook whose every cell shows one long shared string: opened, it is gigabytes of text."""
     columns = [bytes([c]) for c in b"ABCDEFGHIJ"]
-    ref = b"".join(b'<row r="%d">' % r + b"".join(b'<c r="%s%d" t="s"><v>0</v></c>' % (col, r) for col in columns)
-                   + b"</row>" for r in range(1, cells // 10 + 1))
-    sheet = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-             b'spreadsheetml/2006/main"><sheetData>' + ref + b"</sheetData></worksheet>")
-    text = (b"x" * text_chars)
-    sst = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-           b'2006/main" count="%d" uniqueCount="1"><si><t>' % cells + text + b"</t></si></sst>")
+    ref = b"".join(
+        b'<row r="%d">' % r + b"".join(b'<c r="%s%d" t="s"><v>0</v></c>' % (col, r) for col in columns) + b"</row>"
+        for r in range(1, cells // 10 + 1)
+    )
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main"><sheetData>' + ref + b"</sheetData></worksheet>"
+    )
+    text = b"x" * text_chars
+    sst = (
+        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        b'2006/main" count="%d" uniqueCount="1"><si><t>' % cells + text + b"</t></si></sst>"
+    )
     base = xlsx({"attendance": [["session_date", "person_id"]]})
     return rezip(base, replace={"xl/worksheets/sheet1.xml": sheet}, add={"xl/sharedStrings.xml": sst})
 
 
 def far_cell() -> bytes:
     """Two cells, A1 and XFD1048576: the reader would build a rectangle of 17 billion cells."""
-    sheet = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-             b'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
-             b"</sheetData></worksheet>")
+    sheet = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+        b"</sheetData></worksheet>"
+    )
     return rezip(xlsx({"attendance": [["x"]]}), replace={"xl/worksheets/sheet1.xml": sheet})

@@ -29,8 +29,15 @@ def _capped() -> None:
 
 
 def _child(args: list[str], **env) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], cwd=ROOT, preexec_fn=_capped, capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        preexec_fn=_capped,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+    )
 
 
 def _refusal(content: bytes) -> str:
@@ -42,7 +49,7 @@ def _refusal(content: bytes) -> str:
 def _sheet(cells: bytes, *, prefix: str = "") -> bytes:
     p = f"{prefix}:" if prefix else ""
     ns = f'xmlns{":" + prefix if prefix else ""}="{_MAIN}"'
-    return (f"<{p}worksheet {ns}><{p}sheetData>".encode() + cells + f"</{p}sheetData></{p}worksheet>".encode())
+    return f"<{p}worksheet {ns}><{p}sheetData>".encode() + cells + f"</{p}sheetData></{p}worksheet>".encode()
 
 
 def _with_sheet(sheet: bytes) -> bytes:
@@ -56,10 +63,12 @@ def test_the_hostile_file_is_small():
 def test_shared_string_file_is_refused_by_the_check_under_a_memory_cap(tmp_path):
     path = tmp_path / "attendance_2026-10.xlsx"
     path.write_bytes(shared_string_bomb())
-    code = ("import json, pathlib, sys; from data_loaders.checking import validate_file\n"
-            f"p = pathlib.Path({str(path)!r})\n"
-            "v = validate_file(content=p.read_bytes(), file_name=p.name, partner='aspirations')\n"
-            "print(json.dumps(v.errors))\n")
+    code = (
+        "import json, pathlib, sys; from data_loaders.checking import validate_file\n"
+        f"p = pathlib.Path({str(path)!r})\n"
+        "v = validate_file(content=p.read_bytes(), file_name=p.name, partner='aspirations')\n"
+        "print(json.dumps(v.errors))\n"
+    )
     res = _child(["-c", code])
     assert res.returncode == 0, res.stderr[-2000:]
     errors = json.loads(res.stdout)
@@ -71,8 +80,21 @@ def test_shared_string_file_is_refused_by_the_ingest_command_under_a_memory_cap(
     path = tmp_path / "attendance_2026-10.xlsx"
     path.write_bytes(shared_string_bomb())
     db = tmp_path / "out.db"
-    res = _child(["-m", "data_loaders", "ingest", str(path), "--partner", "aspirations", "--db", f"sqlite:///{db}",
-                  "--json", "--workers", "1"])
+    res = _child(
+        [
+            "-m",
+            "data_loaders",
+            "ingest",
+            str(path),
+            "--partner",
+            "aspirations",
+            "--db",
+            f"sqlite:///{db}",
+            "--json",
+            "--workers",
+            "1",
+        ]
+    )
     assert res.returncode == 1, res.stderr[-2000:]
     report = json.loads(res.stdout)
     assert report["status"] == "rejected"
@@ -89,8 +111,21 @@ def test_a_cell_far_from_a1_is_refused_before_the_reader_builds_its_rectangle():
 def test_far_cell_refused_by_the_command_under_a_memory_cap(tmp_path):
     path = tmp_path / "attendance_2026-10.xlsx"
     path.write_bytes(far_cell())
-    res = _child(["-m", "data_loaders", "ingest", str(path), "--partner", "aspirations", "--db",
-                  f"sqlite:///{tmp_path / 'out.db'}", "--dry-run", "--workers", "1"])
+    res = _child(
+        [
+            "-m",
+            "data_loaders",
+            "ingest",
+            str(path),
+            "--partner",
+            "aspirations",
+            "--db",
+            f"sqlite:///{tmp_path / 'out.db'}",
+            "--dry-run",
+            "--workers",
+            "1",
+        ]
+    )
     assert res.returncode == 1 and "would be refused" in res.stdout and "column XFD" in res.stdout, res.stderr[-2000:]
 
 
@@ -125,7 +160,7 @@ def test_sheets(monkeypatch):
 
 def test_shared_strings_count_and_length(monkeypatch):
     monkeypatch.setenv("OUTCOMES_MAX_SHARED_STRINGS", "100")
-    sst = (f'<sst xmlns="{_MAIN}">'.encode() + b"<si><t>a</t></si>" * 101 + b"</sst>")
+    sst = f'<sst xmlns="{_MAIN}">'.encode() + b"<si><t>a</t></si>" * 101 + b"</sst>"
     content = rezip(xlsx({"attendance": [["x"]]}), add={"xl/sharedStrings.xml": sst})
     assert "more than 100 different pieces of text" in _refusal(content)
     monkeypatch.delenv("OUTCOMES_MAX_SHARED_STRINGS")
@@ -172,7 +207,7 @@ def test_the_fast_count_agrees_with_the_exact_one():
         limits = bounds.Limits.from_settings()
         f = bounds._Fast(fast, limits)
         for i in range(0, len(data), 97):  # small chunks: tags are cut between them
-            f.feed(data[i:i + 97])
+            f.feed(data[i : i + 97])
         f.feed(b"", True)
         e = bounds._Exact(exact, limits)
         e.feed(data, True)
@@ -196,5 +231,4 @@ def test_a_part_with_text_before_its_xml_is_still_counted(monkeypatch):
 
 def test_the_shared_text_itself_is_bounded(monkeypatch):
     monkeypatch.setenv("OUTCOMES_MAX_TEXT_CHARS", "50")
-    assert "shared text of this workbook comes to more than 50" in _refusal(shared_string_bomb(cells=1,
-                                                                                                text_chars=60))
+    assert "shared text of this workbook comes to more than 50" in _refusal(shared_string_bomb(cells=1, text_chars=60))

@@ -38,15 +38,18 @@ def run(argv, capsys):
 
 def test_json_one_line_per_file_exit_1_when_any_rejected_others_still_loaded(files, db_url, capsys):
     good, bad = files
-    code, out, _err = run(["ingest", str(bad), str(good), "--partner", "aspirations", "--db", db_url, "--json"],
-                          capsys)
+    code, out, _err = run(["ingest", str(bad), str(good), "--partner", "aspirations", "--db", db_url, "--json"], capsys)
     assert code == 1
     lines = [json.loads(x) for x in out.splitlines()]
     assert [set(x) for x in lines] == [KEYS, KEYS]
     assert [x["status"] for x in lines] == ["rejected", "accepted"]
     assert lines[1]["period"] == {"start": "2026-04-01", "end": "2026-04-30"}
-    assert lines[0]["errors"][0] == {"sheet": "attendance", "row": 2, "column": "person_id",
-                                     "message": lines[0]["errors"][0]["message"]}
+    assert lines[0]["errors"][0] == {
+        "sheet": "attendance",
+        "row": 2,
+        "column": "person_id",
+        "message": lines[0]["errors"][0]["message"],
+    }
     assert "Jane" not in out
     code, out, _err = run(["ingest", str(good), "--partner", "aspirations", "--db", db_url, "--json"], capsys)
     assert code == 0 and json.loads(out)["status"] == "duplicate"
@@ -67,8 +70,9 @@ def test_readable_report_and_default_loaded_by(files, db_url, capsys):
 
 def test_dry_run_writes_nothing(files, db_url, capsys):
     good, _bad = files
-    code, out, _err = run(["ingest", str(good), "--partner", "aspirations", "--db", db_url, "--dry-run", "--json"],
-                          capsys)
+    code, out, _err = run(
+        ["ingest", str(good), "--partner", "aspirations", "--db", db_url, "--dry-run", "--json"], capsys
+    )
     assert code == 0 and json.loads(out)["status"] == "accepted"
     eng = sa.create_engine(db_url)
     with eng.connect() as c:
@@ -76,11 +80,14 @@ def test_dry_run_writes_nothing(files, db_url, capsys):
     eng.dispose()
 
 
-@pytest.mark.parametrize("argv", [
-    ["ingest", "{good}", "--partner", "nobody"],
-    ["ingest", "{good}", "--partner", "aspirations", "--period", "April"],
-    ["ingest", "{good}", "/no/such/file.xlsx", "--partner", "aspirations"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["ingest", "{good}", "--partner", "nobody"],
+        ["ingest", "{good}", "--partner", "aspirations", "--period", "April"],
+        ["ingest", "{good}", "/no/such/file.xlsx", "--partner", "aspirations"],
+    ],
+)
 def test_usage_errors_exit_2_and_load_nothing(files, db_url, capsys, argv):
     good, _bad = files
     code, out, err = run([a.format(good=good) for a in argv] + ["--db", db_url], capsys)
@@ -90,8 +97,14 @@ def test_usage_errors_exit_2_and_load_nothing(files, db_url, capsys, argv):
 
 def test_bad_arguments_exit_2_from_a_real_process(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    res = subprocess.run([sys.executable, "-m", "data_loaders", "ingest", "--partner", "aspirations"],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        [sys.executable, "-m", "data_loaders", "ingest", "--partner", "aspirations"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 2 and "FILE" in res.stderr
 
 
@@ -119,9 +132,25 @@ def test_a_load_killed_part_way_leaves_the_database_unchanged(tmp_path, db_url, 
     big = tmp_path / "attendance_big_2026-04.csv"
     big.write_bytes(csv_bytes(rows))  # 90,000 rows: storing takes seconds, long enough to be interrupted
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "data_loaders", "ingest", str(big), "--partner", "aspirations",
-                             "--db", db_url, "--verbose"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "data_loaders",
+            "ingest",
+            str(big),
+            "--partner",
+            "aspirations",
+            "--db",
+            db_url,
+            "--verbose",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         for line in proc.stderr:
             if "storing" in line:
@@ -139,8 +168,15 @@ def _month_files(tmp_path, months=(4, 5, 6, 7)):
     paths = []
     for m in months:
         p = tmp_path / f"attendance_2026-{m:02d}.csv"
-        p.write_bytes(csv_bytes([["session_date", "person_id"], [f"02/{m:02d}/2026", "P0001"],
-                                 [f"09/{m:02d}/2026", "Jane Smith" if m == 5 else "P0002"]]))
+        p.write_bytes(
+            csv_bytes(
+                [
+                    ["session_date", "person_id"],
+                    [f"02/{m:02d}/2026", "P0001"],
+                    [f"09/{m:02d}/2026", "Jane Smith" if m == 5 else "P0002"],
+                ]
+            )
+        )
         paths.append(str(p))
     return paths
 
@@ -150,8 +186,9 @@ def test_files_checked_side_by_side_give_the_same_reports_in_the_same_order(tmp_
     outs = {}
     for workers in ("1", "3"):
         db = f"sqlite:///{tmp_path / f'w{workers}.db'}"
-        code, out, _err = run(["ingest", *paths, "--partner", "aspirations", "--db", db, "--json",
-                               "--workers", workers], capsys)
+        code, out, _err = run(
+            ["ingest", *paths, "--partner", "aspirations", "--db", db, "--json", "--workers", workers], capsys
+        )
         assert code == 1  # May's file names a woman: refused, the others loaded
         outs[workers] = [json.loads(x) for x in out.splitlines()]
         with sa.create_engine(db).connect() as c:
@@ -175,8 +212,9 @@ _TEST_PROCESS = os.getpid()
 def test_a_checking_process_that_dies_does_not_stop_the_load(tmp_path, db_url, capsys, monkeypatch):
     paths = _month_files(tmp_path, months=(4, 6, 7, 8))
     monkeypatch.setattr(cli, "_check", _dies_on_june_in_a_worker)
-    code, out, err = run(["ingest", *paths, "--partner", "aspirations", "--db", db_url, "--json",
-                          "--workers", "2"], capsys)
+    code, out, err = run(
+        ["ingest", *paths, "--partner", "aspirations", "--db", db_url, "--json", "--workers", "2"], capsys
+    )
     # Which file the dead worker held is not known, so the files not yet stored are checked in this
     # process instead: every file is loaded, in order, and nothing is said twice.
     assert code == 0, err
@@ -194,20 +232,36 @@ def test_workers_must_be_a_positive_number(tmp_path, capsys):
 
 def test_checking_imports_nothing_of_the_database_layer():
     # Checking is pure: what it imports must not bring a connection pool or a driver with it.
-    code = ("import sys; sys.modules['hypothesis'] = None; import data_loaders.checking; "
-            "bad = [m for m in ('sqlalchemy', 'storage.db', 'storage.repository', 'alembic') if m in sys.modules]; "
-            "print(bad); sys.exit(1 if bad else 0)")
-    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                         capture_output=True, text=True, timeout=120)
+    code = (
+        "import sys; sys.modules['hypothesis'] = None; import data_loaders.checking; "
+        "bad = [m for m in ('sqlalchemy', 'storage.db', 'storage.repository', 'alembic') if m in sys.modules]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 0, res.stdout + res.stderr
 
 
 def test_usage_is_checked_without_pandas():
     # A usage error answers at once: what the command needs first must not bring pandas.
-    code = ("import sys; sys.modules['hypothesis'] = None; import data_loaders.cli, data_loaders.usage; "
-            "bad = [m for m in ('pandas', 'numpy', 'sqlalchemy') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
-    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                         capture_output=True, text=True, timeout=120)
+    code = (
+        "import sys; sys.modules['hypothesis'] = None; import data_loaders.cli, data_loaders.usage; "
+        "bad = [m for m in ('pandas', 'numpy', 'sqlalchemy') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 0, res.stdout + res.stderr
 
 
@@ -215,12 +269,32 @@ def test_a_real_process_flushes_every_report_and_exits_with_the_status(tmp_path)
     # Every report reaches the reader, and the exit status says whether any file was refused.
     paths = _month_files(tmp_path)
     db = tmp_path / "real.db"
-    res = subprocess.run([sys.executable, "-m", "data_loaders", "ingest", *paths, "--partner", "aspirations",
-                          "--db", f"sqlite:///{db}", "--json"], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                         capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "data_loaders",
+            "ingest",
+            *paths,
+            "--partner",
+            "aspirations",
+            "--db",
+            f"sqlite:///{db}",
+            "--json",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode == 1, res.stderr
-    assert [json.loads(x)["status"] for x in res.stdout.splitlines()] == ["accepted", "rejected", "accepted",
-                                                                           "accepted"]
+    assert [json.loads(x)["status"] for x in res.stdout.splitlines()] == [
+        "accepted",
+        "rejected",
+        "accepted",
+        "accepted",
+    ]
     assert not (tmp_path / "real.db-wal").exists()  # the database was closed cleanly
 
 
@@ -228,8 +302,15 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
     # ``python -m data_loaders ingest ... | head -1``: the pipe closes while reports are still being written.
     paths = _month_files(tmp_path, months=tuple(range(1, 11)))
     db = f"sqlite:///{tmp_path / 'pipe.db'}"
-    cmd = " ".join([sys.executable, "-m", "data_loaders", "ingest", *paths, "--partner", "aspirations", "--db", db,
-                    "| head -c 1"])
-    res = subprocess.run(["bash", "-c", cmd], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                         capture_output=True, text=True, timeout=300)
+    cmd = " ".join(
+        [sys.executable, "-m", "data_loaders", "ingest", *paths, "--partner", "aspirations", "--db", db, "| head -c 1"]
+    )
+    res = subprocess.run(
+        ["bash", "-c", cmd],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert "Traceback" not in res.stderr and "BrokenPipe" not in res.stderr, res.stderr

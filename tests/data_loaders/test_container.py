@@ -70,14 +70,17 @@ def test_ods_is_refused_with_the_accepted_formats():
     assert ACCEPTED in _refusal(b"anything", "return.ods")
 
 
-@pytest.mark.parametrize(("content", "name"), [
-    (b"%PDF-1.7\n%binary", "return.pdf"),
-    (b"%PDF-1.7\n%binary", "return.csv"),
-    (b"\x89PNG\r\n\x1a\n" + b"\0" * 50, "return.csv"),
-    (b"hello", "notes.txt"),
-    (b"hello", "no_extension"),
-    (b"just some text", "return.xlsx"),
-])
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        (b"%PDF-1.7\n%binary", "return.pdf"),
+        (b"%PDF-1.7\n%binary", "return.csv"),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 50, "return.csv"),
+        (b"hello", "notes.txt"),
+        (b"hello", "no_extension"),
+        (b"just some text", "return.xlsx"),
+    ],
+)
 def test_files_that_are_not_spreadsheets(content, name):
     assert ACCEPTED in _refusal(content, name)
 
@@ -100,7 +103,7 @@ def test_truncated_workbook_is_refused_as_damaged(cut):
 def test_corrupted_member_is_refused_as_damaged():
     content = bytearray(good_xlsx("attendance"))
     pos = content.find(b"xl/worksheets/sheet1.xml") + 40
-    content[pos: pos + 40] = b"\xff" * 40  # scramble compressed data of the first sheet
+    content[pos : pos + 40] = b"\xff" * 40  # scramble compressed data of the first sheet
     msg = _refusal(bytes(content), "return.xlsx")
     assert "damaged" in msg
 
@@ -142,10 +145,13 @@ def test_member_longer_than_declared_is_refused():
     assert "damaged" in _refusal(lying, "return.xlsx")
 
 
-@pytest.mark.parametrize("prolog", [
-    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>',
-    '<?xml version="1.0"?><!DOCTYPE x SYSTEM "file:///etc/passwd">',
-])
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>',
+        '<?xml version="1.0"?><!DOCTYPE x SYSTEM "file:///etc/passwd">',
+    ],
+)
 def test_xml_with_doctype_or_entities_is_refused(prolog):
     content = good_xlsx("attendance")
     z = zipfile.ZipFile(io.BytesIO(content))
@@ -167,6 +173,6 @@ def test_entity_declaration_split_across_read_chunks_is_found():
 
     content = good_xlsx("attendance")
     pad = "<!-- " + "x" * (container._CHUNK - 60) + " -->"
-    xml = '<?xml version="1.0"?>' + pad + '<!DOCTYPE a><a/>'
+    xml = '<?xml version="1.0"?>' + pad + "<!DOCTYPE a><a/>"
     hostile = rezip(content, replace={"docProps/core.xml": xml.encode()})
     assert "document type" in _refusal(hostile, "return.xlsx")

@@ -24,6 +24,19 @@ def test_every_return_column_code_and_alias_is_in_the_guidance(name):
 
 
 def test_guidance_covers_refusals_periods_corrections_and_due_dates():
-    for phrase in [".xlsm", "password", ".xls", ".ods", "NHS number", "postcode", "what3words", "nil return",
-                   "2026-27-Q1", "15th of the following", "day first", "P0042", "blank if it was not recorded"]:
+    for phrase in [
+        ".xlsm",
+        "password",
+        ".xls",
+        ".ods",
+        "NHS number",
+        "postcode",
+        "what3words",
+        "nil return",
+        "2026-27-Q1",
+        "15th of the following",
+        "day first",
+        "P0042",
+        "blank if it was not recorded",
+    ]:
         assert phrase in DOC, phrase

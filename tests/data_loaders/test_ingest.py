@@ -63,8 +63,11 @@ def test_attendance_values_are_canonical():
 
 
 def test_attendance_key_duplicates_are_kept_once_with_a_warning():
-    v = check(one_sheet(["session_date", "person_id"], [["02/04/2026", "P0042"], ["2026-04-02", "p42"],
-                                                        ["03/04/2026", "P0042"]]))
+    v = check(
+        one_sheet(
+            ["session_date", "person_id"], [["02/04/2026", "P0042"], ["2026-04-02", "p42"], ["03/04/2026", "P0042"]]
+        )
+    )
     assert v.errors == []
     assert len(v.sheets[0].frame) == 2
     assert any("repeat an earlier row" in w and "rows 3" in w for w in v.warnings)
@@ -72,8 +75,14 @@ def test_attendance_key_duplicates_are_kept_once_with_a_warning():
 
 def test_key_duplicates_across_two_sheets_of_one_return_are_kept_once():
     header = ["session_date", "person_id"]
-    v = check(xlsx({"attendance": [header, ["02/04/2026", "P0042"], ["03/04/2026", "P0043"]],
-                    "Sheet2": [header, ["2026-04-02", "p42"], ["02/04/2026", "P0042"], ["04/04/2026", "P0044"]]}))
+    v = check(
+        xlsx(
+            {
+                "attendance": [header, ["02/04/2026", "P0042"], ["03/04/2026", "P0043"]],
+                "Sheet2": [header, ["2026-04-02", "p42"], ["02/04/2026", "P0042"], ["04/04/2026", "P0044"]],
+            }
+        )
+    )
     assert v.errors == []
     assert [len(s.frame) for s in v.sheets] == [2, 1]
     assert v.sheets[1].frame["person_id"].tolist() == ["P0044"]
@@ -105,10 +114,13 @@ def test_police_month_forms_become_first_days():
 
 
 def test_counts_are_whole_and_not_negative_staff_trained_at_least_one():
-    rows = [["15/04/2026", "police", 0], ["16/04/2026", "health", 2.5], ["17/04/2026", "council", -3],
-            ["18/04/2026", "housing", "many"]]
-    v = check(one_sheet(["course_date", "agency", "staff_trained"], rows, name="training"),
-              partner="trauma_alliance")
+    rows = [
+        ["15/04/2026", "police", 0],
+        ["16/04/2026", "health", 2.5],
+        ["17/04/2026", "council", -3],
+        ["18/04/2026", "housing", "many"],
+    ]
+    v = check(one_sheet(["course_date", "agency", "staff_trained"], rows, name="training"), partner="trauma_alliance")
     assert [e["row"] for e in v.errors] == [2, 3, 4, 5]
     assert all("whole number, 1 or more" in m for m in messages(v))
 
@@ -122,9 +134,11 @@ def test_scale_is_one_to_five():
 
 def test_health_activity_must_belong_to_service_and_reason_only_for_nurse_prescriber():
     header = ["contact_date", "person_id", "service", "activity", "reason"]
-    rows = [["04/04/2026", "P0001", "nurse_prescriber", "consultation", "wound care"],
-            ["04/04/2026", "P0002", "nurse_prescriber", "sti_screen", None],
-            ["04/04/2026", "P0003", "nurse_prescriber", "consultation", "haircut"]]
+    rows = [
+        ["04/04/2026", "P0001", "nurse_prescriber", "consultation", "wound care"],
+        ["04/04/2026", "P0002", "nurse_prescriber", "sti_screen", None],
+        ["04/04/2026", "P0003", "nurse_prescriber", "consultation", "haircut"],
+    ]
     v = check(one_sheet(header, rows, name="health contacts"), partner="nurse_prescriber")
     assert [(e["row"], e["column"]) for e in v.errors] == [(3, "activity"), (4, "reason")]
     rows = [["04/04/2026", "P0001", "sexual_health", "sti_screen", "wound_care"]]
@@ -143,8 +157,11 @@ def test_health_partner_may_only_send_its_own_service():
 
 def test_child_contact_must_be_blank_when_no_children():
     header = ["review_date", "person_id", "has_children", "child_contact"]
-    rows = [["01/04/2026", "P0001", "N", "none"], ["01/04/2026", "P0002", "Y", "none"],
-            ["01/04/2026", "P0003", None, "indirect"]]
+    rows = [
+        ["01/04/2026", "P0001", "N", "none"],
+        ["01/04/2026", "P0002", "Y", "none"],
+        ["01/04/2026", "P0003", None, "indirect"],
+    ]
     v = check(one_sheet(header, rows, name="keywork review"))
     assert [(e["row"], e["column"]) for e in v.errors] == [(2, "child_contact")]
 
@@ -154,8 +171,11 @@ def test_child_contact_must_be_blank_when_no_children():
 
 def test_header_may_sit_under_ten_rows_and_columns_in_any_order():
     above = [["Title"], [], ["a note"]] + [[]] * 7
-    v = check(one_sheet(["Services used", "PERSON-ID", "Session_Date"], [["food", "P1", "02/04/2026"]],
-                        name="Sheet1", above=above))
+    v = check(
+        one_sheet(
+            ["Services used", "PERSON-ID", "Session_Date"], [["food", "P1", "02/04/2026"]], name="Sheet1", above=above
+        )
+    )
     assert v.errors == [] and v.summary == [{"sheet": "Sheet1", "return": "attendance", "rows": 1}]
 
 
@@ -192,24 +212,35 @@ def test_place_column_elsewhere_is_only_dropped():
 
 
 def test_blank_rows_and_rows_blank_in_every_known_column_are_skipped_with_true_row_numbers():
-    rows = [["02/04/2026", "P1", None], [None, None, None], [None, None, "just a note"], ["  ", "", "x"],
-            ["31/04/2026", "P2", None]]
+    rows = [
+        ["02/04/2026", "P1", None],
+        [None, None, None],
+        [None, None, "just a note"],
+        ["  ", "", "x"],
+        ["31/04/2026", "P2", None],
+    ]
     v = check(one_sheet(["session_date", "person_id", "Notes"], rows))
     assert [(e["row"], e["column"]) for e in v.errors] == [(6, "session_date")]
 
 
 def test_sheets_matched_by_folded_name_or_header_others_ignored():
-    content = xlsx({
-        "HEALTH-CONTACTS": [["contact_date", "person_id", "service", "activity"],
-                            ["04/04/2026", "P1", "dental", "emergency"]],
-        "more": [["Contact date", "Person ID", "Service", "Activity"], ["05/04/2026", "P2", "dental", "treatment"]],
-        "Lookups": [["service", "activity"], ["dental", "check_up"]],
-        "Notes": [["Remember to anonymise"]],
-    })
+    content = xlsx(
+        {
+            "HEALTH-CONTACTS": [
+                ["contact_date", "person_id", "service", "activity"],
+                ["04/04/2026", "P1", "dental", "emergency"],
+            ],
+            "more": [["Contact date", "Person ID", "Service", "Activity"], ["05/04/2026", "P2", "dental", "treatment"]],
+            "Lookups": [["service", "activity"], ["dental", "check_up"]],
+            "Notes": [["Remember to anonymise"]],
+        }
+    )
     v = check(content, partner="dental")
     assert v.errors == []
-    assert [(s["sheet"], s["return"]) for s in v.summary] == [("HEALTH-CONTACTS", "health_contacts"),
-                                                              ("more", "health_contacts")]
+    assert [(s["sheet"], s["return"]) for s in v.summary] == [
+        ("HEALTH-CONTACTS", "health_contacts"),
+        ("more", "health_contacts"),
+    ]
     assert sum("ignored" in w for w in v.warnings) == 2
 
 
@@ -228,11 +259,16 @@ def test_file_with_no_return_at_all():
 
 def test_personal_data_in_any_sheet_rejects_the_file_naming_the_cell_never_the_value():
     secrets = ["jane.doe@example.org", "07700 900123", "943 476 5919", "SS1 2AB"]
-    content = xlsx({
-        "attendance": [["session_date", "person_id", "Notes"], ["02/04/2026", "P1", secrets[0]],
-                       ["03/04/2026", "P2", secrets[1]]],
-        "Scratch": [["x"], [secrets[2]], [None, None, secrets[3]]],
-    })
+    content = xlsx(
+        {
+            "attendance": [
+                ["session_date", "person_id", "Notes"],
+                ["02/04/2026", "P1", secrets[0]],
+                ["03/04/2026", "P2", secrets[1]],
+            ],
+            "Scratch": [["x"], [secrets[2]], [None, None, secrets[3]]],
+        }
+    )
     v = check(content)
     where = [(e["sheet"], e["row"], e["column"]) for e in v.errors]
     assert where == [("attendance", 2, "Notes"), ("attendance", 3, "Notes"), ("Scratch", 2, "A"), ("Scratch", 3, "C")]
@@ -241,15 +277,26 @@ def test_personal_data_in_any_sheet_rejects_the_file_naming_the_cell_never_the_v
 
 
 def test_no_message_ever_contains_the_offending_value():
-    bad = {"person": "Jane Smith", "ref": "P-4242", "ref2": "P004242", "code": "Castle Hotel", "date": "Tuesdayish",
-           "count": "lots and lots", "yes": "perhaps-ish"}
-    content = xlsx({
-        "keywork_review": [["review_date", "person_id", "accommodation", "has_children"],
-                           [bad["date"], bad["person"], bad["code"], bad["yes"]],
-                           ["01/04/2026", bad["ref"], "hostel", "Y"],
-                           ["01/04/2026", bad["ref2"], "hostel", "Y"]],
-        "supplies": [["date", "item", "quantity"], ["02/04/2026", "condoms", bad["count"]]],
-    })
+    bad = {
+        "person": "Jane Smith",
+        "ref": "P-4242",
+        "ref2": "P004242",
+        "code": "Castle Hotel",
+        "date": "Tuesdayish",
+        "count": "lots and lots",
+        "yes": "perhaps-ish",
+    }
+    content = xlsx(
+        {
+            "keywork_review": [
+                ["review_date", "person_id", "accommodation", "has_children"],
+                [bad["date"], bad["person"], bad["code"], bad["yes"]],
+                ["01/04/2026", bad["ref"], "hostel", "Y"],
+                ["01/04/2026", bad["ref2"], "hostel", "Y"],
+            ],
+            "supplies": [["date", "item", "quantity"], ["02/04/2026", "condoms", bad["count"]]],
+        }
+    )
     v = check(content)
     assert len(v.errors) == 7
     dumped = json.dumps(v.errors) + json.dumps(v.warnings)
@@ -262,19 +309,34 @@ def test_no_message_ever_contains_the_offending_value():
 
 
 def test_every_row_error_is_collected_with_sheet_row_and_column_as_headed():
-    content = xlsx({
-        "attendance": [["Title"], ["Drop in date", "Client Ref", "Services"],
-                       ["02/04/2026", "P1", "food"], ["32/04/2026", "P2", "food"], ["02/04/2026", "Jane", "pizza"],
-                       [None, "P3", None], ["2026-12-01", "P4", None]],
-        "keywork_review": [["review_date", "person_id", "accommodation", "has_children"],
-                           ["08/04/2026", "P1", "castle", "maybe"]],
-    })
+    content = xlsx(
+        {
+            "attendance": [
+                ["Title"],
+                ["Drop in date", "Client Ref", "Services"],
+                ["02/04/2026", "P1", "food"],
+                ["32/04/2026", "P2", "food"],
+                ["02/04/2026", "Jane", "pizza"],
+                [None, "P3", None],
+                ["2026-12-01", "P4", None],
+            ],
+            "keywork_review": [
+                ["review_date", "person_id", "accommodation", "has_children"],
+                ["08/04/2026", "P1", "castle", "maybe"],
+            ],
+        }
+    )
     v = check(content, name="mixed.xlsx", period="2026-04")
     got = [(e["sheet"], e["row"], e["column"]) for e in v.errors]
     assert got == [
-        ("attendance", 4, "Drop in date"), ("attendance", 5, "Client Ref"), ("attendance", 5, "Services"),
-        ("attendance", 6, "Drop in date"), ("attendance", 7, "Drop in date"), ("attendance", 7, "Drop in date"),
-        ("keywork_review", 2, "accommodation"), ("keywork_review", 2, "has_children"),
+        ("attendance", 4, "Drop in date"),
+        ("attendance", 5, "Client Ref"),
+        ("attendance", 5, "Services"),
+        ("attendance", 6, "Drop in date"),
+        ("attendance", 7, "Drop in date"),
+        ("attendance", 7, "Drop in date"),
+        ("keywork_review", 2, "accommodation"),
+        ("keywork_review", 2, "has_children"),
     ]
     row7 = [e["message"] for e in v.errors if e["row"] == 7]
     assert any("after today" in m for m in row7) and any("outside the period" in m for m in row7)
@@ -318,22 +380,25 @@ def test_nil_return_without_a_period_is_refused_saying_why():
 
 @pytest.mark.parametrize(("encoding", "bom"), [("utf-8", False), ("utf-8", True), ("cp1252", False)])
 def test_csv_encodings(encoding, bom):
-    content = csv_bytes([["Session date", "Client ref", "Notes"], ["02/04/2026", "P1", "café – ‘quiet’ £5"]],
-                        encoding=encoding, bom=bom)
+    content = csv_bytes(
+        [["Session date", "Client ref", "Notes"], ["02/04/2026", "P1", "café – ‘quiet’ £5"]], encoding=encoding, bom=bom
+    )
     v = check(content, name="attendance_2026-04.csv")
     assert v.errors == [] and v.summary[0]["rows"] == 1
     assert any("'Notes'" in w for w in v.warnings)
 
 
 def test_csv_matched_by_file_name_reports_missing_column():
-    v = check(csv_bytes([["session_date", "services_used"], ["02/04/2026", "food"]]),
-              name="attendance_2026-04.csv")
+    v = check(csv_bytes([["session_date", "services_used"], ["02/04/2026", "food"]]), name="attendance_2026-04.csv")
     assert v.errors[0]["column"] == "person_id"
 
 
 def test_csv_row_numbers_are_spreadsheet_rows():
-    v = check(csv_bytes([["Register"], [], ["session_date", "person_id"], ["02/04/2026", "x"]]), name="r.csv",
-              period="2026-04")
+    v = check(
+        csv_bytes([["Register"], [], ["session_date", "person_id"], ["02/04/2026", "x"]]),
+        name="r.csv",
+        period="2026-04",
+    )
     assert [(e["sheet"], e["row"]) for e in v.errors] == [("r.csv", 4)]
 
 
@@ -362,15 +427,21 @@ def test_sheet_spanning_too_many_cells_is_refused(monkeypatch):
 def _tables(engine) -> dict[str, list]:
     out = {}
     with engine.connect() as c:
-        for name in ["submissions", "submission_sheets", "archived_files", "refusals",
-                     *[t.name for t in schema.return_tables.values()]]:
+        for name in [
+            "submissions",
+            "submission_sheets",
+            "archived_files",
+            "refusals",
+            *[t.name for t in schema.return_tables.values()],
+        ]:
             out[name] = sorted(map(tuple, c.execute(sa.text(f"SELECT * FROM {name}")).all()), key=repr)
     return out
 
 
 def load(engine, content, name="attendance_2026-04.xlsx", partner="aspirations", **kw):
-    return ingest_file(engine=engine, content=content, file_name=name, partner=partner, loaded_by="tester",
-                       today=TODAY, **kw)
+    return ingest_file(
+        engine=engine, content=content, file_name=name, partner=partner, loaded_by="tester", today=TODAY, **kw
+    )
 
 
 def test_accepted_file_is_stored_archived_and_audited(engine):
@@ -434,7 +505,11 @@ def test_correction_replaces_the_period_keeps_history_and_leaves_other_months(en
     assert r.status == "accepted"
     now = repository.read_return(engine, "attendance").sort_values("session_date")
     assert now["person_id"].tolist() == ["P1", "P2", "P4", "P3"] or now["person_id"].tolist() == [
-        "P0001", "P0002", "P0004", "P0003"]
+        "P0001",
+        "P0002",
+        "P0004",
+        "P0003",
+    ]
     before = repository.read_return(engine, "attendance", as_of=datetime(2026, 7, 5))
     assert sorted(before["person_id"]) == ["P0001", "P0002", "P0003"]
 
@@ -452,15 +527,17 @@ _refs = st.integers(1, 9999).map(lambda n: st.sampled_from([f"P{n:04d}", f"p{n}"
 
 
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.tuples(st.integers(1, 30), st.integers(1, 9999), st.sampled_from(["food", "Dental", None])),
-                     max_size=25),
-       as_csv=st.booleans())
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(1, 30), st.integers(1, 9999), st.sampled_from(["food", "Dental", None])), max_size=25
+    ),
+    as_csv=st.booleans(),
+)
 def test_property_loading_the_same_file_twice_changes_nothing(db_url, rows, as_csv):
     from storage.db import ensure_schema
 
     engine = ensure_schema(db_url)
-    table = [["session_date", "person_id", "services_used"],
-             *[[f"{d:02d}/04/2026", f"p{n}", s] for d, n, s in rows]]
+    table = [["session_date", "person_id", "services_used"], *[[f"{d:02d}/04/2026", f"p{n}", s] for d, n, s in rows]]
     content = csv_bytes(table) if as_csv else xlsx({"attendance": table})
     first = load(engine, content, name="attendance_2026-04." + ("csv" if as_csv else "xlsx"))
     assert first.status in ("accepted", "duplicate")
@@ -472,12 +549,27 @@ def test_property_loading_the_same_file_twice_changes_nothing(db_url, rows, as_c
 
 def test_a_correction_from_one_partner_leaves_another_partners_rows(engine):
     header, rows = GOOD["outreach"]
-    load(engine, one_sheet(header, rows, name="outreach"), name="outreach_2026-04.xlsx", partner="vineyard",
-         loaded_at=datetime(2026, 5, 1))
-    load(engine, one_sheet(header, rows[:1], name="outreach"), name="outreach_2026-04.xlsx", partner="aspirations",
-         loaded_at=datetime(2026, 5, 2))
-    fix = load(engine, one_sheet(header, rows[:2], name="outreach"), name="outreach_fix_2026-04.xlsx",
-               partner="vineyard", loaded_at=datetime(2026, 5, 3))
+    load(
+        engine,
+        one_sheet(header, rows, name="outreach"),
+        name="outreach_2026-04.xlsx",
+        partner="vineyard",
+        loaded_at=datetime(2026, 5, 1),
+    )
+    load(
+        engine,
+        one_sheet(header, rows[:1], name="outreach"),
+        name="outreach_2026-04.xlsx",
+        partner="aspirations",
+        loaded_at=datetime(2026, 5, 2),
+    )
+    fix = load(
+        engine,
+        one_sheet(header, rows[:2], name="outreach"),
+        name="outreach_fix_2026-04.xlsx",
+        partner="vineyard",
+        loaded_at=datetime(2026, 5, 3),
+    )
     assert fix.status == "accepted"
     now = repository.read_return(engine, "outreach")
     assert now.groupby("partner").size().to_dict() == {"aspirations": 1, "vineyard": 2}
@@ -502,9 +594,14 @@ def test_a_sheet_part_with_any_name_is_scanned_for_entities():
     z = zipfile.ZipFile(io.BytesIO(content))
     rels = z.read("xl/_rels/workbook.xml.rels").decode().replace("worksheets/sheet1.xml", "worksheets/sheet1.dat")
     sheet = z.read("xl/worksheets/sheet1.xml")
-    hostile = rezip(content, replace={"xl/_rels/workbook.xml.rels": rels.encode(),
-                                      "xl/worksheets/sheet1.xml": b'<?xml version="1.0"?><!DOCTYPE a><a/>'},
-                    add={"xl/worksheets/sheet1.dat": b'<?xml version="1.0"?><!DOCTYPE b [<!ENTITY c "d">]>' + sheet})
+    hostile = rezip(
+        content,
+        replace={
+            "xl/_rels/workbook.xml.rels": rels.encode(),
+            "xl/worksheets/sheet1.xml": b'<?xml version="1.0"?><!DOCTYPE a><a/>',
+        },
+        add={"xl/worksheets/sheet1.dat": b'<?xml version="1.0"?><!DOCTYPE b [<!ENTITY c "d">]>' + sheet},
+    )
     assert "document type or entity" in messages(check(hostile))[0]
 
 

@@ -23,8 +23,11 @@ def test_match_by_folded_name_or_title():
 
 
 def test_header_row_found_and_columns_mapped_by_alias():
-    lay = find_layout(sheet([["Register"], [""], ["Client ref", "Drop in date", "Notes"], ["P1", "02/04/2026"]]),
-                      by_name=None, prefer=())
+    lay = find_layout(
+        sheet([["Register"], [""], ["Client ref", "Drop in date", "Notes"], ["P1", "02/04/2026"]]),
+        by_name=None,
+        prefer=(),
+    )
     assert lay.return_name == "attendance" and lay.header_row == 2
     assert lay.columns == {"person_id": 0, "session_date": 1}
     assert lay.header_of("session_date") == "Drop in date"

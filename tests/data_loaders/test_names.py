@@ -36,8 +36,9 @@ def _attendance(sheet: str = "attendance", heading: str | None = None) -> bytes:
 
 
 def _ingest(engine, content: bytes, name: str):
-    return ingest_file(engine=engine, content=content, file_name=name, partner="aspirations", loaded_by="tester",
-                       today=TODAY)
+    return ingest_file(
+        engine=engine, content=content, file_name=name, partner="aspirations", loaded_by="tester", today=TODAY
+    )
 
 
 def _nowhere(engine, report, caplog, *raw: str) -> None:

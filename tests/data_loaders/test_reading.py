@@ -31,11 +31,14 @@ def test_workbook_rows_keep_excel_row_numbers_and_every_sheet_is_read():
     assert frame.iloc[3, 2] == date(2026, 4, 2)
 
 
-@pytest.mark.parametrize(("raw", "text"), [
-    ("café".encode(), "café"),
-    (b"\xef\xbb\xbf" + "café".encode(), "café"),
-    ("café ‘quoted’ £5".encode("cp1252"), "café ‘quoted’ £5"),
-])
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("café".encode(), "café"),
+        (b"\xef\xbb\xbf" + "café".encode(), "café"),
+        ("café ‘quoted’ £5".encode("cp1252"), "café ‘quoted’ £5"),
+    ],
+)
 def test_csv_encodings(raw, text):
     assert decode_csv(raw) == text
 
@@ -51,7 +54,7 @@ def test_undecodable_csv_is_refused():
 
 
 def test_csv_ragged_rows_and_quoted_newlines_count_as_one_row():
-    sheets = read_csv(csv_bytes([["Title"], ["a", "b"], ['two\nlines', "x"], ["last", "y"]]), name="f.csv")
+    sheets = read_csv(csv_bytes([["Title"], ["a", "b"], ["two\nlines", "x"], ["last", "y"]]), name="f.csv")
     frame = sheets[0].frame
     assert frame.shape == (4, 2)
     assert frame.iloc[3, 0] == "last"  # fourth record is spreadsheet row 4 although the file has 5 lines

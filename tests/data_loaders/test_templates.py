@@ -104,8 +104,13 @@ def test_guidance_explains_without_anything_personal(partner):
 def test_blank_template_is_a_nil_return(engine, partner):
     from data_loaders.ingest import ingest_file
 
-    report = ingest_file(engine=engine, content=build_template(partner=partner), file_name=f"{partner}_2026-04.xlsx",
-                         partner=partner, loaded_by="test")
+    report = ingest_file(
+        engine=engine,
+        content=build_template(partner=partner),
+        file_name=f"{partner}_2026-04.xlsx",
+        partner=partner,
+        loaded_by="test",
+    )
     assert report.status == "accepted", report.errors
     assert {s["return"]: s["rows"] for s in report.sheets} == dict.fromkeys(partners()[partner].returns, 0)
     cov = __import__("storage.repository", fromlist=["read_coverage"]).read_coverage(engine)
@@ -152,8 +157,14 @@ def test_filled_in_template_loads_without_an_edit(engine, world, partner):
             ws.append([_cell(v, c.kind) for v, c in zip(rec, spec.columns, strict=True)])
     buf = io.BytesIO()
     wb.save(buf)
-    report = ingest_file(engine=engine, content=buf.getvalue(), file_name=f"{partner}_{period.code()}.xlsx",
-                         partner=partner, loaded_by="test", today=period.end + pd.Timedelta(days=10))
+    report = ingest_file(
+        engine=engine,
+        content=buf.getvalue(),
+        file_name=f"{partner}_{period.code()}.xlsx",
+        partner=partner,
+        loaded_by="test",
+        today=period.end + pd.Timedelta(days=10),
+    )
     assert report.status == "accepted", report.errors[:5]
     assert {s["return"]: s["rows"] for s in report.sheets} == {k: len(v) for k, v in expected.items()}
     from storage.repository import read_return
@@ -191,7 +202,12 @@ def test_unknown_partner_is_refused_with_the_known_codes():
 def test_write_templates_and_the_command(tmp_path):
     paths = write_templates(out_dir=tmp_path / "a")
     assert sorted(p.name for p in paths) == sorted(f"{p}_template.xlsx" for p in PARTNERS)
-    res = subprocess.run([sys.executable, "-m", "sample_data", "templates", "--out", str(tmp_path / "b")], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [sys.executable, "-m", "sample_data", "templates", "--out", str(tmp_path / "b")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode == 0, res.stderr
     assert sorted(p.name for p in (tmp_path / "b").iterdir()) == sorted(p.name for p in paths)

@@ -50,8 +50,11 @@ def _need(what: str, ok: bool, flag: str) -> None:
 @pytest.fixture
 def proxied(pg_url, tmp_path):
     """Two app processes behind nginx, on a PostgreSQL database built by code."""
-    _need("nginx is not installed (apt-get install nginx)", replicas.nginx_binary() is not None,
-          "OUTCOMES_REQUIRE_CHROMIUM")
+    _need(
+        "nginx is not installed (apt-get install nginx)",
+        replicas.nginx_binary() is not None,
+        "OUTCOMES_REQUIRE_CHROMIUM",
+    )
     _need(f"Chromium not found at {sessions.CHROMIUM}", Path(sessions.CHROMIUM).exists(), "OUTCOMES_REQUIRE_CHROMIUM")
     sample_db.build(pg_url)
     env = {"OUTCOMES_DATABASE_URL": pg_url, "OUTCOMES_COOKIE_SECRET": SECRET, "OUTCOMES_SAMPLE": "1"}
@@ -68,6 +71,7 @@ def _open(base: str, cookies: dict, route: str) -> sessions.Run:
             return await s.run()
         finally:
             await s.close()
+
     return asyncio.run(go())
 
 
@@ -163,8 +167,11 @@ def _upload_in_browser(base: str, folder: Path) -> None:
 
     m = latest_complete_quarter(clock.today()).end.replace(day=1)
     file = folder / f"feedback_{m:%Y-%m}.csv"
-    file.write_text("survey_date,person_id,feel_heard,feel_safe,service_helpful\n"
-                    + "".join(f"{m.replace(day=1 + i):%d/%m/%Y},,5,4,5\n" for i in range(25)), encoding="utf-8")
+    file.write_text(
+        "survey_date,person_id,feel_heard,feel_safe,service_helpful\n"
+        + "".join(f"{m.replace(day=1 + i):%d/%m/%Y},,5,4,5\n" for i in range(25)),
+        encoding="utf-8",
+    )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=sessions.CHROMIUM, headless=True, args=sessions.CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 1400})

@@ -47,7 +47,7 @@ def sums(fy: int, names: set, tag: str = "") -> list[tuple[tuple, list[tuple]]]:
     """Every sum the analyst can write down between the figures ``names`` of ``fy``."""
     months = standard_periods(fy)[:12]
     q = [quarter(fy, k) for k in (1, 2, 3, 4)]
-    periods: list[tuple[Period, list[Period]]] = [(q[k], months[3 * k:3 * k + 3]) for k in range(4)]
+    periods: list[tuple[Period, list[Period]]] = [(q[k], months[3 * k : 3 * k + 3]) for k in range(4)]
     periods += [(year_to_date(fy, 2), q[:2]), (year_to_date(fy, 3), q[:3]), (financial_year(fy), q)]
     figures = {k[2:] for k in names}
     out = []
@@ -61,8 +61,12 @@ def sums(fy: int, names: set, tag: str = "") -> list[tuple[tuple, list[tuple]]]:
         for ind in WITH_CELLS:
             cells = [k for k in names if k[:3] == (tag, p.code(), ind) and k[3] == "cell"]
             out.append(((tag, p.code(), ind, "value"), cells))
-        out.append(((tag, p.code(), "DEN-02", "value"), [k for k in names if k == (tag, p.code(), "HLT-03", "cell",
-                                                                                     "oral_health")]))
+        out.append(
+            (
+                (tag, p.code(), "DEN-02", "value"),
+                [k for k in names if k == (tag, p.code(), "HLT-03", "cell", "oral_health")],
+            )
+        )
     return [(t, ps) for t, ps in out if t in names]
 
 
@@ -115,8 +119,15 @@ def ranges(known: dict, equations: list[tuple[tuple, list[tuple]]], *, same: dic
                 const += w * float(value[k])
         ends = []
         for sign in (1.0, -1.0):
-            res = linprog(sign * c, A_ub=np.array(a_ub) if a_ub else None, b_ub=b_ub or None,
-                          A_eq=np.array(a_eq) if a_eq else None, b_eq=b_eq or None, bounds=bounds, method="highs")
+            res = linprog(
+                sign * c,
+                A_ub=np.array(a_ub) if a_ub else None,
+                b_ub=b_ub or None,
+                A_eq=np.array(a_eq) if a_eq else None,
+                b_eq=b_eq or None,
+                bounds=bounds,
+                method="highs",
+            )
             assert res.status in (0, 3), f"the true values satisfy the sums: {res.message}"
             ends.append(np.inf * -sign if res.status == 3 else sign * res.fun + const)
         out[name] = (ends[0], ends[1])
@@ -160,13 +171,15 @@ def status_found_out(engine, fy: int, *, need: int) -> dict:
 
         if s.by_id("HSG-01").status == "not_reported":
             continue
-        equations = [(k("HSG-01", "numerator"), cells("accommodation", ("temporary", "supported", "settled"))),
-                     (k("HSG-01", "denominator"), cells("accommodation", KNOWN_ACCOMMODATION)),
-                     (k("HSG-02", "value"), cells("accommodation", ("rough_sleeping",))),
-                     (k("EXT-01", "numerator"), cells("working_status", ("reduced", "stopped"))),
-                     (k("EXT-01", "denominator"), cells("working_status", ("active", "reduced", "stopped"))),
-                     (k("RHB-03", "value"), cells("RHB-03")),
-                     (k("RHB-01", "value"), cells("RHB-03", ("ready", "referred")))]
+        equations = [
+            (k("HSG-01", "numerator"), cells("accommodation", ("temporary", "supported", "settled"))),
+            (k("HSG-01", "denominator"), cells("accommodation", KNOWN_ACCOMMODATION)),
+            (k("HSG-02", "value"), cells("accommodation", ("rough_sleeping",))),
+            (k("EXT-01", "numerator"), cells("working_status", ("reduced", "stopped"))),
+            (k("EXT-01", "denominator"), cells("working_status", ("active", "reduced", "stopped"))),
+            (k("RHB-03", "value"), cells("RHB-03")),
+            (k("RHB-01", "value"), cells("RHB-03", ("ready", "referred"))),
+        ]
         got = ranges(known, equations)
         out.update({x: r for x, r in got.items() if r[1] - r[0] < need - 1e-6})
     return out

@@ -40,17 +40,25 @@ FB = ["survey_date", "person_id", "feel_heard", "feel_safe", "service_helpful"]
 
 ATTENDANCE_MARCH = [("2026-03-26", "P0001", N), ("2026-03-26", "P0002", N)]
 ATTENDANCE_APRIL = [
-    ("2026-04-02", "P0001", "hairdressing"), ("2026-04-09", "P0001", N), ("2026-04-16", "P0001", N),
-    ("2026-04-02", "P0002", N), ("2026-04-09", "P0002", "food;arts_crafts"), ("2026-04-16", "P0002", N),
+    ("2026-04-02", "P0001", "hairdressing"),
+    ("2026-04-09", "P0001", N),
+    ("2026-04-16", "P0001", N),
+    ("2026-04-02", "P0002", N),
+    ("2026-04-09", "P0002", "food;arts_crafts"),
+    ("2026-04-16", "P0002", N),
     ("2026-04-23", "P0002", N),
-    ("2026-04-02", "P0003", N), ("2026-04-09", "P0003", N),
+    ("2026-04-02", "P0003", N),
+    ("2026-04-09", "P0003", N),
     ("2026-04-30", "P0004", N),
     ("2026-04-16", "P0005", "sexual_health"),
 ]
 OUTREACH_FEB = [("2026-02-14", "P0005", "street", True, N), ("2026-02-14", N, "street", N, N)]
 OUTREACH_APRIL = [
-    ("2026-04-05", "P0006", "street", True, True), ("2026-04-10", "P0001", "phone", N, N),
-    ("2026-04-03", N, "street", True, N), ("2026-04-12", N, "street", N, N), ("2026-04-20", N, "other", N, N),
+    ("2026-04-05", "P0006", "street", True, True),
+    ("2026-04-10", "P0001", "phone", N, N),
+    ("2026-04-03", N, "street", True, N),
+    ("2026-04-12", N, "street", N, N),
+    ("2026-04-20", N, "other", N, N),
 ]
 SEXUAL_HEALTH = {
     "2025-04": [("2025-04-30", "P0003", "sexual_health", "sti_screen", N, N)],
@@ -86,54 +94,95 @@ DENTAL = {
 }
 TREATMENT = {
     "2025-12": [("2025-12-01", "P0009", True, "alcohol", "completed")],
-    "2026-01": [("2026-01-28", "P0003", True, "crack", "admitted"), ("2026-01-29", "P0002", True, "opiates", "referred")],
+    "2026-01": [
+        ("2026-01-28", "P0003", True, "crack", "admitted"),
+        ("2026-01-29", "P0002", True, "opiates", "referred"),
+    ],
     "2026-02": [("2026-02-05", "P0008", True, "opiates", "referred")],
     "2026-03": [("2026-03-15", "P0001", True, "crack", "considering"), ("2026-03-10", "P0004", True, N, "considering")],
     "2026-04": [
-        ("2026-04-15", "P0001", True, "crack", "ready"), ("2026-04-10", "P0004", False, N, N),
-        ("2026-04-05", "P0008", True, "opiates", "admitted"), ("2026-04-12", "P0009", False, "alcohol", "completed"),
+        ("2026-04-15", "P0001", True, "crack", "ready"),
+        ("2026-04-10", "P0004", False, N, N),
+        ("2026-04-05", "P0008", True, "opiates", "admitted"),
+        ("2026-04-12", "P0009", False, "alcohol", "completed"),
         ("2026-04-20", "P0010", True, "alcohol", "ready"),
     ],
 }
 KEYWORK = {
     "2026-01": [("2026-01-10", "P0003", N, True, "none", N), ("2026-01-28", "P0004", "settled", N, N, "stopped")],
-    "2026-02": [("2026-02-01", "P0002", "rough_sleeping", True, "indirect", "active"),
-                ("2026-02-10", "P0011", N, True, "none", N)],
-    "2026-03": [("2026-03-05", "P0001", "hostel", True, "none", "active"),
-                ("2026-03-01", "P0002", "rough_sleeping", True, "indirect", "active"),
-                ("2026-03-01", "P0008", "supported", N, N, "reduced"),
-                ("2026-03-10", "P0011", N, True, N, N)],
-    "2026-04": [("2026-04-05", "P0001", "temporary", True, "supervised", "reduced"),
-                ("2026-04-12", "P0003", N, True, "living_with", N),
-                ("2026-04-20", "P0006", "unknown", False, N, "stopped"),
-                ("2026-04-02", "P0007", N, True, "indirect", N),
-                ("2026-04-25", "P0007", "rough_sleeping", True, "unsupervised", "active"),
-                ("2026-04-10", "P0011", "settled", True, "supervised", N)],
+    "2026-02": [
+        ("2026-02-01", "P0002", "rough_sleeping", True, "indirect", "active"),
+        ("2026-02-10", "P0011", N, True, "none", N),
+    ],
+    "2026-03": [
+        ("2026-03-05", "P0001", "hostel", True, "none", "active"),
+        ("2026-03-01", "P0002", "rough_sleeping", True, "indirect", "active"),
+        ("2026-03-01", "P0008", "supported", N, N, "reduced"),
+        ("2026-03-10", "P0011", N, True, N, N),
+    ],
+    "2026-04": [
+        ("2026-04-05", "P0001", "temporary", True, "supervised", "reduced"),
+        ("2026-04-12", "P0003", N, True, "living_with", N),
+        ("2026-04-20", "P0006", "unknown", False, N, "stopped"),
+        ("2026-04-02", "P0007", N, True, "indirect", N),
+        ("2026-04-25", "P0007", "rough_sleeping", True, "unsupervised", "active"),
+        ("2026-04-10", "P0011", "settled", True, "supervised", N),
+    ],
 }
 SAFEGUARDING = {
     "2026-03": [("2026-03-20", "P0009", "high", False)],
-    "2026-04": [("2026-04-03", "P0001", "high", True), ("2026-04-17", "P0001", "high", False),
-                ("2026-04-03", "P0002", "medium", False), ("2026-04-17", "P0002", "high", True),
-                ("2026-04-03", "P0003", "high", True), ("2026-04-17", "P0003", "low", False),
-                ("2026-04-17", "P0007", "high", True)],
+    "2026-04": [
+        ("2026-04-03", "P0001", "high", True),
+        ("2026-04-17", "P0001", "high", False),
+        ("2026-04-03", "P0002", "medium", False),
+        ("2026-04-17", "P0002", "high", True),
+        ("2026-04-03", "P0003", "high", True),
+        ("2026-04-17", "P0003", "low", False),
+        ("2026-04-17", "P0007", "high", True),
+    ],
 }
 POLICE = {"2026-03": [("2026-03-01", 7, 3, 2, 1)], "2026-04": [("2026-04-01", 4, 2, 6, 0)]}
-TRAINING = {"2026-03": [("2026-03-28", "council", 8)],
-            "2026-04": [("2026-04-10", "police", 12), ("2026-04-24", "probation", 3), ("2026-04-24", "health", 5)]}
-SUPPLIES = {"2026-03": [("2026-03-30", "condoms", 70)],
-            "2026-04": [("2026-04-02", "condoms", 100), ("2026-04-09", "condoms", 50), ("2026-04-09", "leaflets", 30)]}
-FEEDBACK = {"2026-03": [("2026-03-26", N, 5, N, N)],
-            "2026-04": [("2026-04-02", "P0001", 5, 4, 5), ("2026-04-09", N, 4, N, N), ("2026-04-09", "P0002", 3, 3, 3),
-                        ("2026-04-16", N, N, 2, N), ("2026-04-23", N, 2, N, N), ("2026-04-30", "P0004", 4, 5, 5)]}
+TRAINING = {
+    "2026-03": [("2026-03-28", "council", 8)],
+    "2026-04": [("2026-04-10", "police", 12), ("2026-04-24", "probation", 3), ("2026-04-24", "health", 5)],
+}
+SUPPLIES = {
+    "2026-03": [("2026-03-30", "condoms", 70)],
+    "2026-04": [("2026-04-02", "condoms", 100), ("2026-04-09", "condoms", 50), ("2026-04-09", "leaflets", 30)],
+}
+FEEDBACK = {
+    "2026-03": [("2026-03-26", N, 5, N, N)],
+    "2026-04": [
+        ("2026-04-02", "P0001", 5, 4, 5),
+        ("2026-04-09", N, 4, N, N),
+        ("2026-04-09", "P0002", 3, 3, 3),
+        ("2026-04-16", N, N, 2, N),
+        ("2026-04-23", N, 2, N, N),
+        ("2026-04-30", "P0004", 4, 5, 5),
+    ],
+}
 
 
-def submit(engine, partner: str, period: str, sheets: dict[str, tuple[list[str], list[tuple]]],
-           loaded_at: datetime = LOADED, tag: str = ""):
+def submit(
+    engine,
+    partner: str,
+    period: str,
+    sheets: dict[str, tuple[list[str], list[tuple]]],
+    loaded_at: datetime = LOADED,
+    tag: str = "",
+):
     """Store one accepted file for ``partner`` and ``period`` holding ``sheets`` (return -> rows)."""
     sha = hashlib.sha256(f"{partner}|{period}|{sorted(sheets)}|{tag}|{loaded_at}".encode()).hexdigest()
     return store_submission(
-        engine, sha256=sha, file_name=f"{partner}_{period}.xlsx", partner=partner, period=parse(period),
-        loaded_by="test", content=sha.encode(), warnings=[], loaded_at=loaded_at,
+        engine,
+        sha256=sha,
+        file_name=f"{partner}_{period}.xlsx",
+        partner=partner,
+        period=parse(period),
+        loaded_by="test",
+        content=sha.encode(),
+        warnings=[],
+        loaded_at=loaded_at,
         sheets=[SheetRows(name, name, frame(cols, rows)) for name, (cols, rows) in sheets.items()],
     )
 
@@ -141,18 +190,38 @@ def submit(engine, partner: str, period: str, sheets: dict[str, tuple[list[str],
 def build(engine) -> None:
     """Store the whole dataset: everything for April 2026 except vineyard's supplies (missing)."""
     submit(engine, "aspirations", "2026-02", {"outreach": (OUT, OUTREACH_FEB)})
-    submit(engine, "aspirations", "2026-03", {"attendance": (ATT, ATTENDANCE_MARCH), "keywork_review":
-                                              (KW, KEYWORK["2026-03"]), "supplies": (SUP, SUPPLIES["2026-03"]),
-                                              "feedback": (FB, FEEDBACK["2026-03"])})
-    submit(engine, "aspirations", "2026-04", {
-        "attendance": (ATT, ATTENDANCE_APRIL), "outreach": (OUT, OUTREACH_APRIL),
-        "keywork_review": (KW, KEYWORK["2026-04"]), "supplies": (SUP, SUPPLIES["2026-04"]),
-        "feedback": (FB, FEEDBACK["2026-04"])})
+    submit(
+        engine,
+        "aspirations",
+        "2026-03",
+        {
+            "attendance": (ATT, ATTENDANCE_MARCH),
+            "keywork_review": (KW, KEYWORK["2026-03"]),
+            "supplies": (SUP, SUPPLIES["2026-03"]),
+            "feedback": (FB, FEEDBACK["2026-03"]),
+        },
+    )
+    submit(
+        engine,
+        "aspirations",
+        "2026-04",
+        {
+            "attendance": (ATT, ATTENDANCE_APRIL),
+            "outreach": (OUT, OUTREACH_APRIL),
+            "keywork_review": (KW, KEYWORK["2026-04"]),
+            "supplies": (SUP, SUPPLIES["2026-04"]),
+            "feedback": (FB, FEEDBACK["2026-04"]),
+        },
+    )
     for month in ("2026-01", "2026-02"):
         submit(engine, "aspirations", month, {"keywork_review": (KW, KEYWORK[month])}, tag="kw")
     submit(engine, "vineyard", "2026-04", {"outreach": (OUT, [])})  # a nil return
-    for partner, data in (("sexual_health", SEXUAL_HEALTH), ("mental_health", MENTAL_HEALTH),
-                          ("nurse_prescriber", NURSE), ("dental", DENTAL)):
+    for partner, data in (
+        ("sexual_health", SEXUAL_HEALTH),
+        ("mental_health", MENTAL_HEALTH),
+        ("nurse_prescriber", NURSE),
+        ("dental", DENTAL),
+    ):
         for month, rows in data.items():
             submit(engine, partner, month, {"health_contacts": (HC, rows)})
     for month, rows in TREATMENT.items():

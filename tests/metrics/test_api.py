@@ -166,14 +166,16 @@ def test_month_with_nothing_submitted_is_not_reported(golden_engine):
         assert (r.value, r.numerator, r.denominator, r.lower_ci, r.upper_ci) == (None,) * 5
         assert r.breakdown == [] and r.rag is None
     eng03 = may.by_id("ENG-03")
-    assert sorted(eng03.missing) == sorted(f"{s}/2026-05" for s in
-                                           ["aspirations/attendance", "aspirations/outreach", "vineyard/outreach"])
+    assert sorted(eng03.missing) == sorted(
+        f"{s}/2026-05" for s in ["aspirations/attendance", "aspirations/outreach", "vineyard/outreach"]
+    )
 
 
 def test_partly_covered_period_is_incomplete(golden_engine):
     # March..April: vineyard/outreach covered only April, the drug service both months
-    s = metrics.compute_indicators(engine=golden_engine, period=Period(date(2026, 3, 1), APRIL.end),
-                                   public=False, ids=["ENG-01", "RHB-01"])
+    s = metrics.compute_indicators(
+        engine=golden_engine, period=Period(date(2026, 3, 1), APRIL.end), public=False, ids=["ENG-01", "RHB-01"]
+    )
     eng = s.by_id("ENG-01")
     assert eng.status == "incomplete"
     assert sorted(eng.missing) == ["aspirations/outreach/2026-03", "vineyard/outreach/2026-03"]
@@ -181,16 +183,18 @@ def test_partly_covered_period_is_incomplete(golden_engine):
 
 
 def test_partial_months_count_as_months_of_the_period(golden_engine):
-    s = metrics.compute_indicators(engine=golden_engine, period=Period(date(2026, 4, 20), date(2026, 5, 3)),
-                                   public=False, ids=["SAF-02"])
+    s = metrics.compute_indicators(
+        engine=golden_engine, period=Period(date(2026, 4, 20), date(2026, 5, 3)), public=False, ids=["SAF-02"]
+    )
     assert s.by_id("SAF-02").missing == ["police/police_monthly/2026-05"]
     assert s.by_id("SAF-02").status == "incomplete"
 
 
 def test_zero_denominator_is_null_not_zero(golden_engine):
     # 1-7 March 2026: no attendance or outreach -> ENG-01 = 0 and every share of it has no value
-    s = metrics.compute_indicators(engine=golden_engine, period=Period(date(2026, 3, 1), date(2026, 3, 7)),
-                                   public=False)
+    s = metrics.compute_indicators(
+        engine=golden_engine, period=Period(date(2026, 3, 1), date(2026, 3, 7)), public=False
+    )
     assert s.by_id("ENG-01").value == 0
     for i in ("ENG-03", "DRG-01", "WID-01"):  # their own sources covered March
         r = s.by_id(i)
@@ -206,8 +210,9 @@ def test_status_exactly_91_days_old_counts_and_92_is_stale(golden_engine):
     s = metrics.compute_indicators(engine=golden_engine, period=APRIL, public=False, ids=["RHB-03"])
     assert {c.category: c.value for c in s.by_id("RHB-03").breakdown}.get("referred") == 1
     # A day later (period ending 1 May) P0002's row is 92 days old and drops out
-    later = metrics.compute_indicators(engine=golden_engine, period=Period(date(2026, 4, 2), date(2026, 5, 1)),
-                                       public=False, ids=["RHB-03", "RHB-01"])
+    later = metrics.compute_indicators(
+        engine=golden_engine, period=Period(date(2026, 4, 2), date(2026, 5, 1)), public=False, ids=["RHB-03", "RHB-01"]
+    )
     assert "referred" not in {c.category for c in later.by_id("RHB-03").breakdown}
     assert later.by_id("RHB-01").value == 2  # P0001, P0010
 
@@ -220,8 +225,9 @@ def test_blank_on_the_latest_row_is_unknown_even_if_older_row_had_it(golden_engi
 
 def test_new_woman_in_the_period(golden_engine):
     # In March P0001 and P0002 attended for the first time held: both new; in April they are not
-    s = metrics.compute_indicators(engine=golden_engine, period=parse("2026-03"), public=False,
-                                   ids=["ENG-01", "ENG-02"])
+    s = metrics.compute_indicators(
+        engine=golden_engine, period=parse("2026-03"), public=False, ids=["ENG-01", "ENG-02"]
+    )
     assert (s.by_id("ENG-01").value, s.by_id("ENG-02").value) == (2, 2)
 
 
@@ -232,11 +238,13 @@ def test_correction_and_as_of(built):
     assert (now.by_id("ENG-01").value, now.by_id("ENG-02").value) == (5, 2)
     assert now.by_id("ENG-04").value == pytest.approx(10 / 4)  # 10 pairs over 2, 9, 16, 23 Apr
     # As the data stood on 15 May (before the correction of 20 May): the original figures
-    before = metrics.compute_indicators(engine=built, period=APRIL, public=False, as_of=date(2026, 5, 15),
-                                        ids=["ENG-01", "ENG-02"])
+    before = metrics.compute_indicators(
+        engine=built, period=APRIL, public=False, as_of=date(2026, 5, 15), ids=["ENG-01", "ENG-02"]
+    )
     assert (before.by_id("ENG-01").value, before.by_id("ENG-02").value) == (6, 3)
-    on_the_day = metrics.compute_indicators(engine=built, period=APRIL, public=False, as_of=date(2026, 5, 20),
-                                            ids=["ENG-01"])
+    on_the_day = metrics.compute_indicators(
+        engine=built, period=APRIL, public=False, as_of=date(2026, 5, 20), ids=["ENG-01"]
+    )
     assert on_the_day.by_id("ENG-01").value == 5
 
 
@@ -261,8 +269,9 @@ def test_targets_and_rag(april):
 
 def test_target_year_is_the_one_holding_the_period_end(golden_engine):
     # 1 March .. 30 April 2026 ends in 2026-27: HLT-01's 2026-27 target (65), not the default (50)
-    s = metrics.compute_indicators(engine=golden_engine, period=Period(date(2026, 3, 1), APRIL.end), public=False,
-                                   ids=["HLT-01"])
+    s = metrics.compute_indicators(
+        engine=golden_engine, period=Period(date(2026, 3, 1), APRIL.end), public=False, ids=["HLT-01"]
+    )
     assert s.by_id("HLT-01").target == 65.0
     march = metrics.compute_indicators(engine=golden_engine, period=parse("2026-03"), public=False, ids=["HLT-01"])
     assert march.by_id("HLT-01").target == 50.0
@@ -317,8 +326,23 @@ def test_json_shape(april):
     j = april.to_json()
     assert set(j) == {"period", "public", "indicators"}
     assert j["period"] == {"start": "2026-04-01", "end": "2026-04-30"}
-    keys = {"id", "name", "unit", "polarity", "numerator", "denominator", "value", "lower_ci", "upper_ci",
-            "suppressed", "status", "missing", "target", "rag", "breakdown"}
+    keys = {
+        "id",
+        "name",
+        "unit",
+        "polarity",
+        "numerator",
+        "denominator",
+        "value",
+        "lower_ci",
+        "upper_ci",
+        "suppressed",
+        "status",
+        "missing",
+        "target",
+        "rag",
+        "breakdown",
+    }
     assert all(set(i) == keys for i in j["indicators"])
     assert j["indicators"][0]["unit"] == "count" and j["indicators"][0]["polarity"] == "up"
     frame = april.to_frame()
@@ -337,8 +361,9 @@ def test_trend_matches_single_periods(golden_engine, public):
             if bool(row["suppressed"]) and not r.suppressed:  # hidden more in a series, never less
                 assert public and r.id in metrics.api.ADDITIVE, r.id
                 continue
-            assert (None if row["value"] != row["value"] else row["value"]) == \
-                (None if r.value is None else pytest.approx(r.value)), r.id
+            assert (None if row["value"] != row["value"] else row["value"]) == (
+                None if r.value is None else pytest.approx(r.value)
+            ), r.id
             assert row["status"] == r.status and bool(row["suppressed"]) == r.suppressed
 
 
@@ -370,8 +395,12 @@ def test_shared_tables_follow_the_data_version(built, monkeypatch):
     assert metrics.compute_indicators(engine=built, period=APRIL, public=False).by_id("ENG-01") == before
     assert calls == []  # same data version: nothing read again
     # A correction: April's drop-in register now holds two women only.
-    dataset.submit(built, "aspirations", "2026-04", {"attendance": (
-        dataset.ATT, [("2026-04-02", "P0001", None), ("2026-04-09", "P0099", None)])})
+    dataset.submit(
+        built,
+        "aspirations",
+        "2026-04",
+        {"attendance": (dataset.ATT, [("2026-04-02", "P0001", None), ("2026-04-09", "P0099", None)])},
+    )
     after = metrics.compute_indicators(engine=built, period=APRIL, public=False).by_id("ENG-01")
     assert "attendance" in calls
     assert after.value != before.value
@@ -385,7 +414,13 @@ def test_trend_breakdown_and_periods(golden_engine):
     tb = metrics.trend_breakdown(engine=golden_engine, periods=[APRIL], public=False, id="HSG-01")
     # current accommodation in April: temporary, rough x2, not_recorded (P0003), unknown, supported, settled
     assert dict(zip(tb["category"], tb["value"], strict=True)) == {
-        "temporary": 1, "rough_sleeping": 2, "not_recorded": 1, "unknown": 1, "supported": 1, "settled": 1}
+        "temporary": 1,
+        "rough_sleeping": 2,
+        "not_recorded": 1,
+        "unknown": 1,
+        "supported": 1,
+        "settled": 1,
+    }
     stages = metrics.trend_breakdown(engine=golden_engine, periods=[APRIL], public=True, id="RHB-03")
     assert stages["suppressed"].all() and stages["value"].isna().all()  # every stage 1-2 women
 
@@ -406,8 +441,7 @@ def test_compare(golden_engine):
 def test_weekly_attendance_and_service_mix(golden_engine):
     w = metrics.weekly_attendance(engine=golden_engine, start=APRIL.start, end=APRIL.end, public=False)
     assert list(w.to_numpy()) == [3, 3, 3, 1, 1]  # 2, 9, 16, 23, 30 April
-    assert metrics.weekly_attendance(engine=golden_engine, start=APRIL.start, end=APRIL.end,
-                                     public=True).isna().all()
+    assert metrics.weekly_attendance(engine=golden_engine, start=APRIL.start, end=APRIL.end, public=True).isna().all()
     # March: one session (26 March, 2 women): suppressed
     march = metrics.weekly_attendance(engine=golden_engine, start=date(2026, 3, 1), end=APRIL.end, public=True)
     assert len(march) == 6 and march.isna().all()
@@ -439,8 +473,7 @@ def test_the_overview_from_one_evaluation_equals_the_separate_answers(golden_eng
     # separate call's, disclosure control included.
     ov = metrics.overview(engine=golden_engine, period=period, public=public)
     assert ov.indicators == metrics.compute_indicators(engine=golden_engine, period=period, public=public)
-    pd.testing.assert_frame_equal(ov.comparisons, metrics.compare(engine=golden_engine, period=period,
-                                                                  public=public))
+    pd.testing.assert_frame_equal(ov.comparisons, metrics.compare(engine=golden_engine, period=period, public=public))
     assert ov.attention == metrics.attention(engine=golden_engine, period=period, public=public)
     assert ov.attention  # the golden data has something to say for each period tried
 
@@ -449,13 +482,22 @@ def test_extra_breakdowns(golden_engine):
     ws = metrics.trend_breakdown(engine=golden_engine, periods=[APRIL], public=False, id="EXT-01")
     # current working status: reduced P0001 P0008, active P0002 P0007, stopped P0006, blank P0003 P0011
     assert dict(zip(ws["category"], ws["value"], strict=True)) == {
-        "reduced": 2, "active": 2, "stopped": 1, "not_recorded": 2}
+        "reduced": 2,
+        "active": 2,
+        "stopped": 1,
+        "not_recorded": 2,
+    }
     sv = metrics.trend_breakdown(engine=golden_engine, periods=[APRIL], public=False, id="services")
     assert dict(zip(sv["category"], sv["value"], strict=True)) == {
-        "hairdressing": 1, "food": 1, "arts_crafts": 1, "sexual_health": 1}
+        "hairdressing": 1,
+        "food": 1,
+        "arts_crafts": 1,
+        "sexual_health": 1,
+    }
     # May: no key-work return -> no accommodation cells at all (not reported, not zero)
-    assert metrics.trend_breakdown(engine=golden_engine, periods=[parse("2026-05")], public=False,
-                                   id="accommodation").empty
+    assert metrics.trend_breakdown(
+        engine=golden_engine, periods=[parse("2026-05")], public=False, id="accommodation"
+    ).empty
     with pytest.raises(KeyError):
         metrics.trend_breakdown(engine=golden_engine, periods=[APRIL], public=False, id="ENG-01")
 

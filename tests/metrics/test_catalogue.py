@@ -5,14 +5,32 @@ from __future__ import annotations
 from metrics.catalogue import CATALOGUE, COHORT_SOURCES, THEMES, by_id
 
 SPEC = {  # id: (unit, polarity) from indicators spec section 2
-    "ENG-01": ("count", "up"), "ENG-02": ("count", "up"), "ENG-03": ("percent", "up"), "ENG-04": ("mean", "up"),
-    "ENG-05": ("count", "none"), "HLT-01": ("percent", "up"), "HLT-02": ("percent", "up"),
-    "HLT-03": ("count", "none"), "HLT-04": ("count", "up"), "DEN-01": ("percent", "up"),
-    "DEN-02": ("count", "none"), "DRG-01": ("percent", "up"), "RHB-01": ("count", "up"), "RHB-02": ("count", "up"),
-    "RHB-03": ("breakdown", "none"), "FAM-01": ("count", "up"), "FAM-02": ("percent", "up"),
-    "HSG-01": ("percent", "up"), "HSG-02": ("count", "down"), "EXT-01": ("percent", "up"),
-    "SAF-01": ("percent", "up"), "SAF-02": ("count", "none"), "CJS-01": ("percent", "up"),
-    "WKF-01": ("count", "up"), "WID-01": ("percent", "up"), "SUP-01": ("count", "none"),
+    "ENG-01": ("count", "up"),
+    "ENG-02": ("count", "up"),
+    "ENG-03": ("percent", "up"),
+    "ENG-04": ("mean", "up"),
+    "ENG-05": ("count", "none"),
+    "HLT-01": ("percent", "up"),
+    "HLT-02": ("percent", "up"),
+    "HLT-03": ("count", "none"),
+    "HLT-04": ("count", "up"),
+    "DEN-01": ("percent", "up"),
+    "DEN-02": ("count", "none"),
+    "DRG-01": ("percent", "up"),
+    "RHB-01": ("count", "up"),
+    "RHB-02": ("count", "up"),
+    "RHB-03": ("breakdown", "none"),
+    "FAM-01": ("count", "up"),
+    "FAM-02": ("percent", "up"),
+    "HSG-01": ("percent", "up"),
+    "HSG-02": ("count", "down"),
+    "EXT-01": ("percent", "up"),
+    "SAF-01": ("percent", "up"),
+    "SAF-02": ("count", "none"),
+    "CJS-01": ("percent", "up"),
+    "WKF-01": ("count", "up"),
+    "WID-01": ("percent", "up"),
+    "SUP-01": ("count", "none"),
     "VOI-01": ("percent", "up"),
 }
 
@@ -34,10 +52,14 @@ def test_sources_per_spec_section_4():
     with_cohort = {i.id for i in CATALOGUE if i.uses_cohort}
     assert with_cohort == {"ENG-03", "WID-01", "HLT-01", "HLT-02", "DEN-01", "DRG-01"}
     assert {i.id: i.breakdown_by for i in CATALOGUE if i.breakdown_by} == {
-        "HLT-03": "reason", "RHB-03": "stage", "WKF-01": "agency"}
+        "HLT-03": "reason",
+        "RHB-03": "stage",
+        "WKF-01": "agency",
+    }
 
 
 # --- the registry: every fact of every indicator in its record ---------------------------------------------
+
 
 def _missing_facts(ind) -> list[str]:
     """What the record ``ind`` lacks of the facts everything else derives from (empty when complete)."""
@@ -92,8 +114,18 @@ def test_a_new_count_not_marked_additive_or_not_is_caught():
 
     from metrics.catalogue import Indicator, Words
 
-    args = ("NEW-01", "New count", "Things in the period.", "count", "up", "period", "engagement",
-            ("aspirations/outreach",), False, "Notes.")
+    args = (
+        "NEW-01",
+        "New count",
+        "Things in the period.",
+        "count",
+        "up",
+        "period",
+        "engagement",
+        ("aspirations/outreach",),
+        False,
+        "Notes.",
+    )
     with pytest.raises(TypeError, match="adds"):
         Indicator(*args, words=Words(("thing", "things"), "{n} {noun} {when}"))
     # A record that gets past the constructor without saying so (or without a function) fails the check.
@@ -123,9 +155,27 @@ def test_what_derives_from_the_records():
     from metrics.catalogue import breakdown_of, linked, tables_for
 
     assert {i.id for i in CATALOGUE if i.period_total} == {
-        "ENG-01", "ENG-02", "ENG-05", "HLT-03", "HLT-04", "DEN-02", "RHB-02", "FAM-01", "SAF-02", "WKF-01", "SUP-01"}
+        "ENG-01",
+        "ENG-02",
+        "ENG-05",
+        "HLT-03",
+        "HLT-04",
+        "DEN-02",
+        "RHB-02",
+        "FAM-01",
+        "SAF-02",
+        "WKF-01",
+        "SUP-01",
+    }
     assert {i.id for i in CATALOGUE if i.timing == "snapshot"} == {
-        "RHB-01", "RHB-03", "DRG-01", "FAM-02", "HSG-01", "HSG-02", "EXT-01"}
+        "RHB-01",
+        "RHB-03",
+        "DRG-01",
+        "FAM-02",
+        "HSG-01",
+        "HSG-02",
+        "EXT-01",
+    }
     assert {i.id for i in CATALOGUE if i.timing == "look_back"} == {"HLT-01", "DEN-01"}
     assert {i.id for i in CATALOGUE if i.first_time} == {"ENG-02", "RHB-02"}
     assert by_id("CJS-01").words.base == "police records" and by_id("HLT-01").words.base == "women"
@@ -135,7 +185,13 @@ def test_what_derives_from_the_records():
     assert linked("HLT-03") == (("oral_health",),) and linked("RHB-03") == (("ready", "referred"),)
     assert linked("accommodation")[0] == ("temporary", "supported", "settled") and linked("ENG-01") == ()
     assert [breakdown_of(k) for k in ("HLT-03", "RHB-03", "HSG-01", "HSG-02", "EXT-01", "services")] == [
-        "HLT-03", "RHB-03", "accommodation", "accommodation", "working_status", "services"]
+        "HLT-03",
+        "RHB-03",
+        "accommodation",
+        "accommodation",
+        "working_status",
+        "services",
+    ]
     for no_breakdown in ("ENG-01", "DEN-02", "RHB-01", "XYZ-01"):
         with pytest.raises(KeyError):
             breakdown_of(no_breakdown)

@@ -23,8 +23,23 @@ def test_json_exact_shape(url, capsys):
     assert out["period"] == {"start": "2026-04-01", "end": "2026-04-30"} and out["public"] is False
     assert len(out["indicators"]) == 27
     first = out["indicators"][0]
-    assert list(first) == ["id", "name", "unit", "polarity", "numerator", "denominator", "value", "lower_ci",
-                           "upper_ci", "suppressed", "status", "missing", "target", "rag", "breakdown"]
+    assert list(first) == [
+        "id",
+        "name",
+        "unit",
+        "polarity",
+        "numerator",
+        "denominator",
+        "value",
+        "lower_ci",
+        "upper_ci",
+        "suppressed",
+        "status",
+        "missing",
+        "target",
+        "rag",
+        "breakdown",
+    ]
     eng03 = next(i for i in out["indicators"] if i["id"] == "ENG-03")
     assert eng03["value"] == pytest.approx(100 / 3)  # unrounded, 0-100 scale
     wkf = next(i for i in out["indicators"] if i["id"] == "WKF-01")
@@ -37,8 +52,9 @@ def test_public_and_as_of(url, capsys):
     assert out["public"] is True
     eng02 = next(i for i in out["indicators"] if i["id"] == "ENG-02")
     assert eng02["value"] is None and eng02["suppressed"] is True
-    assert main(["indicators", "--start", "2026-04-01", "--end", "2026-04-30", "--db", url,
-                 "--as-of", "2026-05-01"]) == 0
+    assert (
+        main(["indicators", "--start", "2026-04-01", "--end", "2026-04-30", "--db", url, "--as-of", "2026-05-01"]) == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert {i["status"] for i in out["indicators"]} == {"not_reported"}
 
@@ -52,13 +68,16 @@ def test_csv(url, capsys):
     assert eng01[6:9] == ["6", "", "6"]  # numerator, denominator, value: whole numbers, blank for null
 
 
-@pytest.mark.parametrize("args, says", [
-    (["indicators", "--start", "2026-04-31", "--end", "2026-05-01"], "is not a date"),
-    (["indicators", "--start", "2026-05-01", "--end", "2026-04-01"], "before --start"),
-    (["indicators", "--end", "2026-04-01"], "--start"),
-    (["indicators", "--start", "2026-04-01", "--end", "2026-04-30", "--format", "xml"], "invalid choice"),
-    ([], "indicators"),
-])
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["indicators", "--start", "2026-04-31", "--end", "2026-05-01"], "is not a date"),
+        (["indicators", "--start", "2026-05-01", "--end", "2026-04-01"], "before --start"),
+        (["indicators", "--end", "2026-04-01"], "--start"),
+        (["indicators", "--start", "2026-04-01", "--end", "2026-04-30", "--format", "xml"], "invalid choice"),
+        ([], "indicators"),
+    ],
+)
 def test_usage_errors_exit_2(args, says, capsys, url):
     with pytest.raises(SystemExit) as e:
         main([*args, "--db", url] if args else args)
@@ -74,8 +93,13 @@ def test_missing_database_file_is_a_usage_error(tmp_path, capsys):
 
 
 def test_as_a_process_no_traceback():
-    p = subprocess.run([sys.executable, "-m", "metrics", "indicators", "--start", "yesterday", "--end", "x"],
-                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [sys.executable, "-m", "metrics", "indicators", "--start", "yesterday", "--end", "x"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert p.returncode == 2 and "Traceback" not in p.stderr and "YYYY-MM-DD" in p.stderr
 
 

@@ -42,15 +42,15 @@ def test_tables_read_each_return_once(golden_engine):
 def test_has_code_matches_whole_codes_only():
     from metrics.compute import _has_code
 
-    s = pd.Series(["hairdressing", "food; arts_crafts", None, "dental,food", "hairdressing_x", "", "food"],
-                  dtype=object)
+    s = pd.Series(
+        ["hairdressing", "food; arts_crafts", None, "dental,food", "hairdressing_x", "", "food"], dtype=object
+    )
     assert _has_code(s, ("hairdressing", "arts_crafts")).tolist() == [True, True, False, False, False, False, False]
     assert _has_code(s.iloc[0:0], ("food",)).empty
 
 
 def test_explode_keeps_each_womans_first_or_last_row_per_window():
-    df = pd.DataFrame({"person_id": [1.0, 2.0, 1.0, np.nan, 1.0, np.nan], "d": [1, 2, 3, 4, 8, 9],
-                       "x": list("abcdef")})
+    df = pd.DataFrame({"person_id": [1.0, 2.0, 1.0, np.nan, 1.0, np.nan], "d": [1, 2, 3, 4, 8, 9], "x": list("abcdef")})
     lo, hi = np.array([0, 3]), np.array([5, 9])
     first = explode(df, lo, hi, each_woman="first")
     last = explode(df, lo, hi, each_woman="last")
@@ -62,8 +62,12 @@ def test_explode_keeps_each_womans_first_or_last_row_per_window():
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.one_of(st.integers(0, 4).map(float), st.just(float("nan"))), st.integers(0, 40)),
-                max_size=30), st.sampled_from(["first", "last"]))
+@given(
+    st.lists(
+        st.tuples(st.one_of(st.integers(0, 4).map(float), st.just(float("nan"))), st.integers(0, 40)), max_size=30
+    ),
+    st.sampled_from(["first", "last"]),
+)
 def test_explode_distinct_is_explode_then_drop_duplicates(rows, keep):
     df = pd.DataFrame(rows, columns=["person_id", "d"]).astype({"person_id": float, "d": np.int64})
     lo, hi = np.array([0, 5, 10, 30]), np.array([9, 20, 12, 45])
@@ -117,8 +121,9 @@ def test_held_tables_are_read_once_per_data_version_and_as_of(golden_engine, mon
     assert calls == [("attendance", None), ("attendance", then)]
     newer = (version[0] + 1, version[1])  # a file accepted since: older tables are dropped, never served
     assert mc.SHARED.numbering(golden_engine, newer) is not numbering
-    mc.SHARED.table(golden_engine, "attendance", as_of=None, version=newer,
-                    numbering=mc.SHARED.numbering(golden_engine, newer))
+    mc.SHARED.table(
+        golden_engine, "attendance", as_of=None, version=newer, numbering=mc.SHARED.numbering(golden_engine, newer)
+    )
     assert len(calls) == 3 and all(k[1] != version for k in mc.SHARED._held)
 
 
@@ -131,8 +136,9 @@ def test_a_request_keeps_one_numbering_when_the_tables_are_cleared(golden_engine
     t.get("attendance")
     SHARED.clear()  # e.g. another session clears every cache while this request runs
     version = t._version
-    SHARED.table(golden_engine, "outreach", as_of=None, version=version,
-                 numbering=SHARED.numbering(golden_engine, version))  # read under the new numbering
+    SHARED.table(
+        golden_engine, "outreach", as_of=None, version=version, numbering=SHARED.numbering(golden_engine, version)
+    )  # read under the new numbering
     assert list(c.eng01) == [2, 6]  # outreach read again under this request's numbering: P0001 counted once
 
 

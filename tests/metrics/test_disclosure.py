@@ -89,8 +89,12 @@ def test_linked_cells():
     out, hide = disclosure.protect_breakdown(cells=cells[:2], total=12, linked=linked("HLT-03"))
     assert hide and all(c.suppressed for c in out)
     # RHB-03: admitted 3 suppressed; smallest other is ready 6, whose partner referred 8 (RHB-01 = 14) goes too
-    cells = [BreakdownCell("admitted", 3), BreakdownCell("ready", 6), BreakdownCell("referred", 8),
-             BreakdownCell("considering", 20)]
+    cells = [
+        BreakdownCell("admitted", 3),
+        BreakdownCell("ready", 6),
+        BreakdownCell("referred", 8),
+        BreakdownCell("considering", 20),
+    ]
     out, _ = disclosure.protect_breakdown(cells=cells, total=37, linked=linked("RHB-03"))
     assert [c.suppressed for c in out] == [True, True, True, False]
 
@@ -136,8 +140,15 @@ def figures(draw):
         value, den = (num / den if den else np.nan), den
     else:
         value, den = float(num), np.nan
-    return {"unit": unit, "numerator": float(num), "denominator": float(den), "value": value,
-            "lower_ci": 1.0, "upper_ci": 2.0, "women": float(women)}
+    return {
+        "unit": unit,
+        "numerator": float(num),
+        "denominator": float(den),
+        "value": value,
+        "lower_ci": 1.0,
+        "upper_ci": 2.0,
+        "women": float(women),
+    }
 
 
 def _small(x, t) -> bool:
@@ -169,18 +180,34 @@ def indicator_sets(draw):
         num = draw(st.integers(0, 25))
         den = num + draw(st.integers(0, 25))
         unit = ind.unit
-        value = (num / den * 100 if den else None) if unit == "percent" else \
-            (num / max(den, 1) if unit == "mean" else num)
+        value = (
+            (num / den * 100 if den else None) if unit == "percent" else (num / max(den, 1) if unit == "mean" else num)
+        )
         cells = []
         if ind.breakdown_by:
             parts = draw(st.lists(st.integers(0, 12), min_size=1, max_size=5))
             cells = [BreakdownCell(f"c{i}", v) for i, v in enumerate(parts)]
             num = value = sum(parts)
-        results.append(IndicatorResult(
-            id=ind.id, name=ind.name, unit=unit, polarity=ind.polarity, numerator=num,
-            denominator=den if unit in ("percent", "mean") else None, value=value, lower_ci=None, upper_ci=None,
-            suppressed=False, status=draw(st.sampled_from(["complete", "incomplete", "not_reported"])),
-            missing=[], target=None, rag=None, breakdown=cells, women=draw(st.integers(0, 25))))
+        results.append(
+            IndicatorResult(
+                id=ind.id,
+                name=ind.name,
+                unit=unit,
+                polarity=ind.polarity,
+                numerator=num,
+                denominator=den if unit in ("percent", "mean") else None,
+                value=value,
+                lower_ci=None,
+                upper_ci=None,
+                suppressed=False,
+                status=draw(st.sampled_from(["complete", "incomplete", "not_reported"])),
+                missing=[],
+                target=None,
+                rag=None,
+                breakdown=cells,
+                women=draw(st.integers(0, 25)),
+            )
+        )
     return IndicatorSet(Period(date(2026, 4, 1), date(2026, 4, 30)), False, None, 5, results)
 
 
@@ -234,30 +261,61 @@ class _RandomTables:
                 out = rng.choice(np.array(list(values), dtype=object), n)
                 out[rng.random(n) < blank] = None
                 return out
+
             return f
 
         when = pick(days)
         n = lambda: int(rng.integers(0, 40))  # noqa: E731
         self.frames = {
-            "attendance": rows(n(), session_date=when, person_id=pick(people),
-                               services_used=pick(["hairdressing", "food;arts_crafts", "dental"], 0.5)),
+            "attendance": rows(
+                n(),
+                session_date=when,
+                person_id=pick(people),
+                services_used=pick(["hairdressing", "food;arts_crafts", "dental"], 0.5),
+            ),
             "outreach": rows(n(), contact_date=when, person_id=pick(people, 0.4), contact_type="street"),
-            "keywork_review": rows(n(), review_date=when, person_id=pick(people),
-                                   accommodation=pick(R.ACCOMMODATION, 0.2), has_children=pick([True, False], 0.2),
-                                   child_contact=pick(R.CHILD_CONTACT, 0.3), working_status=pick(R.WORKING_STATUS, 0.2)),
-            "treatment": rows(n(), snapshot_date=when, person_id=pick(people), in_treatment=pick([True, False]),
-                              rehab_stage=pick(R.REHAB_STAGES, 0.3)),
-            "health_contacts": rows(n(), contact_date=when, person_id=pick(people), service=pick(R.SERVICES),
-                                    activity=pick(["sti_screen", "support", "consultation", "check_up"]),
-                                    reason=pick(R.NURSE_REASONS, 0.3), referral_to=pick(R.REFERRALS, 0.5)),
-            "safeguarding": rows(n(), meeting_date=when, person_id=pick(people), risk_level=pick(R.RISK_LEVELS),
-                                 care_plan_in_place=pick([True, False])),
-            "police_monthly": rows(4, month=pd.date_range("2026-01-01", periods=4, freq="MS"),
-                                   violence_reports=lambda k: rng.integers(0, 9, k),
-                                   arrests_soliciting=lambda k: rng.integers(0, 9, k),
-                                   support_referrals=lambda k: rng.integers(0, 9, k)),
-            "training": rows(n() // 4, course_date=when, agency=pick(R.AGENCIES),
-                             staff_trained=lambda k: rng.integers(1, 9, k)),
+            "keywork_review": rows(
+                n(),
+                review_date=when,
+                person_id=pick(people),
+                accommodation=pick(R.ACCOMMODATION, 0.2),
+                has_children=pick([True, False], 0.2),
+                child_contact=pick(R.CHILD_CONTACT, 0.3),
+                working_status=pick(R.WORKING_STATUS, 0.2),
+            ),
+            "treatment": rows(
+                n(),
+                snapshot_date=when,
+                person_id=pick(people),
+                in_treatment=pick([True, False]),
+                rehab_stage=pick(R.REHAB_STAGES, 0.3),
+            ),
+            "health_contacts": rows(
+                n(),
+                contact_date=when,
+                person_id=pick(people),
+                service=pick(R.SERVICES),
+                activity=pick(["sti_screen", "support", "consultation", "check_up"]),
+                reason=pick(R.NURSE_REASONS, 0.3),
+                referral_to=pick(R.REFERRALS, 0.5),
+            ),
+            "safeguarding": rows(
+                n(),
+                meeting_date=when,
+                person_id=pick(people),
+                risk_level=pick(R.RISK_LEVELS),
+                care_plan_in_place=pick([True, False]),
+            ),
+            "police_monthly": rows(
+                4,
+                month=pd.date_range("2026-01-01", periods=4, freq="MS"),
+                violence_reports=lambda k: rng.integers(0, 9, k),
+                arrests_soliciting=lambda k: rng.integers(0, 9, k),
+                support_referrals=lambda k: rng.integers(0, 9, k),
+            ),
+            "training": rows(
+                n() // 4, course_date=when, agency=pick(R.AGENCIES), staff_trained=lambda k: rng.integers(1, 9, k)
+            ),
             "supplies": rows(n() // 4, date=when, item=pick(R.ITEMS), quantity=lambda k: rng.integers(0, 9, k)),
             "feedback": rows(n(), survey_date=when, person_id=None, feel_heard=pick([1, 2, 3, 4, 5], 0.2)),
         }
@@ -266,8 +324,11 @@ class _RandomTables:
             if "person_id" in df:
                 df["person_id"] = numbering.of(df["person_id"])
             dcol = R.RETURNS[name].date_column
-            df["d"] = ((df[dcol].to_numpy("datetime64[D]") - np.datetime64("1970-01-01", "D")).astype(np.int64)
-                       if len(df) else pd.Series(dtype=np.int64))
+            df["d"] = (
+                (df[dcol].to_numpy("datetime64[D]") - np.datetime64("1970-01-01", "D")).astype(np.int64)
+                if len(df)
+                else pd.Series(dtype=np.int64)
+            )
         self.reads: list[str] = []
 
     def get(self, name: str) -> pd.DataFrame:
@@ -280,8 +341,7 @@ def test_property_whole_pipeline_public_has_no_small_count(golden_engine, seed):
     from metrics.api import _evaluate
 
     periods = [Period(date(2026, 4, 1), date(2026, 4, 30)), Period(date(2026, 1, 1), date(2026, 3, 31))]
-    ev = _evaluate(engine=golden_engine, periods=periods, public=True, as_of=None, ids=None,
-                   tables=_RandomTables(seed))
+    ev = _evaluate(engine=golden_engine, periods=periods, public=True, as_of=None, ids=None, tables=_RandomTables(seed))
     f = ev.figures
     for col in ("numerator", "denominator"):
         v = f[col].to_numpy(float)

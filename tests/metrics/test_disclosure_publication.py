@@ -25,9 +25,15 @@ NEED = disclosure.protection(5)  # 3: a hidden figure must range over at least 4
 
 def _table(values, hidden, sums, known=None):
     n = len(values)
-    return disclosure.Table(keys=list(range(n)), value=np.array(values, float), hidden=np.array(hidden),
-                            known=np.zeros(n, bool) if known is None else np.array(known),
-                            lower=np.ones(n), together=np.arange(n), sums=sums)
+    return disclosure.Table(
+        keys=list(range(n)),
+        value=np.array(values, float),
+        hidden=np.array(hidden),
+        known=np.zeros(n, bool) if known is None else np.array(known),
+        lower=np.ones(n),
+        together=np.arange(n),
+        sums=sums,
+    )
 
 
 def test_one_hidden_month_of_a_shown_quarter_hides_the_smallest_other():
@@ -71,20 +77,23 @@ def test_protection_follows_the_threshold(monkeypatch):
 def years(draw):
     """A random year of one count with a breakdown: 12 months x k categories, every sum of a publication."""
     k = draw(st.integers(1, 4))
-    months = np.array(draw(st.lists(st.lists(st.integers(0, 12), min_size=k, max_size=k), min_size=12,
-                                    max_size=12)), float)
-    rows = list(months) + [months[3 * q:3 * q + 3].sum(0) for q in range(4)]
+    months = np.array(
+        draw(st.lists(st.lists(st.integers(0, 12), min_size=k, max_size=k), min_size=12, max_size=12)), float
+    )
+    rows = list(months) + [months[3 * q : 3 * q + 3].sum(0) for q in range(4)]
     rows += [months[:6].sum(0), months[:9].sum(0), months.sum(0)]
     grid = np.array(rows)  # 19 periods x k cells
     totals = grid.sum(1)
     values = np.concatenate([totals, grid.ravel()])
     cell = lambda p, c: 19 + p * k + c  # noqa: E731
-    sums = [(p, [cell(p, c) for c in range(k)]) for p in range(19)] if k > 1 else [(p, [cell(p, 0)]) for p in
-                                                                                      range(19)]
+    sums = [(p, [cell(p, c) for c in range(k)]) for p in range(19)] if k > 1 else [(p, [cell(p, 0)]) for p in range(19)]
     for idx in [lambda p: p] + [lambda p, c=c: cell(p, c) for c in range(k)]:
         sums += [(idx(12 + q), [idx(3 * q + j) for j in range(3)]) for q in range(4)]
-        sums += [(idx(16), [idx(12), idx(13)]), (idx(17), [idx(12), idx(13), idx(14)]),
-                 (idx(18), [idx(12 + q) for q in range(4)])]
+        sums += [
+            (idx(16), [idx(12), idx(13)]),
+            (idx(17), [idx(12), idx(13), idx(14)]),
+            (idx(18), [idx(12 + q) for q in range(4)]),
+        ]
     t = draw(st.integers(5, 10))
     return values, sums, t
 
@@ -165,8 +174,7 @@ def test_public_sessions_keep_one_pattern_whatever_the_window(sample_engine):
     both = a.index.intersection(b.index)
     assert len(both) > 30
     assert (a[both].isna() == b[both].isna()).all()
-    exact = metrics.weekly_attendance(engine=sample_engine, start=date(2025, 7, 1), end=date(2026, 6, 30),
-                                      public=False)
+    exact = metrics.weekly_attendance(engine=sample_engine, start=date(2025, 7, 1), end=date(2026, 6, 30), public=False)
     assert not (disclosure.is_small(exact.to_numpy()) & a.notna().to_numpy()).any()
 
 
@@ -183,12 +191,24 @@ def _feedback(engine, months: dict[str, tuple[int, int]]):
 
 def test_women_who_feel_heard_in_q2_cannot_be_worked_out_from_q1_and_the_year_to_date(engine):
     # Q1: 20 of 27 (74.1%); Q2: 13 of 14 (one woman who did not feel heard); year to date 33 of 41.
-    _feedback(engine, {"2026-04": (9, 7), "2026-05": (9, 6), "2026-06": (9, 7),
-                       "2026-07": (5, 5), "2026-08": (5, 4), "2026-09": (4, 4)})
-    pub = {p: metrics.compute_indicators(engine=engine, period=parse(p), public=True).by_id("VOI-01")
-           for p in ("2026-27-Q1", "2026-27-Q2")}
-    ytd = metrics.compute_indicators(engine=engine, period=Period(date(2026, 4, 1), date(2026, 9, 30)),
-                                     public=True).by_id("VOI-01")
+    _feedback(
+        engine,
+        {
+            "2026-04": (9, 7),
+            "2026-05": (9, 6),
+            "2026-06": (9, 7),
+            "2026-07": (5, 5),
+            "2026-08": (5, 4),
+            "2026-09": (4, 4),
+        },
+    )
+    pub = {
+        p: metrics.compute_indicators(engine=engine, period=parse(p), public=True).by_id("VOI-01")
+        for p in ("2026-27-Q1", "2026-27-Q2")
+    }
+    ytd = metrics.compute_indicators(
+        engine=engine, period=Period(date(2026, 4, 1), date(2026, 9, 30)), public=True
+    ).by_id("VOI-01")
     assert pub["2026-27-Q2"].suppressed
     assert pub["2026-27-Q1"].suppressed or ytd.suppressed, "Q2 = year to date - Q1"
     assert attacker.found_out(engine, 2026, need=NEED) == {}
@@ -197,15 +217,18 @@ def test_women_who_feel_heard_in_q2_cannot_be_worked_out_from_q1_and_the_year_to
 def _nurse(engine, months: dict[str, int]):
     """Nurse prescriber consultations: month -> oral health ones (with 6 skin and 3 wound care each month)."""
     for m, oral in months.items():
-        rows = [(f"{m}-0{1 + i % 9}", "P0001", "nurse_prescriber", "consultation", reason, None)
-                for i, reason in enumerate(["oral_health"] * oral + ["skin_infection"] * 6 + ["wound_care"] * 3)]
+        rows = [
+            (f"{m}-0{1 + i % 9}", "P0001", "nurse_prescriber", "consultation", reason, None)
+            for i, reason in enumerate(["oral_health"] * oral + ["skin_infection"] * 6 + ["wound_care"] * 3)
+        ]
         dataset.submit(engine, "nurse_prescriber", m, {"health_contacts": (dataset.HC, rows)})
 
 
 def test_oral_health_quarters_hidden_are_not_given_away_by_the_year_to_date_or_the_breakdown(engine):
     _nurse(engine, {"2026-04": 2, "2026-05": 1, "2026-06": 1, "2026-07": 2, "2026-08": 1, "2026-09": 1})
-    q = {p: metrics.compute_indicators(engine=engine, period=parse(p), public=True)
-         for p in ("2026-27-Q1", "2026-27-Q2")}
+    q = {
+        p: metrics.compute_indicators(engine=engine, period=parse(p), public=True) for p in ("2026-27-Q1", "2026-27-Q2")
+    }
     ytd = metrics.compute_indicators(engine=engine, period=Period(date(2026, 4, 1), date(2026, 9, 30)), public=True)
     assert q["2026-27-Q1"].by_id("DEN-02").suppressed and q["2026-27-Q2"].by_id("DEN-02").suppressed
     assert ytd.by_id("DEN-02").suppressed, "8 over two quarters hidden as 1 to 4 gives each away as 4"
@@ -226,9 +249,21 @@ def test_a_published_year_stays_safe_as_months_are_added_and_corrected(engine):
     assert any(h for h, _ in recorded.values()) and any(not h for h, _ in recorded.values())
     # July arrives, and May is corrected (a consultation recorded twice): 6 oral health, not 7.
     _nurse(engine, {"2026-07": 3})
-    dataset.submit(engine, "nurse_prescriber", "2026-05", {"health_contacts": (dataset.HC, [
-        ("2026-05-02", "P0001", "nurse_prescriber", "consultation", r, None)
-        for r in ["oral_health"] * 6 + ["skin_infection"] * 6 + ["wound_care"] * 3])}, tag="fix")
+    dataset.submit(
+        engine,
+        "nurse_prescriber",
+        "2026-05",
+        {
+            "health_contacts": (
+                dataset.HC,
+                [
+                    ("2026-05-02", "P0001", "nurse_prescriber", "consultation", r, None)
+                    for r in ["oral_health"] * 6 + ["skin_infection"] * 6 + ["wound_care"] * 3
+                ],
+            )
+        },
+        tag="fix",
+    )
     second, exact_second = attacker.collect(engine, 2026, tag="v2")
     for k, v in first.items():
         if v is None:
@@ -246,10 +281,12 @@ def test_a_published_year_stays_safe_as_months_are_added_and_corrected(engine):
 
 def test_public_requests_for_other_periods_are_refused_naming_the_standard_ones(golden_engine):
     week_off = Period(date(2026, 4, 8), date(2026, 6, 30))  # a quarter less its first week
-    for call in (lambda: metrics.compute_indicators(engine=golden_engine, period=week_off, public=True),
-                 lambda: metrics.compare(engine=golden_engine, period=week_off, public=True),
-                 lambda: metrics.overview(engine=golden_engine, period=week_off, public=True),
-                 lambda: metrics.trend(engine=golden_engine, periods=[week_off], public=True)):
+    for call in (
+        lambda: metrics.compute_indicators(engine=golden_engine, period=week_off, public=True),
+        lambda: metrics.compare(engine=golden_engine, period=week_off, public=True),
+        lambda: metrics.overview(engine=golden_engine, period=week_off, public=True),
+        lambda: metrics.trend(engine=golden_engine, periods=[week_off], public=True),
+    ):
         with pytest.raises(disclosure.NotPublished, match="financial-year quarter") as exc:
             call()
         assert "8 April 2026 to 30 June 2026" in str(exc.value)
@@ -271,6 +308,7 @@ def test_raising_the_threshold_to_ten_hides_more_and_says_so(built, monkeypatch)
     assert at10.by_id("ENG-01").suppressed and at10.by_id("ENG-01").value is None
     for r in at10.to_json()["indicators"]:
         for v in [r["numerator"], r["denominator"], *(c["value"] for c in r["breakdown"])] + (
-                [r["value"]] if r["unit"] in ("count", "breakdown") else []):
+            [r["value"]] if r["unit"] in ("count", "breakdown") else []
+        ):
             assert v is None or not 1 <= v <= 9, (r["id"], v)
     assert disclosure.small_range() == "1 to 9"

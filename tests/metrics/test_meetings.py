@@ -58,8 +58,9 @@ def test_writes_follow_the_rules_and_are_audited(engine, monkeypatch):
         loop.create_meeting(engine, COMMISSIONER, held_on=date(2026, 5, 12), period=APRIL)
     mid = _meeting(engine)
     with pytest.raises(loop.NotAllowed):
-        loop.raise_action(engine, DENTAL, meeting_id=mid, text="x", indicator_ids=[], due_on=date(2026, 6, 1),
-                          owner_partner="dental")
+        loop.raise_action(
+            engine, DENTAL, meeting_id=mid, text="x", indicator_ids=[], due_on=date(2026, 6, 1), owner_partner="dental"
+        )
     with pytest.raises(loop.NotAllowed):
         loop.add_commentary(engine, ASPIRATIONS, indicator_id="DEN-01", period=APRIL, text="Not ours")
     cid = loop.add_commentary(engine, DENTAL, indicator_id="DEN-01", period=APRIL, text="  Two sessions lost.  ")
@@ -69,8 +70,15 @@ def test_writes_follow_the_rules_and_are_audited(engine, monkeypatch):
         loop.mark_public(engine, DENTAL, commentary_id=cid)
     loop.mark_public(engine, AUTHOR, commentary_id=cid)
     assert [x["id"] for x in loop.commentary(engine, period=APRIL, public_only=True)] == [cid]
-    aid = loop.raise_action(engine, CHAIR, meeting_id=mid, text="Find Saturday cover", indicator_ids=["DEN-01"],
-                            due_on=date(2026, 6, 1), owner_partner="dental")
+    aid = loop.raise_action(
+        engine,
+        CHAIR,
+        meeting_id=mid,
+        text="Find Saturday cover",
+        indicator_ids=["DEN-01"],
+        due_on=date(2026, 6, 1),
+        owner_partner="dental",
+    )
     with pytest.raises(loop.NotAllowed):
         loop.update_action(engine, ASPIRATIONS, action_id=aid, status="done", note="Not ours")
     loop.update_action(engine, DENTAL, action_id=aid, status="done", note="Cover found")
@@ -78,8 +86,9 @@ def test_writes_follow_the_rules_and_are_audited(engine, monkeypatch):
     assert a["status"] == "done" and a["notes"][0]["noted_on"] == date(2026, 6, 10)
     assert a["owner"] == "Dental service"
     log = read_audit(engine)
-    assert {"meeting_created", "commentary_written", "commentary_marked", "action_raised",
-            "action_updated"} <= set(log["action"])
+    assert {"meeting_created", "commentary_written", "commentary_marked", "action_raised", "action_updated"} <= set(
+        log["action"]
+    )
     assert set(log.loc[log["action"] == "action_updated", "username"]) == {"dental"}
 
 
@@ -88,11 +97,13 @@ def test_free_text_with_personal_data_is_refused_without_repeating_it(engine, te
     mid = _meeting(engine)
     calls = [
         lambda: loop.add_commentary(engine, CHAIR, indicator_id="ENG-01", period=APRIL, text=text),
-        lambda: loop.raise_action(engine, CHAIR, meeting_id=mid, text=text, indicator_ids=[],
-                                  due_on=date(2026, 6, 1), owner_role="Chair"),
+        lambda: loop.raise_action(
+            engine, CHAIR, meeting_id=mid, text=text, indicator_ids=[], due_on=date(2026, 6, 1), owner_role="Chair"
+        ),
         lambda: loop.record_decision(engine, CHAIR, meeting_id=mid, text=text, indicator_ids=[]),
-        lambda: loop.raise_action(engine, CHAIR, meeting_id=mid, text="Fine", indicator_ids=[],
-                                  due_on=date(2026, 6, 1), owner_role=text),
+        lambda: loop.raise_action(
+            engine, CHAIR, meeting_id=mid, text="Fine", indicator_ids=[], due_on=date(2026, 6, 1), owner_role=text
+        ),
     ]
     for call in calls:
         with pytest.raises(loop.TextRefused) as err:
@@ -106,24 +117,49 @@ def test_an_action_has_exactly_one_owner(engine):
     with pytest.raises(loop.TextRefused, match="one owner"):
         loop.raise_action(engine, CHAIR, meeting_id=mid, text="x", indicator_ids=[], due_on=date(2026, 6, 1))
     with pytest.raises(loop.TextRefused, match="one owner"):
-        loop.raise_action(engine, CHAIR, meeting_id=mid, text="x", indicator_ids=[], due_on=date(2026, 6, 1),
-                          owner_partner="dental", owner_role="Chair")
+        loop.raise_action(
+            engine,
+            CHAIR,
+            meeting_id=mid,
+            text="x",
+            indicator_ids=[],
+            due_on=date(2026, 6, 1),
+            owner_partner="dental",
+            owner_role="Chair",
+        )
     with pytest.raises(KeyError):
-        loop.raise_action(engine, CHAIR, meeting_id=mid, text="x", indicator_ids=["NOPE-1"],
-                          due_on=date(2026, 6, 1), owner_role="Chair")
+        loop.raise_action(
+            engine,
+            CHAIR,
+            meeting_id=mid,
+            text="x",
+            indicator_ids=["NOPE-1"],
+            due_on=date(2026, 6, 1),
+            owner_role="Chair",
+        )
 
 
 def test_open_actions_are_carried_forward_overdue_first_and_the_pack_lists_them(engine):
     mid = _meeting(engine)
-    later = loop.raise_action(engine, CHAIR, meeting_id=mid, text="Later", indicator_ids=[], due_on=date(2026, 9, 1),
-                              owner_role="Chair")
-    late = loop.raise_action(engine, CHAIR, meeting_id=mid, text="Late", indicator_ids=["ENG-01"],
-                             due_on=date(2026, 6, 1), owner_partner="aspirations")
-    done = loop.raise_action(engine, CHAIR, meeting_id=mid, text="Done", indicator_ids=[], due_on=date(2026, 6, 1),
-                             owner_role="Chair")
+    later = loop.raise_action(
+        engine, CHAIR, meeting_id=mid, text="Later", indicator_ids=[], due_on=date(2026, 9, 1), owner_role="Chair"
+    )
+    late = loop.raise_action(
+        engine,
+        CHAIR,
+        meeting_id=mid,
+        text="Late",
+        indicator_ids=["ENG-01"],
+        due_on=date(2026, 6, 1),
+        owner_partner="aspirations",
+    )
+    done = loop.raise_action(
+        engine, CHAIR, meeting_id=mid, text="Done", indicator_ids=[], due_on=date(2026, 6, 1), owner_role="Chair"
+    )
     loop.update_action(engine, CHAIR, action_id=done, status="done", note="Finished")
-    loop.record_decision(engine, CHAIR, meeting_id=mid, text="Commission a mobile dental clinic",
-                         indicator_ids=["DEN-01"])
+    loop.record_decision(
+        engine, CHAIR, meeting_id=mid, text="Commission a mobile dental clinic", indicator_ids=["DEN-01"]
+    )
     restricted = loop.add_commentary(engine, CHAIR, indicator_id="ENG-01", period=APRIL, text="Restricted words")
     public = loop.add_commentary(engine, CHAIR, indicator_id="ENG-02", period=APRIL, text="Public words")
     loop.mark_public(engine, CHAIR, commentary_id=public)
@@ -140,13 +176,18 @@ def test_open_actions_are_carried_forward_overdue_first_and_the_pack_lists_them(
 
 
 def test_commentary_needed_lists_red_and_special_cause_without_commentary():
-    items = [AttentionItem("red_rag", "ENG-01", "a"), AttentionItem("special_cause", "DEN-01", "b"),
-             AttentionItem("red_rag", "HLT-01", "c"), AttentionItem("missing_return", None, "d"),
-             AttentionItem("not_reported", "FAM-01", "e")]
+    items = [
+        AttentionItem("red_rag", "ENG-01", "a"),
+        AttentionItem("special_cause", "DEN-01", "b"),
+        AttentionItem("red_rag", "HLT-01", "c"),
+        AttentionItem("missing_return", None, "d"),
+        AttentionItem("not_reported", "FAM-01", "e"),
+    ]
     written = [{"indicator_id": "HLT-01"}]
     assert [i.indicator_id for i in loop.commentary_needed(items, written)] == ["ENG-01", "DEN-01"]
-    assert [i.indicator_id for i in loop.commentary_needed(items, written, indicator_ids=["DEN-01", "HLT-04"])] \
-        == ["DEN-01"]
+    assert [i.indicator_id for i in loop.commentary_needed(items, written, indicator_ids=["DEN-01", "HLT-04"])] == [
+        "DEN-01"
+    ]
 
 
 def test_sign_off_then_a_correction_shows_as_revised_until_signed_off_again(built, monkeypatch):
@@ -212,10 +253,13 @@ def test_a_meeting_shows_again_the_figures_exactly_as_they_stood(built, monkeypa
 def _nurse(engine, months: dict[str, int], *, loaded_at, tag: str = ""):
     """Nurse prescriber consultations: month -> oral health ones (with 6 skin and 3 wound care each month)."""
     for m, oral in months.items():
-        rows = [(f"{m}-0{1 + i % 9}", "P0001", "nurse_prescriber", "consultation", reason, None)
-                for i, reason in enumerate(["oral_health"] * oral + ["skin_infection"] * 6 + ["wound_care"] * 3)]
-        dataset.submit(engine, "nurse_prescriber", m, {"health_contacts": (dataset.HC, rows)}, loaded_at=loaded_at,
-                       tag=tag)
+        rows = [
+            (f"{m}-0{1 + i % 9}", "P0001", "nurse_prescriber", "consultation", reason, None)
+            for i, reason in enumerate(["oral_health"] * oral + ["skin_infection"] * 6 + ["wound_care"] * 3)
+        ]
+        dataset.submit(
+            engine, "nurse_prescriber", m, {"health_contacts": (dataset.HC, rows)}, loaded_at=loaded_at, tag=tag
+        )
 
 
 def _public_year(engine, fy: int) -> dict:
@@ -223,9 +267,18 @@ def _public_year(engine, fy: int) -> dict:
     from core.periods import standard_periods
     from metrics import compute_indicators
 
-    return {(p.code(), r.id): (r.value, r.suppressed, r.status, r.numerator, r.denominator,
-                               [(c.category, c.value, c.suppressed) for c in r.breakdown])
-            for p in standard_periods(fy) for r in compute_indicators(engine=engine, period=p, public=True).results}
+    return {
+        (p.code(), r.id): (
+            r.value,
+            r.suppressed,
+            r.status,
+            r.numerator,
+            r.denominator,
+            [(c.category, c.value, c.suppressed) for c in r.breakdown],
+        )
+        for p in standard_periods(fy)
+        for r in compute_indicators(engine=engine, period=p, public=True).results
+    }
 
 
 def test_public_figures_of_a_signed_off_year_stay_as_signed_off_and_give_nothing_away(engine, monkeypatch):
@@ -252,10 +305,12 @@ def test_public_figures_of_a_signed_off_year_stay_as_signed_off_and_give_nothing
     assert _public_year(engine, 2026) == public_first, "every public figure is as signed off"
     may = compute_indicators(engine=engine, period=parse("2026-05"), public=False).by_id("HLT-03")
     assert may.value == 15  # the group's own pages show the correction
-    assert compute_indicators(engine=engine, period=parse("2026-07"), public=True).by_id("HLT-03").status \
-        == "not_reported"  # July is not published until the chair signs off again
-    assert loop.signed_off_figures(engine, period=parse("2026-27-Q1"), public=True).by_id("HLT-03") \
-        == compute_indicators(engine=engine, period=parse("2026-27-Q1"), public=True).by_id("HLT-03")
+    assert (
+        compute_indicators(engine=engine, period=parse("2026-07"), public=True).by_id("HLT-03").status == "not_reported"
+    )  # July is not published until the chair signs off again
+    assert loop.signed_off_figures(engine, period=parse("2026-27-Q1"), public=True).by_id(
+        "HLT-03"
+    ) == compute_indicators(engine=engine, period=parse("2026-27-Q1"), public=True).by_id("HLT-03")
 
     loop.sign_off(engine, CHAIR, period=parse("2026-27-Q1"), at=datetime(2026, 8, 20, 13))
     third, exact_third = attacker.collect(engine, 2026, tag="v3")

@@ -15,9 +15,28 @@ from storage.users import User
 # NHSRplotthedots (nhs-r-community), tests/testthat/_snaps/ptd_spc.md "it returns expected values": its
 # 20-point example is R's set.seed(123); rnorm(20), dated 2020-01-02 onwards. Published: mean_col 0.1416238,
 # lpl -3.01138, upl 3.294627, no point outside the limits, relative_to_mean -1,-1,1,-1,-1,1,1,-1,-1,-1,1,1,1,-1,-1..
-RNORM_123 = [-0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774, 1.71506499, 0.46091621,
-             -1.26506123, -0.68685285, -0.44566197, 1.22408180, 0.35981383, 0.40077145, 0.11068272,
-             -0.55584113, 1.78691314, 0.49785048, -1.96661716, 0.70135590, -0.47279141]
+RNORM_123 = [
+    -0.56047565,
+    -0.23017749,
+    1.55870831,
+    0.07050839,
+    0.12928774,
+    1.71506499,
+    0.46091621,
+    -1.26506123,
+    -0.68685285,
+    -0.44566197,
+    1.22408180,
+    0.35981383,
+    0.40077145,
+    0.11068272,
+    -0.55584113,
+    1.78691314,
+    0.49785048,
+    -1.96661716,
+    0.70135590,
+    -0.47279141,
+]
 
 
 def _series(values, freq="MS"):
@@ -197,14 +216,25 @@ def test_package_label_priority():
     # below the lower limit x2, common cause.
     side = np.array([1, 1, 1, 1, -1, -1, -1, -1], dtype=float)
     trend, way = spc.rule_trend(np.arange(1, 9, dtype=float))  # every point rises
-    rule, direction = spc.classify(outside=[0, 0, 0, 0, 0, 1, 1, 0], trend=[1, 1, 0, 0, 0, 0, 0, 0],
-                                   two_of_three=[0, 0, 0, 0, 1, 0, 0, 0], run=[0, 0, 1, 1, 0, 0, 0, 0],
-                                   side=side, trend_direction=way)
+    rule, direction = spc.classify(
+        outside=[0, 0, 0, 0, 0, 1, 1, 0],
+        trend=[1, 1, 0, 0, 0, 0, 0, 0],
+        two_of_three=[0, 0, 0, 0, 1, 0, 0, 0],
+        run=[0, 0, 1, 1, 0, 0, 0, 0],
+        side=side,
+        trend_direction=way,
+    )
     assert rule.tolist() == ["trend", "trend", "run", "run", "two_of_three", "outside_limits", "outside_limits", ""]
     assert direction.tolist()[:7] == [1, 1, 1, 1, -1, -1, -1]
     # every rule also set: outside wins, then trend, then two-of-three, then run
-    rule, _ = spc.classify(outside=[1, 0, 0, 0], trend=[1, 1, 0, 0], two_of_three=[1, 1, 1, 0], run=[1, 1, 1, 1],
-                           side=[1, 1, 1, 1], trend_direction=[1, 1, 0, 0])
+    rule, _ = spc.classify(
+        outside=[1, 0, 0, 0],
+        trend=[1, 1, 0, 0],
+        two_of_three=[1, 1, 1, 0],
+        run=[1, 1, 1, 1],
+        side=[1, 1, 1, 1],
+        trend_direction=[1, 1, 0, 0],
+    )
     assert rule.tolist() == ["outside_limits", "trend", "two_of_three", "run"]
 
 
@@ -277,10 +307,16 @@ def test_package_deviations_vignette(screen, upper, mean, lower):
 
 # test-ptd_calculate_assurance_type.R: (lower, upper) with target 4
 ASSURANCE_CASES = [
-    (1, 3, "up", "fail"), (5, 7, "up", "pass"), (1, 5, "up", "hit_or_miss"),
-    (1, 3, "down", "pass"), (5, 7, "down", "fail"), (1, 5, "down", "hit_or_miss"),
+    (1, 3, "up", "fail"),
+    (5, 7, "up", "pass"),
+    (1, 5, "up", "hit_or_miss"),
+    (1, 3, "down", "pass"),
+    (5, 7, "down", "fail"),
+    (1, 5, "down", "hit_or_miss"),
     (1, 3, "none", None),
-    (4, 7, "up", "hit_or_miss"), (1, 4, "up", "hit_or_miss"), (4, 7, "down", "hit_or_miss"),  # on a limit
+    (4, 7, "up", "hit_or_miss"),
+    (1, 4, "up", "hit_or_miss"),
+    (4, 7, "down", "hit_or_miss"),  # on a limit
 ]
 
 
@@ -335,8 +371,9 @@ def test_rules_do_not_run_across_a_process_change():
     v = [1, 5] * 5 + [4.5] * 4 + [4.5] * 4 + [3, 7] * 5
     plain = xmr(values=_series(v), polarity="up", screen=False)
     assert (plain.frame["rule"] == "run").any()
-    split = xmr(values=_series(v), polarity="up", screen=False,
-                changes=[ProcessChange(date(2025, 3, 1), "new service")])
+    split = xmr(
+        values=_series(v), polarity="up", screen=False, changes=[ProcessChange(date(2025, 3, 1), "new service")]
+    )
     assert not (split.frame["rule"] == "run").any()
 
 
@@ -367,23 +404,34 @@ ADMIN = User("ann", "admin", None, True)
 
 def test_process_changes_are_read_from_the_database_for_their_charts(engine, monkeypatch):
     monkeypatch.setenv("OUTCOMES_TODAY", "2026-11-20")
-    spc.record_process_change(engine, ADMIN, changed_on=date(2025, 9, 1), reason="Dental service started",
-                              applies_to=["DEN-01"])
-    moved = spc.record_process_change(engine, ADMIN, changed_on=date(2025, 3, 3),
-                                      reason="  Drop-in moved   to a new building ", applies_to=None)
+    spc.record_process_change(
+        engine, ADMIN, changed_on=date(2025, 9, 1), reason="Dental service started", applies_to=["DEN-01"]
+    )
+    moved = spc.record_process_change(
+        engine, ADMIN, changed_on=date(2025, 3, 3), reason="  Drop-in moved   to a new building ", applies_to=None
+    )
     assert spc.process_changes("DEN-01", engine=engine) == [
         ProcessChange(date(2025, 3, 3), "Drop-in moved to a new building"),
-        ProcessChange(date(2025, 9, 1), "Dental service started")]
-    assert spc.process_changes("attendance", engine=engine) == [ProcessChange(date(2025, 3, 3),
-                                                                              "Drop-in moved to a new building")]
+        ProcessChange(date(2025, 9, 1), "Dental service started"),
+    ]
+    assert spc.process_changes("attendance", engine=engine) == [
+        ProcessChange(date(2025, 3, 3), "Drop-in moved to a new building")
+    ]
     spc.remove_process_change(engine, ADMIN, change_id=moved)
     assert spc.process_changes("attendance", engine=engine) == []
 
 
-@pytest.mark.parametrize("reason, kind", [
-    ("Moved after P0042 asked", "reference"), ("Call 07700 900123 about it", "phone"),
-    ("Ask jo@example.org", "email"), ("Moved to SS1 2AB", "postcode"),
-    ("DOB 12/03/1985 changed", "birth_date"), ("NHS 943 476 5919 moved", "nhs")])
+@pytest.mark.parametrize(
+    "reason, kind",
+    [
+        ("Moved after P0042 asked", "reference"),
+        ("Call 07700 900123 about it", "phone"),
+        ("Ask jo@example.org", "email"),
+        ("Moved to SS1 2AB", "postcode"),
+        ("DOB 12/03/1985 changed", "birth_date"),
+        ("NHS 943 476 5919 moved", "nhs"),
+    ],
+)
 def test_a_reason_that_looks_personal_is_refused_without_repeating_it(engine, monkeypatch, reason, kind):
     from core.personal import KIND_TEXT
 
@@ -420,8 +468,12 @@ def test_process_changes_are_checked_and_only_an_administrator_records_them(engi
 
 
 def test_each_chart_takes_the_changes_recorded_for_it_or_for_every_chart():
-    recorded = [{"changed_on": date(2025, 4, 1), "reason": "r", "applies_to": ["DEN-02"]},
-                {"changed_on": date(2025, 6, 1), "reason": "s", "applies_to": None}]
-    assert spc.changes_for(recorded, "DEN-02") == [ProcessChange(date(2025, 4, 1), "r"),
-                                                   ProcessChange(date(2025, 6, 1), "s")]
+    recorded = [
+        {"changed_on": date(2025, 4, 1), "reason": "r", "applies_to": ["DEN-02"]},
+        {"changed_on": date(2025, 6, 1), "reason": "s", "applies_to": None},
+    ]
+    assert spc.changes_for(recorded, "DEN-02") == [
+        ProcessChange(date(2025, 4, 1), "r"),
+        ProcessChange(date(2025, 6, 1), "s"),
+    ]
     assert spc.changes_for(recorded, "attendance") == [ProcessChange(date(2025, 6, 1), "s")]

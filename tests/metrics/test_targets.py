@@ -9,9 +9,11 @@ from metrics.catalogue import by_id
 
 
 def test_rag_by_polarity():
-    r = targets.rag(value=[60, 55, 53.9, None, 60, 4, 5.5, 6, 60],
-                    target=[60, 60, 60, 60, None, 5, 5, 5, 60],
-                    polarity=["up", "up", "up", "up", "up", "down", "down", "down", "none"])
+    r = targets.rag(
+        value=[60, 55, 53.9, None, 60, 4, 5.5, 6, 60],
+        target=[60, 60, 60, 60, None, 5, 5, 5, 60],
+        polarity=["up", "up", "up", "up", "up", "down", "down", "down", "none"],
+    )
     # up: 60 meets 60 green; 55 within 10% of 60 (>= 54) amber; 53.9 red; no value / no target -> none
     # down: 4 <= 5 green; 5.5 <= 5.5 amber; 6 red; no polarity -> none
     assert list(r) == ["green", "amber", "red", None, None, "green", "amber", "red", None]

@@ -75,8 +75,21 @@ def app_as(app_env):
 def all_text(at) -> str:
     """Every piece of text on the screen (markdown, captions, tables, metrics, headings, alerts)."""
     parts: list[str] = []
-    for kind in ("markdown", "caption", "title", "header", "subheader", "text", "info", "warning", "error",
-                 "success", "metric", "expander", "tabs"):
+    for kind in (
+        "markdown",
+        "caption",
+        "title",
+        "header",
+        "subheader",
+        "text",
+        "info",
+        "warning",
+        "error",
+        "success",
+        "metric",
+        "expander",
+        "tabs",
+    ):
         for el in getattr(at, kind, []):
             for attr in ("value", "label", "body"):
                 v = getattr(el, attr, None)

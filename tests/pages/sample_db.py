@@ -38,53 +38,114 @@ def _frames(month: date, rng: np.random.Generator) -> dict[tuple[str, str], pd.D
     days = pd.date_range(month, end, freq="D")
     sessions = [d for d in days if d.weekday() == 1]  # Tuesday drop-in
     att = []
-    services = ["drug_alcohol", "mental_health", "sexual_health", "nurse_prescriber", "dental", "hairdressing",
-                "arts_crafts", "food"]
+    services = [
+        "drug_alcohol",
+        "mental_health",
+        "sexual_health",
+        "nurse_prescriber",
+        "dental",
+        "hairdressing",
+        "arts_crafts",
+        "food",
+    ]
     for s in sessions:
         for p in rng.choice(WOMEN[:30], size=int(rng.integers(9, 16)), replace=False):
             used = rng.choice(services, size=int(rng.integers(1, 3)), replace=False)
             att.append({"session_date": s, "person_id": p, "services_used": ";".join(sorted(used))})
-    outreach = [{"contact_date": days[int(rng.integers(0, len(days)))],
-                 "person_id": (None if rng.random() < 0.3 else str(rng.choice(WOMEN))),
-                 "contact_type": str(rng.choice(["street", "phone"])), "condoms_given": bool(rng.random() < .5),
-                 "leaflet_given": bool(rng.random() < .5)} for _ in range(18)]
+    outreach = [
+        {
+            "contact_date": days[int(rng.integers(0, len(days)))],
+            "person_id": (None if rng.random() < 0.3 else str(rng.choice(WOMEN))),
+            "contact_type": str(rng.choice(["street", "phone"])),
+            "condoms_given": bool(rng.random() < 0.5),
+            "leaflet_given": bool(rng.random() < 0.5),
+        }
+        for _ in range(18)
+    ]
     review_day = pd.Timestamp(month) + pd.Timedelta(days=9)
     keywork = []
     for i, p in enumerate(WOMEN[:28]):
         has_children = i % 3 == 0
-        keywork.append({"review_date": review_day, "person_id": p,
-                        "accommodation": str(rng.choice(["rough_sleeping", "sofa_surfing", "hostel", "temporary",
-                                                         "supported", "settled"])),
-                        "has_children": has_children,
-                        "child_contact": str(rng.choice(["none", "indirect", "supervised", "living_with"]))
-                        if has_children else None,
-                        "working_status": str(rng.choice(["active", "reduced", "stopped"]))})
-    treatment = [{"snapshot_date": review_day + pd.Timedelta(days=5), "person_id": p,
-                  "in_treatment": bool(rng.random() < .6), "primary_substance": "crack",
-                  "rehab_stage": str(rng.choice(["not_assessed", "considering", "ready", "referred", "admitted"]))}
-                 for p in WOMEN[:24]]
+        keywork.append(
+            {
+                "review_date": review_day,
+                "person_id": p,
+                "accommodation": str(
+                    rng.choice(["rough_sleeping", "sofa_surfing", "hostel", "temporary", "supported", "settled"])
+                ),
+                "has_children": has_children,
+                "child_contact": str(rng.choice(["none", "indirect", "supervised", "living_with"]))
+                if has_children
+                else None,
+                "working_status": str(rng.choice(["active", "reduced", "stopped"])),
+            }
+        )
+    treatment = [
+        {
+            "snapshot_date": review_day + pd.Timedelta(days=5),
+            "person_id": p,
+            "in_treatment": bool(rng.random() < 0.6),
+            "primary_substance": "crack",
+            "rehab_stage": str(rng.choice(["not_assessed", "considering", "ready", "referred", "admitted"])),
+        }
+        for p in WOMEN[:24]
+    ]
 
     def health(service: str, activity: str, n: int, **extra) -> pd.DataFrame:
         rows = []
         for p in rng.choice(WOMEN[:30], size=n, replace=False):
-            row = {"contact_date": sessions[int(rng.integers(0, len(sessions)))], "person_id": p,
-                   "service": service, "activity": activity, "reason": None, "referral_to": None}
+            row = {
+                "contact_date": sessions[int(rng.integers(0, len(sessions)))],
+                "person_id": p,
+                "service": service,
+                "activity": activity,
+                "reason": None,
+                "referral_to": None,
+            }
             row.update({k: (v(rng) if callable(v) else v) for k, v in extra.items()})
             rows.append(row)
         return pd.DataFrame(rows)
 
-    police = [{"month": pd.Timestamp(month), "violence_reports": int(rng.integers(2, 9)),
-               "arrests_soliciting": int(rng.integers(0, 4)), "support_referrals": int(rng.integers(3, 10)),
-               "kerb_crawling_actions": int(rng.integers(1, 12))}]
-    training = [{"course_date": review_day, "agency": str(a), "staff_trained": int(rng.integers(3, 15))}
-                for a in ("police", "probation")] if month.month % 3 == 1 else []
-    supplies = [{"date": review_day, "item": "condoms", "quantity": int(rng.integers(80, 200))},
-                {"date": review_day, "item": "leaflets", "quantity": int(rng.integers(10, 40))}]
-    feedback = [{"survey_date": sessions[0], "person_id": None, "feel_heard": int(rng.integers(2, 6)),
-                 "feel_safe": int(rng.integers(2, 6)), "service_helpful": int(rng.integers(3, 6))}
-                for _ in range(9)]
-    safeguarding = [{"meeting_date": sessions[0], "person_id": p, "risk_level": str(rng.choice(["high", "medium"])),
-                     "care_plan_in_place": bool(rng.random() < .8)} for p in WOMEN[:8]]
+    police = [
+        {
+            "month": pd.Timestamp(month),
+            "violence_reports": int(rng.integers(2, 9)),
+            "arrests_soliciting": int(rng.integers(0, 4)),
+            "support_referrals": int(rng.integers(3, 10)),
+            "kerb_crawling_actions": int(rng.integers(1, 12)),
+        }
+    ]
+    training = (
+        [
+            {"course_date": review_day, "agency": str(a), "staff_trained": int(rng.integers(3, 15))}
+            for a in ("police", "probation")
+        ]
+        if month.month % 3 == 1
+        else []
+    )
+    supplies = [
+        {"date": review_day, "item": "condoms", "quantity": int(rng.integers(80, 200))},
+        {"date": review_day, "item": "leaflets", "quantity": int(rng.integers(10, 40))},
+    ]
+    feedback = [
+        {
+            "survey_date": sessions[0],
+            "person_id": None,
+            "feel_heard": int(rng.integers(2, 6)),
+            "feel_safe": int(rng.integers(2, 6)),
+            "service_helpful": int(rng.integers(3, 6)),
+        }
+        for _ in range(9)
+    ]
+    safeguarding = [
+        {
+            "meeting_date": sessions[0],
+            "person_id": p,
+            "risk_level": str(rng.choice(["high", "medium"])),
+            "care_plan_in_place": bool(rng.random() < 0.8),
+        }
+        for p in WOMEN[:8]
+    ]
     return {
         ("aspirations", "attendance"): pd.DataFrame(att),
         ("aspirations", "outreach"): pd.DataFrame(outreach[:12]),
@@ -94,13 +155,16 @@ def _frames(month: date, rng: np.random.Generator) -> dict[tuple[str, str], pd.D
         ("vineyard", "supplies"): pd.DataFrame(supplies[:1]),
         ("aspirations", "feedback"): pd.DataFrame(feedback),
         ("drug_alcohol", "treatment"): pd.DataFrame(treatment),
-        ("sexual_health", "health_contacts"): health("sexual_health", "sti_screen", 9,
-                                                     referral_to=lambda r: "cervical_screening" if r.random() < .3
-                                                     else None),
+        ("sexual_health", "health_contacts"): health(
+            "sexual_health", "sti_screen", 9, referral_to=lambda r: "cervical_screening" if r.random() < 0.3 else None
+        ),
         ("mental_health", "health_contacts"): health("mental_health", "support", 7),
         ("nurse_prescriber", "health_contacts"): health(
-            "nurse_prescriber", "consultation", 8,
-            reason=lambda r: str(r.choice(["skin_infection", "wound_care", "oral_health", "respiratory"]))),
+            "nurse_prescriber",
+            "consultation",
+            8,
+            reason=lambda r: str(r.choice(["skin_infection", "wound_care", "oral_health", "respiratory"])),
+        ),
         # Dental is small: counts from 1 to 4 appear, so published views must hide them.
         ("dental", "health_contacts"): health("dental", "check_up", 2),
         ("safeguarding", "safeguarding"): pd.DataFrame(safeguarding),
@@ -142,10 +206,17 @@ def build(db_url: str, *, today: date | None = None, seed: int = 7) -> None:
             frame = pd.concat([f[key] for f in frames], ignore_index=True)
             content = f"{partner}/{ret}/{period.code()}/{seed}".encode()
             late = partner == "police" and chunk[-1] == months[-1]
-            loaded = datetime.combine(add_months(chunk[-1], 1) + timedelta(days=25 if late else 9),
-                                      datetime.min.time())
-            store_submission(engine, sha256=hashlib.sha256(content).hexdigest(),
-                             file_name=f"{partner}_{ret}_{period.code()}.xlsx", partner=partner, period=period,
-                             loaded_by=f"{partner}-user", content=content,
-                             sheets=[SheetRows(ret, ret, frame)], warnings=[], loaded_at=loaded)
+            loaded = datetime.combine(add_months(chunk[-1], 1) + timedelta(days=25 if late else 9), datetime.min.time())
+            store_submission(
+                engine,
+                sha256=hashlib.sha256(content).hexdigest(),
+                file_name=f"{partner}_{ret}_{period.code()}.xlsx",
+                partner=partner,
+                period=period,
+                loaded_by=f"{partner}-user",
+                content=content,
+                sheets=[SheetRows(ret, ret, frame)],
+                warnings=[],
+                loaded_at=loaded,
+            )
     ensure_demo_accounts(engine)

@@ -83,8 +83,9 @@ def test_an_organisation_email_is_a_valid_username(admin_page, app_env):
 def chosen_account(admin_page, app_env):
     """A fresh chair account, chosen in the *Change an account* column."""
     name = f"change-{uuid.uuid4().hex[:6]}"
-    users.create_user(ensure_schema(app_env), username=name, password="a first password", role="chair",
-                      created_by="admin")
+    users.create_user(
+        ensure_schema(app_env), username=name, password="a first password", role="chair", created_by="admin"
+    )
     at = admin_page
     at.run()
     at.selectbox(key="admin-who").select(name).run()
@@ -157,13 +158,15 @@ def test_admin_records_and_removes_a_process_change(admin_page, app_env):
     from storage import process_changes
 
     before = {c["id"] for c in _changes(app_env)}
-    at = _record(admin_page, reason="Drop-in moved to the new building", when=date(2026, 1, 12),
-                 charts=["attendance", "ENG-04"])
+    at = _record(
+        admin_page, reason="Drop-in moved to the new building", when=date(2026, 1, 12), charts=["attendance", "ENG-04"]
+    )
     made = [c for c in _changes(app_env) if c["id"] not in before]
     try:
         assert not at.exception and not at.error
         assert [(c["changed_on"], c["reason"], c["applies_to"], c["recorded_by"]) for c in made] == [
-            (date(2026, 1, 12), "Drop-in moved to the new building", ["attendance", "ENG-04"], "admin")]
+            (date(2026, 1, 12), "Drop-in moved to the new building", ["attendance", "ENG-04"], "admin")
+        ]
         assert any("12/01/2026 recorded" in s.value for s in at.success)
         table = next(d.value for d in at.dataframe if "Reason" in d.value.columns)
         row = table[table["Reason"] == "Drop-in moved to the new building"].iloc[0]

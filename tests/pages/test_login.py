@@ -28,8 +28,7 @@ def _audit(url: str) -> pd.DataFrame:
 
 def _new_user(url: str, role: str = "chair", partner: str | None = None) -> str:
     name = f"user-{uuid.uuid4().hex[:8]}"
-    users.create_user(ensure_schema(url), username=name, password="a long test password", role=role,
-                      partner=partner)
+    users.create_user(ensure_schema(url), username=name, password="a long test password", role=role, partner=partner)
     return name
 
 
@@ -57,7 +56,7 @@ def test_log_in_opens_a_session_and_hands_its_cookie_over_without_the_page_seein
     assert at.session_state["auth_user"]["username"] == name
     assert at.title[0].value == "Meeting overview"
     script = _scripts(at)
-    assert "fetch(\"/session/cookie\"" in script and "document.cookie" not in script
+    assert 'fetch("/session/cookie"' in script and "document.cookie" not in script
     session = sessions.get(ensure_schema(app_env), at.session_state["auth_session"])
     assert session.username == name and session.method == "password" and session.ended_at is None
     log = _audit(app_env)
@@ -68,8 +67,12 @@ def test_wrong_password_unknown_name_and_switched_off_account_get_one_answer(app
     name, off = _new_user(app_env), _new_user(app_env)
     users.disable_user(ensure_schema(app_env), username=off, by="test")
     answers = []
-    for who, password in ((name, "not the password"), ("nobody-here", "not the password"),
-                          (off, "not the password"), (off, "a long test password")):
+    for who, password in (
+        (name, "not the password"),
+        ("nobody-here", "not the password"),
+        (off, "not the password"),
+        (off, "a long test password"),
+    ):
         at = _login(signed_in(None).run(), who, password)
         answers.append([e.value for e in at.error])
         assert _signed_out(at)
@@ -96,7 +99,7 @@ def test_log_out_ends_the_session_and_sends_the_browser_to_clear_its_cookies(app
     next(b for b in at.button if b.label == "Log out").click()
     at.run()
     assert _signed_out(at)
-    assert "window.location.assign(\"/session/end\")" in _scripts(at)
+    assert 'window.location.assign("/session/end")' in _scripts(at)
     assert sessions.get(ensure_schema(app_env), sid).end_reason == "logout"
     log = _audit(app_env)
     assert ((log["action"] == "logout") & (log["username"] == name)).sum() == 1
@@ -176,10 +179,12 @@ def test_a_warning_comes_two_minutes_before_an_idle_session_ends(app_env, monkey
 
     monkeypatch.setenv("OUTCOMES_TODAY", "2026-11-15T10:00")
     name = _new_user(app_env)
-    script = ("import streamlit as st\nfrom storage.db import database_url, ensure_schema\nfrom ui import auth\n"
-              "engine = ensure_schema(database_url())\n"
-              "st.write(auth.idle_notice(engine) or 'no warning')\n"
-              "st.write('over' if auth.idle_over(engine) else 'live')\n")
+    script = (
+        "import streamlit as st\nfrom storage.db import database_url, ensure_schema\nfrom ui import auth\n"
+        "engine = ensure_schema(database_url())\n"
+        "st.write(auth.idle_notice(engine) or 'no warning')\n"
+        "st.write('over' if auth.idle_over(engine) else 'live')\n"
+    )
     at = AppTest.from_string(script)
     sign_in(at, name)
     monkeypatch.setenv("OUTCOMES_TODAY", "2026-11-15T10:27")
@@ -203,17 +208,26 @@ def test_switching_local_accounts_off_ends_earlier_local_sessions(app_env, monke
 
 def test_the_auth_section_cannot_be_misread(app_env):
     """``client_kwargs`` in the flat section is an option, not a provider; two providers are refused plainly."""
-    flat = {"redirect_uri": "http://x/oauth2callback", "cookie_secret": "s", "client_id": "c",
-            "client_secret": "d", "server_metadata_url": "http://x/.well-known/openid-configuration",
-            "client_kwargs": {"prompt": "login"}}
+    flat = {
+        "redirect_uri": "http://x/oauth2callback",
+        "cookie_secret": "s",
+        "client_id": "c",
+        "client_secret": "d",
+        "server_metadata_url": "http://x/.well-known/openid-configuration",
+        "client_kwargs": {"prompt": "login"},
+    }
     at = signed_in(None)
     at.secrets["auth"] = flat
     at.run()
     assert not at.exception and at.button[0].label == "Sign in with your organisation account"
     assert [t.label for t in at.text_input] == ["Username", "Password"]
     at = signed_in(None)
-    at.secrets["auth"] = {"redirect_uri": "http://x/oauth2callback", "cookie_secret": "s",
-                          "one": {"client_id": "a"}, "two": {"client_id": "b"}}
+    at.secrets["auth"] = {
+        "redirect_uri": "http://x/oauth2callback",
+        "cookie_secret": "s",
+        "one": {"client_id": "a"},
+        "two": {"client_id": "b"},
+    }
     at.run()
     assert not at.exception and "exactly one identity provider" in at.error[0].value
     assert not at.text_input

@@ -200,8 +200,9 @@ def test_chair_raises_an_action_the_owner_closes_it_an_author_marks_commentary(o
     assert raised["owner_partner"] == "aspirations" and raised["indicator_ids"] == ["ENG-01"]
 
     partner = own_app("partner")
-    partner.selectbox(key="update-action-ours").select(next(
-        a for a in partner.selectbox(key="update-action-ours").options if a.startswith("Ask the hall")))
+    partner.selectbox(key="update-action-ours").select(
+        next(a for a in partner.selectbox(key="update-action-ours").options if a.startswith("Ask the hall"))
+    )
     partner.radio(key="update-status-ours").set_value("done")
     partner.text_input(key="update-note-ours").input("A second room is booked")
     partner.button(key="FormSubmitter:update-ours-Save the update").click().run()
@@ -215,8 +216,10 @@ def test_chair_raises_an_action_the_owner_closes_it_an_author_marks_commentary(o
     [mark] = [b for b in author.button if b.label == "Mark for the public pack"]
     mark.click().run()
     _healthy(author)
-    assert any(c["indicator_id"] == "DEN-01" for c in loop.commentary(engine, period=author.session_state["period"],
-                                                                       public_only=True))
+    assert any(
+        c["indicator_id"] == "DEN-01"
+        for c in loop.commentary(engine, period=author.session_state["period"], public_only=True)
+    )
 
 
 def test_chair_signs_off_the_period(own_app, own_db):
@@ -246,10 +249,18 @@ def test_a_correction_after_sign_off_shows_as_revised_until_signed_off_again(app
     last = period.months()[-1]
     rows = read_return(engine, "attendance", start=last, end=month_end(last), partners=["aspirations"])
     kept = rows[rows["person_id"] != rows["person_id"].iloc[0]].drop(columns=["partner"])  # one woman taken out
-    store_submission(engine, sha256="c" * 64, file_name="attendance_correction.xlsx", partner="aspirations",
-                     period=Period(last, month_end(last)), loaded_by="aspirations", content=b"correction",
-                     sheets=[SheetRows("attendance", "attendance", kept)], warnings=[],
-                     loaded_at=utcnow() + timedelta(seconds=2))
+    store_submission(
+        engine,
+        sha256="c" * 64,
+        file_name="attendance_correction.xlsx",
+        partner="aspirations",
+        period=Period(last, month_end(last)),
+        loaded_by="aspirations",
+        content=b"correction",
+        sheets=[SheetRows("attendance", "attendance", kept)],
+        warnings=[],
+        loaded_at=utcnow() + timedelta(seconds=2),
+    )
     at = app_as("chair")
     _healthy(at)
     assert [w.value for w in at.warning if "Revised since sign-off" in w.value]

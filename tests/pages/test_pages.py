@@ -84,7 +84,12 @@ def test_overview_shows_headline_tiles_attention_and_every_indicator(app_as):
     at = _open(app_as, "chair", "overview")
     _assert_healthy(at)
     headers = [h.value for h in at.header]
-    assert headers == ["Headline figures", "What needs attention", "Carried forward for the next meeting", "Every indicator"]
+    assert headers == [
+        "Headline figures",
+        "What needs attention",
+        "Carried forward for the next meeting",
+        "Every indicator",
+    ]
     tiles = [m.value for m in at.markdown if 'class="tile"' in m.value]
     assert len(tiles) == 8  # the headline indicators
     assert any("Women engaged" in t for t in tiles)
@@ -139,8 +144,13 @@ def test_engagement_chart_starts_new_limits_at_a_recorded_process_change(app_as,
     from storage.db import ensure_schema
 
     engine = ensure_schema(app_env)
-    cid = process_changes.add_change(engine, changed_on=date(2026, 3, 3), reason="Drop-in moved to the new building",
-                                     applies_to=["attendance"], by=("admin", "admin"))
+    cid = process_changes.add_change(
+        engine,
+        changed_on=date(2026, 3, 3),
+        reason="Drop-in moved to the new building",
+        applies_to=["attendance"],
+        by=("admin", "admin"),
+    )
     try:
         at = _open(app_as, "commissioner", "engagement")
         _assert_healthy(at)
@@ -273,8 +283,15 @@ def test_sample_banner_on_every_page(app_as):
         assert any("Sample data" in h.value for h in at.html)
 
 
-@pytest.mark.parametrize(("role", "kind"), [("commissioner", "Month"), ("commissioner", "Year to date"),
-                                          ("commissioner", "Financial year"), ("chair", "Custom dates")])
+@pytest.mark.parametrize(
+    ("role", "kind"),
+    [
+        ("commissioner", "Month"),
+        ("commissioner", "Year to date"),
+        ("commissioner", "Financial year"),
+        ("chair", "Custom dates"),
+    ],
+)
 def test_period_kinds(app_env, role, kind):
     from tests.pages.conftest import USERS, signed_in
 
@@ -345,7 +362,8 @@ def test_a_page_asked_for_an_unpublished_period_says_which_periods_are_published
         "try:\n"
         "    disclosure.check_published(Period(date(2026, 4, 8), date(2026, 6, 30)))\n"
         "except disclosure.NotPublished as exc:\n"
-        "    frame.page_failed('Meeting overview', exc)\n")
+        "    frame.page_failed('Meeting overview', exc)\n"
+    )
     at.run()
     assert not at.exception and not at.error
     assert "a month, a financial-year quarter" in at.warning[0].value

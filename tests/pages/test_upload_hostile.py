@@ -54,15 +54,22 @@ def test_a_file_name_with_contact_details_is_not_shown():
     at = _checked(_partner_upload_page(), name, _csv([f"{m:%d/%m/%Y},P0001,dental"]))
     assert any("Cannot be loaded" in md.value for md in at.markdown)
     frames = [df.value for df in at.dataframe]
-    assert any(f["What to fix"].str.contains("This file's name looks like an email address").any() for f in frames
-               if "What to fix" in f)
+    assert any(
+        f["What to fix"].str.contains("This file's name looks like an email address").any()
+        for f in frames
+        if "What to fix" in f
+    )
     assert not any("jane.doe" in t for t in [m.value for m in at.markdown])
 
 
 @pytest.mark.usefixtures("empty_app")
 def test_the_shared_string_file_is_refused_on_the_page():
-    at = _checked(_partner_upload_page(), "attendance_2026-10.xlsx", shared_string_bomb(),
-                  mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    at = _checked(
+        _partner_upload_page(),
+        "attendance_2026-10.xlsx",
+        shared_string_bomb(),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     frames = [df.value for df in at.dataframe if "What to fix" in df.value]
     assert frames and frames[0]["What to fix"].str.contains("characters when opened").any()
 
@@ -70,7 +77,8 @@ def test_the_shared_string_file_is_refused_on_the_page():
 @pytest.mark.usefixtures("empty_app")
 def test_an_impossible_period_is_refused_on_the_page():
     m = _month()
-    at = _checked(_partner_upload_page(), f"attendance_{m:%Y-%m}.csv", _csv([f"{m:%d/%m/%Y},P0001,dental"]),
-                  period="9999-12")
+    at = _checked(
+        _partner_upload_page(), f"attendance_{m:%Y-%m}.csv", _csv([f"{m:%d/%m/%Y},P0001,dental"]), period="9999-12"
+    )
     frames = [df.value for df in at.dataframe if "What to fix" in df.value]
     assert frames and frames[0]["What to fix"].str.contains("outside the range of our data").any()

@@ -22,19 +22,39 @@ THRESHOLD = 5
 
 # id -> (numerator, denominator) for percents, value for counts and means; previous value alongside.
 FIGURES: dict[str, tuple] = {
-    "ENG-01": (50, None, 44), "ENG-02": (3, None, 9), "ENG-03": (21, 50, 40.0), "ENG-04": (12.4, None, 11.0),
-    "ENG-05": (2, None, 7), "HLT-01": (31, 50, 55.0), "HLT-02": (3, 50, 8.0), "HLT-03": (17, None, 15),
-    "HLT-04": (6, None, 3), "DEN-01": (12, 50, 20.0), "DEN-02": (4, None, 6), "DRG-01": (22, 50, 44.0),
-    "RHB-01": (9, None, 9), "RHB-02": (1, None, 0), "RHB-03": (None, None, None), "FAM-01": (0, None, 2),
-    "FAM-02": (7, 9, 70.0), "HSG-01": (30, 41, 70.0), "HSG-02": (6, None, 4), "EXT-01": (18, 40, 40.0),
-    "SAF-01": (None, None, None), "SAF-02": (23, None, 19), "CJS-01": (14, 18, 60.0), "WKF-01": (38, None, 12),
-    "WID-01": (16, 50, 30.0), "SUP-01": (1250, None, 1100), "VOI-01": (25, 29, 80.0),
+    "ENG-01": (50, None, 44),
+    "ENG-02": (3, None, 9),
+    "ENG-03": (21, 50, 40.0),
+    "ENG-04": (12.4, None, 11.0),
+    "ENG-05": (2, None, 7),
+    "HLT-01": (31, 50, 55.0),
+    "HLT-02": (3, 50, 8.0),
+    "HLT-03": (17, None, 15),
+    "HLT-04": (6, None, 3),
+    "DEN-01": (12, 50, 20.0),
+    "DEN-02": (4, None, 6),
+    "DRG-01": (22, 50, 44.0),
+    "RHB-01": (9, None, 9),
+    "RHB-02": (1, None, 0),
+    "RHB-03": (None, None, None),
+    "FAM-01": (0, None, 2),
+    "FAM-02": (7, 9, 70.0),
+    "HSG-01": (30, 41, 70.0),
+    "HSG-02": (6, None, 4),
+    "EXT-01": (18, 40, 40.0),
+    "SAF-01": (None, None, None),
+    "SAF-02": (23, None, 19),
+    "CJS-01": (14, 18, 60.0),
+    "WKF-01": (38, None, 12),
+    "WID-01": (16, 50, 30.0),
+    "SUP-01": (1250, None, 1100),
+    "VOI-01": (25, 29, 80.0),
 }
 TARGETS = {"ENG-01": 60.0, "HLT-01": 60.0, "HSG-02": 5.0, "VOI-01": 75.0}
 BREAKDOWNS = {
     "RHB-03": [("considering", 8), ("ready", 6), ("referred", 3), ("admitted", 11), ("not_recorded", 14)],
     "HLT-03": [("skin_infection", 6), ("wound_care", 7), ("oral_health", 4)],
-    "WKF-01": [("police", 20), ("probation", 12), ("=HYPERLINK(\"http://x\")", 6)],
+    "WKF-01": [("police", 20), ("probation", 12), ('=HYPERLINK("http://x")', 6)],
 }
 
 
@@ -54,8 +74,14 @@ def exact_results() -> list[IndicatorResult]:
         num = den = val = lo = hi = None
         status, missing, women = "complete", [], None
         if ind.id == "SAF-01":
-            status, missing = "not_reported", ["safeguarding/safeguarding/2026-04", "safeguarding/safeguarding/2026-05",
-                                               "safeguarding/safeguarding/2026-06"]
+            status, missing = (
+                "not_reported",
+                [
+                    "safeguarding/safeguarding/2026-04",
+                    "safeguarding/safeguarding/2026-05",
+                    "safeguarding/safeguarding/2026-06",
+                ],
+            )
         elif ind.unit == "percent":
             num, den = a, b
             val = num / den * 100
@@ -70,10 +96,26 @@ def exact_results() -> list[IndicatorResult]:
         if ind.id == "ENG-02":
             missing = ["=cmd|' /C calc'!A0/outreach/2026-04"]
         target = TARGETS.get(ind.id)
-        out.append(IndicatorResult(
-            id=ind.id, name=ind.name, unit=ind.unit, polarity=ind.polarity, numerator=num, denominator=den,
-            value=val, lower_ci=lo, upper_ci=hi, suppressed=False, status=status, missing=missing, target=target,
-            rag=_rag(val, target, ind.polarity), breakdown=cells, women=women))
+        out.append(
+            IndicatorResult(
+                id=ind.id,
+                name=ind.name,
+                unit=ind.unit,
+                polarity=ind.polarity,
+                numerator=num,
+                denominator=den,
+                value=val,
+                lower_ci=lo,
+                upper_ci=hi,
+                suppressed=False,
+                status=status,
+                missing=missing,
+                target=target,
+                rag=_rag(val, target, ind.polarity),
+                breakdown=cells,
+                women=women,
+            )
+        )
     return out
 
 
@@ -85,15 +127,46 @@ def previous_results() -> list[IndicatorResult]:
         if r.unit == "percent" and prev is not None and r.denominator:
             num = round(prev * r.denominator / 100)
             lo, hi = wilson_one(numerator=num, denominator=r.denominator)
-            out.append(replace(r, numerator=num, value=num / r.denominator * 100, lower_ci=lo, upper_ci=hi,
-                               status="complete", missing=[], rag=_rag(num / r.denominator * 100, r.target,
-                                                                       r.polarity), breakdown=[]))
+            out.append(
+                replace(
+                    r,
+                    numerator=num,
+                    value=num / r.denominator * 100,
+                    lower_ci=lo,
+                    upper_ci=hi,
+                    status="complete",
+                    missing=[],
+                    rag=_rag(num / r.denominator * 100, r.target, r.polarity),
+                    breakdown=[],
+                )
+            )
         elif r.unit in ("count", "mean") and prev is not None:
-            out.append(replace(r, numerator=prev if r.unit == "count" else r.numerator, value=prev,
-                               status="complete", missing=[], rag=_rag(prev, r.target, r.polarity), breakdown=[]))
+            out.append(
+                replace(
+                    r,
+                    numerator=prev if r.unit == "count" else r.numerator,
+                    value=prev,
+                    status="complete",
+                    missing=[],
+                    rag=_rag(prev, r.target, r.polarity),
+                    breakdown=[],
+                )
+            )
         else:
-            out.append(replace(r, numerator=None, denominator=None, value=None, lower_ci=None, upper_ci=None,
-                               status="not_reported", rag=None, breakdown=[], missing=[]))
+            out.append(
+                replace(
+                    r,
+                    numerator=None,
+                    denominator=None,
+                    value=None,
+                    lower_ci=None,
+                    upper_ci=None,
+                    status="not_reported",
+                    rag=None,
+                    breakdown=[],
+                    missing=[],
+                )
+            )
     return out
 
 
@@ -108,10 +181,24 @@ def trend(public: bool) -> pd.DataFrame:
             n = (3 * k + 5 * j) % 17 + (0 if j % 4 else 2)  # includes 1..4 for some months
             den = n + 10 if ind.unit == "percent" else None
             val = (n / den * 100) if den else float(n)
-            rows.append({"id": ind.id, "unit": ind.unit, "period_start": pd.Timestamp(m.start),
-                         "period_end": pd.Timestamp(m.end), "period_label": f"{m.start:%b %Y}", "numerator": float(n),
-                         "denominator": den, "value": val, "lower_ci": None, "upper_ci": None, "women": n,
-                         "status": "complete", "target": TARGETS.get(ind.id), "rag": None})
+            rows.append(
+                {
+                    "id": ind.id,
+                    "unit": ind.unit,
+                    "period_start": pd.Timestamp(m.start),
+                    "period_end": pd.Timestamp(m.end),
+                    "period_label": f"{m.start:%b %Y}",
+                    "numerator": float(n),
+                    "denominator": den,
+                    "value": val,
+                    "lower_ci": None,
+                    "upper_ci": None,
+                    "women": n,
+                    "status": "complete",
+                    "target": TARGETS.get(ind.id),
+                    "rag": None,
+                }
+            )
     df = pd.DataFrame(rows)
     for c in ("denominator", "lower_ci", "upper_ci"):
         df[c] = df[c].astype(float)
@@ -125,9 +212,24 @@ def trend(public: bool) -> pd.DataFrame:
 def _sets(public: bool) -> dict[str, IndicatorSet]:
     """The period (Q1: its year to date is itself), the previous quarter, and a year earlier (not reported)."""
     periods = comparison_periods(PERIOD)
-    results = {"period": exact_results(), "previous": previous_results(),
-               "year_ago": [replace(r, numerator=None, denominator=None, value=None, lower_ci=None, upper_ci=None,
-                                    status="not_reported", rag=None, breakdown=[]) for r in exact_results()]}
+    results = {
+        "period": exact_results(),
+        "previous": previous_results(),
+        "year_ago": [
+            replace(
+                r,
+                numerator=None,
+                denominator=None,
+                value=None,
+                lower_ci=None,
+                upper_ci=None,
+                status="not_reported",
+                rag=None,
+                breakdown=[],
+            )
+            for r in exact_results()
+        ],
+    }
     results["ytd"], results["ytd_year_ago"] = results["period"], results["year_ago"]
     out = {}
     for key, res in results.items():
@@ -147,16 +249,32 @@ def comparison_of(now: IndicatorResult, year_ago: IndicatorResult | None) -> dic
 
     level = markers.confidence_level()
     pair = [now, year_ago or replace(now, value=None, numerator=None, denominator=None)]
-    lo, hi = markers.judge_figures(unit=[r.unit for r in pair], value=[_f(r.value) for r in pair],
-                                   numerator=[_f(r.numerator) for r in pair],
-                                   denominator=[_f(r.denominator) for r in pair], level=level)
+    lo, hi = markers.judge_figures(
+        unit=[r.unit for r in pair],
+        value=[_f(r.value) for r in pair],
+        numerator=[_f(r.numerator) for r in pair],
+        denominator=[_f(r.denominator) for r in pair],
+        level=level,
+    )
     v = [None if r.value is None or r.value != r.value else float(r.value) for r in pair]
-    return {"id": now.id, "value": v[0], "year_ago_value": v[1], "confidence": level,
-            "judged_target": markers.against_target(value=v[0], lower=lo[0], upper=hi[0], target=now.target,
-                                                    polarity=now.polarity),
-            "judged_year_ago": markers.against_earlier(value=v[0], lower=lo[0], upper=hi[0], earlier=v[1],
-                                                       earlier_lower=lo[1], earlier_upper=hi[1],
-                                                       polarity=now.polarity)}
+    return {
+        "id": now.id,
+        "value": v[0],
+        "year_ago_value": v[1],
+        "confidence": level,
+        "judged_target": markers.against_target(
+            value=v[0], lower=lo[0], upper=hi[0], target=now.target, polarity=now.polarity
+        ),
+        "judged_year_ago": markers.against_earlier(
+            value=v[0],
+            lower=lo[0],
+            upper=hi[0],
+            earlier=v[1],
+            earlier_lower=lo[1],
+            earlier_upper=hi[1],
+            polarity=now.polarity,
+        ),
+    }
 
 
 def comparisons(sets: dict[str, IndicatorSet]) -> pd.DataFrame:
@@ -167,11 +285,21 @@ def comparisons(sets: dict[str, IndicatorSet]) -> pd.DataFrame:
 
 def report_data(*, public: bool) -> ReportData:
     sets, public_sets = _sets(public), _sets(True)
-    return ReportData(period=PERIOD, public=public, threshold=THRESHOLD, as_of=None,
-                      data_as_at=datetime(2026, 7, 16, 9, 30), generated_at=datetime(2026, 7, 20, 10, 0),
-                      sets=sets, public_sets=public_sets, trend=trend(public), public_trend=trend(True),
-                      first_month=date(2025, 4, 1), comparisons=comparisons(sets),
-                      public_comparisons=comparisons(public_sets))
+    return ReportData(
+        period=PERIOD,
+        public=public,
+        threshold=THRESHOLD,
+        as_of=None,
+        data_as_at=datetime(2026, 7, 16, 9, 30),
+        generated_at=datetime(2026, 7, 20, 10, 0),
+        sets=sets,
+        public_sets=public_sets,
+        trend=trend(public),
+        public_trend=trend(True),
+        first_month=date(2025, 4, 1),
+        comparisons=comparisons(sets),
+        public_comparisons=comparisons(public_sets),
+    )
 
 
 @pytest.fixture
@@ -217,8 +345,10 @@ def require_chromium() -> None:
     from reports.render import chromium_path
 
     if chromium_path() is None:
-        msg = ("CHROMIUM MISSING: chart rendering NOT TESTED. Install chromium (apt-get install chromium) "
-               "or set BROWSER_PATH.")
+        msg = (
+            "CHROMIUM MISSING: chart rendering NOT TESTED. Install chromium (apt-get install chromium) "
+            "or set BROWSER_PATH."
+        )
         if os.environ.get("OUTCOMES_REQUIRE_CHROMIUM") == "1":
             pytest.fail(msg + " OUTCOMES_REQUIRE_CHROMIUM=1 requires it.")
         pytest.skip(msg)

@@ -54,8 +54,11 @@ def xlsx_counts(content: bytes) -> list[float]:
             unit = UNIT.get(r[head["indicator"]])
             for name in ("numerator", "denominator", "value", "previous", "same period last year"):
                 if name in head and isinstance(r[head[name]], int | float):
-                    if name in ("numerator", "denominator") or unit in ("count", "breakdown") or \
-                            ws.title == "Breakdowns":
+                    if (
+                        name in ("numerator", "denominator")
+                        or unit in ("count", "breakdown")
+                        or ws.title == "Breakdowns"
+                    ):
                         out.append(float(r[head[name]]))
     return out
 

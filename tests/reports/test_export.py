@@ -28,10 +28,13 @@ def _audit(engine) -> list[dict]:
 
 def test_file_names_carry_period_and_version():
     assert file_name(kind="pack", period=Q1, public=True) == "meeting-pack_2026-27-Q1_PUBLIC.docx"
-    assert file_name(kind="workbook", period=month(2026, 5), public=False) == \
-        "indicators-workbook_2026-05_RESTRICTED.xlsx"
-    assert file_name(kind="csv", period=Period(Q1.start, Q1.start.replace(day=20)), public=True) == \
-        "indicators_2026-04-01_to_2026-04-20_PUBLIC.csv"
+    assert (
+        file_name(kind="workbook", period=month(2026, 5), public=False) == "indicators-workbook_2026-05_RESTRICTED.xlsx"
+    )
+    assert (
+        file_name(kind="csv", period=Period(Q1.start, Q1.start.replace(day=20)), public=True)
+        == "indicators_2026-04-01_to_2026-04-20_PUBLIC.csv"
+    )
 
 
 def test_an_export_is_recorded_in_the_audit_log(populated):
@@ -147,14 +150,40 @@ def _meeting(engine):
 
     chair, author = User("chair", "chair", None, True), User("author", "author", None, True)
     m = loop.create_meeting(engine, chair, held_on=date(2026, 7, 20), period=Q1, at=datetime(2026, 7, 20, 9))
-    loop.raise_action(engine, chair, meeting_id=m, indicator_ids=["ENG-01"], owner_partner="aspirations",
-                      due_on=date(2026, 8, 17), at=datetime(2026, 7, 20, 10), text="Find a second room for the drop-in.")
-    loop.record_decision(engine, chair, meeting_id=m, indicator_ids=["ENG-01"], at=datetime(2026, 7, 20, 10),
-                         text="Keep the drop-in open through the summer.")
-    loop.add_commentary(engine, chair, indicator_id="ENG-01", period=Q1, at=datetime(2026, 7, 20, 11),
-                        text="Only for the group: the hall closes in August.")
-    c = loop.add_commentary(engine, chair, indicator_id="ENG-05", period=Q1, at=datetime(2026, 7, 20, 11),
-                            text="Outreach met more women on the street this quarter.")
+    loop.raise_action(
+        engine,
+        chair,
+        meeting_id=m,
+        indicator_ids=["ENG-01"],
+        owner_partner="aspirations",
+        due_on=date(2026, 8, 17),
+        at=datetime(2026, 7, 20, 10),
+        text="Find a second room for the drop-in.",
+    )
+    loop.record_decision(
+        engine,
+        chair,
+        meeting_id=m,
+        indicator_ids=["ENG-01"],
+        at=datetime(2026, 7, 20, 10),
+        text="Keep the drop-in open through the summer.",
+    )
+    loop.add_commentary(
+        engine,
+        chair,
+        indicator_id="ENG-01",
+        period=Q1,
+        at=datetime(2026, 7, 20, 11),
+        text="Only for the group: the hall closes in August.",
+    )
+    c = loop.add_commentary(
+        engine,
+        chair,
+        indicator_id="ENG-05",
+        period=Q1,
+        at=datetime(2026, 7, 20, 11),
+        text="Outreach met more women on the street this quarter.",
+    )
     loop.mark_public(engine, author, commentary_id=c)
 
 

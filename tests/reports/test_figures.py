@@ -72,10 +72,21 @@ def test_a_count_whose_target_is_for_a_period_is_drawn_by_quarter(restricted_dat
     from reports.figures import indicator_charts
 
     quarters = quarterly(pd.Timestamp("2025-04-01").date(), restricted_data.period.end)
-    q = pd.DataFrame({"id": "ENG-01", "period_start": [p.start for p in quarters],
-                      "period_end": [p.end for p in quarters], "period_label": [p.label() for p in quarters],
-                      "value": [40.0, 45.0, 52.0, 48.0, 50.0][-len(quarters):], "lower_ci": None, "upper_ci": None,
-                      "suppressed": False, "status": "complete", "target": 60.0, "rag": "red"})
+    q = pd.DataFrame(
+        {
+            "id": "ENG-01",
+            "period_start": [p.start for p in quarters],
+            "period_end": [p.end for p in quarters],
+            "period_label": [p.label() for p in quarters],
+            "value": [40.0, 45.0, 52.0, 48.0, 50.0][-len(quarters) :],
+            "lower_ci": None,
+            "upper_ci": None,
+            "suppressed": False,
+            "status": "complete",
+            "target": 60.0,
+            "rag": "red",
+        }
+    )
     charts = indicator_charts(replace(restricted_data, quarterly=q))
     fig = charts.figures["ENG-01"]
     assert list(fig.data[0].x) == ["Q1 2025-26", "Q2 2025-26", "Q3 2025-26", "Q4 2025-26", "Q1 2026-27"]

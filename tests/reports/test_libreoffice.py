@@ -30,8 +30,10 @@ PACK_PAGES = (8, 40)  # a pack of 27 indicators, each with its wording, chart an
 def require_libreoffice() -> None:
     missing = [t for t in TOOLS if shutil.which(t) is None]
     if missing:
-        msg = (f"LIBREOFFICE MISSING ({', '.join(missing)}): packs and workbooks NOT OPENED IN A REAL CLIENT. "
-               "Install them: apt-get install libreoffice-writer libreoffice-calc poppler-utils.")
+        msg = (
+            f"LIBREOFFICE MISSING ({', '.join(missing)}): packs and workbooks NOT OPENED IN A REAL CLIENT. "
+            "Install them: apt-get install libreoffice-writer libreoffice-calc poppler-utils."
+        )
         if os.environ.get("OUTCOMES_REQUIRE_LIBREOFFICE") == "1":
             pytest.fail(msg + " OUTCOMES_REQUIRE_LIBREOFFICE=1 requires them.", pytrace=False)
         pytest.skip(msg)
@@ -40,9 +42,22 @@ def require_libreoffice() -> None:
 def to_pdf(path: Path) -> Path:
     """``path`` printed to PDF by LibreOffice, with a profile of its own (so parallel runs do not collide)."""
     profile = path.parent / "lo-profile"
-    done = subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                           "--convert-to", "pdf", "--outdir", str(path.parent), str(path)],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(path.parent),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     pdf = path.with_suffix(".pdf")
     assert done.returncode == 0 and pdf.exists(), f"LibreOffice could not open {path.name}: {done.stderr[-500:]}"
     return pdf
@@ -64,8 +79,9 @@ def _size(info: dict[str, str]) -> tuple[float, float]:
 
 
 @pytest.mark.parametrize("public", [False, True], ids=["restricted", "public"])
-def test_the_pack_prints_on_a4_with_whole_words_and_the_marking_on_every_page(public, restricted_data, public_data,
-                                                                              tmp_path):
+def test_the_pack_prints_on_a4_with_whole_words_and_the_marking_on_every_page(
+    public, restricted_data, public_data, tmp_path
+):
     require_libreoffice()
     data = public_data if public else restricted_data
     path = tmp_path / "pack.docx"

@@ -28,8 +28,11 @@ def _pack(data, **kw):
 
 
 def _headings(d, level: int | None = None) -> list[str]:
-    return [p.text for p in d.paragraphs if p.style.name.startswith("Heading")
-            and (level is None or p.style.name == f"Heading {level}")]
+    return [
+        p.text
+        for p in d.paragraphs
+        if p.style.name.startswith("Heading") and (level is None or p.style.name == f"Heading {level}")
+    ]
 
 
 def _body_text(d) -> str:
@@ -42,8 +45,16 @@ def test_the_pack_has_the_shape_of_a_committee_paper(restricted_data):
     for _, label in THEMES:
         assert label in _headings(d, 2)
     cover = {r.cells[0].text: r.cells[1].text for r in d.tables[0].rows}
-    assert list(cover) == ["Period", "Data as at", "Produced", "Protective marking", "Version", "Status", "Sign-off",
-                           "Contact"]
+    assert list(cover) == [
+        "Period",
+        "Data as at",
+        "Produced",
+        "Protective marking",
+        "Version",
+        "Status",
+        "Sign-off",
+        "Contact",
+    ]
     assert cover["Period"] == "Q1 2026-27 (April to June 2026)" and cover["Protective marking"] == "OFFICIAL-SENSITIVE"
     assert cover["Contact"]
     # The contents: a TOC field listing the sections until Word adds the page numbers.
@@ -63,7 +74,7 @@ def test_key_messages_are_three_to_six_sentences_from_the_figures(restricted_dat
     d = _pack(restricted_data)
     texts = [p.text for p in d.paragraphs]
     start = len(texts) - 1 - texts[::-1].index(SECTIONS[0][0])  # the heading, after the contents
-    shown = [p.text for p in d.paragraphs[start + 1:start + 1 + len(msgs)]]
+    shown = [p.text for p in d.paragraphs[start + 1 : start + 1 + len(msgs)]]
     assert shown == msgs
 
 
@@ -73,10 +84,12 @@ def test_exceptions_hold_every_red_and_every_incomplete_or_missing_figure(restri
     assert reds and {i.indicator_id for i in items if i.kind == "red"} == reds
     assert {i.indicator_id for i in items if i.kind == "incomplete"} == {"DEN-01"}
     assert {i.indicator_id for i in items if i.kind == "not_reported"} == {"RHB-03", "SAF-01"} - {"RHB-03"} | {
-        r.id for r in restricted_data.indicators.results if r.status == "not_reported"}
+        r.id for r in restricted_data.indicators.results if r.status == "not_reported"
+    }
     d = _pack(restricted_data)
-    table = next(t for t in d.tables if t.rows[0].cells[0].text == "Indicator" and t.rows[0].cells[1].text ==
-                 "Exception")
+    table = next(
+        t for t in d.tables if t.rows[0].cells[0].text == "Indicator" and t.rows[0].cells[1].text == "Exception"
+    )
     assert len(table.rows) == len(items) + 1
 
 
@@ -95,23 +108,41 @@ def test_a_month_pattern_that_contradicts_the_period_rating_is_an_exception(rest
 def test_the_actions_section_shows_the_groups_items_or_says_there_are_none(restricted_data):
     d = _pack(restricted_data)
     assert "No actions, decisions or commentary have been recorded for this period." in _body_text(d)
-    items = [MeetingItem("action", "Ask the dental service for the missing May return.", indicator_id="DEN-01",
-                         owner="Data lead", due=date(2026, 8, 1), status="open"),
-             MeetingItem("decision", "Keep the outreach target for the year.")]
+    items = [
+        MeetingItem(
+            "action",
+            "Ask the dental service for the missing May return.",
+            indicator_id="DEN-01",
+            owner="Data lead",
+            due=date(2026, 8, 1),
+            status="open",
+        ),
+        MeetingItem("decision", "Keep the outreach target for the year."),
+    ]
     d = _pack(restricted_data, meeting_items=items)
     table = next(t for t in d.tables if t.rows[0].cells[0].text == "Type")
     rows = [[c.text for c in r.cells] for r in table.rows[1:]]
-    assert rows == [["Action", "Dental access in last 12 months", items[0].text, "owner Data lead; due 1 August "
-                     "2026; open"], ["Decision", "General", items[1].text, "–"]]
+    assert rows == [
+        ["Action", "Dental access in last 12 months", items[0].text, "owner Data lead; due 1 August 2026; open"],
+        ["Decision", "General", items[1].text, "–"],
+    ]
 
 
 def test_the_performance_table_has_a_row_per_indicator(restricted_data, public_data):
     for data in (restricted_data, public_data):
         d = _pack(data)
         t = next(t for t in d.tables if t.rows[0].cells[0].text == "Indicator" and len(t.columns) == 9)
-        assert [c.text for c in t.rows[0].cells] == ["Indicator", "This period", "Previous", "Year ago",
-                                                      "Year to date", "Target", "RAG", "Against target",
-                                                      "Against a year ago"]
+        assert [c.text for c in t.rows[0].cells] == [
+            "Indicator",
+            "This period",
+            "Previous",
+            "Year ago",
+            "Year to date",
+            "Target",
+            "RAG",
+            "Against target",
+            "Against a year ago",
+        ]
         assert [r.cells[0].text for r in t.rows[1:]] == [i.name for i in CATALOGUE]
         eng01 = next(r for r in t.rows if r.cells[0].text == "Women engaged")
         # 50 against 60: red, yet the target lies inside 50's 95% interval (about 37 to 66): similar.
@@ -191,14 +222,15 @@ def test_key_messages_agree_with_the_versions_table_and_quote_only_public_figure
 
     # HLT-02 is 3 of 50 (6.0%) in the exact set, hidden in the public one; a year earlier it was 20 of 50.
     ago = restricted_data.sets["year_ago"]
-    results = [replace(r, numerator=20, denominator=50, value=40.0, status="complete") if r.id == "HLT-02" else r
-               for r in ago.results]
+    results = [
+        replace(r, numerator=20, denominator=50, value=40.0, status="complete") if r.id == "HLT-02" else r
+        for r in ago.results
+    ]
     sets = {**restricted_data.sets, "year_ago": replace(ago, results=results)}
     data = replace(restricted_data, sets=sets, comparisons=comparisons(sets))
     assert data.comparison("HLT-02")["judged_year_ago"] == "worse"  # 6.0% against 40.0%: the intervals apart
     msgs = key_messages(data)
-    worse = next(m for m in msgs if m.startswith("Worse than the same quarter of 2025-26, judged by the 95% "
-                                                 "intervals"))
+    worse = next(m for m in msgs if m.startswith("Worse than the same quarter of 2025-26, judged by the 95% intervals"))
     assert "mental health support" in worse and "6.0%" not in worse and "40.0%" not in worse
     row = next(r for r in performance(data) if r.id == "HLT-02")
     assert row.against_year_ago == "Worse"  # the table beside it says the same
@@ -218,13 +250,20 @@ def test_page_and_pack_give_the_same_word_for_the_same_figure(populated, monkeyp
     monkeypatch.setenv("OUTCOMES_TODAY", "2026-07-20")
     period = quarter(2026, 1)
     eng = metrics.compute_indicators(engine=populated, period=period, public=True).by_id("ENG-01")
-    (lo95,), _ = markers.judge_figures(unit=["count"], value=[eng.value], numerator=[eng.value],
-                                      denominator=[float("nan")], level=95.0)
-    (lo998,), _ = markers.judge_figures(unit=["count"], value=[eng.value], numerator=[eng.value],
-                                        denominator=[float("nan")], level=99.8)
+    (lo95,), _ = markers.judge_figures(
+        unit=["count"], value=[eng.value], numerator=[eng.value], denominator=[float("nan")], level=95.0
+    )
+    (lo998,), _ = markers.judge_figures(
+        unit=["count"], value=[eng.value], numerator=[eng.value], denominator=[float("nan")], level=99.8
+    )
     # A target between the two lower limits: beyond the 95% interval, inside the 99.8% one.
-    targets_mod.set_target(engine=populated, financial_year=fy_of(period.start), indicator_id="ENG-01",
-                           value=round((lo95 + lo998) / 2, 1), set_by="test")
+    targets_mod.set_target(
+        engine=populated,
+        financial_year=fy_of(period.start),
+        indicator_id="ENG-01",
+        value=round((lo95 + lo998) / 2, 1),
+        set_by="test",
+    )
     marks = metrics.trend_markers(engine=populated, end=period.end, public=True)
     marks = marks[marks["freq"] == "quarter"]
     for level, word in (("95", "better"), ("99.8", "similar")):
@@ -233,8 +272,13 @@ def test_page_and_pack_give_the_same_word_for_the_same_figure(populated, monkeyp
         page = summary_table(ov.indicators.results, ov.comparisons, marks)
         data = gather(engine=populated, period=period, public=True)
         row = next(r for r in performance(data) if r.id == "ENG-01")
-        d = draft(result=data.figure("period", "ENG-01", public=True), indicator=by_id("ENG-01"),
-                  period=period, threshold=data.threshold, comparison=data.comparison("ENG-01", public=True))
+        d = draft(
+            result=data.figure("period", "ENG-01", public=True),
+            indicator=by_id("ENG-01"),
+            period=period,
+            threshold=data.threshold,
+            comparison=data.comparison("ENG-01", public=True),
+        )
         said = "better than the target" if word == "better" else "similar to the target"
         assert page.set_index("ID").loc["ENG-01", "Against target"] == word
         assert row.against_target == word.capitalize()
@@ -245,8 +289,10 @@ def test_page_and_pack_give_the_same_word_for_the_same_figure(populated, monkeyp
         page = summary_table(ov.indicators.results, ov.comparisons, marks).set_index("ID")
         for r in performance(restricted):
             if r.id in page.index:
-                for ours, theirs in ((r.against_target, "Against target"),
-                                     (r.against_year_ago, "Against a year earlier")):
+                for ours, theirs in (
+                    (r.against_target, "Against target"),
+                    (r.against_year_ago, "Against a year earlier"),
+                ):
                     shown = page.loc[r.id, theirs]
                     assert ours.split(" (")[0] == (shown.capitalize() if shown else "–"), r.id
 
@@ -265,9 +311,19 @@ def test_the_packs_special_causes_rebase_at_a_recorded_process_change(restricted
     step = np.where(months >= pd.Timestamp("2025-07-01"), 30.0, 20.0) + rng.normal(0, 1, len(months))
     trend = pd.DataFrame({"id": "SUP-01", "period_start": months, "value": step, "status": "complete"})
     assert "SUP-01" in special_causes(trend, restricted_data)
-    data = replace(restricted_data, process_changes=[{"changed_on": date(2025, 7, 1), "applies_to": ["SUP-01"],
-                                                      "reason": "Condoms handed out at the new drop-in too"}])
+    data = replace(
+        restricted_data,
+        process_changes=[
+            {
+                "changed_on": date(2025, 7, 1),
+                "applies_to": ["SUP-01"],
+                "reason": "Condoms handed out at the new drop-in too",
+            }
+        ],
+    )
     assert "SUP-01" not in special_causes(trend, data)
-    other = replace(restricted_data, process_changes=[{"changed_on": date(2025, 7, 1), "applies_to": ["ENG-01"],
-                                                       "reason": "Drop-in moved"}])
+    other = replace(
+        restricted_data,
+        process_changes=[{"changed_on": date(2025, 7, 1), "applies_to": ["ENG-01"], "reason": "Drop-in moved"}],
+    )
     assert "SUP-01" in special_causes(trend, other)

@@ -15,8 +15,10 @@ from tests.reports.conftest import require_chromium
 @pytest.mark.browser
 def test_figures_render_to_png_of_the_asked_size():
     require_chromium()
-    figs = {"a": go.Figure(go.Bar(x=["x", "y"], y=[7, 9])).update_layout(width=400, height=300),
-            "b": go.Figure(go.Scatter(x=[1, 2], y=[5, 6])).update_layout(width=500, height=250)}
+    figs = {
+        "a": go.Figure(go.Bar(x=["x", "y"], y=[7, 9])).update_layout(width=400, height=300),
+        "b": go.Figure(go.Scatter(x=[1, 2], y=[5, 6])).update_layout(width=500, height=250),
+    }
     out = render_pngs(figs, scale=1)
     assert list(out) == ["a", "b"]
     assert Image.open(io.BytesIO(out["a"])).size == (400, 300)
@@ -33,9 +35,10 @@ def test_a_reused_tab_draws_each_figure_as_a_fresh_one_would():
     require_chromium()
     from reports import render
 
-    figs = {"bars": go.Figure(go.Bar(x=["x", "y"], y=[7, 9])).update_layout(width=400, height=300),
-            "line": go.Figure(go.Scatter(x=[1, 2, 3], y=[5, 6, 4])).update_layout(width=400, height=300,
-                                                                                  title="A title")}
+    figs = {
+        "bars": go.Figure(go.Bar(x=["x", "y"], y=[7, 9])).update_layout(width=400, height=300),
+        "line": go.Figure(go.Scatter(x=[1, 2, 3], y=[5, 6, 4])).update_layout(width=400, height=300, title="A title"),
+    }
     render._cache.clear()
     together = render_pngs(figs, scale=1)
     render._cache.clear()

@@ -30,13 +30,23 @@ CHAIR = User("chair", "chair", None, True)
 def _correct_may(engine) -> None:
     """May's attendance again, loaded after the sign-off: twelve women's visits were recorded in error."""
     sessions = pd.date_range("2026-05-01", "2026-05-31", freq="W-WED")
-    att = pd.DataFrame([(d, f"P{w:04d}", "food") for d in sessions for w in range(1, 31)],
-                       columns=["session_date", "person_id", "services_used"])
+    att = pd.DataFrame(
+        [(d, f"P{w:04d}", "food") for d in sessions for w in range(1, 31)],
+        columns=["session_date", "person_id", "services_used"],
+    )
     body = b"may-corrected"
-    store_submission(engine, sha256=hashlib.sha256(body).hexdigest(), file_name="aspirations_2026-05_fixed.xlsx",
-                     partner="aspirations", period=parse("2026-05"), loaded_by="test",
-                     content=body, sheets=[SheetRows("attendance", "attendance", att)], warnings=[],
-                     loaded_at=datetime(2026, 7, 25, 9, 0))
+    store_submission(
+        engine,
+        sha256=hashlib.sha256(body).hexdigest(),
+        file_name="aspirations_2026-05_fixed.xlsx",
+        partner="aspirations",
+        period=parse("2026-05"),
+        loaded_by="test",
+        content=body,
+        sheets=[SheetRows("attendance", "attendance", att)],
+        warnings=[],
+        loaded_at=datetime(2026, 7, 25, 9, 0),
+    )
 
 
 def _text(pack: bytes) -> str:

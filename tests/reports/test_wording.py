@@ -55,6 +55,7 @@ def allowed_figures(*results) -> set[float]:
 
 # --------------------------------------------------------------------------- the corpus
 
+
 def _percent(r, num: int, den: int):
     lo, hi = wilson_one(numerator=num, denominator=den)
     return replace(r, numerator=num, denominator=den, value=num / den * 100, lower_ci=lo, upper_ci=hi)
@@ -63,13 +64,21 @@ def _percent(r, num: int, den: int):
 def _situation(r, situation: str):
     """``r`` (an exact result) put in one situation, as the public figures would show it."""
     r = replace(r, status="complete", missing=[])
-    hidden = dict(numerator=None, denominator=None, value=None, lower_ci=None, upper_ci=None, suppressed=True,
-                  rag=None)
+    hidden = dict(numerator=None, denominator=None, value=None, lower_ci=None, upper_ci=None, suppressed=True, rag=None)
     if situation == "hidden":
         return replace(r, **hidden, breakdown=[replace(c, value=None, suppressed=True) for c in r.breakdown])
     if situation == "not_reported":
-        return replace(r, numerator=None, denominator=None, value=None, lower_ci=None, upper_ci=None, rag=None,
-                       status="not_reported", breakdown=[])
+        return replace(
+            r,
+            numerator=None,
+            denominator=None,
+            value=None,
+            lower_ci=None,
+            upper_ci=None,
+            rag=None,
+            status="not_reported",
+            breakdown=[],
+        )
     if situation == "incomplete":
         return replace(r, status="incomplete", missing=["dental/health_contacts/2026-08"])
     if situation == "no_target":
@@ -112,8 +121,17 @@ def corpus():
             for prev_kind in PREVIOUS:
                 prev = _previous(r, prev_kind)
                 ytd = replace(r, value=None if r.value is None else r.value, missing=[])
-                d = draft(result=r, indicator=ind, period=Q2, threshold=THRESHOLD, previous=prev, ytd=ytd,
-                          ytd_year_ago=prev, ytd_period=year_to_date(Q2), comparison=comparison_of(r, prev))
+                d = draft(
+                    result=r,
+                    indicator=ind,
+                    period=Q2,
+                    threshold=THRESHOLD,
+                    previous=prev,
+                    ytd=ytd,
+                    ytd_year_ago=prev,
+                    ytd_period=year_to_date(Q2),
+                    comparison=comparison_of(r, prev),
+                )
                 yield ind, situation, prev_kind, d, (r, prev, ytd)
 
 
@@ -126,8 +144,9 @@ def test_the_corpus_covers_every_indicator_and_situation():
     assert len(CORPUS) == len(CATALOGUE) * len(SITUATIONS) * len(PREVIOUS)
 
 
-@pytest.mark.parametrize("ind, situation, prev_kind, d, results", CORPUS,
-                         ids=[f"{i.id}-{s}-{p}" for i, s, p, *_ in CORPUS])
+@pytest.mark.parametrize(
+    "ind, situation, prev_kind, d, results", CORPUS, ids=[f"{i.id}-{s}-{p}" for i, s, p, *_ in CORPUS]
+)
 def test_every_sentence_of_the_corpus(ind, situation, prev_kind, d, results):
     text = d.text
     for s in d.sentences + d.caveats:
@@ -147,8 +166,13 @@ def test_every_sentence_of_the_corpus(ind, situation, prev_kind, d, results):
     if ind.id in ("VOI-01", "CJS-01"):
         assert "women" not in " ".join(d.sentences).replace(ind.name.lower(), ""), text
     # A hidden comparison is not published, never "no comparable figure" or "none".
-    if prev_kind == "hidden" and results[0].value is not None and ind.unit != "breakdown" and \
-            situation != "not_reported" and "not published" not in d.sentences[0].split(";")[0]:
+    if (
+        prev_kind == "hidden"
+        and results[0].value is not None
+        and ind.unit != "breakdown"
+        and situation != "not_reported"
+        and "not published" not in d.sentences[0].split(";")[0]
+    ):
         assert "previous quarter is not published" in text, text
     assert "no comparable" not in text
     if situation == "not_reported":
@@ -163,10 +187,12 @@ def test_every_sentence_of_the_corpus(ind, situation, prev_kind, d, results):
 
 def test_zero_all_and_one_read_as_a_person_writes_them():
     r = {x.id: x for x in exact_results()}
-    rhb = draft(result=replace(r["RHB-02"], value=0, numerator=0), indicator=by_id("RHB-02"), period=Q2,
-                threshold=THRESHOLD)
-    assert rhb.sentences[0].startswith("No women were admitted to rehab for the first time between July and "
-                                       "September 2026")
+    rhb = draft(
+        result=replace(r["RHB-02"], value=0, numerator=0), indicator=by_id("RHB-02"), period=Q2, threshold=THRESHOLD
+    )
+    assert rhb.sentences[0].startswith(
+        "No women were admitted to rehab for the first time between July and September 2026"
+    )
     safe = draft(result=_percent(r["HSG-01"], 11, 11), indicator=by_id("HSG-01"), period=Q2, threshold=THRESHOLD)
     assert safe.sentences[0].startswith("All 11 women whose accommodation is known were safely accommodated")
     none = draft(result=_percent(r["HLT-01"], 0, 40), indicator=by_id("HLT-01"), period=Q2, threshold=THRESHOLD)
@@ -183,13 +209,13 @@ def test_a_change_from_the_previous_period_is_said_without_a_judgement():
     assert travel(eng, replace(eng, value=44)).kind == "up"
     assert travel(eng, replace(eng, value=60)).kind == "down"
     assert travel(eng, replace(eng, value=50)).kind == "same"
-    d = draft(result=eng, indicator=by_id("ENG-01"), period=Q2, threshold=THRESHOLD,
-              previous=replace(eng, value=20))
+    d = draft(result=eng, indicator=by_id("ENG-01"), period=Q2, threshold=THRESHOLD, previous=replace(eng, value=20))
     assert "up from 20 in the previous quarter." in d.text
     assert not re.search(r"improvement|worsening|similar|better|worse", d.text), d.text  # no comparison given
     crimes = replace(r["SAF-02"], value=60, numerator=60)
-    d = draft(result=crimes, indicator=by_id("SAF-02"), period=Q2, threshold=THRESHOLD,
-              previous=replace(crimes, value=19))
+    d = draft(
+        result=crimes, indicator=by_id("SAF-02"), period=Q2, threshold=THRESHOLD, previous=replace(crimes, value=19)
+    )
     assert "up from 19" in d.text
     assert d.note == by_id("SAF-02").notes  # read with the catalogue's caution
 
@@ -200,30 +226,50 @@ def test_the_wording_words_compares_judgements_and_never_judges_afresh():
     # Whatever metrics.compare said is what the sentence says (here against the figures' own look).
     row = {"judged_target": "better", "judged_year_ago": "worse", "year_ago_value": 44.0, "confidence": 99.8}
     d = draft(result=eng, indicator=by_id("ENG-01"), period=Q2, threshold=THRESHOLD, comparison=row)
-    assert d.sentences[0].endswith("This is short of the target of 60 for the period. Judged by the 99.8% "
-                                   "intervals, it is better than the target and worse than the same quarter of "
-                                   "2025-26 (44).")
+    assert d.sentences[0].endswith(
+        "This is short of the target of 60 for the period. Judged by the 99.8% "
+        "intervals, it is better than the target and worse than the same quarter of "
+        "2025-26 (44)."
+    )
     row = {"judged_target": "similar", "judged_year_ago": "similar", "year_ago_value": 44.0, "confidence": 95.0}
     d = draft(result=eng, indicator=by_id("ENG-01"), period=Q2, threshold=THRESHOLD, comparison=row)
     assert "it is similar to the target and similar to the same quarter of 2025-26 (44)." in d.text
     # No direction: higher or lower, said to be no judgement; no target.
     crimes = replace(r["SAF-02"], value=60, numerator=60)
-    d = draft(result=crimes, indicator=by_id("SAF-02"), period=Q2, threshold=THRESHOLD,
-              comparison={"judged_target": None, "judged_year_ago": "higher", "year_ago_value": 19.0,
-                          "confidence": 95.0})
+    d = draft(
+        result=crimes,
+        indicator=by_id("SAF-02"),
+        period=Q2,
+        threshold=THRESHOLD,
+        comparison={"judged_target": None, "judged_year_ago": "higher", "year_ago_value": 19.0, "confidence": 95.0},
+    )
     assert "Judged by the 95% intervals, it is higher than the same quarter of 2025-26 (19; no judgement)." in d.text
     # A small year-ago count is never written; nothing judged, nothing said.
-    d = draft(result=eng, indicator=by_id("ENG-01"), period=Q2, threshold=THRESHOLD,
-              comparison={"judged_target": None, "judged_year_ago": "better", "year_ago_value": 3.0,
-                          "confidence": 95.0})
+    d = draft(
+        result=eng,
+        indicator=by_id("ENG-01"),
+        period=Q2,
+        threshold=THRESHOLD,
+        comparison={"judged_target": None, "judged_year_ago": "better", "year_ago_value": 3.0, "confidence": 95.0},
+    )
     assert "better than the same quarter of 2025-26 (fewer than 5)" in d.text and "(3)" not in d.text
-    d = draft(result=eng, indicator=by_id("ENG-01"), period=Q2, threshold=THRESHOLD,
-              comparison={"judged_target": None, "judged_year_ago": None, "confidence": 95.0})
+    d = draft(
+        result=eng,
+        indicator=by_id("ENG-01"),
+        period=Q2,
+        threshold=THRESHOLD,
+        comparison={"judged_target": None, "judged_year_ago": None, "confidence": 95.0},
+    )
     assert "Judged" not in d.text
     # A hidden figure carries no judgement, whatever a comparison holds.
     hidden = replace(eng, value=None, numerator=None, suppressed=True, rag=None)
-    d = draft(result=hidden, indicator=by_id("ENG-01"), period=Q2, threshold=THRESHOLD,
-              comparison={"judged_target": "worse", "judged_year_ago": None, "confidence": 95.0})
+    d = draft(
+        result=hidden,
+        indicator=by_id("ENG-01"),
+        period=Q2,
+        threshold=THRESHOLD,
+        comparison={"judged_target": "worse", "judged_year_ago": None, "confidence": 95.0},
+    )
     assert "Judged" not in d.text and "not published" in d.text
 
 
@@ -245,22 +291,38 @@ def test_the_99_8_setting_turns_a_borderline_better_into_similar(monkeypatch):
 def test_the_year_to_date_is_compared_with_the_same_months_last_year():
     r = {x.id: x for x in exact_results()}
     now = replace(r["SAF-02"], value=40, numerator=40)
-    d = draft(result=now, indicator=by_id("SAF-02"), period=Q2, threshold=THRESHOLD,
-              ytd=replace(now, value=70), ytd_year_ago=replace(now, value=66), ytd_period=year_to_date(Q2))
-    assert d.sentences[1] == ("70 crimes against the women were reported to police in the year to date (April to "
-                              "September 2026), up from 66 in the same months of 2025-26.")
+    d = draft(
+        result=now,
+        indicator=by_id("SAF-02"),
+        period=Q2,
+        threshold=THRESHOLD,
+        ytd=replace(now, value=70),
+        ytd_year_ago=replace(now, value=66),
+        ytd_period=year_to_date(Q2),
+    )
+    assert d.sentences[1] == (
+        "70 crimes against the women were reported to police in the year to date (April to "
+        "September 2026), up from 66 in the same months of 2025-26."
+    )
     assert "previous period of the same length" not in d.text
 
 
 def test_the_headline_sentence_from_the_report_data():
     data = report_data(public=True)
-    d = draft(result=data.figure("period", "ENG-01", public=True), indicator=by_id("ENG-01"), period=data.period,
-              threshold=THRESHOLD, previous=data.figure("previous", "ENG-01", public=True),
-              comparison=data.comparison("ENG-01", public=True))
+    d = draft(
+        result=data.figure("period", "ENG-01", public=True),
+        indicator=by_id("ENG-01"),
+        period=data.period,
+        threshold=THRESHOLD,
+        previous=data.figure("previous", "ENG-01", public=True),
+        comparison=data.comparison("ENG-01", public=True),
+    )
     # 50 (Byar's 95% interval about 37 to 66) against 60: similar, as metrics.compare judges it.
-    assert d.sentences[0] == ("50 women engaged with the drop-in or outreach between April and June 2026, up from "
-                              "44 in the previous quarter. This is short of the target of 60 for the period. Judged "
-                              "by the 95% intervals, it is similar to the target.")
+    assert d.sentences[0] == (
+        "50 women engaged with the drop-in or outreach between April and June 2026, up from "
+        "44 in the previous quarter. This is short of the target of 60 for the period. Judged "
+        "by the 95% intervals, it is similar to the target."
+    )
 
 
 @pytest.mark.parametrize("public", [False, True], ids=["restricted", "public"])
@@ -293,12 +355,16 @@ def test_no_count_from_1_to_4_is_written_even_from_an_exact_result():
 def test_status_caveats_name_the_partner_and_months():
     assert missing_caveats(["dental/health_contacts/2026-05"]) == ["Dental service has not reported for May 2026."]
     assert missing_caveats(["aspirations/feedback/2026-05"]) == [
-        "Aspirations (drop-in and outreach charity) has not reported (women's feedback) for May 2026."]
-    assert "April and May 2026" in missing_caveats(["police/police_monthly/2026-04", "police/police_monthly/2026-05"])[0]
+        "Aspirations (drop-in and outreach charity) has not reported (women's feedback) for May 2026."
+    ]
+    assert (
+        "April and May 2026" in missing_caveats(["police/police_monthly/2026-04", "police/police_monthly/2026-05"])[0]
+    )
 
 
 def test_when_a_figure_applies_in_words():
     from datetime import date
+
     assert when_phrase("HSG-02", quarter(2026, 1)) == "at the end of June 2026"
     assert when_phrase("HLT-01", quarter(2026, 1)) == "in the twelve months to June 2026"
     assert year_to_date(Q2) == Period(date(2026, 4, 1), date(2026, 9, 30))

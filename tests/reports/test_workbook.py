@@ -74,10 +74,16 @@ def test_counts_are_whole_numbers_and_percentages_one_decimal(restricted_data):
 def test_breakdowns_carry_their_period_and_plain_labels(restricted_data):
     recs = _records(_book(restricted_data)["Breakdowns"])
     rhb = [r for r in recs if r["indicator"] == "RHB-03"]
-    assert {r["category"] for r in rhb} == {"Considering rehab", "Ready for rehab", "Referred to rehab",
-                                                "Admitted to rehab", "Not recorded"}
-    assert all(r["period"] == restricted_data.period.label() and r["start"].date() == restricted_data.period.start
-               for r in rhb)
+    assert {r["category"] for r in rhb} == {
+        "Considering rehab",
+        "Ready for rehab",
+        "Referred to rehab",
+        "Admitted to rehab",
+        "Not recorded",
+    }
+    assert all(
+        r["period"] == restricted_data.period.label() and r["start"].date() == restricted_data.period.start for r in rhb
+    )
     assert all(isinstance(r["value"], int) for r in rhb)
 
 

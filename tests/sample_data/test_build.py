@@ -128,9 +128,11 @@ def test_the_story_records_its_process_change_as_an_administrator_would(built):
     summary, engine = built
     start = summary.world.facts.dental_start
     assert [(c["changed_on"], c["reason"], c["applies_to"]) for c in spc.recorded_changes(engine)] == [
-        (start, "Dental service started at the drop-in", ["DEN-01", "DEN-02"])]
-    assert spc.process_changes("DEN-02", engine=engine) == [spc.ProcessChange(start, "Dental service started at "
-                                                                                     "the drop-in")]
+        (start, "Dental service started at the drop-in", ["DEN-01", "DEN-02"])
+    ]
+    assert spc.process_changes("DEN-02", engine=engine) == [
+        spc.ProcessChange(start, "Dental service started at the drop-in")
+    ]
     assert spc.process_changes("attendance", engine=engine) == []
     assert len(read_audit(engine, action="process_change_added")) == 1
 
@@ -145,8 +147,26 @@ def test_demo_accounts_are_created_when_the_users_module_offers_them(built):
 
 def test_build_command_prints_a_summary(tmp_path):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    res = subprocess.run([sys.executable, "-m", "sample_data", "build", "--db", url, "--out", str(tmp_path / "f"),
-                          "--women", "12", "--months", "3"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sample_data",
+            "build",
+            "--db",
+            url,
+            "--out",
+            str(tmp_path / "f"),
+            "--women",
+            "12",
+            "--months",
+            "3",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert res.returncode == 0, res.stdout + res.stderr
     assert re.search(r"Loaded \d+ sample files", res.stdout)
     assert "accepted" in res.stdout and "rejected" not in res.stdout

@@ -39,11 +39,13 @@ def by_name(files, name):
 
 def test_same_seed_gives_byte_identical_files(files):
     again = render_files(build_world())
-    assert [(f.name, hashlib.sha256(f.content).hexdigest()) for f in again] == \
-        [(f.name, hashlib.sha256(f.content).hexdigest()) for f in files]
+    assert [(f.name, hashlib.sha256(f.content).hexdigest()) for f in again] == [
+        (f.name, hashlib.sha256(f.content).hexdigest()) for f in files
+    ]
     other = render_files(build_world(seed=12345))
     assert {hashlib.sha256(f.content).hexdigest() for f in other}.isdisjoint(
-        hashlib.sha256(f.content).hexdigest() for f in files if f.rows and sum(f.rows.values()) > 2)
+        hashlib.sha256(f.content).hexdigest() for f in files if f.rows and sum(f.rows.values()) > 2
+    )
 
 
 def test_every_partner_sends_files_whose_names_carry_the_period(files):
@@ -120,9 +122,14 @@ def test_labels_messy_references_and_a_guidance_sheet(files):
     assert wb.sheetnames == ["Guidance", "Outreach", "Key-work review", "Supplies", "Feedback"]
     values = {c for row in wb["Key-work review"].iter_rows(min_row=2, values_only=True) for c in row}
     assert values & {"Rough sleeping", "Sofa surfing", "Hostel"}
-    refs = [r[1] for f in files if f.name.startswith("aspirations_attendance")
-            for r in openpyxl.load_workbook(io.BytesIO(f.content), read_only=True)["Register"]
-            .iter_rows(min_row=5, values_only=True)]
+    refs = [
+        r[1]
+        for f in files
+        if f.name.startswith("aspirations_attendance")
+        for r in openpyxl.load_workbook(io.BytesIO(f.content), read_only=True)["Register"].iter_rows(
+            min_row=5, values_only=True
+        )
+    ]
     assert any(re.fullmatch(r"p\d{1,3}", r) for r in refs)
     assert all(re.fullmatch(r"\s*[Pp]\d{1,4}\s*", r) for r in refs)
 
@@ -176,8 +183,13 @@ def test_tidy_files_keep_the_same_periods_and_rows(world, files):
 
 def test_write_command_writes_files_without_a_database(tmp_path):
     out = tmp_path / "files"
-    res = subprocess.run([sys.executable, "-m", "sample_data", "write", "--out", str(out), "--women", "20",
-                          "--months", "4"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [sys.executable, "-m", "sample_data", "write", "--out", str(out), "--women", "20", "--months", "4"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode == 0, res.stderr
     names = sorted(p.name for p in out.iterdir())
     # Four months ending with October 2026, the last month of every story.
@@ -187,8 +199,13 @@ def test_write_command_writes_files_without_a_database(tmp_path):
 
 
 def test_write_command_refuses_a_tiny_story_with_a_message(tmp_path):
-    res = subprocess.run([sys.executable, "-m", "sample_data", "write", "--out", str(tmp_path), "--women", "2"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [sys.executable, "-m", "sample_data", "write", "--out", str(tmp_path), "--women", "2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode == 2 and "at least 10 women" in res.stderr and "Traceback" not in res.stderr
 
 

@@ -45,13 +45,19 @@ def test_streamlit_config_file_holds_the_safe_settings():
 
 def test_effective_streamlit_options_as_streamlit_reads_them():
     """What Streamlit itself resolves from the project's files (catches a typo in a section or key name)."""
-    keys = ["server.enableXsrfProtection", "server.enableCORS", "server.maxUploadSize",
-            "client.showErrorDetails", "client.toolbarMode"]
-    code = ("import json; from streamlit import config; config.get_config_options(force_reparse=True); "
-            f"print(json.dumps({{k: config.get_option(k) for k in {keys!r}}}))")
+    keys = [
+        "server.enableXsrfProtection",
+        "server.enableCORS",
+        "server.maxUploadSize",
+        "client.showErrorDetails",
+        "client.toolbarMode",
+    ]
+    code = (
+        "import json; from streamlit import config; config.get_config_options(force_reparse=True); "
+        f"print(json.dumps({{k: config.get_option(k) for k in {keys!r}}}))"
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
-    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env,
-                         timeout=120)
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
     assert res.returncode == 0, res.stderr[-2000:]
     got = json.loads(res.stdout.strip().splitlines()[-1])
     assert got["server.enableXsrfProtection"] is True
@@ -63,8 +69,11 @@ def test_effective_streamlit_options_as_streamlit_reads_them():
 
 def test_no_launcher_overrides_the_safe_settings():
     """No tracked script, Makefile or doc starts Streamlit with the protections turned off."""
-    bad = re.compile(r"(enableXsrfProtection|enableCORS)[ =]+false|showErrorDetails[ =]+\"?(true|full|stacktrace)"
-                     r"|STREAMLIT_SERVER_ENABLE_(XSRF_PROTECTION|CORS)=(false|0)", re.IGNORECASE)
+    bad = re.compile(
+        r"(enableXsrfProtection|enableCORS)[ =]+false|showErrorDetails[ =]+\"?(true|full|stacktrace)"
+        r"|STREAMLIT_SERVER_ENABLE_(XSRF_PROTECTION|CORS)=(false|0)",
+        re.IGNORECASE,
+    )
     offenders = []
     for path in _tracked():
         if path.startswith("tests/") or not (ROOT / path).is_file():
@@ -127,8 +136,7 @@ def test_the_secret_in_use_here_is_not_in_any_tracked_file():
     if local.exists():
         data = tomllib.loads(local.read_text(encoding="utf-8"))
         values += [str(v) for k, v in data.items() if k in SECRET_KEYS]
-        values += [str(v) for sec in data.values() if isinstance(sec, dict)
-                   for k, v in sec.items() if k in SECRET_KEYS]
+        values += [str(v) for sec in data.values() if isinstance(sec, dict) for k, v in sec.items() if k in SECRET_KEYS]
     for value in values:
         if len(value) < 12 or "test" in value.lower():
             continue
@@ -155,8 +163,9 @@ def test_passwords_are_stored_as_argon2_hashes(engine):
     password = "correct horse battery staple"
     create_user(engine, username="ig.officer", password=password, role="admin")
     with engine.connect() as c:
-        stored = c.execute(sa.select(schema.users.c.password_hash)
-                           .where(schema.users.c.username == "ig.officer")).scalar_one()
+        stored = c.execute(
+            sa.select(schema.users.c.password_hash).where(schema.users.c.username == "ig.officer")
+        ).scalar_one()
     assert stored.startswith("$argon2id$")
     assert password not in stored
     assert verify(engine, username="ig.officer", password=password).ok
@@ -183,8 +192,10 @@ def test_the_app_listens_on_this_machine_only():
 
 
 def test_streamlit_reads_the_address_as_configured():
-    code = ("from streamlit import config; config.get_config_options(force_reparse=True); "
-            "print(config.get_option('server.address'))")
+    code = (
+        "from streamlit import config; config.get_config_options(force_reparse=True); "
+        "print(config.get_option('server.address'))"
+    )
     env = {k: v for k, v in os.environ.items() if k != "STREAMLIT_SERVER_ADDRESS"}
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
     assert res.stdout.strip().splitlines()[-1] == "127.0.0.1", res.stderr

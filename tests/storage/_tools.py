@@ -51,9 +51,15 @@ def store(engine: sa.Engine, *, sha: str, partner: str, period: str, rows: int, 
 
     frame = attendance_frame(period=period, rows=rows, seed=seed)
     return store_submission(
-        engine, sha256=sha, file_name=f"{partner}_{period}.xlsx", partner=partner, period=parse(period),
-        loaded_by="test", content=f"{partner}{period}{seed}".encode() * 100,
-        sheets=[SheetRows("Attendance", "attendance", frame)], warnings=[],
+        engine,
+        sha256=sha,
+        file_name=f"{partner}_{period}.xlsx",
+        partner=partner,
+        period=parse(period),
+        loaded_by="test",
+        content=f"{partner}{period}{seed}".encode() * 100,
+        sheets=[SheetRows("Attendance", "attendance", frame)],
+        warnings=[],
     )
 
 
@@ -76,9 +82,13 @@ def pause_hooks(stage: str) -> None:
     Listens on every engine, so it works inside code that makes its own engine (the loader's command line).
     """
     # Rows go in with INSERT (SQLite) or COPY (PostgreSQL).
-    markers = {"submission": ("INSERT INTO submissions",), "archive": ("INSERT INTO archived_files",),
-               "supersede": ("UPDATE r_",), "rows": ("INSERT INTO r_", "COPY r_"),
-               "commit": ("INSERT INTO submissions",)}
+    markers = {
+        "submission": ("INSERT INTO submissions",),
+        "archive": ("INSERT INTO archived_files",),
+        "supersede": ("UPDATE r_",),
+        "rows": ("INSERT INTO r_", "COPY r_"),
+        "commit": ("INSERT INTO submissions",),
+    }
     state = {"armed": False, "announced": False}
 
     def announce_and_maybe_sleep(name: str, sleep: bool) -> None:
@@ -116,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["ingest"]:
         # ingest --pause-at STAGE -- <arguments of python -m data_loaders ingest>
-        stage, rest = argv[2], argv[argv.index("--") + 1:]
+        stage, rest = argv[2], argv[argv.index("--") + 1 :]
         pause_hooks(stage)
         from data_loaders.cli import main as ingest_main
 
@@ -143,8 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         print("READY", flush=True)
         sys.stdin.readline()
     res = store(engine, sha=a.sha, partner=a.partner, period=a.period, rows=a.rows, seed=a.seed)
-    print(json.dumps({"status": res.status, "submission_id": res.submission_id, "replaced": res.replaced}),
-          flush=True)
+    print(json.dumps({"status": res.status, "submission_id": res.submission_id, "replaced": res.replaced}), flush=True)
     return 0
 
 

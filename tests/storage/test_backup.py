@@ -33,8 +33,9 @@ def _fill_process_changes(engine) -> None:
     from storage import process_changes
 
     by = ("ann", "admin")
-    process_changes.add_change(engine, changed_on=date(2025, 4, 1), reason="Dental service started",
-                               applies_to=["DEN-01", "DEN-02"], by=by)
+    process_changes.add_change(
+        engine, changed_on=date(2025, 4, 1), reason="Dental service started", applies_to=["DEN-01", "DEN-02"], by=by
+    )
     process_changes.add_change(engine, changed_on=date(2026, 1, 12), reason="Drop-in moved", applies_to=None, by=by)
 
 
@@ -46,14 +47,24 @@ def _fill_meeting_loop(engine) -> None:
     from storage import meetings
 
     by, q1 = ("chair", "chair"), parse("2026-27-Q1")
-    mid = meetings.create_meeting(engine, held_on=date(2026, 7, 20), period=q1, data_version=(3, 0),
-                                  data_as_of=datetime(2026, 7, 20, 9), by=by)
+    mid = meetings.create_meeting(
+        engine, held_on=date(2026, 7, 20), period=q1, data_version=(3, 0), data_as_of=datetime(2026, 7, 20, 9), by=by
+    )
     meetings.add_commentary(engine, indicator_id="ENG-01", period=q1, text="Why it fell", partner=None, by=by)
-    aid = meetings.raise_action(engine, meeting_id=mid, text="Ask why", indicator_ids=["ENG-01"],
-                                owner_partner="aspirations", owner_role=None, due_on=date(2026, 9, 1), by=by)
+    aid = meetings.raise_action(
+        engine,
+        meeting_id=mid,
+        text="Ask why",
+        indicator_ids=["ENG-01"],
+        owner_partner="aspirations",
+        owner_role=None,
+        due_on=date(2026, 9, 1),
+        by=by,
+    )
     meetings.update_action(engine, action_id=aid, status="done", note="Asked", noted_on=date(2026, 8, 1), by=by)
-    meetings.record_decision(engine, meeting_id=mid, decided_on=date(2026, 7, 20), text="Agreed",
-                             indicator_ids=[], by=by)
+    meetings.record_decision(
+        engine, meeting_id=mid, decided_on=date(2026, 7, 20), text="Agreed", indicator_ids=[], by=by
+    )
     meetings.store_signoff(engine, period=q1, data_version=(3, 0), figures={"exact": {}}, by=by)
 
 
@@ -140,7 +151,6 @@ def test_backup_and_restore_commands(request, engine, backend, tmp_path):
     res = subprocess.run([sys.executable, "-m", "storage", "restore", "--db", target, "--file", str(out)], **run)
     assert res.returncode == 0, res.stderr
     assert _without_restore_entry(snapshot(get_engine(target))) == original
-
 
 
 def test_restore_command_reports_a_missing_file_plainly(engine, capsys, tmp_path):

@@ -58,8 +58,9 @@ def test_a_database_at_0005_upgrades_to_0006_keeping_its_rows(request, tmp_path,
         with eng.connect() as c:
             assert c.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0006"
         assert len(read_audit(eng, action="login")) == 1
-        cid = process_changes.add_change(eng, changed_on=date(2026, 1, 12), reason="Drop-in moved",
-                                         applies_to=["attendance"], by=("ann", "admin"))
+        cid = process_changes.add_change(
+            eng, changed_on=date(2026, 1, 12), reason="Drop-in moved", applies_to=["attendance"], by=("ann", "admin")
+        )
         assert [c["id"] for c in process_changes.list_changes(eng)] == [cid]
         command.downgrade(alembic_config(url), "0005")
         assert "process_changes" not in sa.inspect(eng).get_table_names()
@@ -130,8 +131,13 @@ def test_downgrade_to_base_and_back_on_postgresql(pg_empty_url):
 def test_upgrade_command_on_postgresql_and_sqlite(pg_empty_url, tmp_path):
     sqlite_url = f"sqlite:///{tmp_path / 'cli.db'}"
     for url in (pg_empty_url, sqlite_url):
-        res = subprocess.run([sys.executable, "-m", "storage", "upgrade", "--db", url], cwd=ROOT,
-                             capture_output=True, text=True, timeout=120)
+        res = subprocess.run(
+            [sys.executable, "-m", "storage", "upgrade", "--db", url],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert res.returncode == 0, res.stderr
         assert "latest version" in res.stdout
         _check_migrated(url)
@@ -139,19 +145,30 @@ def test_upgrade_command_on_postgresql_and_sqlite(pg_empty_url, tmp_path):
 
 def test_upgrade_command_reads_the_environment(pg_empty_url):
     env = {"OUTCOMES_DATABASE_URL": pg_empty_url, "PATH": "/usr/bin:/bin"}
-    res = subprocess.run([sys.executable, "-m", "storage", "upgrade"], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=120)
+    res = subprocess.run(
+        [sys.executable, "-m", "storage", "upgrade"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert res.returncode == 0, res.stderr
     _check_migrated(pg_empty_url)
 
 
 @pytest.mark.parametrize("which", ["sqlite", "postgresql"])
 def test_several_processes_migrating_a_new_database_at_once_all_succeed(request, tmp_path, which):
-    url = (f"sqlite:///{tmp_path / 'race.db'}" if which == "sqlite" else request.getfixturevalue("pg_empty_url"))
-    code = ("import sys; from storage.db import ensure_schema; sys.stdin.readline(); "
-            f"ensure_schema({url!r}); print('done')")
-    procs = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    url = f"sqlite:///{tmp_path / 'race.db'}" if which == "sqlite" else request.getfixturevalue("pg_empty_url")
+    code = (
+        f"import sys; from storage.db import ensure_schema; sys.stdin.readline(); ensure_schema({url!r}); print('done')"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     for p in procs:  # imports done by now or soon; release them together
         p.stdin.write("go\n")
         p.stdin.flush()

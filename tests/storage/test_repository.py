@@ -11,15 +11,24 @@ from storage.repository import SheetRows, read_coverage, read_return, store_subm
 
 def _attendance(dates_ids):
     return pd.DataFrame(
-        {"session_date": [pd.Timestamp(d) for d, _ in dates_ids], "person_id": [p for _, p in dates_ids],
-         "services_used": [None] * len(dates_ids)}
+        {
+            "session_date": [pd.Timestamp(d) for d, _ in dates_ids],
+            "person_id": [p for _, p in dates_ids],
+            "services_used": [None] * len(dates_ids),
+        }
     )
 
 
 def _store(engine, sha, period, rows, partner="aspirations"):
     return store_submission(
-        engine, sha256=sha * 64, file_name=f"{sha}.csv", partner=partner, period=parse(period),
-        loaded_by="test", content=sha.encode(), sheets=[SheetRows("attendance", "attendance", _attendance(rows))],
+        engine,
+        sha256=sha * 64,
+        file_name=f"{sha}.csv",
+        partner=partner,
+        period=parse(period),
+        loaded_by="test",
+        content=sha.encode(),
+        sheets=[SheetRows("attendance", "attendance", _attendance(rows))],
         warnings=[],
     )
 
@@ -52,6 +61,7 @@ def test_other_partners_rows_are_not_replaced(engine):
 
 
 # --------------------------------------------------------------------------- audit log
+
 
 def _audit_rows(engine):
     import sqlalchemy as sa
@@ -104,12 +114,21 @@ def test_audit_log_is_append_only_in_the_database(engine):
 def test_blank_yes_no_and_count_cells_read_back_blank(engine):
     from tests.metrics import dataset
 
-    dataset.submit(engine, "aspirations", "2026-05", {
-        "outreach": (dataset.OUT, [("2026-05-02", "P0001", "street", None, True),
-                                   ("2026-05-03", None, "phone", False, None)]),
-        "feedback": (dataset.FB, [("2026-05-07", "P0002", 5, None, 3), ("2026-05-07", None, None, 4, None)])})
-    dataset.submit(engine, "aspirations", "2026-06", {
-        "outreach": (dataset.OUT, [("2026-06-02", "P0001", "street", True, False)])})
+    dataset.submit(
+        engine,
+        "aspirations",
+        "2026-05",
+        {
+            "outreach": (
+                dataset.OUT,
+                [("2026-05-02", "P0001", "street", None, True), ("2026-05-03", None, "phone", False, None)],
+            ),
+            "feedback": (dataset.FB, [("2026-05-07", "P0002", 5, None, 3), ("2026-05-07", None, None, 4, None)]),
+        },
+    )
+    dataset.submit(
+        engine, "aspirations", "2026-06", {"outreach": (dataset.OUT, [("2026-06-02", "P0001", "street", True, False)])}
+    )
     may = read_return(engine, "outreach", end=parse("2026-05").end).sort_values("contact_date")
     assert may["person_id"].fillna("blank").tolist() == ["P0001", "blank"]
     assert may["condoms_given"].tolist() == [None, False] and may["leaflet_given"].tolist() == [True, None]
@@ -130,9 +149,17 @@ def test_what_runs_after_storing_shares_the_files_transaction(engine):
         audit(conn, username="test", role=None, action="upload", detail={"id": result.submission_id})
 
     stored = store_submission(
-        engine, sha256="e" * 64, file_name="e.csv", partner="aspirations", period=parse("2026-04"), loaded_by="t",
-        content=b"e", sheets=[SheetRows("attendance", "attendance", _attendance([("2026-04-02", "P0001")]))],
-        warnings=[], then=then)
+        engine,
+        sha256="e" * 64,
+        file_name="e.csv",
+        partner="aspirations",
+        period=parse("2026-04"),
+        loaded_by="t",
+        content=b"e",
+        sheets=[SheetRows("attendance", "attendance", _attendance([("2026-04-02", "P0001")]))],
+        warnings=[],
+        then=then,
+    )
     assert seen == [("accepted", stored.submission_id)]
     assert len(read_audit(engine)) == 1
 
@@ -141,9 +168,17 @@ def test_what_runs_after_storing_shares_the_files_transaction(engine):
 
     with pytest.raises(RuntimeError):
         store_submission(
-            engine, sha256="f" * 64, file_name="f.csv", partner="aspirations", period=parse("2026-04"),
-            loaded_by="t", content=b"f", warnings=[], then=fails,
-            sheets=[SheetRows("attendance", "attendance", _attendance([("2026-04-03", "P0002")]))])
+            engine,
+            sha256="f" * 64,
+            file_name="f.csv",
+            partner="aspirations",
+            period=parse("2026-04"),
+            loaded_by="t",
+            content=b"f",
+            warnings=[],
+            then=fails,
+            sheets=[SheetRows("attendance", "attendance", _attendance([("2026-04-03", "P0002")]))],
+        )
     # Nothing of the second file stayed: its rows did not replace the first file's.
     assert read_return(engine, "attendance")["person_id"].tolist() == ["P0001"]
     assert len(read_audit(engine)) == 1
@@ -154,7 +189,13 @@ def test_a_refused_file_whose_name_holds_personal_data_is_logged_by_fingerprint(
 
     from storage import repository as repo
 
-    repo.log_refusal(engine, sha256="cd" * 32, file_name="Jane jane.doe@example.com.xlsx", partner="aspirations",
-                     loaded_by="t", reasons=[])
+    repo.log_refusal(
+        engine,
+        sha256="cd" * 32,
+        file_name="Jane jane.doe@example.com.xlsx",
+        partner="aspirations",
+        loaded_by="t",
+        reasons=[],
+    )
     with engine.connect() as c:
         assert c.execute(sa.text("SELECT file_name FROM refusals")).scalars().all() == ["file-cdcdcdcdcdcd.xlsx"]

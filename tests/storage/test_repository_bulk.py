@@ -65,12 +65,18 @@ def _frame(return_name: str, n: int, *, loader_dtypes: bool) -> pd.DataFrame:
         elif c.kind in ("count", "scale"):
             lo, hi = c.scale if c.kind == "scale" else (c.minimum, 40_000)
             v = rng.integers(lo, hi + 1, n)
-            s = pd.Series(pd.array(v, dtype="Int64")).mask(missing) if loader_dtypes else \
-                pd.Series([None if m else int(x) for x, m in zip(v, missing, strict=True)])  # float64, NaN
+            s = (
+                pd.Series(pd.array(v, dtype="Int64")).mask(missing)
+                if loader_dtypes
+                else pd.Series([None if m else int(x) for x, m in zip(v, missing, strict=True)])
+            )  # float64, NaN
         elif c.kind == "yesno":
             v = rng.random(n) < 0.5
-            s = pd.Series(pd.array(v, dtype="boolean")).mask(missing) if loader_dtypes else \
-                pd.Series([None if m else bool(x) for x, m in zip(v, missing, strict=True)], dtype=object)
+            s = (
+                pd.Series(pd.array(v, dtype="boolean")).mask(missing)
+                if loader_dtypes
+                else pd.Series([None if m else bool(x) for x, m in zip(v, missing, strict=True)], dtype=object)
+            )
         else:
             if c.kind == "reference":
                 v = [f"P{x:04d}" for x in rng.integers(1, 10_000, n)]
@@ -91,9 +97,17 @@ def _frame(return_name: str, n: int, *, loader_dtypes: bool) -> pd.DataFrame:
 
 def _store(engine, return_name, frame, *, partner, sha, sheets=None, loaded_at=None):
     return store_submission(
-        engine, sha256=sha_for(sha), file_name=f"{sha}.xlsx", partner=partner, period=parse(PERIOD),
-        loaded_by="test", content=sha.encode(), warnings=[], loaded_at=loaded_at,
-        sheets=sheets or [SheetRows(return_name, return_name, frame)])
+        engine,
+        sha256=sha_for(sha),
+        file_name=f"{sha}.xlsx",
+        partner=partner,
+        period=parse(PERIOD),
+        loaded_by="test",
+        content=sha.encode(),
+        warnings=[],
+        loaded_at=loaded_at,
+        sheets=sheets or [SheetRows(return_name, return_name, frame)],
+    )
 
 
 def _raw_rows(engine, return_name: str, partner: str) -> list[tuple]:
@@ -106,8 +120,9 @@ def _raw_rows(engine, return_name: str, partner: str) -> list[tuple]:
         rows = c.execute(sa.text(sql), {"p": partner}).all()
         if engine.dialect.name == "sqlite":
             typeof = ", ".join(f"typeof({q(n)})" for n in names)
-            storage = c.execute(sa.text(f"SELECT {typeof} FROM {t.name} WHERE partner = :p ORDER BY row_id"),
-                                {"p": partner}).all()
+            storage = c.execute(
+                sa.text(f"SELECT {typeof} FROM {t.name} WHERE partner = :p ORDER BY row_id"), {"p": partner}
+            ).all()
         else:
             storage = [()] * len(rows)
     # True == 1 in Python: compare types too.
@@ -129,8 +144,9 @@ def test_bulk_writes_store_what_sqlalchemys_insert_stores(engine, monkeypatch, r
     assert len(new) == len(frame)
     assert new == old
     # read_return has no order (PostgreSQL may walk an index): compare both sorted alike.
-    got, want = (_sorted(read_return(engine, return_name, partners=[p]).drop(columns="partner"))
-                 for p in ("new", "old"))
+    got, want = (
+        _sorted(read_return(engine, return_name, partners=[p]).drop(columns="partner")) for p in ("new", "old")
+    )
     pd.testing.assert_frame_equal(got, want)
 
 
@@ -158,6 +174,7 @@ def test_every_column_kind_round_trips_exactly(engine, return_name):
     back = read_return(engine, return_name)
     spec = RETURNS[return_name]
     assert list(back.columns) == ["partner", *spec.column_names]
+
     # read_return has no order: compare the rows as sorted lists.
     def rows(df):
         return sorted(zip(*([_plain(v) for v in df[c]] for c in spec.column_names), strict=True), key=repr)
@@ -170,8 +187,15 @@ def test_every_column_kind_round_trips_exactly(engine, return_name):
 
 
 def test_dates_are_stored_as_before_and_months_as_their_first_day(engine):
-    frame = pd.DataFrame({"month": [date(2026, 4, 1)], "violence_reports": [3], "arrests_soliciting": [0],
-                          "support_referrals": [7], "kerb_crawling_actions": [None]})
+    frame = pd.DataFrame(
+        {
+            "month": [date(2026, 4, 1)],
+            "violence_reports": [3],
+            "arrests_soliciting": [0],
+            "support_referrals": [7],
+            "kerb_crawling_actions": [None],
+        }
+    )
     _store(engine, "police_monthly", frame, partner="police", sha="p")
     [(row, _types, storage)] = _raw_rows(engine, "police_monthly", "police")
     if engine.dialect.name == "sqlite":
@@ -184,18 +208,29 @@ def test_dates_are_stored_as_before_and_months_as_their_first_day(engine):
 
 def test_two_sheets_of_one_return_are_both_stored(engine):
     a, b = _frame("attendance", 30, loader_dtypes=True), _frame("attendance", 20, loader_dtypes=False)
-    _store(engine, "attendance", None, partner="aspirations", sha="first",
-           sheets=[SheetRows("Attendance", "attendance", a.iloc[:5])])
-    res = _store(engine, "attendance", None, partner="aspirations", sha="two sheets",
-                 sheets=[SheetRows("Week 1", "attendance", a), SheetRows("Week 2", "attendance", b)])
+    _store(
+        engine,
+        "attendance",
+        None,
+        partner="aspirations",
+        sha="first",
+        sheets=[SheetRows("Attendance", "attendance", a.iloc[:5])],
+    )
+    res = _store(
+        engine,
+        "attendance",
+        None,
+        partner="aspirations",
+        sha="two sheets",
+        sheets=[SheetRows("Week 1", "attendance", a), SheetRows("Week 2", "attendance", b)],
+    )
     assert res.replaced == {"attendance": 5}
     assert len(read_return(engine, "attendance")) == 50
 
 
 @pytest.mark.parametrize("failure", ["null in a required column", "count that is not whole"])
 def test_a_failure_part_way_through_the_rows_changes_nothing(engine, failure):
-    _store(engine, "police_monthly", _frame("police_monthly", 50, loader_dtypes=True), partner="police",
-           sha="first")
+    _store(engine, "police_monthly", _frame("police_monthly", 50, loader_dtypes=True), partner="police", sha="first")
     before = snapshot(engine)
     bad = _frame("police_monthly", 4000, loader_dtypes=False)
     if failure == "null in a required column":
@@ -209,15 +244,21 @@ def test_a_failure_part_way_through_the_rows_changes_nothing(engine, failure):
         _store(engine, "police_monthly", bad, partner="police", sha="bad")
     assert snapshot(engine) == before
     # The connection went back to the pool clean: the next load works.
-    res = _store(engine, "police_monthly", _frame("police_monthly", 10, loader_dtypes=True), partner="police",
-                 sha="good")
+    res = _store(
+        engine, "police_monthly", _frame("police_monthly", 10, loader_dtypes=True), partner="police", sha="good"
+    )
     assert res.replaced == {"police_monthly": 50}
 
 
 def test_a_count_too_big_for_its_column_is_never_wrapped_around(engine, backend):
     # Binary COPY would silently store 2**31 as -2**31; an INSERT refused it. SQLite has no limit.
-    big = pd.DataFrame({"course_date": [pd.Timestamp("2026-04-02")], "agency": ["police"],
-                        "staff_trained": pd.array([2**31], dtype="Int64")})
+    big = pd.DataFrame(
+        {
+            "course_date": [pd.Timestamp("2026-04-02")],
+            "agency": ["police"],
+            "staff_trained": pd.array([2**31], dtype="Int64"),
+        }
+    )
     if backend == "postgresql":
         before = snapshot(engine)
         with pytest.raises(sa.exc.DataError, match="out of range"):

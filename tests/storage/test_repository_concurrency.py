@@ -21,11 +21,30 @@ def _start_together(db_url: str, jobs: list[dict]) -> list[dict]:
     """Run one storing process per job, release them all at once, return each one's JSON result."""
     procs = []
     for j in jobs:
-        cmd = [sys.executable, "-m", "tests.storage._tools", "store", "--db", db_url, "--sha", j["sha"],
-               "--partner", j["partner"], "--period", j["period"], "--rows", str(j["rows"]),
-               "--seed", str(j["seed"]), "--wait"]
-        procs.append(subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True))
+        cmd = [
+            sys.executable,
+            "-m",
+            "tests.storage._tools",
+            "store",
+            "--db",
+            db_url,
+            "--sha",
+            j["sha"],
+            "--partner",
+            j["partner"],
+            "--period",
+            j["period"],
+            "--rows",
+            str(j["rows"]),
+            "--seed",
+            str(j["seed"]),
+            "--wait",
+        ]
+        procs.append(
+            subprocess.Popen(
+                cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+        )
     try:
         for p in procs:
             assert p.stdout.readline().strip() == "READY", p.stderr.read()
@@ -63,7 +82,8 @@ def test_partners_uploading_at_once_lose_nothing(engine, db_url):
         sent = attendance_frame(period=j["period"], rows=j["rows"], seed=j["seed"])
         got = held[held.partner == j["partner"]]
         assert sorted(zip(got.session_date, got.person_id, strict=True)) == sorted(
-            zip(sent.session_date, sent.person_id, strict=True))
+            zip(sent.session_date, sent.person_id, strict=True)
+        )
     assert _count(engine, schema.submissions) == 4
     assert _count(engine, schema.archived_files) == 4
 
@@ -81,8 +101,10 @@ def test_same_file_sent_twice_at_the_same_instant_loads_once(engine, db_url):
 
 
 def test_two_corrections_for_the_same_period_at_once_leave_exactly_one_current(engine, db_url):
-    jobs = [dict(sha=sha_for(f"correction {i}"), partner="aspirations", period="2026-05", rows=ROWS + 100 * i,
-                 seed=10 + i) for i in range(3)]
+    jobs = [
+        dict(sha=sha_for(f"correction {i}"), partner="aspirations", period="2026-05", rows=ROWS + 100 * i, seed=10 + i)
+        for i in range(3)
+    ]
     results = _start_together(db_url, jobs)
 
     assert [r["status"] for r in results] == ["accepted"] * 3

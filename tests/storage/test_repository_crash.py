@@ -18,9 +18,26 @@ BIG = 10_000
 
 
 def _kill_at(db_url: str, stage: str, *, extra_delay: float = 0.0) -> None:
-    cmd = [sys.executable, "-m", "tests.storage._tools", "store", "--db", db_url, "--sha", sha_for("killed"),
-           "--partner", "aspirations", "--period", "2026-04", "--rows", str(BIG), "--seed", "99",
-           "--pause-at", stage]
+    cmd = [
+        sys.executable,
+        "-m",
+        "tests.storage._tools",
+        "store",
+        "--db",
+        db_url,
+        "--sha",
+        sha_for("killed"),
+        "--partner",
+        "aspirations",
+        "--period",
+        "2026-04",
+        "--rows",
+        str(BIG),
+        "--seed",
+        "99",
+        "--pause-at",
+        stage,
+    ]
     p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = p.stdout.readline().strip()

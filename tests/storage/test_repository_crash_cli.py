@@ -32,8 +32,22 @@ def test_loader_command_killed_part_way_changes_nothing(engine, db_url, tmp_path
     engine.dispose()
     big = tmp_path / "attendance_2026-04.csv"
     _csv(big, ROWS)
-    cmd = [sys.executable, "-m", "tests.storage._tools", "ingest", "--pause-at", stage, "--",
-           str(big), "--partner", "aspirations", "--period", "2026-04", "--db", db_url]
+    cmd = [
+        sys.executable,
+        "-m",
+        "tests.storage._tools",
+        "ingest",
+        "--pause-at",
+        stage,
+        "--",
+        str(big),
+        "--partner",
+        "aspirations",
+        "--period",
+        "2026-04",
+        "--db",
+        db_url,
+    ]
     p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = p.stdout.readline().strip()
@@ -47,9 +61,26 @@ def test_loader_command_killed_part_way_changes_nothing(engine, db_url, tmp_path
 
     assert snapshot(engine) == before
     # Loaded again without interruption, the file goes in whole.
-    res = subprocess.run([sys.executable, "-m", "data_loaders", "ingest", str(big), "--partner", "aspirations",
-                          "--period", "2026-04", "--db", db_url, "--json"], cwd=ROOT, capture_output=True, text=True,
-                         timeout=300)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "data_loaders",
+            "ingest",
+            str(big),
+            "--partner",
+            "aspirations",
+            "--period",
+            "2026-04",
+            "--db",
+            db_url,
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode == 0, res.stdout[-1000:] + res.stderr[-1000:]
     assert json.loads(res.stdout.strip().splitlines()[-1])["status"] == "accepted"
     assert len(read_return(engine, "attendance", partners=["aspirations"], start=date(2026, 4, 1))) == ROWS

@@ -39,8 +39,7 @@ def test_only_the_columns_asked_for_as_the_data_stood(engine):
     assert list(now.columns) == ["person_id", "session_date"]
     before = read_return(engine, "attendance", columns=["person_id"], as_of=dataset.CORRECTED - timedelta(seconds=1))
     assert len(before) != len(now)
-    assert read_return(engine, "attendance", columns=["person_id"],
-                       as_of=dataset.LOADED.replace(hour=9)).empty
+    assert read_return(engine, "attendance", columns=["person_id"], as_of=dataset.LOADED.replace(hour=9)).empty
 
 
 def test_a_return_with_no_rows(engine):
@@ -50,15 +49,29 @@ def test_a_return_with_no_rows(engine):
 
 def test_values_holding_the_join_marks_read_back_whole(engine):
     """On SQLite the columns are joined into one text: values holding the marks must still come back whole."""
-    frame = pd.DataFrame({
-        "session_date": [pd.Timestamp("2026-04-02"), pd.Timestamp("2026-04-02"), pd.Timestamp("2026-04-09"),
-                         pd.Timestamp("2026-04-09")],
-        "person_id": ["P0001", "P0002", "P0003", "P0004"],
-        "services_used": ["food\x1fdental", "\x1e", None, "food"],
-    })
-    store_submission(engine, sha256="f" * 64, file_name="x.csv", partner="aspirations", period=parse("2026-04"),
-                     loaded_by="test", content=b"x", sheets=[SheetRows("attendance", "attendance", frame)],
-                     warnings=[])
+    frame = pd.DataFrame(
+        {
+            "session_date": [
+                pd.Timestamp("2026-04-02"),
+                pd.Timestamp("2026-04-02"),
+                pd.Timestamp("2026-04-09"),
+                pd.Timestamp("2026-04-09"),
+            ],
+            "person_id": ["P0001", "P0002", "P0003", "P0004"],
+            "services_used": ["food\x1fdental", "\x1e", None, "food"],
+        }
+    )
+    store_submission(
+        engine,
+        sha256="f" * 64,
+        file_name="x.csv",
+        partner="aspirations",
+        period=parse("2026-04"),
+        loaded_by="test",
+        content=b"x",
+        sheets=[SheetRows("attendance", "attendance", frame)],
+        warnings=[],
+    )
     got = read_return(engine, "attendance").sort_values("person_id")
     assert got["services_used"].fillna("blank").tolist() == ["food\x1fdental", "\x1e", "blank", "food"]
 

@@ -27,13 +27,21 @@ def _load_history(engine):
 
     def load(label, period, rows, at):
         return store_submission(
-            engine, sha256=sha_for(label), file_name=f"{label}.xlsx", partner="aspirations", period=parse(period),
-            loaded_by="test", content=label.encode(), loaded_at=at, warnings=[],
-            sheets=[SheetRows("Attendance", "attendance", attendance_frame(period=period, rows=rows, seed=len(label)))])
+            engine,
+            sha256=sha_for(label),
+            file_name=f"{label}.xlsx",
+            partner="aspirations",
+            period=parse(period),
+            loaded_by="test",
+            content=label.encode(),
+            loaded_at=at,
+            warnings=[],
+            sheets=[SheetRows("Attendance", "attendance", attendance_frame(period=period, rows=rows, seed=len(label)))],
+        )
 
-    a = load("2018 first", "2018-04", 40, OLD)                        # superseded in 2018: old history
+    a = load("2018 first", "2018-04", 40, OLD)  # superseded in 2018: old history
     b = load("2018 correction", "2018-04", 30, OLD + timedelta(days=1))  # still current
-    c = load("2026 first", "2026-04", 20, NOW - timedelta(days=30))   # superseded recently: kept
+    c = load("2026 first", "2026-04", 20, NOW - timedelta(days=30))  # superseded recently: kept
     d = load("2026 correction", "2026-04", 10, NOW - timedelta(days=1))
     return a, b, c, d
 
@@ -78,7 +86,8 @@ def test_dry_run_and_a_second_run_change_nothing(engine):
     assert again.total == 0
     second = snapshot(engine)
     assert {k: v for k, v in second.items() if k != "audit_log"} == {
-        k: v for k, v in after_first.items() if k != "audit_log"}
+        k: v for k, v in after_first.items() if k != "audit_log"
+    }
     assert len(second["audit_log"]) == len(after_first["audit_log"]) + 1  # the run itself is logged
 
 
@@ -98,8 +107,13 @@ def test_a_retention_period_under_one_day_is_refused(engine):
 def test_retention_command(engine, db_url):
     _load_history(engine)
     # Days counted back from today: the 2018 history is older than 2 years, the 2026 loads are not.
-    res = subprocess.run([sys.executable, "-m", "storage", "retention", "--days", "730", "--db", db_url],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        [sys.executable, "-m", "storage", "retention", "--days", "730", "--db", db_url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 0, res.stderr
     assert "deleted 2 archived files, 40 replaced attendance rows" in res.stdout
     assert read_audit(engine, action="retention_run").detail.iloc[0]["rows_deleted"] == 42

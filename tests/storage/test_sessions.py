@@ -37,8 +37,7 @@ def test_idle_and_age_end_a_session(engine):
     s = sessions.get(engine, sid)
     assert s.last_seen == now + timedelta(minutes=20)
     assert sessions.why_over(s, now=now + timedelta(minutes=49), idle=IDLE, longest=LONGEST) is None
-    assert sessions.why_over(s, now=now + timedelta(hours=9), idle=timedelta(hours=10),
-                             longest=LONGEST) == "expired"
+    assert sessions.why_over(s, now=now + timedelta(hours=9), idle=timedelta(hours=10), longest=LONGEST) == "expired"
 
 
 @pytest.mark.parametrize("change", ["logout", "password_reset", "role_changed", "user_disabled"])

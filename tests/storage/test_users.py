@@ -55,8 +55,12 @@ def test_five_failures_from_one_source_pause_that_source_with_a_back_off(engine)
     r = users.verify(engine, username="sam", password="wrong 5", source="10.0.0.9", now=now)
     assert r.reason == "locked" and r.locked_until == now + timedelta(minutes=1)
     # Even the right password is refused from that source while paused...
-    assert users.verify(engine, username="sam", password=PASSWORD, source="10.0.0.9",
-                        now=now + timedelta(seconds=50)).reason == "locked"
+    assert (
+        users.verify(
+            engine, username="sam", password=PASSWORD, source="10.0.0.9", now=now + timedelta(seconds=50)
+        ).reason
+        == "locked"
+    )
     # ...but the person at their own desk is not locked out by someone else's guesses.
     assert users.verify(engine, username="SAM", password=PASSWORD, source="10.0.0.7", now=now).ok
     # The pause doubles with each further failure, up to 15 minutes.
@@ -64,7 +68,9 @@ def test_five_failures_from_one_source_pause_that_source_with_a_back_off(engine)
     r = users.verify(engine, username="sam", password="wrong 6", source="10.0.0.9", now=later)
     assert r.reason == "locked" and r.locked_until == later + timedelta(minutes=2)
     assert [users.lock_for(n) for n in (4, 5, 6, 7, 8, 9, 10)] == [
-        None, *(timedelta(minutes=m) for m in (1, 2, 4, 8, 15, 15))]
+        None,
+        *(timedelta(minutes=m) for m in (1, 2, 4, 8, 15, 15)),
+    ]
     after = users.verify(engine, username="sam", password=PASSWORD, source="10.0.0.9", now=later + timedelta(minutes=3))
     assert after.ok
     log = _audit(engine)
@@ -78,10 +84,16 @@ def test_unknown_switched_off_and_real_accounts_get_the_same_answer_and_pause(en
     users.create_user(engine, username="off", password=PASSWORD, role="chair")
     users.disable_user(engine, username="off")
     now = utcnow()
-    for name, password in (("real", "wrong password"), ("nobody", "wrong password"), ("off", "wrong password"),
-                           ("off", PASSWORD)):
-        answers = [users.verify(engine, username=name, password=password, source=f"src-{name}-{password}",
-                                now=now) for _ in range(5)]
+    for name, password in (
+        ("real", "wrong password"),
+        ("nobody", "wrong password"),
+        ("off", "wrong password"),
+        ("off", PASSWORD),
+    ):
+        answers = [
+            users.verify(engine, username=name, password=password, source=f"src-{name}-{password}", now=now)
+            for _ in range(5)
+        ]
         assert [a.reason for a in answers] == ["refused"] * 4 + ["locked"], name
         assert answers[-1].locked_until == now + timedelta(minutes=1)
         assert all(a.user is None for a in answers)
@@ -177,25 +189,32 @@ ISSUER = "https://login.example/tenant/v2.0"
 def test_a_provider_sign_in_is_matched_on_its_subject_never_on_an_unverified_email(engine):
     users.create_user(engine, username="chair@southend.gov.uk", password=PASSWORD, role="chair")
     # An unverified address, even the chair's, is refused, and links nothing.
-    got = users.provider_account(engine, issuer=ISSUER, subject="someone-else", email="chair@southend.gov.uk",
-                                 email_verified=False)
+    got = users.provider_account(
+        engine, issuer=ISSUER, subject="someone-else", email="chair@southend.gov.uk", email_verified=False
+    )
     assert got == (None, "unverified")
     # No email_verified claim at all (Entra): not linked yet, so unknown.
-    assert users.provider_account(engine, issuer=ISSUER, subject="entra-oid", email="CHAIR@southend.gov.uk",
-                                  email_verified=None) == (None, "unknown")
+    assert users.provider_account(
+        engine, issuer=ISSUER, subject="entra-oid", email="CHAIR@southend.gov.uk", email_verified=None
+    ) == (None, "unknown")
     # A verified address links the account at its first sign-in...
-    user, why = users.provider_account(engine, issuer=ISSUER, subject="chair-sub", email="Chair@Southend.gov.uk",
-                                       email_verified=True)
+    user, why = users.provider_account(
+        engine, issuer=ISSUER, subject="chair-sub", email="Chair@Southend.gov.uk", email_verified=True
+    )
     assert why == "ok" and user.username == "chair@southend.gov.uk"
     # ...and from then on only that subject opens it: another verified subject with the same address does not.
-    assert users.provider_account(engine, issuer=ISSUER, subject="other-sub", email="chair@southend.gov.uk",
-                                  email_verified=True) == (None, "unknown")
-    assert users.provider_account(engine, issuer=ISSUER, subject="chair-sub", email=None,
-                                  email_verified=None)[1] == "ok"
-    assert users.provider_account(engine, issuer="https://elsewhere", subject="chair-sub", email=None,
-                                  email_verified=None) == (None, "unknown")
-    assert users.provider_account(engine, issuer=ISSUER, subject=None, email="chair@southend.gov.uk",
-                                  email_verified=True) == (None, "no_identifier")
+    assert users.provider_account(
+        engine, issuer=ISSUER, subject="other-sub", email="chair@southend.gov.uk", email_verified=True
+    ) == (None, "unknown")
+    assert (
+        users.provider_account(engine, issuer=ISSUER, subject="chair-sub", email=None, email_verified=None)[1] == "ok"
+    )
+    assert users.provider_account(
+        engine, issuer="https://elsewhere", subject="chair-sub", email=None, email_verified=None
+    ) == (None, "unknown")
+    assert users.provider_account(
+        engine, issuer=ISSUER, subject=None, email="chair@southend.gov.uk", email_verified=True
+    ) == (None, "no_identifier")
     users.disable_user(engine, username="chair@southend.gov.uk")
     user, why = users.provider_account(engine, issuer=ISSUER, subject="chair-sub", email=None, email_verified=None)
     assert why == "disabled" and user.username == "chair@southend.gov.uk" and not user.active
@@ -210,10 +229,14 @@ def test_an_administrator_links_an_entra_account_by_its_object_id(engine):
     user, why = users.provider_account(engine, issuer=ISSUER, subject="8f3c-oid", email=None, email_verified=None)
     assert why == "ok" and user.username == "pat@southend.gov.uk"
     assert users.list_users(engine).set_index("username")["linked"].to_dict() == {
-        "pat@southend.gov.uk": True, "sam@southend.gov.uk": False}
+        "pat@southend.gov.uk": True,
+        "sam@southend.gov.uk": False,
+    }
     users.unlink_identity(engine, username="pat@southend.gov.uk", by="admin")
-    assert users.provider_account(engine, issuer=ISSUER, subject="8f3c-oid", email=None,
-                                  email_verified=None) == (None, "unknown")
+    assert users.provider_account(engine, issuer=ISSUER, subject="8f3c-oid", email=None, email_verified=None) == (
+        None,
+        "unknown",
+    )
     log = _audit(engine)
     assert {"account_linked", "account_unlinked"} <= set(log["action"])
 

@@ -11,8 +11,9 @@ from ui import accounts
 
 def test_add_list_disable_reset(db_url, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("a long password 1\n"))
-    assert accounts.main(["add", "pat@southend.gov.uk", "--role", "commissioner", "--password-stdin",
-                          "--db", db_url]) == 0
+    assert (
+        accounts.main(["add", "pat@southend.gov.uk", "--role", "commissioner", "--password-stdin", "--db", db_url]) == 0
+    )
     engine = ensure_schema(db_url)
     assert users.verify(engine, username="pat@southend.gov.uk", password="a long password 1").ok
     assert accounts.main(["list", "--db", db_url]) == 0
@@ -41,14 +42,16 @@ def test_demo_accounts(db_url, capsys):
 
 def test_link_and_unlink_an_organisation_account(db_url, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("a long password 1\n"))
-    assert accounts.main(["add", "pat@southend.gov.uk", "--role", "commissioner", "--password-stdin",
-                          "--db", db_url]) == 0
+    assert (
+        accounts.main(["add", "pat@southend.gov.uk", "--role", "commissioner", "--password-stdin", "--db", db_url]) == 0
+    )
     assert accounts.main(["link", "pat@southend.gov.uk", "--subject", "8f3c-oid", "--db", db_url]) == 0
     assert accounts.main(["list", "--db", db_url]) == 0
     assert "linked" in capsys.readouterr().out
     engine = ensure_schema(db_url)
-    user, why = users.provider_account(engine, issuer="https://idp", subject="8f3c-oid", email=None,
-                                       email_verified=None)
+    user, why = users.provider_account(
+        engine, issuer="https://idp", subject="8f3c-oid", email=None, email_verified=None
+    )
     assert why == "ok" and user.username == "pat@southend.gov.uk"
     assert accounts.main(["unlink", "pat@southend.gov.uk", "--db", db_url]) == 0
     assert accounts.main(["link", "nobody", "--subject", "x", "--db", db_url]) == 1

@@ -43,8 +43,9 @@ def test_spc_caption_names_each_process_change():
     from metrics.spc import ProcessChange, xmr
     from ui.components import spc_caption
 
-    values = pd.Series([10, 12, 11, 13, 12, 11, 20, 21, 22, 19, 20, 21],
-                       index=pd.date_range("2025-01-01", periods=12, freq="MS"))
+    values = pd.Series(
+        [10, 12, 11, 13, 12, 11, 20, 21, 22, 19, 20, 21], index=pd.date_range("2025-01-01", periods=12, freq="MS")
+    )
     r = xmr(values=values, polarity="up", changes=[ProcessChange(date(2025, 7, 1), "Drop-in moved")])
     text = spc_caption(r)
     assert f"Mean {r.mean:.1f}" in text and "Drop-in moved" in text and "01/07/2025" in text
@@ -55,9 +56,17 @@ def test_trend_markers_of_a_page_trend():
     from ui.components import trend_markers_of
 
     assert trend_markers_of(pd.DataFrame(columns=["id"]), freq="month").empty
-    t = pd.DataFrame({"id": "ENG-01", "period_start": pd.date_range("2026-01-01", periods=5, freq="MS"),
-                      "numerator": [40, 52, 61, 75, 90], "denominator": np.nan, "value": [40, 52, 61, 75, 90],
-                      "suppressed": False, "status": "complete"})
+    t = pd.DataFrame(
+        {
+            "id": "ENG-01",
+            "period_start": pd.date_range("2026-01-01", periods=5, freq="MS"),
+            "numerator": [40, 52, 61, 75, 90],
+            "denominator": np.nan,
+            "value": [40, 52, 61, 75, 90],
+            "suppressed": False,
+            "status": "complete",
+        }
+    )
     got = trend_markers_of(t, freq="month")
     assert got["marker"].tolist() == ["increasing_better"]
     t.loc[2, ["value", "numerator"]] = np.nan

@@ -40,8 +40,9 @@ def test_refused_without_secret_on_real_data(monkeypatch, tmp_path):
 def test_streamlit_secrets_fill_settings_but_environment_wins(monkeypatch):
     monkeypatch.setattr(config.settings, "_overlay", {})
     monkeypatch.setenv("OUTCOMES_SESSION_HOURS", "3")
-    config.overlay_streamlit_secrets({"OUTCOMES_SESSION_HOURS": "12", "OUTCOMES_SAMPLE": "1", "auth": {"x": 1},
-                                      "OTHER": "y"})
+    config.overlay_streamlit_secrets(
+        {"OUTCOMES_SESSION_HOURS": "12", "OUTCOMES_SAMPLE": "1", "auth": {"x": 1}, "OTHER": "y"}
+    )
     assert config.session_hours() == 3
     monkeypatch.delenv("OUTCOMES_SAMPLE", raising=False)
     assert config.is_sample()

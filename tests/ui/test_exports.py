@@ -21,8 +21,14 @@ def test_submission_history_csv_neutralises_file_names_and_users(engine, db_url,
     monkeypatch.setenv("OUTCOMES_DATABASE_URL", db_url)  # the pages' cached reads use the configured database
     get_engine.cache_clear()
     name = f"{RISKY}_2026-04.xlsx"
-    rep = ingest_file(engine=engine, content=good_xlsx("attendance"), file_name=name, partner="aspirations",
-                      loaded_by="@lead", today=TODAY)
+    rep = ingest_file(
+        engine=engine,
+        content=good_xlsx("attendance"),
+        file_name=name,
+        partner="aspirations",
+        loaded_by="@lead",
+        today=TODAY,
+    )
     assert rep.status == "accepted", rep.errors
     ctx = PageContext(user=User("author", "author", None, True), engine=engine, period=None, public=True)
     history = returns.submission_history(ctx, partner=None)

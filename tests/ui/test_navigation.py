@@ -24,8 +24,9 @@ def test_partner_never_sees_an_indicator_page():
 
 def test_commissioner_cannot_upload_and_only_admin_administers():
     assert not permissions.may_open("commissioner", "upload")
-    assert [r for r in ("chair", "commissioner", "author", "partner", "admin") if permissions.may_open(r, "admin")] \
-        == ["admin"]
+    assert [r for r in ("chair", "commissioner", "author", "partner", "admin") if permissions.may_open(r, "admin")] == [
+        "admin"
+    ]
     assert navigation.default_page("chair").key == "overview"
     assert not permissions.may_open(None, "overview")
     assert not any(permissions.may_open("admin", p.key) for p in navigation.PAGES if p.section == "Outcomes")

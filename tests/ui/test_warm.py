@@ -35,6 +35,7 @@ def fresh(warm_db, monkeypatch):
 def _no_computing(monkeypatch) -> None:
     def refuse(**_kw):
         raise AssertionError("computed again: the warm-up did not fill the cache")
+
     monkeypatch.setattr(metrics, "overview", refuse)
     monkeypatch.setattr(metrics, "trend_markers", refuse)
 
@@ -61,8 +62,9 @@ def test_keep_warm_warms_again_after_new_data(fresh, monkeypatch, caplog):
     try:
         first = repository.data_version(eng)
         _wait_for(caplog, f"warmed for data version {first}")
-        repository.log_refusal(eng, sha256="0" * 64, file_name="x.csv", partner="aspirations", loaded_by="test",
-                               reasons=[])  # any refused or accepted file is a new data version
+        repository.log_refusal(
+            eng, sha256="0" * 64, file_name="x.csv", partner="aspirations", loaded_by="test", reasons=[]
+        )  # any refused or accepted file is a new data version
         second = repository.data_version(eng)
         assert second != first
         _wait_for(caplog, f"warmed for data version {second}")
