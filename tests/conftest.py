@@ -32,6 +32,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.needs import need
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -211,9 +213,7 @@ def _stop_cluster(c: PgCluster) -> None:
 def _unavailable(reason: str):
     msg = f"PostgreSQL NOT TESTED: {reason}"
     _PG_PROBLEMS.append(msg)
-    if os.environ.get("OUTCOMES_REQUIRE_POSTGRES") == "1":
-        pytest.fail(f"{msg} (OUTCOMES_REQUIRE_POSTGRES=1, so this is a failure)", pytrace=False)
-    pytest.skip(msg)
+    need(False, msg, flag="OUTCOMES_REQUIRE_POSTGRES")
 
 
 @pytest.fixture(scope="session")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from benchmarks import load, sessions
 from deploy import replicas
+from tests.needs import need
 from tests.pages import sample_db
 
 CHAIR = load.Expect("chair", load.EXACT, (("Women engaged", "36"), ("Dental access", "47.2%")))
@@ -73,10 +73,7 @@ def _need_browser_and_nginx(processes: int) -> None:
     missing = [] if Path(sessions.CHROMIUM).exists() else [f"Chromium at {sessions.CHROMIUM}"]
     if processes and replicas.nginx_binary() is None:
         missing.append("nginx")
-    if missing:
-        if os.environ.get("OUTCOMES_REQUIRE_CHROMIUM") == "1":
-            pytest.fail(f"missing {', '.join(missing)} (OUTCOMES_REQUIRE_CHROMIUM=1)")
-        pytest.skip(f"SKIPPED LOUDLY: missing {', '.join(missing)}: the load step was NOT run")
+    need(not missing, f"missing {', '.join(missing)}: the load step was NOT run", flag="OUTCOMES_REQUIRE_CHROMIUM")
 
 
 @pytest.mark.slow

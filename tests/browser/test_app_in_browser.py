@@ -16,6 +16,7 @@ import pytest
 from core import clock
 from core.periods import add_months, month_start
 from tests.browser.server import app
+from tests.needs import need
 from tests.pages import sample_db
 from ui import navigation
 
@@ -49,10 +50,7 @@ def _need_chromium() -> None:
             import playwright.sync_api  # noqa: F401
         except ImportError:
             reason = "the playwright package is not installed: the real-browser tests did NOT run"
-    if reason:
-        if os.environ.get("OUTCOMES_REQUIRE_CHROMIUM") == "1":
-            pytest.fail(reason + " (OUTCOMES_REQUIRE_CHROMIUM=1)")
-        pytest.skip("SKIPPED LOUDLY: " + reason)
+    need(reason is None, reason or "", flag="OUTCOMES_REQUIRE_CHROMIUM")
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ missing, and fails instead under OUTCOMES_REQUIRE_CHROMIUM=1 / OUTCOMES_REQUIRE_
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
 import time
@@ -19,6 +18,7 @@ from benchmarks import load, sessions
 from core import clock
 from core.periods import latest_complete_quarter
 from deploy import replicas
+from tests.needs import need
 from tests.pages import sample_db
 
 SECRET = "replicas-test-secret-0123456789abcdefghijkl"
@@ -39,23 +39,19 @@ def test_the_generated_nginx_configuration_is_sticky_by_cookie_and_passes_websoc
     assert paths and all(p.startswith(str(tmp_path)) for p in paths)
 
 
-def _need(what: str, ok: bool, flag: str) -> None:
-    if ok:
-        return
-    if flag and os.environ.get(flag) == "1":
-        pytest.fail(f"{what} (required: {flag}=1)")
-    pytest.skip(f"SKIPPED LOUDLY: {what}: the replicas test did NOT run")
-
-
 @pytest.fixture
 def proxied(pg_url, tmp_path):
     """Two app processes behind nginx, on a PostgreSQL database built by code."""
-    _need(
-        "nginx is not installed (apt-get install nginx)",
+    need(
         replicas.nginx_binary() is not None,
-        "OUTCOMES_REQUIRE_CHROMIUM",
+        "nginx is not installed (apt-get install nginx): the replicas test did NOT run",
+        flag="OUTCOMES_REQUIRE_CHROMIUM",
     )
-    _need(f"Chromium not found at {sessions.CHROMIUM}", Path(sessions.CHROMIUM).exists(), "OUTCOMES_REQUIRE_CHROMIUM")
+    need(
+        Path(sessions.CHROMIUM).exists(),
+        f"Chromium not found at {sessions.CHROMIUM}: the replicas test did NOT run",
+        flag="OUTCOMES_REQUIRE_CHROMIUM",
+    )
     sample_db.build(pg_url)
     env = {"OUTCOMES_DATABASE_URL": pg_url, "OUTCOMES_COOKIE_SECRET": SECRET, "OUTCOMES_SAMPLE": "1"}
     r = replicas.start(processes=2, env=env, folder=tmp_path / "replicas")

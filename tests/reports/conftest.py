@@ -15,6 +15,7 @@ from metrics.disclosure import apply_to_set, protect_frame
 from metrics.results import BreakdownCell, IndicatorResult, IndicatorSet
 from metrics.stats import wilson_one
 from reports.data import ReportData, comparison_periods
+from tests.needs import need
 
 PERIOD = quarter(2026, 1)  # April to June 2026
 PREVIOUS = quarter(2025, 4)
@@ -340,18 +341,14 @@ def with_status(r: IndicatorResult, **kw) -> IndicatorResult:
 
 def require_chromium() -> None:
     """Skip LOUDLY where Chromium is missing; fail instead when OUTCOMES_REQUIRE_CHROMIUM=1 (CI)."""
-    import os
-
     from reports.render import chromium_path
 
-    if chromium_path() is None:
-        msg = (
-            "CHROMIUM MISSING: chart rendering NOT TESTED. Install chromium (apt-get install chromium) "
-            "or set BROWSER_PATH."
-        )
-        if os.environ.get("OUTCOMES_REQUIRE_CHROMIUM") == "1":
-            pytest.fail(msg + " OUTCOMES_REQUIRE_CHROMIUM=1 requires it.")
-        pytest.skip(msg)
+    need(
+        chromium_path() is not None,
+        "CHROMIUM MISSING: chart rendering NOT TESTED. Install chromium (apt-get install chromium) "
+        "or set BROWSER_PATH.",
+        flag="OUTCOMES_REQUIRE_CHROMIUM",
+    )
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ OUTCOMES_REQUIRE_LIBREOFFICE=1, which makes that a failure.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -19,6 +18,7 @@ import pytest
 from metrics.catalogue import CATALOGUE
 from reports.pack import PERFORMANCE_COLUMNS, build_pack
 from reports.workbook import build_workbook
+from tests.needs import need
 from tests.reports.conftest import chart_png
 
 pytestmark = pytest.mark.libreoffice
@@ -29,14 +29,12 @@ PACK_PAGES = (8, 40)  # a pack of 27 indicators, each with its wording, chart an
 
 def require_libreoffice() -> None:
     missing = [t for t in TOOLS if shutil.which(t) is None]
-    if missing:
-        msg = (
-            f"LIBREOFFICE MISSING ({', '.join(missing)}): packs and workbooks NOT OPENED IN A REAL CLIENT. "
-            "Install them: apt-get install libreoffice-writer libreoffice-calc poppler-utils."
-        )
-        if os.environ.get("OUTCOMES_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail(msg + " OUTCOMES_REQUIRE_LIBREOFFICE=1 requires them.", pytrace=False)
-        pytest.skip(msg)
+    need(
+        not missing,
+        f"LIBREOFFICE MISSING ({', '.join(missing)}): packs and workbooks NOT OPENED IN A REAL CLIENT. "
+        "Install them: apt-get install libreoffice-writer libreoffice-calc poppler-utils.",
+        flag="OUTCOMES_REQUIRE_LIBREOFFICE",
+    )
 
 
 def to_pdf(path: Path) -> Path:

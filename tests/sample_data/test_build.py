@@ -138,10 +138,9 @@ def test_the_story_records_its_process_change_as_an_administrator_would(built):
 
 
 def test_demo_accounts_are_created_when_the_users_module_offers_them(built):
+    from storage import users
+
     _, engine = built
-    users = pytest.importorskip("storage.users", reason="storage.users not present: no demo accounts to create")
-    if not hasattr(users, "ensure_demo_accounts"):
-        pytest.skip("storage.users has no ensure_demo_accounts yet")
     assert len(users.list_users(engine)) > 0
 
 
