@@ -326,11 +326,6 @@ def key_messages(data: ReportData) -> list[str]:
 # --------------------------------------------------------------------------- sign-off (docs/meetings.md)
 
 
-def _day(at) -> str:
-    local = clock.local(at)
-    return f"{local.day} {local:%B %Y}"
-
-
 def signoff_words(data: ReportData) -> str:
     """The export's sign-off state in one sentence (public: only when and of which period, never a revision)."""
     so = data.signoff
@@ -339,18 +334,18 @@ def signoff_words(data: ReportData) -> str:
             return "The figures are published from the data as they stand; no period of this year is signed off."
         return (
             f"The figures are as they stood when the chair signed off {so['period'].label()} on "
-            f"{_day(so['signed_at'])}."
+            f"{fmt.uk_date(clock.local(so['signed_at']), long=True)}."
         )
     if so is None:
         return f"{data.period.label()} has not been signed off yet."
     if data.revision is not None and data.revision.revised:
         n = len(data.revision.changes)
         return (
-            f"Revised since sign-off: the chair signed off {data.period.label()} on {_day(so['signed_at'])}; "
+            f"Revised since sign-off: the chair signed off {data.period.label()} on {fmt.uk_date(clock.local(so['signed_at']), long=True)}; "
             f"a correction loaded later changed {few(n)} figure{'s' if n != 1 else ''} (signed off, now: see "
             "the table). They stay marked until the chair signs the period off again."
         )
-    return f"Signed off by the chair on {_day(so['signed_at'])}; no figure has changed since."
+    return f"Signed off by the chair on {fmt.uk_date(clock.local(so['signed_at']), long=True)}; no figure has changed since."
 
 
 def revision_rows(data: ReportData) -> list[dict]:
